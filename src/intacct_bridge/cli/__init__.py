@@ -1,0 +1,1 @@
+"""The ``intacct-bridge`` command line."""

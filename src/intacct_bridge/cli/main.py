@@ -1,0 +1,26 @@
+"""Root of the ``intacct-bridge`` command line (Typer)."""
+
+from __future__ import annotations
+
+import typer
+
+from intacct_bridge import __version__
+from intacct_bridge.cli.sandbox import app as sandbox_app
+
+app = typer.Typer(
+    name="intacct-bridge",
+    help="Connect manufacturing & distribution operations to Sage Intacct.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(sandbox_app, name="sandbox")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

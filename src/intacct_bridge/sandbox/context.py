@@ -1,0 +1,40 @@
+"""What a function handler knows about the call it serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.backend import SandboxBackend
+    from intacct_bridge.sandbox.tenancy import Company, WebServicesUser
+
+
+@dataclass
+class Context:
+    """The authenticated caller of one operation."""
+
+    backend: SandboxBackend
+    company: Company
+    user: WebServicesUser
+    #: Entity the session is in (MEGA); ``""`` = top level.
+    location_id: str
+    sender_id: str
+    #: Gateway URL the request came to; returned as the session endpoint.
+    endpoint: str
+    #: Session ID used or created by this operation.
+    session_id: str = ""
+    dtd_version: str = "3.0"
+
+    @property
+    def now(self) -> datetime:
+        return self.backend.now()
+
+    @property
+    def user_recordno(self) -> str:
+        return str(abs(hash(self.user.user_id)) % 100_000 + 1)
+
+    @property
+    def modules(self) -> set[str]:
+        return self.company.modules

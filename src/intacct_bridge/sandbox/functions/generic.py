@@ -1,0 +1,288 @@
+"""Generic 3.0 write and key-read functions: create, update, delete, read, readByName."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from intacct_bridge.sandbox import errors, objects
+from intacct_bridge.sandbox.context import Context
+from intacct_bridge.sandbox.functions import Outcome, register
+from intacct_bridge.sandbox.functions.common import (
+    child_text,
+    data_element,
+    field_list,
+    object_of,
+    split_keys,
+    visible,
+)
+from intacct_bridge.sandbox.records import (
+    check_references,
+    check_required,
+    parse_object,
+    write_record,
+)
+from intacct_bridge.sandbox.schema import ObjectType
+from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.values import format_datetime
+
+# --- the write path shared by create, legacy creates and admin seeding -----------------------
+
+
+def _stamp(ctx: Context, values: dict[str, str], *, created: bool) -> None:
+    now = format_datetime(ctx.now)
+    if created:
+        values["WHENCREATED"] = now
+        values["CREATEDBY"] = ctx.user_recordno
+    values["WHENMODIFIED"] = now
+    values["MODIFIEDBY"] = ctx.user_recordno
+
+
+def _companion(otype: ObjectType, action: str) -> str:
+    return f"Could not {action} {otype.label} record!"
+
+
+def insert_record(
+    ctx: Context,
+    otype: ObjectType,
+    values: dict[str, str],
+    lines: dict[str, list[dict[str, str]]],
+) -> Record:
+    """Validate and store a new record; raises FunctionError and stores nothing on failure."""
+    data = ctx.company.data
+    values.pop("RECORDNO", None)
+    for spec in otype.visible_fields(ctx.modules):
+        if spec.default is not None and not values.get(spec.path):
+            values[spec.path] = spec.default
+    record = Record(recordno=0, values=values, entity=ctx.location_id or None, lines=lines)
+    if otype.derive is not None:
+        otype.derive(ctx, record)
+    check_required(ctx, otype, record)
+    id_value = values.get(otype.id_field, "") if otype.id_field else ""
+    if id_value and id_value in data.table(otype.name).by_id:
+        if otype.duplicate_error is not None:
+            raise otype.duplicate_error(id_value)
+        raise errors.with_companion(
+            errors.duplicate(otype.label, id_value), _companion(otype, "create")
+        )
+    for validator in otype.validators:
+        validator(ctx, otype, record, None)
+    if otype.before_insert is not None:
+        otype.before_insert(ctx, record)
+    check_references(ctx, otype, record)
+    _stamp(ctx, values, created=True)
+    record.recordno = data.allocate_recordno()
+    data.insert(otype.name, record, id_value or None)
+    return record
+
+
+def _key_response(parent: etree._Element, otype: ObjectType, record: Record) -> None:
+    element = etree.SubElement(parent, otype.name.lower())
+    etree.SubElement(element, "RECORDNO").text = str(record.recordno)
+    if otype.id_field:
+        etree.SubElement(element, otype.id_field).text = record.values.get(otype.id_field, "")
+
+
+def _objects_in(ctx: Context, element: etree._Element) -> list[tuple[ObjectType, etree._Element]]:
+    found: list[tuple[ObjectType, etree._Element]] = []
+    for item in element:
+        if not isinstance(item.tag, str):
+            continue
+        name = etree.QName(item).localname
+        otype = objects.resolve(ctx.company, name)
+        if otype is None:
+            raise errors.unknown_object(name.upper())
+        found.append((otype, item))
+    if not found:
+        raise errors.schema_function_error(f"{element.tag} needs at least one object element.")
+    return found
+
+
+@register("create", writes=True, empty_data_on_failure=True)
+def create(ctx: Context, element: etree._Element) -> Outcome:
+    made: list[tuple[ObjectType, Record]] = []
+    for otype, item in _objects_in(ctx, element):
+        if not otype.generic_create:
+            raise errors.business_error(
+                f"The {otype.name} object cannot be created with the generic create function.",
+                _generic_hint(otype, "create"),
+            )
+        values, lines = parse_object(ctx, otype, item)
+        try:
+            made.append((otype, insert_record(ctx, otype, values, lines)))
+        except errors.FunctionError as exc:
+            if len(exc.details) == 1 and exc.details[0].errorno != "BL34000061":
+                raise errors.with_companion(exc, _companion(otype, "create")) from None
+            raise
+    data = data_element("objects", len(made))
+    for otype, record in made:
+        _key_response(data, otype, record)
+    return Outcome(data=data)
+
+
+def _generic_hint(otype: ObjectType, action: str) -> str:
+    if otype.name in ("APTERM", "ARTERM"):
+        return f"Use the legacy {action}_{otype.name.lower()} function."
+    return f"{otype.label} records are maintained in the Intacct UI (or the sandbox admin API)."
+
+
+def find_for_update(ctx: Context, otype: ObjectType, values: dict[str, str]) -> Record:
+    table = ctx.company.data.table(otype.name)
+    recordno = values.get("RECORDNO", "")
+    if recordno:
+        record = table.records.get(int(recordno)) if recordno.isdigit() else None
+        if record is None or not visible(ctx, record):
+            raise errors.not_found(otype.label, recordno, "update")
+        return record
+    for key in otype.update_keys:
+        value = values.get(key, "")
+        if value:
+            number = table.by_id.get(value) if key == otype.id_field else None
+            found = table.records.get(number) if number is not None else None
+            if found is None or not visible(ctx, found):
+                raise errors.not_found(otype.label, value, "update")
+            return found
+    keys = " or ".join(("RECORDNO", *otype.update_keys))
+    raise errors.business_error(
+        f"An update of {otype.name} needs its key: {keys}.",
+        f"Add {keys} to the {otype.name} element.",
+    )
+
+
+def update_record(
+    ctx: Context,
+    otype: ObjectType,
+    old: Record,
+    changes: dict[str, str],
+    lines: dict[str, list[dict[str, str]]],
+) -> Record:
+    changes.pop("RECORDNO", None)
+    if otype.id_field and changes.get(otype.id_field, old.values.get(otype.id_field)) != (
+        old.values.get(otype.id_field)
+    ):
+        raise errors.business_error(
+            f"{otype.id_field} of {otype.label} '{old.values.get(otype.id_field)}' cannot be "
+            "changed.",
+            f"Leave {otype.id_field} out of the update, or create a new record.",
+        )
+    values = dict(old.values)
+    values.update(changes)
+    new = Record(
+        recordno=old.recordno,
+        values=values,
+        entity=old.entity,
+        lines={**old.lines, **lines},
+    )
+    check_required(ctx, otype, new)
+    for validator in otype.validators:
+        validator(ctx, otype, new, old)
+    check_references(ctx, otype, new)
+    _stamp(ctx, values, created=False)
+    ctx.company.data.replace(otype.name, new, otype.id_field)
+    return new
+
+
+@register("update", writes=True, empty_data_on_failure=True)
+def update(ctx: Context, element: etree._Element) -> Outcome:
+    done: list[tuple[ObjectType, Record]] = []
+    for otype, item in _objects_in(ctx, element):
+        if not otype.generic_update:
+            raise errors.business_error(
+                f"The {otype.name} object cannot be updated with the generic update function.",
+                _generic_hint(otype, "update"),
+            )
+        values, lines = parse_object(ctx, otype, item)
+        old = find_for_update(ctx, otype, values)
+        try:
+            done.append((otype, update_record(ctx, otype, old, values, lines)))
+        except errors.FunctionError as exc:
+            raise errors.with_companion(exc, _companion(otype, "update")) from None
+    data = data_element("objects", len(done))
+    for otype, record in done:
+        _key_response(data, otype, record)
+    return Outcome(data=data)
+
+
+def references_to(ctx: Context, otype: ObjectType, id_value: str) -> str | None:
+    """Describe one record that refers to ``id_value`` of ``otype``, if any."""
+    if not id_value:
+        return None
+    for name, table in ctx.company.data.tables.items():
+        other = objects.resolve(ctx.company, name)
+        if other is None:
+            continue
+        paths = [spec.path for spec in other.fields if spec.ref == otype.name]
+        if not paths:
+            continue
+        for record in table.records.values():
+            if any(record.values.get(path) == id_value for path in paths):
+                key = record.values.get(other.id_field, "") if other.id_field else ""
+                return f"{other.label} {key or record.recordno}"
+    return None
+
+
+def delete_record(ctx: Context, otype: ObjectType, record: Record) -> None:
+    id_value = record.values.get(otype.id_field, "") if otype.id_field else ""
+    user = references_to(ctx, otype, id_value)
+    if user is not None and not (otype.name == "CONTACT"):
+        raise errors.business_error(
+            f"{otype.label} '{id_value}' cannot be deleted because {user} refers to it.",
+            "Remove the reference first, or make the record inactive instead.",
+        )
+    ctx.company.data.remove(otype.name, record.recordno, otype.id_field)
+
+
+@register("delete", writes=True)
+def delete(ctx: Context, element: etree._Element) -> Outcome:
+    otype = object_of(ctx, element)
+    if not otype.generic_delete:
+        raise errors.business_error(
+            f"The {otype.name} object cannot be deleted through the API.",
+            _generic_hint(otype, "delete"),
+        )
+    keys = split_keys(child_text(element, "keys"))
+    if not keys:
+        raise errors.schema_function_error("delete needs keys.")
+    table = ctx.company.data.table(otype.name)
+    for key in keys:
+        record = table.records.get(int(key)) if key.isdigit() else None
+        if record is None or not visible(ctx, record):
+            raise errors.with_companion(
+                errors.not_found(otype.label, key, "delete"), _companion(otype, "delete")
+            )
+        delete_record(ctx, otype, record)
+    return Outcome()
+
+
+def _read_out(ctx: Context, otype: ObjectType, records: list[Record], fields_text: str) -> Outcome:
+    wanted = field_list(fields_text)
+    data = data_element(otype.name, len(records))
+    for record in records:
+        write_record(data, otype.name, otype, record, ctx, wanted)
+    return Outcome(data=data)
+
+
+@register("read")
+def read(ctx: Context, element: etree._Element) -> Outcome:
+    otype = object_of(ctx, element)
+    table = ctx.company.data.table(otype.name)
+    found: list[Record] = []
+    for key in split_keys(child_text(element, "keys")):
+        record = table.records.get(int(key)) if key.isdigit() else None
+        if record is not None and visible(ctx, record):
+            found.append(record)
+    return _read_out(ctx, otype, found, child_text(element, "fields"))
+
+
+@register("readByName")
+def read_by_name(ctx: Context, element: etree._Element) -> Outcome:
+    otype = object_of(ctx, element)
+    if otype.key_for_name is None:
+        raise errors.business_error(f"{otype.name} has no name field; use read with RECORDNOs.")
+    table = ctx.company.data.table(otype.name)
+    found: list[Record] = []
+    for key in split_keys(child_text(element, "keys")):
+        number = table.by_id.get(key)
+        record = table.records.get(number) if number is not None else None
+        if record is not None and visible(ctx, record):
+            found.append(record)
+    return _read_out(ctx, otype, found, child_text(element, "fields"))

@@ -1,0 +1,95 @@
+"""The catalogue of Intacct objects the sandbox knows.
+
+:func:`resolve` gives the object type as one company sees it: objects of modules the
+company does not subscribe to are unknown, and the company's user-defined dimensions
+(UDDs) appear as objects of their own and as ``REQUIREGLDIM<NAME>`` flags on GLACCOUNT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from intacct_bridge.sandbox.objects import company, items, ledger, parties
+from intacct_bridge.sandbox.schema import FieldSpec, ObjectType, object_type, status_field
+from intacct_bridge.sandbox.tenancy import Company
+
+registry: dict[str, ObjectType] = {
+    otype.name: otype for module in (parties, company, items, ledger) for otype in module.OBJECTS
+}
+
+#: Standard dimensions (objectName, label, module).
+STANDARD_DIMENSIONS: tuple[tuple[str, str, str | None], ...] = (
+    ("DEPARTMENT", "Department", None),
+    ("LOCATION", "Location", None),
+    ("PROJECT", "Project", "projects"),
+    ("CUSTOMER", "Customer", None),
+    ("VENDOR", "Vendor", None),
+    ("EMPLOYEE", "Employee", None),
+    ("ITEM", "Item", None),
+    ("CLASS", "Class", None),
+    ("WAREHOUSE", "Warehouse", None),
+)
+
+_cache: dict[tuple[str, tuple[str, ...]], ObjectType] = {}
+
+
+def udd_type(name: str, label: str) -> ObjectType:
+    """A user-defined dimension: a Platform custom object with lower-case fields."""
+    return object_type(
+        name,
+        label,
+        (
+            FieldSpec("ID", required=True, max_length=40, label="ID"),
+            FieldSpec("NAME", required=True, max_length=100, label="Name"),
+            FieldSpec("DESCRIPTION", max_length=500),
+            status_field(),
+        ),
+        id_field="ID",
+        update_keys=("ID",),
+        plural=f"{label}s",
+        lowercase_fields=True,
+        url_path="/ia/acct/cstm_object.phtml",
+    )
+
+
+def resolve(company: Company, name: str) -> ObjectType | None:
+    """The object type called ``name`` (any case) as ``company`` sees it, or ``None``."""
+    key = name.strip().upper()
+    udd = company.udds.get(key)
+    if udd is not None:
+        udd_key = (f"UDD:{key}", (udd,))
+        cached_udd = _cache.get(udd_key)
+        if cached_udd is None:
+            cached_udd = _cache[udd_key] = udd_type(key, udd)
+        return cached_udd
+    otype = registry.get(key)
+    if otype is None:
+        return None
+    if otype.module is not None and otype.module not in company.modules:
+        return None
+    if key == "GLACCOUNT" and company.udds:
+        cache_key = (company.company_id, tuple(sorted(company.udds)))
+        cached = _cache.get(cache_key)
+        if cached is None:
+            extra = tuple(
+                FieldSpec(
+                    f"REQUIREGLDIM{udd_name}",
+                    "boolean",
+                    default="false",
+                    label=f"Require {udd_label}",
+                )
+                for udd_name, udd_label in sorted(company.udds.items())
+            )
+            cached = _cache[cache_key] = replace(otype, fields=otype.fields + extra, _index={})
+        return cached
+    return otype
+
+
+def get(name: str) -> ObjectType | None:
+    """The base (company-independent) object type."""
+    return registry.get(name.upper())
+
+
+def all_names(company: Company) -> list[str]:
+    names = [n for n in registry if resolve(company, n) is not None]
+    return sorted(names + list(company.udds))

@@ -1,0 +1,152 @@
+"""Declarative description of Intacct objects: fields, keys, rules.
+
+One :class:`ObjectType` per Intacct object (VENDOR, GLACCOUNT, …) drives every
+generic function: input parsing and validation, output serialisation in the
+right case and order, the readByQuery code ↔ display map, ``inspect`` and
+``lookup``. Object modules in :mod:`intacct_bridge.sandbox.objects` declare them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.context import Context
+    from intacct_bridge.sandbox.errors import FunctionError
+    from intacct_bridge.sandbox.store import Record
+
+Kind = Literal["text", "integer", "decimal", "boolean", "date", "datetime", "enum"]
+
+#: Display value -> database code for booleans (readByQuery uses the codes).
+BOOLEAN_CODES = {"true": "T", "false": "F"}
+STATUS_CHOICES = (("T", "active"), ("F", "inactive"))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of an object; ``path`` is dotted for nested groups."""
+
+    path: str
+    kind: Kind = "text"
+    required: bool = False
+    readonly: bool = False
+    max_length: int | None = None
+    #: (database code, display value) pairs for ``enum`` fields.
+    choices: tuple[tuple[str, str], ...] = ()
+    default: str | None = None
+    #: Object type whose ID this field holds (reference check on write).
+    ref: str | None = None
+    #: Module that must be subscribed for the field to exist.
+    module: str | None = None
+    label: str = ""
+    #: Only checked when the company is multi-entity.
+    mega_required: bool = False
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.path.rsplit(".", 1)[-1].replace("_", " ").title()
+
+    def code_of(self, display: str) -> str:
+        """The readByQuery database code for a stored display value."""
+        if self.kind == "boolean":
+            return BOOLEAN_CODES.get(display, display)
+        for code, shown in self.choices:
+            if shown == display:
+                return code
+        return display
+
+
+Validator = Callable[["Context", "ObjectType", "Record", "Record | None"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LineCollection:
+    """An owned list of lines, e.g. ``ENTRIES/GLENTRY``."""
+
+    container: str
+    item: str
+    fields: tuple[FieldSpec, ...]
+    min_items: int = 0
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """Everything the sandbox knows about one Intacct object."""
+
+    name: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    #: The human key (VENDORID); ``None`` when the object has only RECORDNO.
+    id_field: str | None = None
+    #: The key readByName uses (defaults to ``id_field``).
+    name_field: str | None = None
+    #: Fields accepted as the key of an update besides RECORDNO.
+    update_keys: tuple[str, ...] = ()
+    generic_create: bool = True
+    generic_update: bool = True
+    generic_delete: bool = True
+    #: Module the object belongs to (object is unknown when it is off).
+    module: str | None = None
+    plural: str = ""
+    description: str = ""
+    collections: tuple[LineCollection, ...] = ()
+    validators: tuple[Validator, ...] = ()
+    #: Fill defaults that depend on other values (e.g. CONTACTNAME from NAME).
+    derive: Callable[[Context, Record], None] | None = None
+    #: Runs on create after the required-field check and before the reference check
+    #: (e.g. a vendor creates its display contact); undone if the create fails.
+    before_insert: Callable[[Context, Record], None] | None = None
+    #: Builds the error for a duplicate ID (default: BL34000061 "Another X …").
+    duplicate_error: Callable[[str], FunctionError] | None = None
+    #: Output element names in lower case (Platform custom objects such as UDDs).
+    lowercase_fields: bool = False
+    #: Path of the deep-link URL, e.g. ``/ia/acct/vendor.phtml``.
+    url_path: str = ""
+    _index: dict[str, FieldSpec] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for spec in self.fields:
+            self._index[spec.path] = spec
+
+    @property
+    def key_for_name(self) -> str | None:
+        return self.name_field or self.id_field
+
+    def field(self, path: str) -> FieldSpec | None:
+        return self._index.get(path)
+
+    def visible_fields(self, modules: set[str]) -> tuple[FieldSpec, ...]:
+        return tuple(f for f in self.fields if f.module is None or f.module in modules)
+
+    def collection(self, container: str) -> LineCollection | None:
+        for collection in self.collections:
+            if collection.container == container:
+                return collection
+        return None
+
+
+#: Fields every object has, appended to each declared field list.
+SYSTEM_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("RECORDNO", "integer", readonly=True, label="Record number"),
+    FieldSpec("WHENCREATED", "datetime", readonly=True, label="When created"),
+    FieldSpec("WHENMODIFIED", "datetime", readonly=True, label="When modified"),
+    FieldSpec("CREATEDBY", "integer", readonly=True, label="Created by"),
+    FieldSpec("MODIFIEDBY", "integer", readonly=True, label="Modified by"),
+    FieldSpec("MEGAENTITYKEY", "integer", readonly=True, label="Created at - Entity key"),
+    FieldSpec("MEGAENTITYID", readonly=True, label="Created at - Entity ID"),
+    FieldSpec("MEGAENTITYNAME", readonly=True, label="Created at - Entity name"),
+    FieldSpec("RECORD_URL", readonly=True, label="Record URL"),
+)
+
+
+def status_field(**kw: object) -> FieldSpec:
+    return FieldSpec("STATUS", "enum", choices=STATUS_CHOICES, default="active", label="Status")
+
+
+def object_type(name: str, label: str, fields: tuple[FieldSpec, ...], **kw: object) -> ObjectType:
+    """Build an :class:`ObjectType` with the system fields added."""
+    head = tuple(f for f in SYSTEM_FIELDS if f.path == "RECORDNO")
+    tail = tuple(f for f in SYSTEM_FIELDS if f.path != "RECORDNO")
+    return ObjectType(name, label, head + fields + tail, **kw)  # type: ignore[arg-type]

@@ -1,0 +1,134 @@
+"""In-memory record storage of one sandbox company, with undo journals.
+
+A :class:`Record` is a flat mapping of dotted field paths (``DISPLAYCONTACT.EMAIL1``)
+to text, plus owned line collections. Values are stored in their *display* form
+(``active``, ``Non-Inventory``, ``true``, ``03/31/2025``).
+
+Every mutation is written through :class:`CompanyData` so that it can be undone:
+each function runs inside :meth:`CompanyData.atomic`, and ``transaction="true"``
+operations nest the whole operation in one outer atomic block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Record:
+    """One stored object."""
+
+    recordno: int
+    values: dict[str, str]
+    #: Owning entity (LOCATIONID) in a MEGA company; ``None`` = top level.
+    entity: str | None = None
+    #: Owned line collections, e.g. ``{"ENTRIES": [...]}``.
+    lines: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """All records of one object type, in creation order, with an ID index."""
+
+    records: dict[int, Record] = field(default_factory=dict)
+    by_id: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class CompanyData:
+    """The records of one company plus its uniqueid memory."""
+
+    tables: dict[str, Table] = field(default_factory=dict)
+    next_recordno: int = 1
+    #: Function control IDs that completed successfully with ``uniqueid=true``.
+    executed_controlids: set[str] = field(default_factory=set)
+    _journal: list[Callable[[], None]] | None = None
+
+    def table(self, object_name: str) -> Table:
+        table = self.tables.get(object_name)
+        if table is None:
+            table = self.tables[object_name] = Table()
+        return table
+
+    def allocate_recordno(self) -> int:
+        recordno = self.next_recordno
+        self.next_recordno += 1
+        return recordno
+
+    # --- journaled mutations -------------------------------------------------------------
+
+    def _log(self, undo: Callable[[], None]) -> None:
+        if self._journal is not None:
+            self._journal.append(undo)
+
+    def insert(self, object_name: str, record: Record, id_value: str | None) -> None:
+        table = self.table(object_name)
+        table.records[record.recordno] = record
+        if id_value:
+            table.by_id[id_value] = record.recordno
+
+        def undo() -> None:
+            table.records.pop(record.recordno, None)
+            if id_value and table.by_id.get(id_value) == record.recordno:
+                del table.by_id[id_value]
+
+        self._log(undo)
+
+    def replace(self, object_name: str, record: Record, id_field: str | None) -> None:
+        table = self.table(object_name)
+        old = table.records[record.recordno]
+        old_id = old.values.get(id_field, "") if id_field else ""
+        new_id = record.values.get(id_field, "") if id_field else ""
+        table.records[record.recordno] = record
+        if id_field and old_id != new_id:
+            table.by_id.pop(old_id, None)
+            if new_id:
+                table.by_id[new_id] = record.recordno
+
+        def undo() -> None:
+            table.records[old.recordno] = old
+            if id_field and old_id != new_id:
+                table.by_id.pop(new_id, None)
+                if old_id:
+                    table.by_id[old_id] = old.recordno
+
+        self._log(undo)
+
+    def remove(self, object_name: str, recordno: int, id_field: str | None) -> None:
+        table = self.table(object_name)
+        old = table.records.pop(recordno)
+        old_id = old.values.get(id_field, "") if id_field else ""
+        if old_id:
+            table.by_id.pop(old_id, None)
+        # dict order is creation order; a restore re-inserts at the end, then re-sorts.
+
+        def undo() -> None:
+            table.records[recordno] = old
+            table.records = dict(sorted(table.records.items()))
+            if old_id:
+                table.by_id[old_id] = recordno
+
+        self._log(undo)
+
+    def remember_controlid(self, control_id: str) -> None:
+        self.executed_controlids.add(control_id)
+        self._log(lambda: self.executed_controlids.discard(control_id))
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Undo every mutation made inside the block if it raises."""
+        outer = self._journal
+        journal: list[Callable[[], None]] = []
+        self._journal = journal
+        try:
+            yield
+        except BaseException:
+            for undo in reversed(journal):
+                undo()
+            raise
+        finally:
+            self._journal = outer
+        if outer is not None:
+            outer.extend(journal)
