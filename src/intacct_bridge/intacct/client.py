@@ -1,0 +1,484 @@
+"""The Intacct XML API client: sessions, batching, exactly-once writes, limits, retries.
+
+Usage::
+
+    config = IntacctConfig(sender_id=..., sender_password=..., company_id=..., user_id=...,
+                           user_password=..., endpoint=...)
+    async with IntacctClient(config) as client:
+        results = await client.execute([functions.create("VENDOR", {...}, key_field="VENDORID")])
+        async for vendor in client.iter_query("VENDOR", ["RECORDNO", "VENDORID"]):
+            ...
+
+* **Batching** — :meth:`IntacctClient.execute` packs functions into requests of at most
+  ``batch_size`` functions and maps every result back by control ID, never by position.
+* **Exactly once** — writes go with ``uniqueid=true`` and deterministic control IDs; when
+  Intacct says a control ID was already recorded, the client finds the existing record
+  by its business key and reports success with its RECORDNO.
+* **Limits** — never more than the company's slots in flight (:class:`CompanyLimiter`);
+  HTTP 429 / ``GW-0010`` and ``Retry-After`` are honoured.
+* **Retries** — exponential backoff with jitter on transient failures only, bounded by
+  ``RetryPolicy``; an ambiguous outcome (sent, no reply) is safe to retry thanks to
+  ``uniqueid``.
+* **Sessions** — ``getAPISession`` once, the returned endpoint used from then on,
+  transparent re-login when the session expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+)
+
+from intacct_bridge.errors import Transient
+from intacct_bridge.intacct import functions as fn
+from intacct_bridge.intacct.envelope import (
+    Authentication,
+    Function,
+    FunctionResult,
+    Login,
+    Response,
+    Secret,
+    SenderCredentials,
+    SessionAuth,
+    build_request,
+    parse_response,
+)
+from intacct_bridge.intacct.errors import (
+    ErrorEntry,
+    IntacctAuthError,
+    IntacctBusinessError,
+    IntacctError,
+    IntacctPagingError,
+    IntacctProtocolError,
+    IntacctRateLimitError,
+    IntacctRequestError,
+    IntacctSessionError,
+    IntacctTransportError,
+)
+from intacct_bridge.intacct.limits import CompanyLimiter
+
+log = logging.getLogger("intacct_bridge.intacct")
+
+DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+_ALREADY_RECORDED = "already been recorded with the control id"
+_REDACT = re.compile(rb"(<(password|sessionid)>)(.*?)(</\2>)", re.DOTALL)
+
+
+def redact(body: bytes) -> str:
+    """The request/response text with passwords and session IDs masked."""
+    return _REDACT.sub(rb"\1***\4", body).decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How transient failures are retried (exponential backoff with jitter)."""
+
+    attempts: int = 6
+    initial: float = 0.2
+    maximum: float = 10.0
+    #: Total time budget for one request, retries included.
+    budget: float = 120.0
+
+
+@dataclass(frozen=True)
+class IntacctConfig:
+    sender_id: str
+    sender_password: str
+    company_id: str
+    user_id: str
+    user_password: str
+    endpoint: str = DEFAULT_ENDPOINT
+    #: Entity of a MEGA company to work in; ``""`` = top level.
+    location_id: str = ""
+    batch_size: int = 100
+    timeout: float = 60.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    def __repr__(self) -> str:
+        return (
+            f"IntacctConfig(sender_id={self.sender_id!r}, company_id={self.company_id!r}, "
+            f"user_id={self.user_id!r}, endpoint={self.endpoint!r}, "
+            f"location_id={self.location_id!r})"
+        )
+
+
+@dataclass
+class _Session:
+    session_id: Secret
+    endpoint: str
+    expires_at: datetime | None
+
+
+def _parse_timeout(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None
+
+
+class IntacctClient:
+    """Async client for one Intacct company (one user, one entity context)."""
+
+    def __init__(
+        self,
+        config: IntacctConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limiter: CompanyLimiter | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.config = config
+        self.limiter = limiter or CompanyLimiter()
+        self._own_http = http is None
+        self._http = http or httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(config.timeout),
+            headers={"content-type": "application/xml", "user-agent": "intacct-bridge"},
+        )
+        self._sender = SenderCredentials(config.sender_id, Secret(config.sender_password))
+        self._login = Login(
+            config.user_id, config.company_id, Secret(config.user_password), config.location_id
+        )
+        self._session: _Session | None = None
+        self._session_lock = asyncio.Lock()
+        #: Requests sent (attempts included) — useful in tests and benchmarks.
+        self.requests_sent = 0
+
+    async def __aenter__(self) -> IntacctClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._own_http:
+            await self._http.aclose()
+
+    # --- transport ---------------------------------------------------------------------------
+
+    async def _post_once(self, url: str, body: bytes) -> Response:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("Intacct request to %s: %s", url, redact(body))
+        async with self.limiter.slot(self.config.company_id):
+            self.requests_sent += 1
+            try:
+                reply = await self._http.post(url, content=body)
+            except httpx.TimeoutException as exc:
+                raise IntacctTransportError(f"Intacct did not answer in time ({exc!r}).") from None
+            except httpx.TransportError as exc:
+                raise IntacctTransportError(f"Could not reach Intacct at {url}: {exc!r}") from None
+        content = reply.content
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("Intacct reply %s: %s", reply.status_code, redact(content))
+        is_xml = reply.headers.get("content-type", "").startswith(("text/xml", "application/xml"))
+        if reply.status_code == 429:
+            raise IntacctRateLimitError(
+                "Intacct is rate limiting this company (HTTP 429).",
+                retry_after=_retry_after(reply),
+            )
+        if reply.status_code >= 500 or (reply.status_code >= 400 and not is_xml):
+            raise IntacctTransportError(
+                f"Intacct answered HTTP {reply.status_code}: "
+                f"{content[:200].decode('utf-8', 'replace')!r}"
+            )
+        response = parse_response(content, http_status=reply.status_code)
+        if response.control_status != "success" and response.errors:
+            first = response.errors[0]
+            if first.errorno == "GW-0010":
+                raise IntacctRateLimitError(errors=response.errors, retry_after=None)
+        return response
+
+    async def _post(self, url: str, body: bytes) -> Response:
+        policy = self.config.retry
+
+        def wait(state: RetryCallState) -> float:
+            outcome = state.outcome
+            error = outcome.exception() if outcome is not None else None
+            if isinstance(error, IntacctRateLimitError) and error.retry_after is not None:
+                return float(error.retry_after)
+            exponent = int(state.attempt_number) - 1
+            backoff: float = min(policy.maximum, policy.initial * 2.0**exponent)
+            return backoff + random.uniform(0, policy.initial)  # full jitter on top
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda e: isinstance(e, Transient)),
+            stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.budget),
+            wait=wait,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._post_once(url, body)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- sessions ----------------------------------------------------------------------------
+
+    async def _ensure_session(self) -> _Session:
+        async with self._session_lock:
+            session = self._session
+            now = datetime.now(UTC)
+            if session is not None and (session.expires_at is None or session.expires_at > now):
+                return session
+            self._session = await self._open_session()
+            return self._session
+
+    async def _open_session(self) -> _Session:
+        function = fn.get_api_session()
+        body = build_request(
+            self._sender, self._login, [function], control_id=uuid.uuid4().hex, unique_id=False
+        )
+        response = await self._post(self.config.endpoint, body)
+        result = self._single(response, function)
+        if not result.ok:
+            raise IntacctAuthError(errors=result.errors, controlid=result.controlid)
+        assert result.data is not None
+        api = result.data.find("api")
+        session_id = api.findtext("sessionid") if api is not None else None
+        endpoint = api.findtext("endpoint") if api is not None else None
+        if not session_id:
+            raise IntacctProtocolError("getAPISession returned no session ID.")
+        assert response.authentication is not None
+        return _Session(
+            Secret(session_id),
+            endpoint or self.config.endpoint,
+            _parse_timeout(response.authentication.session_timeout),
+        )
+
+    def _single(self, response: Response, function: Function) -> FunctionResult:
+        self._raise_for_envelope(response)
+        results = response.by_controlid()
+        if function.controlid not in results:
+            raise IntacctProtocolError(
+                f"The response has no result for control ID {function.controlid}."
+            )
+        return results[function.controlid]
+
+    @staticmethod
+    def _raise_for_envelope(response: Response) -> None:
+        if response.control_status != "success":
+            entries = response.errors
+            errorno = entries[0].errorno if entries else ""
+            if errorno in ("XMLGW_JPP0002", "XL03000006", "PL04000055"):
+                raise IntacctAuthError(errors=entries)
+            if errorno.startswith("GW-"):
+                raise IntacctTransportError(errors=entries)
+            raise IntacctRequestError(errors=entries)
+        auth = response.authentication
+        if auth is not None and auth.status != "success":
+            entries = auth.errors
+            text = " ".join(e.text() for e in entries).lower()
+            if "session" in text:
+                raise IntacctSessionError(errors=entries)
+            raise IntacctAuthError(errors=entries)
+
+    # --- executing functions -----------------------------------------------------------------
+
+    async def _send(
+        self, functions: Sequence[Function], *, unique_id: bool, transaction: bool
+    ) -> dict[str, FunctionResult]:
+        for attempt in range(2):
+            session = await self._ensure_session()
+            auth: Authentication = SessionAuth(session.session_id)
+            body = build_request(
+                self._sender,
+                auth,
+                functions,
+                control_id=uuid.uuid4().hex,
+                unique_id=unique_id,
+                transaction=transaction,
+            )
+            response = await self._post(session.endpoint, body)
+            try:
+                self._raise_for_envelope(response)
+            except IntacctSessionError:
+                if attempt:
+                    raise
+                self._session = None  # expired: sign in again and resend
+                continue
+            results = response.by_controlid()
+            missing = [f.controlid for f in functions if f.controlid not in results]
+            if missing:
+                raise IntacctProtocolError(f"The response has no result for control IDs {missing}.")
+            return results
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def execute(
+        self,
+        functions: Sequence[Function],
+        *,
+        transaction: bool = False,
+    ) -> list[FunctionResult]:
+        """Run ``functions`` and return one result per function, in the given order.
+
+        Writes go in requests with ``uniqueid=true``, reads with ``false``; each request
+        holds at most ``batch_size`` functions. With ``transaction`` all functions go in
+        one all-or-nothing request (at most ``batch_size``).
+        """
+        ids = [f.controlid for f in functions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("Control IDs must be unique within one execute() call.")
+        size = self.config.batch_size
+        if transaction:
+            if len(functions) > size:
+                raise ValueError(f"A transaction holds at most {size} functions.")
+            groups = [(list(functions), any(f.writes for f in functions))]
+        else:
+            writes = [f for f in functions if f.writes]
+            reads = [f for f in functions if not f.writes]
+            groups = [(writes[i : i + size], True) for i in range(0, len(writes), size)]
+            groups += [(reads[i : i + size], False) for i in range(0, len(reads), size)]
+        batches = await asyncio.gather(
+            *(self._send(group, unique_id=uid, transaction=transaction) for group, uid in groups)
+        )
+        merged: dict[str, FunctionResult] = {}
+        for batch in batches:
+            merged.update(batch)
+        results = [merged[f.controlid] for f in functions]
+        return [await self._settle(f, r) for f, r in zip(functions, results, strict=True)]
+
+    async def _settle(self, function: Function, result: FunctionResult) -> FunctionResult:
+        """Turn "control ID already recorded" into success with the existing RECORDNO."""
+        if result.ok or not function.writes:
+            return result
+        if not any(_ALREADY_RECORDED in e.description2 for e in result.errors):
+            return result
+        if function.business_key is None:
+            return replace(result, status="success")
+        object_name, key_field, key_value = function.business_key
+        found = await self.execute(
+            [fn.read_by_name(object_name, [key_value], ["RECORDNO", key_field])]
+        )
+        records = list(found[0].records())
+        if not found[0].ok or not records:
+            return result
+        from lxml import etree
+
+        data = etree.Element("data", listtype="objects", count="1")
+        element = etree.SubElement(data, object_name.lower())
+        etree.SubElement(element, "RECORDNO").text = str(records[0].get("RECORDNO", ""))
+        etree.SubElement(element, key_field).text = key_value
+        return FunctionResult(result.controlid, result.function, "success", data=data)
+
+    async def call(self, function: Function) -> FunctionResult:
+        """Run one function; raise :class:`IntacctBusinessError` if it failed."""
+        result = (await self.execute([function]))[0]
+        if not result.ok:
+            raise IntacctBusinessError(errors=result.errors, controlid=result.controlid)
+        return result
+
+    # --- paging ------------------------------------------------------------------------------
+
+    async def iter_read_by_query(
+        self,
+        object_name: str,
+        query: str = "",
+        fields: Sequence[str] = ("*",),
+        pagesize: int = 1000,
+    ) -> AsyncIterator[dict[str, object]]:
+        """Stream every row of a readByQuery, following readMore to the end.
+
+        Checks that exactly ``totalcount`` rows arrived. If the cursor expires midway the
+        query is re-issued and rows already yielded (by RECORDNO) are skipped, so no row
+        is lost or repeated.
+        """
+        wanted = list(fields)
+        if "*" not in wanted and "RECORDNO" not in {f.upper() for f in wanted}:
+            wanted.append("RECORDNO")
+        seen: set[str] = set()
+        total: int | None = None
+        restarts = 0
+        result = await self.call(fn.read_by_query(object_name, query, wanted, pagesize))
+        while True:
+            total = result.total if total is None else total
+            for record in result.records():
+                key = str(record.get("RECORDNO", ""))
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield record
+            if result.remaining <= 0:
+                break
+            try:
+                result = await self.call(fn.read_more(result.result_id))
+            except IntacctBusinessError as exc:
+                if exc.errorno != "readMore failed" or restarts >= 3:
+                    raise
+                restarts += 1
+                log.warning("readMore cursor expired for %s; re-issuing the query", object_name)
+                result = await self.call(fn.read_by_query(object_name, query, wanted, pagesize))
+                total = None
+        if restarts == 0 and total is not None and len(seen) != total:
+            raise IntacctPagingError(
+                f"readByQuery of {object_name} announced {total} rows but returned {len(seen)}."
+            )
+
+    async def iter_query(
+        self,
+        object_name: str,
+        select: Sequence[str],
+        *,
+        filter: object | None = None,
+        pagesize: int = 2000,
+    ) -> AsyncIterator[dict[str, object]]:
+        """Stream a ``query`` in RECORDNO order with keyset paging (RECORDNO > last).
+
+        Unlike offsets, keyset paging neither skips nor repeats rows when records are
+        added or deleted while paging.
+        """
+        fields = list(select)
+        if "RECORDNO" not in fields:
+            fields.append("RECORDNO")
+        last = 0
+        while True:
+            condition = fn.condition("greaterthan", "RECORDNO", last)
+            combined = fn.all_of(filter, condition) if filter is not None else condition  # type: ignore[arg-type]
+            result = await self.call(
+                fn.query(
+                    object_name,
+                    fields,
+                    filter=combined,
+                    order_by=[("RECORDNO", False)],
+                    pagesize=pagesize,
+                )
+            )
+            rows = list(result.records())
+            for row in rows:
+                yield row
+            if not rows or result.remaining <= 0:
+                return
+            last = int(str(rows[-1]["RECORDNO"]))
+
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "CompanyLimiter",
+    "ErrorEntry",
+    "IntacctClient",
+    "IntacctConfig",
+    "IntacctError",
+    "RetryPolicy",
+    "redact",
+]
