@@ -1,18 +1,23 @@
-"""The root of intacct-bridge's exceptions and the retry markers.
+"""Root of intacct-bridge's own exceptions and the retry markers (house style §13).
 
 ```text
 BridgeError
 ├─ IntacctError (intacct_bridge.intacct.errors) …
-└─ (more per package)
+└─ one family per package (model, store, intake …)
 Transient / Terminal   — marker mixins: may a retry help?
 ```
+
+Each class's docstring says when it happens and is its default message.
 """
 
 from __future__ import annotations
 
 
 class BridgeError(Exception):
-    """Something intacct-bridge could not do; the message says what and how to fix it."""
+    """intacct-bridge could not do what was asked."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (type(self).__doc__ or "").strip())
 
 
 class Transient:

@@ -357,28 +357,55 @@ class IntacctClient:
         for batch in batches:
             merged.update(batch)
         results = [merged[f.controlid] for f in functions]
-        return [await self._settle(f, r) for f, r in zip(functions, results, strict=True)]
+        return await self._settle(functions, results)
 
-    async def _settle(self, function: Function, result: FunctionResult) -> FunctionResult:
-        """Turn "control ID already recorded" into success with the existing RECORDNO."""
-        if result.ok or not function.writes:
-            return result
-        if not any(_ALREADY_RECORDED in e.description2 for e in result.errors):
-            return result
-        if function.business_key is None:
-            return replace(result, status="success")
-        object_name, key_field, key_value = function.business_key
-        found = await self.execute(
-            [fn.read_by_name(object_name, [key_value], ["RECORDNO", key_field])]
-        )
-        records = list(found[0].records())
-        if not found[0].ok or not records:
-            return result
+    async def _settle(
+        self, functions: Sequence[Function], results: list[FunctionResult]
+    ) -> list[FunctionResult]:
+        """Turn "control ID already recorded" into success with the existing RECORDNO.
+
+        The existing records are found by business key with one ``readByName`` per object
+        (up to 100 keys each), so a whole retried batch costs one extra request.
+        """
+        pending: dict[str, dict[str, int]] = {}
+        for index, (function, result) in enumerate(zip(functions, results, strict=True)):
+            if result.ok or not function.writes:
+                continue
+            if not any(_ALREADY_RECORDED in e.description2 for e in result.errors):
+                continue
+            if function.business_key is None:
+                results[index] = replace(result, status="success", errors=())
+                continue
+            object_name, _key_field, key_value = function.business_key
+            pending.setdefault(object_name, {})[key_value] = index
+        for object_name, wanted in pending.items():
+            keys = list(wanted)
+            for start in range(0, len(keys), 100):
+                chunk = keys[start : start + 100]
+                found = await self.call(fn.read_by_name(object_name, chunk))
+                for record in found.records():
+                    for key_value, index in wanted.items():
+                        function = functions[index]
+                        assert function.business_key is not None
+                        if str(record.get(function.business_key[1], "")) == key_value:
+                            results[index] = self._resolved(
+                                results[index],
+                                object_name,
+                                function.business_key[1],
+                                key_value,
+                                str(record.get("RECORDNO", "")),
+                            )
+        return results
+
+    @staticmethod
+    def _resolved(
+        result: FunctionResult, object_name: str, key_field: str, key_value: str, recordno: str
+    ) -> FunctionResult:
         from lxml import etree
 
         data = etree.Element("data", listtype="objects", count="1")
         element = etree.SubElement(data, object_name.lower())
-        etree.SubElement(element, "RECORDNO").text = str(records[0].get("RECORDNO", ""))
+        etree.SubElement(element, "RECORDNO").text = recordno
         etree.SubElement(element, key_field).text = key_value
         return FunctionResult(result.controlid, result.function, "success", data=data)
 

@@ -14,20 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
 from starlette.applications import Starlette
 
 from intacct_bridge.sandbox.admin import Admin, AdminError
 from intacct_bridge.sandbox.backend import SandboxBackend, SandboxSettings
 from intacct_bridge.sandbox.gateway import Gateway, GatewayReply
-from intacct_bridge.sandbox.transport import GATEWAY_PATH, make_transport
+from intacct_bridge.sandbox.faults import FaultPlan, FrontDoor, Limits
+from intacct_bridge.sandbox.transport import GATEWAY_PATH, SandboxTransport
 
 __all__ = [
     "GATEWAY_PATH",
     "Admin",
     "AdminError",
+    "FaultPlan",
     "Gateway",
     "GatewayReply",
+    "Limits",
     "QuickstartCredentials",
     "Sandbox",
     "SandboxBackend",
@@ -58,21 +60,25 @@ class Sandbox:
         *,
         seed: int | None = None,
         settings: SandboxSettings | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.backend = backend or SandboxBackend(settings=settings or SandboxSettings(), seed=seed)
         self.gateway = Gateway(self.backend)
+        #: Limits and faults (concurrency slots, latency, failures); see ``faults.py``.
+        self.faults = faults or FaultPlan(seed=seed)
+        self.front = FrontDoor(self.gateway, self.faults)
         self.admin = Admin(self.backend)
         self.endpoint = INPROCESS_ENDPOINT
 
-    def transport(self) -> httpx.MockTransport:
+    def transport(self) -> SandboxTransport:
         """An httpx transport (sync and async) that serves requests in-process."""
-        return make_transport(self.gateway)
+        return SandboxTransport(self.front)
 
     def asgi_app(self) -> Starlette:
         """The ASGI application (gateway + admin API) for server mode."""
         from intacct_bridge.sandbox.asgi import create_app
 
-        return create_app(self.gateway)
+        return create_app(self.front)
 
     def quickstart(
         self,

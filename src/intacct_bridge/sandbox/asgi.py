@@ -1,14 +1,20 @@
-"""Server adapter: the gateway (and the admin API) as an ASGI application."""
+"""Server adapter: the gateway (and the admin API) as an ASGI application.
+
+The gateway route is a small raw ASGI endpoint so that it can refuse oversized bodies
+while they stream in, and cut the connection mid-reply for the fault plan's
+*commit then drop* and *timeout* faults.
+"""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
 
-from intacct_bridge.sandbox.gateway import Gateway
+from intacct_bridge.sandbox import errors
+from intacct_bridge.sandbox.faults import ConnectionDropped, FrontDoor
 from intacct_bridge.sandbox.transport import GATEWAY_PATH, reply_headers
 
 
@@ -27,32 +33,56 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def create_app(gateway: Gateway, *, admin: bool = True) -> Starlette:
-    """The sandbox server: ``POST /ia/xml/xmlgw.phtml`` plus ``/sandbox/admin/…``."""
-    limit = gateway.backend.settings.max_body_bytes
+class _GatewayEndpoint:
+    def __init__(self, front: FrontDoor) -> None:
+        self.front = front
 
-    async def xml_gateway(request: Request) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if request.method != "POST":
+            await PlainTextResponse("Use POST", status_code=405, headers={"allow": "POST"})(
+                scope, receive, send
+            )
+            return
+        gateway = self.front.gateway
+        limit = gateway.backend.settings.max_body_bytes
         body = await _read_limited(request, limit)
         if body is None:
-            size = int(request.headers.get("content-length", "0") or 0) or limit + 1
-            from intacct_bridge.sandbox import errors
-
-            reply = gateway.reply_for(errors.oversized(size, limit))
+            size = request.headers.get("content-length", "")
+            reply = gateway.reply_for(
+                errors.oversized(int(size) if size.isdigit() else limit + 1, limit)
+            )
         else:
             endpoint = str(request.url.replace(query=None, fragment=None))
-            reply = await run_in_threadpool(gateway.handle, body, endpoint=endpoint)
+            try:
+                reply = await self.front.serve_async(body, endpoint, threaded=True)
+            except ConnectionDropped:
+                # Promise a body, send none of it, and fail: the server closes the socket,
+                # and the client sees the connection cut before the reply.
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [(b"content-length", b"100")],
+                    }
+                )
+                raise
         headers, payload = reply_headers(reply, request.headers.get("accept-encoding", ""))
-        return Response(payload, status_code=reply.status, headers=headers)
+        await Response(payload, status_code=reply.status, headers=headers)(scope, receive, send)
+
+
+def create_app(front: FrontDoor, *, admin: bool = True) -> Starlette:
+    """The sandbox server: ``POST /ia/xml/xmlgw.phtml`` plus ``/sandbox/admin/…``."""
 
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     routes: list[Route | Mount] = [
-        Route(GATEWAY_PATH, xml_gateway, methods=["POST"]),
+        Route(GATEWAY_PATH, _GatewayEndpoint(front), methods=["POST", "GET"]),
         Route("/healthz", health, methods=["GET"]),
     ]
     if admin:
         from intacct_bridge.sandbox.admin_api import create_admin_app
 
-        routes.append(Mount("/sandbox/admin", app=create_admin_app(gateway.backend)))
+        routes.append(Mount("/sandbox/admin", app=create_admin_app(front.gateway.backend)))
     return Starlette(routes=routes)

@@ -1,0 +1,223 @@
+"""Limits and faults in front of the gateway: concurrency slots, latency, failures.
+
+The real Intacct gateway is slow, rate limited and sometimes fails; the sandbox can be
+made to behave the same way, per company or globally, so that reliability and
+performance work can be measured:
+
+* **slots** — concurrent requests per company (default 2); one more gets HTTP 429 with
+  ``GW-0010``;
+* **latency** — a fixed time per request plus a time per function (slept *outside* the
+  backend lock, so requests of different slots overlap as on the real service);
+* **failure_rate** — the request is refused with HTTP 502/503 before anything runs;
+* **timeout_rate** — the request hangs ``timeout_seconds`` and the connection is cut;
+  nothing runs;
+* **drop_rate** — *commit then drop*: the request's work is committed, then the
+  connection is cut before the reply — the ambiguous outcome;
+* a seedable random source: the same seed and the same request order give the same
+  faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from starlette.concurrency import run_in_threadpool
+
+from intacct_bridge.sandbox import errors
+from intacct_bridge.sandbox.gateway import Gateway, GatewayReply
+
+_COMPANY = re.compile(rb"<companyid>\s*([^<\s]*)\s*</companyid>")
+_SESSION = re.compile(rb"<sessionid>\s*([^<\s]*)\s*</sessionid>")
+_FUNCTION = re.compile(rb"<function[\s>]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits and fault rates for one company (or the default for all)."""
+
+    slots: int = 2
+    latency_per_request: float = 0.0
+    latency_per_function: float = 0.0
+    failure_rate: float = 0.0
+    timeout_rate: float = 0.0
+    drop_rate: float = 0.0
+    timeout_seconds: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.slots < 1:
+            raise ValueError("slots must be at least 1")
+        for name in ("failure_rate", "timeout_rate", "drop_rate"):
+            rate = getattr(self, name)
+            if not 0.0 <= rate <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1; got {rate}")
+        for name in ("latency_per_request", "latency_per_function", "timeout_seconds"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+
+    def latency(self, functions: int) -> float:
+        return self.latency_per_request + self.latency_per_function * functions
+
+
+class Fate(Enum):
+    SERVE = "serve"
+    FAIL = "fail"
+    TIMEOUT = "timeout"
+    DROP = "drop"
+
+
+class ConnectionDropped(Exception):
+    """The adapter must cut the connection without a reply."""
+
+
+@dataclass
+class FaultPlan:
+    """Which limits apply to which company, and the seeded source of faults."""
+
+    default: Limits = field(default_factory=Limits)
+    per_company: dict[str, Limits] = field(default_factory=dict)
+    seed: int | None = None
+    _rng: random.Random = field(init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    in_flight: dict[str, int] = field(default_factory=dict)
+    #: Counts of what happened, by fate (for tests and the admin API).
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def reseed(self, seed: int | None) -> None:
+        with self._lock:
+            self.seed = seed
+            self._rng = random.Random(seed)
+
+    def limits_for(self, company_id: str) -> Limits:
+        return self.per_company.get(company_id.upper(), self.default)
+
+    def set_limits(self, company_id: str | None, **changes: float | int) -> Limits:
+        """Change the limits of one company (or the default when ``company_id`` is None)."""
+        with self._lock:
+            if company_id is None:
+                self.default = replace(self.default, **changes)  # type: ignore[arg-type]
+                return self.default
+            key = company_id.upper()
+            current = self.per_company.get(key, self.default)
+            self.per_company[key] = replace(current, **changes)  # type: ignore[arg-type]
+            return self.per_company[key]
+
+    def _fate(self, limits: Limits) -> Fate:
+        with self._lock:
+            draw = self._rng.random()
+        if draw < limits.failure_rate:
+            return Fate.FAIL
+        draw -= limits.failure_rate
+        if draw < limits.timeout_rate:
+            return Fate.TIMEOUT
+        draw -= limits.timeout_rate
+        if draw < limits.drop_rate:
+            return Fate.DROP
+        return Fate.SERVE
+
+    def _enter(self, company: str, limits: Limits) -> bool:
+        with self._lock:
+            count = self.in_flight.get(company, 0)
+            if count >= limits.slots:
+                return False
+            self.in_flight[company] = count + 1
+            return True
+
+    def _leave(self, company: str) -> None:
+        with self._lock:
+            self.in_flight[company] = max(self.in_flight.get(company, 1) - 1, 0)
+
+    def _count(self, what: str) -> None:
+        with self._lock:
+            self.outcomes[what] = self.outcomes.get(what, 0) + 1
+
+
+class FrontDoor:
+    """Applies a :class:`FaultPlan` around :meth:`Gateway.handle`; used by both adapters."""
+
+    def __init__(self, gateway: Gateway, plan: FaultPlan) -> None:
+        self.gateway = gateway
+        self.plan = plan
+
+    def _company_of(self, body: bytes) -> str:
+        match = _COMPANY.search(body)
+        if match:
+            return match.group(1).decode("utf-8", "replace").upper()
+        match = _SESSION.search(body)
+        if match:
+            session = self.gateway.backend.sessions.get(match.group(1).decode("utf-8", "replace"))
+            if session is not None:
+                return session.company_id.upper()
+        return ""
+
+    def _failure_reply(self) -> GatewayReply:
+        return GatewayReply(
+            503,
+            b"<html><body><h1>503 Service Unavailable</h1></body></html>",
+            content_type="text/html",
+        )
+
+    def _prepare(self, body: bytes) -> tuple[str, Limits, Fate, float] | GatewayReply:
+        company = self._company_of(body)
+        limits = self.plan.limits_for(company)
+        if not self.plan._enter(company, limits):
+            self.plan._count("rate_limited")
+            reply = self.gateway.reply_for(errors.rate_limited())
+            reply.headers["retry-after"] = "1"
+            return reply
+        fate = self.plan._fate(limits)
+        self.plan._count(fate.value)
+        return company, limits, fate, limits.latency(len(_FUNCTION.findall(body)))
+
+    def _finish(self, fate: Fate, body: bytes, endpoint: str) -> GatewayReply:
+        if fate is Fate.FAIL:
+            return self._failure_reply()
+        reply = self.gateway.handle(body, endpoint=endpoint)
+        if fate is Fate.DROP:
+            raise ConnectionDropped("commit then drop")
+        return reply
+
+    def serve(self, body: bytes, endpoint: str) -> GatewayReply:
+        """Synchronous path (sync httpx clients): sleeps block the calling thread."""
+        prepared = self._prepare(body)
+        if isinstance(prepared, GatewayReply):
+            return prepared
+        company, limits, fate, latency = prepared
+        try:
+            if fate is Fate.TIMEOUT:
+                time.sleep(limits.timeout_seconds)
+                raise ConnectionDropped("timed out")
+            if latency:
+                time.sleep(latency)
+            return self._finish(fate, body, endpoint)
+        finally:
+            self.plan._leave(company)
+
+    async def serve_async(
+        self, body: bytes, endpoint: str, *, threaded: bool = False
+    ) -> GatewayReply:
+        """Async path: sleeps yield to the event loop; with ``threaded`` the gateway runs in
+        a worker thread (server mode) so the event loop keeps serving other requests."""
+        prepared = self._prepare(body)
+        if isinstance(prepared, GatewayReply):
+            return prepared
+        company, limits, fate, latency = prepared
+        try:
+            if fate is Fate.TIMEOUT:
+                await asyncio.sleep(limits.timeout_seconds)
+                raise ConnectionDropped("timed out")
+            if latency:
+                await asyncio.sleep(latency)
+            if not threaded:
+                return self._finish(fate, body, endpoint)
+            return await run_in_threadpool(self._finish, fate, body, endpoint)
+        finally:
+            self.plan._leave(company)
