@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Literal
 
+from intacct_bridge.sandbox.smartevents import PlatformState
 from intacct_bridge.sandbox.store import CompanyData
 
 UserType = Literal["business", "employee", "project manager", "warehouse", "payment approver"]
@@ -98,6 +99,8 @@ class Company:
     data: CompanyData = field(default_factory=CompanyData)
     #: User-defined dimensions: object integration name -> label.
     udds: dict[str, str] = field(default_factory=dict)
+    #: Installed customization packages, Smart Events and their delivery log.
+    platform: PlatformState = field(default_factory=PlatformState)
 
     def has_module(self, module: str) -> bool:
         return module in self.modules
