@@ -9,7 +9,8 @@ from intacct_bridge.sandbox.packages import PackageError, parse_package
 
 PACKAGE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <customErpPackage>
-  <packageDescription><name>Bridge events</name><description>d</description><author>a</author></packageDescription>
+  <packageDescription><name>Bridge events</name><description>d</description>
+    <author>a</author></packageDescription>
   <smartLinks>
     <smartLink>
       <smartLinkId>BRIDGE_GLACCOUNT</smartLinkId>
