@@ -415,10 +415,12 @@ def test_errors_found_when_binding(inner: str, message: str) -> None:
 
 
 def nested_groups(levels: int) -> str:
+    """Alternating and/or groups around one test; the padding leaf never changes the result
+    (RECORDNO is never null: ``isnotnull`` is true inside and, ``isnull`` false inside or)."""
     inner = op("equalto", "STATE", "Paid")
     for n in range(levels):
-        tag = "and" if n % 2 else "or"
-        inner = f"<{tag}>{inner}{op('isnotnull', 'RECORDNO')}</{tag}>"
+        tag, pad = ("and", "isnotnull") if n % 2 else ("or", "isnull")
+        inner = f"<{tag}>{inner}{op(pad, 'RECORDNO')}</{tag}>"
     return inner
 
 
@@ -458,7 +460,9 @@ def test_filter_binds_once_for_many_rows() -> None:
         calls.append(name)
         return BILL_KINDS[name]
 
-    flt = compile_xml("<and>" + op("equalto", "STATE", "Posted") + op("lessthan", "RECORDNO", "500") + "</and>")
+    flt = compile_xml(
+        "<and>" + op("equalto", "STATE", "Posted") + op("lessthan", "RECORDNO", "500") + "</and>"
+    )
     rows = BILLS * 3000
     assert sum(flt.matches(r.get, counting) for r in rows) == 2 * 3000
     assert sorted(calls) == ["RECORDNO", "STATE"]
@@ -496,7 +500,13 @@ def test_parse_select_fields_and_aggregates() -> None:
         "MIN.WHENDUE",
         "MAX.WHENDUE",
     )
-    assert select.referenced == {"VENDORID", "VENDOR.CREDITLIMIT", "RECORDNO", "TOTALDUE", "WHENDUE"}
+    assert select.referenced == {
+        "VENDORID",
+        "VENDOR.CREDITLIMIT",
+        "RECORDNO",
+        "TOTALDUE",
+        "WHENDUE",
+    }
 
 
 def test_parse_select_drops_duplicates_keeping_first_position() -> None:
@@ -520,7 +530,10 @@ def test_parse_select_only_aggregates_is_fine() -> None:
     ("select_xml", "message"),
     [
         (None, "Invalid select: select is mandatory; returning all fields is not supported."),
-        ("<select/>", "Invalid select: select is mandatory; returning all fields is not supported."),
+        (
+            "<select/>",
+            "Invalid select: select is mandatory; returning all fields is not supported.",
+        ),
         (
             "<select> <!-- nothing --> </select>",
             "Invalid select: select is mandatory; returning all fields is not supported.",
@@ -528,7 +541,8 @@ def test_parse_select_only_aggregates_is_fine() -> None:
         ("<select><field>*</field></select>", "Invalid select: '*' is not a valid field name."),
         (
             "<select><total>TOTALDUE</total></select>",
-            "Invalid select: unexpected <total>; use <field>, <count>, <avg>, <min>, <max> or <sum>.",
+            "Invalid select: unexpected <total>; "
+            "use <field>, <count>, <avg>, <min>, <max> or <sum>.",
         ),
         ("<select><sum></sum></select>", "Invalid select: <sum> is empty; it must name a field."),
     ],
@@ -697,11 +711,12 @@ def test_aggregate_sum_and_avg_have_no_float_artifacts() -> None:
     rows = [{"AMT": "0.1"}, {"AMT": "0.2"}, {"AMT": "0.2"}]
     select = select_of("<sum>AMT</sum><avg>AMT</avg>")
     assert aggregate(rows, select, get_of, lambda _: "number") == [
-        {"SUM.AMT": "0.5", "AVG.AMT": "0.1666666666666666666666666666666666667"}
+        # 0.5 / 3 to 38 significant digits, like Oracle NUMBER
+        {"SUM.AMT": "0.5", "AVG.AMT": "0.1" + "6" * 36 + "7"}
     ]
     rows = [{"AMT": "10.00"}, {"AMT": "20.00"}, {"AMT": "1E+2"}]
     assert aggregate(rows, select, get_of, lambda _: "number") == [
-        {"SUM.AMT": "130", "AVG.AMT": "43.33333333333333333333333333333333333"}
+        {"SUM.AMT": "130", "AVG.AMT": "43." + "3" * 36}
     ]
 
 
@@ -738,6 +753,14 @@ def test_aggregate_groups_equal_numbers_and_null_group() -> None:
     ]
 
 
+def test_aggregate_skips_unreadable_values_except_in_count() -> None:
+    rows = [{"AMT": "n/a"}, {"AMT": "7"}, {"AMT": "3"}]
+    select = select_of("<count>AMT</count><sum>AMT</sum><avg>AMT</avg><min>AMT</min>")
+    assert aggregate(rows, select, get_of, lambda _: "number") == [
+        {"COUNT.AMT": "3", "SUM.AMT": "10", "AVG.AMT": "5", "MIN.AMT": "3"}
+    ]
+
+
 def test_aggregate_with_recordno_defeats_grouping() -> None:
     select = select_of("<field>RECORDNO</field><count>VENDORID</count>")
     result = aggregate(BILLS, select, get_of, kind_of)
@@ -755,8 +778,14 @@ def test_aggregate_without_aggregates_returns_one_row_per_input() -> None:
 @pytest.mark.parametrize(
     ("select_xml", "message"),
     [
-        ("<sum>VENDORNAME</sum>", "Invalid select: <sum> needs a number field; VENDORNAME is a text field."),
-        ("<avg>WHENDUE</avg>", "Invalid select: <avg> needs a number field; WHENDUE is a date field."),
+        (
+            "<sum>VENDORNAME</sum>",
+            "Invalid select: <sum> needs a number field; VENDORNAME is a text field.",
+        ),
+        (
+            "<avg>WHENDUE</avg>",
+            "Invalid select: <avg> needs a number field; WHENDUE is a date field.",
+        ),
         ("<count>NOPE</count>", "Unknown field NOPE."),
         ("<field>NOPE</field><count>RECORDNO</count>", "Unknown field NOPE."),
     ],
@@ -797,19 +826,58 @@ FIELD_TEXTS = ["RECORDNO", "vendorname", "WHENDUE", "WHENMODIFIED", "ONHOLD", "X
 VALUE_TEXTS = ["1", "-2.5", "01/24/2022", "02/30/2022", "Paid", "%a_", "", "x'y", "1e3"]
 
 
-@st.composite
-def xml_trees(draw: st.DrawFn, depth: int = 0) -> etree._Element:
-    el = etree.Element(draw(st.sampled_from(TAGS)))
-    if el.tag == "field":
-        el.text = draw(st.sampled_from(FIELD_TEXTS))
-    elif el.tag == "value":
-        el.text = draw(st.sampled_from(VALUE_TEXTS))
-    elif depth < 6:
-        for child in draw(st.lists(xml_trees(depth + 1), max_size=4)):
-            el.append(child)
-    if draw(st.booleans()):
-        el.append(etree.Comment("note"))
+# A tree is (tag, text) for a leaf or (tag, [children]); tag "!" stands for a comment.
+tree_specs = st.recursive(
+    st.one_of(
+        st.tuples(st.just("field"), st.sampled_from(FIELD_TEXTS)),
+        st.tuples(st.just("value"), st.sampled_from(VALUE_TEXTS)),
+        st.tuples(st.sampled_from([*TAGS, "!"]), st.just("")),
+    ),
+    lambda inner: st.tuples(st.sampled_from(TAGS), st.lists(inner, max_size=4)),
+    max_leaves=24,
+)
+
+
+def build_tree(spec: tuple[str, Any]) -> etree._Element:
+    tag, content = spec
+    if tag == "!":
+        return etree.Comment("note")
+    el = etree.Element(tag)
+    if isinstance(content, str):
+        el.text = content
+    else:
+        for child in content:
+            el.append(build_tree(child))
     return el
+
+
+xml_trees = tree_specs.map(build_tree)
+
+# Mostly well-formed filters (right element names, usually the right number of values) so
+# that evaluation, not only parsing, is exercised with odd fields and values.
+VALUE_COUNTS = {
+    "equalto": 1, "notequalto": 1, "lessthan": 1, "lessthanorequalto": 1, "greaterthan": 1,
+    "greaterthanorequalto": 1, "between": 2, "in": 3, "notin": 2, "like": 1, "notlike": 1,
+    "isnull": 0, "isnotnull": 0,
+}  # fmt: skip
+
+
+@st.composite
+def near_valid_operators(draw: st.DrawFn) -> tuple[str, Any]:
+    tag = draw(st.sampled_from(sorted(VALUE_COUNTS)))
+    count = max(0, VALUE_COUNTS[tag] + draw(st.sampled_from([0, 0, 0, 0, 1, -1])))
+    children: list[tuple[str, Any]] = [("field", draw(st.sampled_from(FIELD_TEXTS)))]
+    children += [("value", draw(st.sampled_from(VALUE_TEXTS))) for _ in range(count)]
+    return (tag, draw(st.permutations(children)))
+
+
+near_valid_filters = st.recursive(
+    near_valid_operators(),
+    lambda inner: st.tuples(
+        st.sampled_from(["and", "or"]), st.lists(inner, min_size=1, max_size=3)
+    ),
+    max_leaves=10,
+).map(build_tree)
 
 
 def loose_kind_of(name: str) -> FieldKind:
@@ -817,8 +885,8 @@ def loose_kind_of(name: str) -> FieldKind:
     return kinds[len(name) % len(kinds)]
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(xml_trees(), max_size=2), st.booleans())
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(xml_trees, near_valid_filters), max_size=2), st.booleans())
 def test_random_filters_only_raise_query_error(children: list[etree._Element], ci: bool) -> None:
     root = etree.Element("filter")
     for child in children:
@@ -833,8 +901,8 @@ def test_random_filters_only_raise_query_error(children: list[etree._Element], c
         assert exc.message
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(xml_trees(), st.none()))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(xml_trees, st.none()))
 def test_random_select_and_orderby_only_raise_query_error(tree: etree._Element | None) -> None:
     for parse in (parse_select, parse_orderby):
         try:
@@ -918,7 +986,7 @@ shared_conditions = st.recursive(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=250)
 @given(
     shared_conditions,
     st.lists(

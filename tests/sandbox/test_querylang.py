@@ -97,7 +97,8 @@ def ids(query: str, rows: list[dict[str, str]] = VENDORS) -> list[str]:
 def error_of(query: str) -> str:
     with pytest.raises(QueryError) as info:
         ids(query)
-    return info.value.message
+    message: str = info.value.message
+    return message
 
 
 # ---------------------------------------------------------------------------------------
@@ -202,6 +203,13 @@ def test_like_with_percent_wildcards() -> None:
     assert ids("VENDORID LIKE '%123%'") == ["V1234", "X123-9"]
     assert ids("VENDORID LIKE 'V1%'") == ["V1001", "V1002", "V1234"]
     assert ids("VENDORID LIKE '%1'") == ["V1001", "V2001"]
+
+
+def test_like_segments_may_not_overlap() -> None:
+    # '%1%1' needs two separate 1s: V2001 ends in the only 1 it has.
+    assert ids("VENDORID LIKE '%1%1'") == ["V1001"]
+    assert ids("VENDORID LIKE '%0%01'") == ["V1001", "V2001"]
+    assert ids("VENDORID LIKE 'V1%1%1'") == []
 
 
 def test_like_underscore_matches_exactly_one_character() -> None:
@@ -576,7 +584,7 @@ def assert_only_query_errors(text: str) -> None:
         assert exc.message
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_arbitrary_text_only_raises_query_error(text: str) -> None:
     assert_only_query_errors(text)
@@ -590,7 +598,7 @@ TOKENS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(TOKENS), max_size=40))
 def test_token_soup_only_raises_query_error(tokens: list[str]) -> None:
     assert_only_query_errors(" ".join(tokens))
@@ -677,12 +685,12 @@ def reference(node: tuple[Any, ...], row: dict[str, Any]) -> bool | None:
             return None if results[0] is None else not results[0]
         decisive = tag == "or"
         if decisive in results:
-            return decisive
+            return bool(decisive)
         return None if None in results else not decisive
     value = row[node[1]]
     if tag == "null":
         is_null = value is None or value == ""
-        return is_null != node[2]
+        return bool(is_null != node[2])
     if value is None or value == "":
         return None
     if tag == "cmp":
@@ -695,14 +703,14 @@ def reference(node: tuple[Any, ...], row: dict[str, Any]) -> bool | None:
             ">": lambda a, b: a > b,
             ">=": lambda a, b: a >= b,
         }
-        return ops[node[2]](value, node[3])
+        return bool(ops[node[2]](value, node[3]))
     if tag == "in":
-        return (value in node[2]) != node[3]
+        return bool((value in node[2]) != node[3])
     glob = node[2].replace("%", "*").replace("_", "?")
-    return fnmatch.fnmatchcase(str(value), glob) != node[3]
+    return bool(fnmatch.fnmatchcase(str(value), glob) != node[3])
 
 
-@settings(max_examples=500)
+@settings(max_examples=300)
 @given(conditions, st.lists(model_rows, min_size=1, max_size=6))
 def test_matches_agree_with_a_reference_model(
     condition: tuple[Any, ...], rows: list[dict[str, Any]]

@@ -375,43 +375,74 @@ def _format_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
+_UNREADABLE = object()  # a stored value that cannot be read as its field's kind
+
+
 class _Accumulator:
-    __slots__ = ("best", "best_key", "count", "func", "key", "name", "total")
+    """Running state of one aggregate within one group.
 
-    def __init__(self, func: str, name: str, key: Callable[[str], Any]) -> None:
-        self.func, self.name, self.key = func, name, key
+    ``add`` receives a non-null stored text and its parsed key (or ``_UNREADABLE``).
+    """
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
         self.count = 0
-        self.total = Decimal(0)
-        self.best: str | None = None
-        self.best_key: Any = None
 
-    def add(self, text: str | None) -> None:
-        if not text:
-            return
-        func = self.func
-        if func == "count":
-            self.count += 1
-            return
-        try:
-            k = self.key(text)
-        except ValueError:
-            return  # unreadable values are treated as null, as in filters
+    def add(self, text: str, key: Any) -> None:
         self.count += 1
-        if func in ("sum", "avg"):
-            self.total = _DECIMAL_CONTEXT.add(self.total, k)
-        elif self.best is None or (k < self.best_key if func == "min" else k > self.best_key):
-            self.best, self.best_key = text, k
 
     def result(self) -> str:
-        if self.func == "count":
-            return str(self.count)
+        return str(self.count)
+
+
+class _Total(_Accumulator):
+    __slots__ = ("average", "total")
+
+    def __init__(self, average: bool) -> None:
+        super().__init__()
+        self.average = average
+        self.total = Decimal(0)
+
+    def add(self, text: str, key: Any) -> None:
+        if key is not _UNREADABLE:
+            self.count += 1
+            self.total = _DECIMAL_CONTEXT.add(self.total, key)
+
+    def result(self) -> str:
         if self.count == 0:
             return ""
-        if self.func == "sum":
-            return _format_decimal(self.total)
-        if self.func == "avg":
+        if self.average:
             return _format_decimal(_DECIMAL_CONTEXT.divide(self.total, Decimal(self.count)))
-        return self.best or ""
+        return _format_decimal(self.total)
+
+
+class _Extreme(_Accumulator):
+    __slots__ = ("best", "best_key", "maximum")
+
+    def __init__(self, maximum: bool) -> None:
+        super().__init__()
+        self.maximum = maximum
+        self.best = ""
+        self.best_key: Any = None
+
+    def add(self, text: str, key: Any) -> None:
+        if key is _UNREADABLE:
+            return
+        if self.count == 0 or (key > self.best_key if self.maximum else key < self.best_key):
+            self.best, self.best_key = text, key
+        self.count += 1
+
+    def result(self) -> str:
+        return self.best
+
+
+def _new_accumulator(func: str) -> _Accumulator:
+    if func in ("sum", "avg"):
+        return _Total(average=func == "avg")
+    if func in ("min", "max"):
+        return _Extreme(maximum=func == "max")
+    return _Accumulator()
 
 
 def aggregate(
@@ -426,48 +457,68 @@ def aggregate(
     so ``1.0`` and ``1`` share a group; groups appear in first-seen order, showing the first
     row's text). ``count`` counts non-null values; ``sum`` / ``avg`` need number fields and
     are computed in Decimal; ``min`` / ``max`` compare by kind and return the stored text.
-    An aggregate over no values is ``""`` (null), except ``count`` which is ``"0"``. Without
-    plain fields there is always exactly one output row, even for no input rows. Without
-    aggregates there is no grouping: one dict per input row, nulls as ``""``.
+    Stored values unreadable as their kind are skipped by all but ``count``. An aggregate
+    over no values is ``""`` (null), except ``count`` which is ``"0"``. Without plain fields
+    there is always exactly one output row, even for no input rows. Without aggregates there
+    is no grouping: one dict per input row, nulls as ``""``.
 
     Raises QueryError for an unknown field, ``sum``/``avg`` of a non-number field, or a
     numeric overflow.
     """
-    group_keys = [(name, key_function(resolve_kind(kind_of, name))) for name in select.fields]
-    specs: list[tuple[str, str, Callable[[str], Any]]] = []
-    for func, name in select.aggregates:
+    group_names = select.fields
+    group_kinds = [resolve_kind(kind_of, name) for name in group_names]
+    group_parsers = [key_function(kind) for kind in group_kinds]
+    plain_groups = all(kind in ("text", "boolean") for kind in group_kinds)
+
+    # Each aggregated field is read and parsed once per row, then fed to its accumulators.
+    columns: dict[str, tuple[Callable[[str], Any] | None, list[int]]] = {}
+    for index, (func, name) in enumerate(select.aggregates):
         kind = resolve_kind(kind_of, name)
         if func in ("sum", "avg") and kind != "number":
             raise QueryError(
                 f"Invalid select: <{func}> needs a number field; {name} is a {kind} field."
             )
-        specs.append((func, name, key_function(kind)))
+        parser, slots = columns.get(name, (None, []))
+        if func != "count":
+            parser = key_function(kind)
+        columns[name] = (parser, [*slots, index])
+    plan = [(name, parser, tuple(slots)) for name, (parser, slots) in columns.items()]
+    funcs = [func for func, _ in select.aggregates]
 
-    if not specs:
-        output = []
-        for row in rows:
-            get = get_of(row)
-            output.append({name: get(name) or "" for name in select.fields})
-        return output
+    if not plan:
+        return [
+            {name: get(name) or "" for name in group_names} for get in (get_of(row) for row in rows)
+        ]
 
     groups: dict[tuple[Any, ...], tuple[list[str], list[_Accumulator]]] = {}
+    if not group_names:
+        groups[()] = ([], [_new_accumulator(f) for f in funcs])
     try:
         for row in rows:
             get = get_of(row)
-            shown = [get(name) or "" for name, _ in group_keys]
-            group_id = tuple(
-                _group_key(text, key) for text, (_, key) in zip(shown, group_keys, strict=True)
+            shown = [get(name) or "" for name in group_names]
+            group_id = (
+                tuple(shown) if plain_groups else tuple(map(_group_key, shown, group_parsers))
             )
             group = groups.get(group_id)
             if group is None:
-                group = (shown, [_Accumulator(f, n, k) for f, n, k in specs])
+                group = (shown, [_new_accumulator(f) for f in funcs])
                 groups[group_id] = group
-            for acc in group[1]:
-                acc.add(get(acc.name))
-        if not groups and not group_keys:
-            groups[()] = ([], [_Accumulator(f, n, k) for f, n, k in specs])
+            accumulators = group[1]
+            for name, parser, targets in plan:
+                text = get(name)
+                if not text:
+                    continue
+                parsed: Any = None
+                if parser is not None:
+                    try:
+                        parsed = parser(text)
+                    except ValueError:
+                        parsed = _UNREADABLE
+                for slot in targets:
+                    accumulators[slot].add(text, parsed)
         return [
-            dict(zip(select.output_keys, [*shown, *(acc.result() for acc in accs)], strict=True))
+            dict(zip(select.output_keys, [*shown, *(a.result() for a in accs)], strict=True))
             for shown, accs in groups.values()
         ]
     except ArithmeticError:

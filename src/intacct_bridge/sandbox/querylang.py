@@ -150,20 +150,14 @@ def parse_datetime(text: str) -> datetime:
     """
     m = _US_DATE_RE.fullmatch(text)
     if m is not None:
-        month, day, year = m.group(1), m.group(2), m.group(3)
+        month, day, year, hour, minute, second = m.groups()
     else:
         m = _ISO_DATE_RE.fullmatch(text)
         if m is None:
             raise ValueError(text)
-        year, month, day = m.group(1), m.group(2), m.group(3)
-    hour, minute, second = m.group(4), m.group(5), m.group(6)
+        year, month, day, hour, minute, second = m.groups()
     return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
+        int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
     )
 
 
