@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from intacct_bridge import __version__
+from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
 
 app = typer.Typer(
@@ -14,6 +15,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(sandbox_app, name="sandbox")
+app.command("import")(import_command)
+app.add_typer(db_app, name="db")
+app.add_typer(tenant_app, name="tenant")
 
 
 @app.command()

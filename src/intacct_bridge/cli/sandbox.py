@@ -1,13 +1,181 @@
-"""``intacct-bridge sandbox …``: run and administer the offline Intacct gateway."""
+"""``intacct-bridge sandbox …``: run and administer the offline Intacct gateway.
+
+The administration commands edit a *state file* (``--state FILE`` or
+``INTACCT_BRIDGE_SANDBOX_STATE``) that ``intacct-bridge sandbox serve --state FILE`` later
+serves — everything the seed guide does in Intacct's screens, as a script::
+
+    export INTACCT_BRIDGE_SANDBOX_STATE=sandbox.json
+    intacct-bridge sandbox init-company ACME --mega --entity US=ACME-US --entity UK=ACME-UK
+    intacct-bridge sandbox add-user ACME xt_api --password "$PW"
+    intacct-bridge sandbox authorize-sender ACME XT_mfg --sender-password "$SENDER_PW"
+    intacct-bridge sandbox seed ACME demo
+    intacct-bridge sandbox serve
+
+Each command loads the file, makes its change, and writes the file back atomically; a
+refused change prints why, exits 1, and leaves the file as it was. Edit the file while
+the server is stopped (a running server writes its own state back when it stops); while
+it runs, use the admin HTTP API at ``/sandbox/admin`` instead.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox import Sandbox
+
+ENV_STATE = "INTACCT_BRIDGE_SANDBOX_STATE"
+
 app = typer.Typer(help="The offline Intacct sandbox (XML gateway emulator).", no_args_is_help=True)
+
+
+class UserTypeChoice(StrEnum):
+    business = "business"
+    employee = "employee"
+    project_manager = "project manager"
+    warehouse = "warehouse"
+    payment_approver = "payment approver"
+
+
+class AdminChoice(StrEnum):
+    off = "off"
+    limited = "limited"
+    full = "full"
+
+
+class StatusChoice(StrEnum):
+    active = "active"
+    inactive = "inactive"
+
+
+StateFile = Annotated[
+    Path,
+    typer.Option(
+        "--state",
+        envvar=ENV_STATE,
+        dir_okay=False,
+        help="Sandbox state file (JSON) to edit; created if missing.",
+    ),
+]
+CompanyId = Annotated[str, typer.Argument(help="Company ID, e.g. DEMO-MFG.")]
+
+
+# --- plumbing --------------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def _load_into(sandbox: Sandbox, path: Path) -> None:
+    from intacct_bridge.sandbox.persistence import StateFileError, load_state
+
+    try:
+        load_state(sandbox.backend, path)
+    except StateFileError as exc:
+        _fail(str(exc))
+
+
+def _load(path: Path, *, must_exist: bool = False) -> Sandbox:
+    from intacct_bridge.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    if path.exists():
+        _load_into(sandbox, path)
+    elif must_exist:
+        _fail(
+            f"State file {path} does not exist; create it with "
+            "`intacct-bridge sandbox init-company`."
+        )
+    return sandbox
+
+
+def _save(sandbox: Sandbox, path: Path) -> None:
+    from intacct_bridge.sandbox.persistence import StateFileError, save_state
+
+    try:
+        save_state(sandbox.backend, path)
+    except StateFileError as exc:
+        _fail(str(exc))
+
+
+@contextmanager
+def _claimed(path: Path, holder: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (a ``.NAME.lock`` file beside it) for the block.
+
+    A running ``serve`` holds it, so an administration command cannot edit a file whose
+    server would overwrite the edit when it stops. No-op where ``fcntl`` is missing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    lock_path = path.with_name(f".{path.name}.lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"Cannot lock {path}: {exc.strerror or exc}.")
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            _fail(
+                f"{path} is in use by {owner}. Stop it first, or change a running sandbox "
+                "through its admin API (/sandbox/admin)."
+            )
+        handle.seek(0)
+        handle.truncate()
+        handle.write(holder)
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _editing(path: Path, *, must_exist: bool = False) -> Iterator[Sandbox]:
+    """Load the state, let the block change it, save it — or fail and save nothing."""
+    from intacct_bridge.sandbox.admin import AdminError
+
+    with _claimed(path, f"intacct-bridge sandbox (pid {os.getpid()})"):
+        sandbox = _load(path, must_exist=must_exist)
+        try:
+            yield sandbox
+        except AdminError as exc:
+            _fail(str(exc))
+        _save(sandbox, path)
+
+
+def _pairs(items: list[str], option: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"'{item}' is not KEY=VALUE.", param_hint=option)
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+# --- serve -----------------------------------------------------------------------------------
 
 
 @app.command()
@@ -21,36 +189,486 @@ def serve(
     state: Annotated[
         Path | None,
         typer.Option(
-            envvar="INTACCT_BRIDGE_SANDBOX_STATE",
-            help="JSON file holding the sandbox state across restarts (default: in memory).",
+            envvar=ENV_STATE,
+            dir_okay=False,
+            help="JSON file holding the sandbox state across restarts (default: in memory). "
+            "Loaded at start, written when the server stops.",
         ),
     ] = None,
     quickstart: Annotated[
         bool, typer.Option(help="On an empty state, create the demo sender, company and user.")
     ] = True,
+    admin_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN",
+            help="Require 'Authorization: Bearer TOKEN' on the admin API (/sandbox/admin).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the Intacct XML gateway at http://HOST:PORT/ia/xml/xmlgw.phtml."""
     import uvicorn
 
-    from intacct_bridge.sandbox import Sandbox
+    from intacct_bridge.sandbox import Sandbox, SandboxSettings
 
-    sandbox = Sandbox()
-    if state is not None and state.exists():
-        from intacct_bridge.sandbox.persistence import load_state
-
-        load_state(sandbox.backend, state)
-    if quickstart and not sandbox.backend.companies:
-        creds = sandbox.quickstart()
-        typer.echo(
-            f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
-            f"{creds.sender_password}, user {creds.user_id} / {creds.user_password}"
-        )
-    application = sandbox.asgi_app()
-    typer.echo(f"Intacct sandbox gateway: http://{host}:{port}/ia/xml/xmlgw.phtml")
-    try:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
-    finally:
+    sandbox = Sandbox(settings=SandboxSettings(admin_token=admin_token or None))
+    with contextlib.ExitStack() as stack:
         if state is not None:
-            from intacct_bridge.sandbox.persistence import save_state
+            holder = f"intacct-bridge sandbox serve (pid {os.getpid()}, port {port})"
+            stack.enter_context(_claimed(state, holder))
+            if state.exists():
+                _load_into(sandbox, state)
+                typer.echo(f"Loaded sandbox state from {state}")
+        backend = sandbox.backend
+        if quickstart and not backend.companies and not backend.senders:
+            creds = sandbox.quickstart()
+            typer.echo(
+                f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
+                f"{creds.sender_password}, user {creds.user_id} / {creds.user_password}"
+            )
+        application = sandbox.asgi_app()
+        typer.echo(f"Intacct sandbox gateway: http://{host}:{port}/ia/xml/xmlgw.phtml")
+        typer.echo(f"Admin API: http://{host}:{port}/sandbox/admin/state")
+        try:
+            uvicorn.run(application, host=host, port=port, log_level="warning")
+        finally:
+            if state is not None:
+                _save(sandbox, state)
+                typer.echo(f"Saved sandbox state to {state}")
 
-            save_state(sandbox.backend, state)
+
+# --- administration --------------------------------------------------------------------------
+
+
+@app.command("init-company")
+def init_company(
+    company_id: CompanyId,
+    state: StateFile,
+    name: Annotated[str, typer.Option(help="Company name (default: the ID).")] = "",
+    mega: Annotated[
+        bool, typer.Option("--mega", help="Multi-entity (MEGA) company with entities.")
+    ] = False,
+    module: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--module",
+            "-m",
+            help="Subscribed module (repeat; default: gl ap ar cm inventory purchasing "
+            "order_entry tax). Known: gl ap ar cm inventory purchasing order_entry projects tax.",
+        ),
+    ] = None,
+    entity: Annotated[
+        list[str] | None,
+        typer.Option("--entity", "-e", help="Entity ID=NAME of a MEGA company (repeat)."),
+    ] = None,
+    session_timeout: Annotated[
+        int, typer.Option(min=60, help="API session lifetime in seconds (sliding).")
+    ] = 3600,
+) -> None:
+    """Create a company (Company > Admin > Setup): single-entity, or MEGA with entities."""
+    entities = [
+        {"location_id": key, "name": value} for key, value in _pairs(entity or [], "--entity")
+    ]
+    with _editing(state) as sandbox:
+        company = sandbox.admin.create_company(
+            company_id,
+            name=name,
+            mega=mega,
+            modules=module or None,
+            session_timeout=session_timeout,
+            entities=entities,
+        )
+    kind = f"MEGA, {len(entities)} entities" if mega else "single-entity"
+    typer.echo(
+        f"Created company {company.company_id} ({kind}; modules: "
+        f"{' '.join(sorted(company.modules))}) in {state}"
+    )
+
+
+@app.command("set-modules")
+def set_modules(
+    company_id: CompanyId,
+    state: StateFile,
+    module: Annotated[
+        list[str], typer.Option("--module", "-m", help="Module to subscribe (repeat).")
+    ],
+) -> None:
+    """Switch a company's modules (the ones not named are switched off)."""
+    with _editing(state, must_exist=True) as sandbox:
+        sandbox.admin.set_modules(company_id, module)
+    typer.echo(f"Company {company_id} modules: {' '.join(sorted(set(module)))}")
+
+
+@app.command("add-entity")
+def add_entity(
+    company_id: CompanyId,
+    entity_id: Annotated[str, typer.Argument(help="Entity ID (LOCATIONID), e.g. US.")],
+    name: Annotated[str, typer.Argument(help="Entity name.")],
+    state: StateFile,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", "-f", help="Further LOCATIONENTITY field KEY=VALUE (repeat)."),
+    ] = None,
+) -> None:
+    """Add an entity to a MEGA company (its LOCATIONENTITY and LOCATION)."""
+    values = dict(_pairs(field or [], "--field"))
+    with _editing(state, must_exist=True) as sandbox:
+        sandbox.admin.add_entity_with(company_id, entity_id, name, values)
+    typer.echo(f"Added entity {entity_id} ({name}) to company {company_id}")
+
+
+@app.command("add-sender")
+def add_sender(
+    sender_id: Annotated[str, typer.Argument(help="Web Services sender ID, e.g. XT_mfg.")],
+    state: StateFile,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            envvar="INTACCT_BRIDGE_SANDBOX_SENDER_PASSWORD",
+            help="Sender password (prompted for when absent; stored only as a hash).",
+        ),
+    ],
+    status: Annotated[StatusChoice, typer.Option(help="Sender status.")] = StatusChoice.active,
+) -> None:
+    """Register (or re-key) a Web Services sender ID."""
+    with _editing(state) as sandbox:
+        sandbox.admin.create_sender(sender_id, password, status=status.value)
+    typer.echo(f"Sender {sender_id} registered ({status.value})")
+
+
+@app.command("add-user")
+def add_user(
+    company_id: CompanyId,
+    user_id: Annotated[str, typer.Argument(help="Web services user ID, e.g. xt_api.")],
+    state: StateFile,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            envvar="INTACCT_BRIDGE_SANDBOX_USER_PASSWORD",
+            help="User password (prompted for when absent; stored only as a hash).",
+        ),
+    ],
+    first_name: Annotated[str, typer.Option(help="First name.")] = "",
+    last_name: Annotated[str, typer.Option(help="Last name.")] = "",
+    email: Annotated[str, typer.Option(help="Email address.")] = "",
+    user_type: Annotated[
+        UserTypeChoice, typer.Option(help="User type (seed guide: business).")
+    ] = UserTypeChoice.business,
+    admin: Annotated[
+        AdminChoice, typer.Option(help="Admin privileges (seed guide: full).")
+    ] = AdminChoice.full,
+    status: Annotated[StatusChoice, typer.Option(help="User status.")] = StatusChoice.active,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", help="Role (repeat; default: Admin).")
+    ] = None,
+    top_level: Annotated[
+        bool, typer.Option("--top-level/--no-top-level", help="Access to the top level.")
+    ] = True,
+    entity: Annotated[
+        list[str] | None,
+        typer.Option("--entity", "-e", help="Entity the user may enter (repeat; default: all)."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an existing user of that ID.")
+    ] = False,
+) -> None:
+    """Add a web services user (Company > Admin > Users, roles & groups > Web Services users)."""
+    with _editing(state, must_exist=True) as sandbox:
+        sandbox.admin.add_user(
+            company_id,
+            user_id,
+            password,
+            replace=replace,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            user_type=user_type.value,
+            admin=admin.value,
+            status=status.value,
+            roles=role or ["Admin"],
+            top_level_access=top_level,
+            entity_access=entity or [],
+        )
+    typer.echo(f"Added web services user {user_id} to company {company_id}")
+
+
+@app.command("update-user")
+def update_user(
+    company_id: CompanyId,
+    user_id: Annotated[str, typer.Argument(help="Web services user ID.")],
+    state: StateFile,
+    password: Annotated[
+        str | None,
+        typer.Option(envvar="INTACCT_BRIDGE_SANDBOX_USER_PASSWORD", help="New password."),
+    ] = None,
+    status: Annotated[StatusChoice | None, typer.Option(help="New status.")] = None,
+    admin: Annotated[AdminChoice | None, typer.Option(help="New admin privileges.")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", help="Roles (repeat; replaces the list).")
+    ] = None,
+    top_level: Annotated[
+        bool | None, typer.Option("--top-level/--no-top-level", help="Access to the top level.")
+    ] = None,
+    entity: Annotated[
+        list[str] | None,
+        typer.Option("--entity", "-e", help="Entities the user may enter (replaces the list)."),
+    ] = None,
+) -> None:
+    """Change a web services user (status, password, privileges, roles, entity access)."""
+    changes: dict[str, Any] = {}
+    if password is not None:
+        changes["password"] = password
+    if status is not None:
+        changes["status"] = status.value
+    if admin is not None:
+        changes["admin"] = admin.value
+    if role:
+        changes["roles"] = role
+    if top_level is not None:
+        changes["top_level_access"] = top_level
+    if entity:
+        changes["entity_access"] = entity
+    if not changes:
+        raise typer.BadParameter("Nothing to change; give at least one option.")
+    with _editing(state, must_exist=True) as sandbox:
+        sandbox.admin.update_user(company_id, user_id, **changes)
+    typer.echo(f"Updated user {user_id} of company {company_id}: {', '.join(sorted(changes))}")
+
+
+@app.command("authorize-sender")
+def authorize_sender(
+    company_id: CompanyId,
+    sender_id: Annotated[str, typer.Argument(help="Sender ID, e.g. XT_mfg.")],
+    state: StateFile,
+    sender_password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="INTACCT_BRIDGE_SANDBOX_SENDER_PASSWORD",
+            help="Also register (or re-key) the sender with this password.",
+        ),
+    ] = None,
+    status: Annotated[
+        StatusChoice, typer.Option(help="Authorization status.")
+    ] = StatusChoice.active,
+    revoke: Annotated[
+        bool, typer.Option("--revoke", help="Remove the sender from the list instead.")
+    ] = False,
+) -> None:
+    """Authorize a sender ID for a company (Company > Admin > Setup > Security)."""
+    from intacct_bridge.sandbox.admin import AdminError
+
+    with _editing(state, must_exist=True) as sandbox:
+        admin = sandbox.admin
+        if revoke:
+            if not admin.revoke_sender(company_id, sender_id):
+                raise AdminError(
+                    f"Sender '{sender_id}' is not on the authorization list of company "
+                    f"'{company_id}'."
+                )
+        else:
+            admin.company(company_id)
+            if sender_password is not None:
+                admin.create_sender(sender_id, sender_password)
+            elif sender_id not in sandbox.backend.senders:
+                raise AdminError(
+                    f"Sender '{sender_id}' does not exist; register it with `intacct-bridge "
+                    "sandbox add-sender`, or give --sender-password."
+                )
+            admin.authorize_sender(company_id, sender_id, status=status.value)
+    if revoke:
+        typer.echo(f"Revoked sender {sender_id} for company {company_id}")
+    else:
+        typer.echo(f"Authorized sender {sender_id} for company {company_id} ({status.value})")
+
+
+@app.command("add-dimension")
+def add_dimension(
+    company_id: CompanyId,
+    name: Annotated[str, typer.Argument(help="Integration name, e.g. REGION.")],
+    label: Annotated[str, typer.Argument(help="Label, e.g. Region.")],
+    state: StateFile,
+) -> None:
+    """Define a user-defined dimension (UDD); seed its values with `seed --object NAME`."""
+    with _editing(state, must_exist=True) as sandbox:
+        sandbox.admin.add_dimension(company_id, name, label, replace=False)
+    typer.echo(f"Added dimension {name.strip().upper()} ({label}) to company {company_id}")
+
+
+@app.command("import-package")
+def import_package(
+    company_id: CompanyId,
+    package: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="customErpPackage XML file.")
+    ],
+    state: StateFile,
+) -> None:
+    """Platform services > Custom packages > Import: install a package's Smart Events."""
+    data = package.read_bytes()
+    with _editing(state, must_exist=True) as sandbox:
+        installed = sandbox.admin.import_package(company_id, data)
+    typer.echo(
+        f"Imported {package.name} into company {company_id}: "
+        f"{len(installed)} smart link(s) {', '.join(installed)}"
+    )
+
+
+def _rows_from(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSON (array of objects, or {"rows": [...]}) or CSV (header row) file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot read {path}: {exc.strerror or exc}", param_hint="SOURCE"
+        ) from None
+    except UnicodeDecodeError:
+        raise typer.BadParameter(f"{path} is not UTF-8 text.", param_hint="SOURCE") from None
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(text.splitlines())
+        if not reader.fieldnames:
+            _fail(f"{path} has no header row of field names.")
+        rows: list[dict[str, Any]] = []
+        for number, row in enumerate(reader, start=2):
+            if None in row:
+                _fail(f"{path} line {number}: more values than header fields.")
+            rows.append(
+                {key.strip(): (value if value != "" else None) for key, value in row.items()}
+            )
+        return rows
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).")
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        data = data["rows"]
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        _fail(f'{path} must hold a JSON array of row objects (or {{"rows": [...]}}).')
+    return data
+
+
+@app.command()
+def seed(
+    company_id: CompanyId,
+    state: StateFile,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="'demo' (chart of accounts, journals, terms, tax, dimensions, bank account) "
+            "or a .json / .csv file of rows for --object."
+        ),
+    ] = "demo",
+    object_name: Annotated[
+        str | None,
+        typer.Option("--object", "-o", help="Object the file's rows are, e.g. GLACCOUNT."),
+    ] = None,
+    entity: Annotated[
+        str, typer.Option(help="Create the rows in this entity (MEGA); default: top level.")
+    ] = "",
+) -> None:
+    """Seed records: the demo manufacturing setup, or rows of one object from a file."""
+    if source == "demo":
+        if object_name is not None or entity:
+            raise typer.BadParameter("--object and --entity go with a file, not 'demo'.")
+        from intacct_bridge.sandbox.seeds import seed_demo
+
+        with _editing(state, must_exist=True) as sandbox:
+            counts = seed_demo(sandbox.admin, company_id)
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        typer.echo(f"Seeded the demo setup into {company_id}: {summary}")
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise typer.BadParameter(
+            f"'{source}' is neither 'demo' nor an existing file.", param_hint="SOURCE"
+        )
+    if not object_name:
+        raise typer.BadParameter("Name the object of the file's rows.", param_hint="--object")
+    rows = _rows_from(path)
+    if not rows:
+        _fail(f"{path} holds no rows.")
+    with _editing(state, must_exist=True) as sandbox:
+        made = sandbox.admin.seed(company_id, object_name, rows, entity=entity)
+    typer.echo(f"Seeded {len(made)} {object_name.upper()} record(s) into {company_id}")
+
+
+@app.command()
+def reset(
+    state: StateFile,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Forget everything in the state file (senders, companies, users, records, sessions)."""
+    if not yes:
+        typer.confirm(f"Erase everything in {state}?", abort=True)
+    with _editing(state) as sandbox:
+        sandbox.admin.reset()
+    typer.echo(f"Reset {state}: the sandbox is empty")
+
+
+@app.command()
+def show(
+    state: StateFile,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Show the sandbox state: senders, companies, users, authorizations, record counts."""
+    from rich.console import Console
+    from rich.table import Table
+
+    sandbox = _load(state, must_exist=True)
+    described = sandbox.admin.describe()
+    if as_json:
+        typer.echo(json.dumps(described, indent=2))
+        return
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    senders = Table(title="Senders")
+    senders.add_column("Sender ID", no_wrap=True)
+    senders.add_column("Status")
+    for sender in described["senders"]:
+        senders.add_row(sender["sender_id"], sender["status"])
+    companies = Table(title="Companies")
+    for column in ("Company ID", "Name", "Type", "Modules", "Authorized senders", "Dimensions"):
+        companies.add_column(column, no_wrap=column == "Company ID")
+    users = Table(title="Web services users")
+    columns = ("Company ID", "User ID", "Type", "Admin", "Status", "Roles", "Top level", "Entities")
+    for column in columns:
+        users.add_column(column, no_wrap=column in ("Company ID", "User ID"))
+    records = Table(title="Records")
+    for column in ("Company ID", "Object", "Count"):
+        records.add_column(column, no_wrap=True, justify="right" if column == "Count" else "left")
+    for company in described["companies"]:
+        cid = company["company_id"]
+        entities = company["entities"]
+        kind = (
+            f"MEGA ({', '.join(e['location_id'] for e in entities) or 'no entities'})"
+            if company["mega"]
+            else "single"
+        )
+        companies.add_row(
+            cid,
+            company["name"],
+            kind,
+            " ".join(company["modules"]),
+            " ".join(f"{s} ({st})" for s, st in company["authorized_senders"].items()) or "-",
+            " ".join(company["dimensions"]) or "-",
+        )
+        for user in company["users"]:
+            users.add_row(
+                cid,
+                user["user_id"],
+                user["user_type"],
+                user["admin"],
+                user["status"],
+                ", ".join(user["roles"]),
+                "yes" if user["top_level_access"] else "no",
+                ", ".join(user["entity_access"]) or "all",
+            )
+        for name, count in company["records"].items():
+            records.add_row(cid, name, str(count))
+    if not senders.row_count and not companies.row_count:
+        console.print(f"The sandbox in {state} is empty.")
+    for table in (senders, companies, users, records):
+        if table.row_count:
+            console.print(table)
+    console.print(f"Live sessions: {described['sessions']}")

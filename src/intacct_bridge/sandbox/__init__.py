@@ -18,8 +18,8 @@ from starlette.applications import Starlette
 
 from intacct_bridge.sandbox.admin import Admin, AdminError
 from intacct_bridge.sandbox.backend import SandboxBackend, SandboxSettings
-from intacct_bridge.sandbox.gateway import Gateway, GatewayReply
 from intacct_bridge.sandbox.faults import FaultPlan, FrontDoor, Limits
+from intacct_bridge.sandbox.gateway import Gateway, GatewayReply
 from intacct_bridge.sandbox.transport import GATEWAY_PATH, SandboxTransport
 
 __all__ = [

@@ -8,30 +8,107 @@ the admin HTTP API (:mod:`intacct_bridge.sandbox.admin_api`) and the CLI
 * add entities, web services users, and Web Services authorizations;
 * seed records (chart of accounts, journals, terms, tax details, dimensions …);
 * reset, and describe the state.
+
+Every operation is all-or-nothing: it checks everything it can before it changes
+anything, and record writes run inside the company's undo journal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from intacct_bridge.sandbox import errors, objects
 from intacct_bridge.sandbox.backend import SandboxBackend
 from intacct_bridge.sandbox.context import Context
+from intacct_bridge.sandbox.functions.common import visible
 from intacct_bridge.sandbox.functions.generic import insert_record, update_record
-from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.records import system_values
+from intacct_bridge.sandbox.store import Record, Table
 from intacct_bridge.sandbox.tenancy import (
     KNOWN_MODULES,
+    AdminPrivileges,
     Company,
     Sender,
+    Status,
+    UserType,
     WebServicesUser,
     hash_secret,
 )
 from intacct_bridge.sandbox.values import ValueProblem, normalise
 
+#: Error numbers the write path uses for "this ID already exists".
+_DUPLICATE_ERRORS = frozenset({"BL34000061", "BL01001973"})
+
+USER_TYPES: tuple[str, ...] = get_args(UserType)
+ADMIN_PRIVILEGES: tuple[str, ...] = get_args(AdminPrivileges)
+STATUSES: tuple[str, ...] = get_args(Status)
+#: User attributes an administrator may set (besides the password).
+USER_ATTRIBUTES = tuple(
+    name
+    for name in WebServicesUser.__dataclass_fields__
+    if name not in ("user_id", "password_hash")
+)
+
 
 class AdminError(ValueError):
     """An administration request that cannot be carried out; the message says why."""
+
+
+class AdminNotFound(AdminError):
+    """The request names a company, user, sender, entity or object that does not exist."""
+
+
+class AdminConflict(AdminError):
+    """The request would create something that already exists."""
+
+
+def _choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise AdminError(f"{what} must be one of {', '.join(allowed)}; got {value!r}.")
+    return value
+
+
+def _texts(value: Any, what: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise AdminError(f"{what} must be a list of strings; got {value!r}.")
+    items = tuple(value)
+    if not all(isinstance(item, str) and item for item in items):
+        raise AdminError(f"{what} must be a list of non-empty strings; got {list(items)!r}.")
+    return items
+
+
+def _detail_text(exc: errors.SandboxError) -> str:
+    """An Intacct error as one sentence plus its correction."""
+    parts: list[str] = []
+    for detail in exc.details:
+        text = detail.description2 or detail.description
+        if text and text not in parts:
+            parts.append(text)
+        if detail.correction and detail.correction not in parts:
+            parts.append(detail.correction)
+    return " ".join(part if part.endswith((".", "!", "?")) else part + "." for part in parts)
+
+
+def _entity_table(company: Company) -> Table:
+    """The LOCATIONENTITY table without creating it as a side effect of reading."""
+    return company.data.tables.get("LOCATIONENTITY") or Table()
+
+
+def describe_user(user: WebServicesUser) -> dict[str, Any]:
+    """A JSON-able view of a web services user (never the password or its hash)."""
+    return {
+        "user_id": user.user_id,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "user_type": user.user_type,
+        "admin": user.admin,
+        "status": user.status,
+        "roles": list(user.roles),
+        "top_level_access": user.top_level_access,
+        "entity_access": list(user.entity_access),
+    }
 
 
 class Admin:
@@ -42,10 +119,19 @@ class Admin:
 
     # --- senders and companies ---------------------------------------------------------------
 
-    def create_sender(self, sender_id: str, password: str, *, status: str = "active") -> Sender:
+    def create_sender(
+        self, sender_id: str, password: str, *, status: str = "active", replace: bool = True
+    ) -> Sender:
+        """Register a Web Services sender ID (issued by Sage in real life).
+
+        With ``replace=False`` an existing sender is an :class:`AdminConflict`.
+        """
         if not sender_id or not password:
             raise AdminError("A sender needs an ID and a password.")
+        _choice(status, STATUSES, "A sender's status")
         with self.backend.lock:
+            if not replace and sender_id in self.backend.senders:
+                raise AdminConflict(f"Sender '{sender_id}' already exists.")
             sender = Sender(sender_id, hash_secret(password), status)  # type: ignore[arg-type]
             self.backend.senders[sender_id] = sender
             return sender
@@ -58,74 +144,173 @@ class Admin:
         mega: bool = False,
         modules: Iterable[str] | None = None,
         session_timeout: int = 3600,
+        entities: Iterable[Mapping[str, Any]] = (),
     ) -> Company:
+        """Create a company; ``entities`` (MEGA only) are mappings with ``location_id``,
+        ``name`` and optional LOCATIONENTITY fields. All of it is created, or none."""
         if not company_id:
             raise AdminError("A company needs an ID.")
+        if isinstance(session_timeout, bool) or not isinstance(session_timeout, int):
+            raise AdminError("session_timeout must be a whole number of seconds.")
+        if session_timeout < 60:
+            raise AdminError("session_timeout must be at least 60 seconds.")
+        wanted = self._modules(modules) if modules is not None else None
+        entity_list = list(entities)
+        if entity_list and not mega:
+            raise AdminError(
+                f"Company '{company_id}' is single-entity; create it with mega=True to add "
+                "entities."
+            )
         with self.backend.lock:
             if company_id in self.backend.companies:
-                raise AdminError(f"Company '{company_id}' already exists.")
+                raise AdminConflict(f"Company '{company_id}' already exists.")
             company = Company(
                 company_id, name=name or company_id, mega=mega, session_timeout=session_timeout
             )
-            if modules is not None:
-                wanted = set(modules)
-                unknown = wanted - KNOWN_MODULES
-                if unknown:
-                    raise AdminError(
-                        f"Unknown module(s) {', '.join(sorted(unknown))}; known modules: "
-                        f"{', '.join(sorted(KNOWN_MODULES))}."
-                    )
+            if wanted is not None:
                 company.modules = wanted
             self.backend.companies[company_id] = company
+            try:
+                for number, entity in enumerate(entity_list, start=1):
+                    extra = dict(entity)
+                    location_id = extra.pop("location_id", None)
+                    entity_name = extra.pop("name", None)
+                    if not isinstance(location_id, str) or not isinstance(entity_name, str):
+                        raise AdminError(
+                            f"Entity {number} needs a location_id and a name (strings)."
+                        )
+                    self.add_entity_with(company_id, location_id, entity_name, extra)
+            except BaseException:
+                del self.backend.companies[company_id]
+                raise
             return company
 
     def company(self, company_id: str) -> Company:
         company = self.backend.companies.get(company_id)
         if company is None:
-            raise AdminError(f"Company '{company_id}' does not exist.")
+            raise AdminNotFound(f"Company '{company_id}' does not exist.")
         return company
 
-    def set_modules(self, company_id: str, modules: Iterable[str]) -> None:
+    @staticmethod
+    def _modules(modules: Iterable[str]) -> set[str]:
+        if isinstance(modules, str):
+            raise AdminError("modules must be a list of module names, not one string.")
         wanted = set(modules)
         unknown = wanted - KNOWN_MODULES
         if unknown:
-            raise AdminError(f"Unknown module(s) {', '.join(sorted(unknown))}.")
+            raise AdminError(
+                f"Unknown module(s) {', '.join(sorted(map(str, unknown)))}; known modules: "
+                f"{', '.join(sorted(KNOWN_MODULES))}."
+            )
+        return wanted
+
+    def set_modules(self, company_id: str, modules: Iterable[str]) -> None:
+        wanted = self._modules(modules)
         with self.backend.lock:
             self.company(company_id).modules = wanted
 
-    def add_entity(self, company_id: str, location_id: str, name: str, **values: str) -> Record:
+    def entities(self, company_id: str) -> list[Record]:
+        """The entities (LOCATIONENTITY records) of a company, in creation order."""
+        return list(_entity_table(self.company(company_id)).records.values())
+
+    def add_entity(self, company_id: str, location_id: str, name: str, **values: Any) -> Record:
+        """Add an entity to a MEGA company: a LOCATIONENTITY and its LOCATION, or neither."""
+        return self.add_entity_with(company_id, location_id, name, values)
+
+    def add_entity_with(
+        self, company_id: str, location_id: str, name: str, fields: Mapping[str, Any]
+    ) -> Record:
+        """:meth:`add_entity` with the further LOCATIONENTITY fields as one mapping."""
         company = self.company(company_id)
         if not company.mega:
             raise AdminError(
                 f"Company '{company_id}' is single-entity; create it with mega=True to add "
                 "entities."
             )
-        record = self.seed(
-            company_id, "LOCATIONENTITY", [{"LOCATIONID": location_id, "NAME": name, **values}]
-        )[0]
-        self.seed(company_id, "LOCATION", [{"LOCATIONID": location_id, "NAME": name}])
-        return record
+        if not location_id or not name:
+            raise AdminError("An entity needs an ID (location_id) and a name.")
+        clash = sorted(
+            key
+            for key in fields
+            if str(key).strip().upper() in ("LOCATIONID", "LOCATION_ID", "NAME")
+        )
+        if clash:
+            raise AdminError(
+                f"Entity field(s) {', '.join(clash)}: give the entity's ID and name as "
+                "location_id and name, not as further fields."
+            )
+        done = self.seed_many(
+            company_id,
+            [
+                ("LOCATIONENTITY", [{**fields, "LOCATIONID": location_id, "NAME": name}]),
+                ("LOCATION", [{"LOCATIONID": location_id, "NAME": name}]),
+            ],
+        )
+        return done["LOCATIONENTITY"][0]
+
+    # --- web services users -------------------------------------------------------------------
+
+    def _user_attributes(self, company: Company, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        """Check and normalise user attributes; raises before anything is changed."""
+        unknown = set(attributes) - set(USER_ATTRIBUTES)
+        if unknown:
+            raise AdminError(
+                f"Unknown user attribute(s): {', '.join(sorted(unknown))}; known: "
+                f"{', '.join(USER_ATTRIBUTES)}, password."
+            )
+        clean: dict[str, Any] = {}
+        for key, value in attributes.items():
+            if key == "user_type":
+                clean[key] = _choice(value, USER_TYPES, "user_type")
+            elif key == "admin":
+                clean[key] = _choice(value, ADMIN_PRIVILEGES, "admin")
+            elif key == "status":
+                clean[key] = _choice(value, STATUSES, "status")
+            elif key in ("roles", "entity_access"):
+                clean[key] = _texts(value, key)
+            elif key == "top_level_access":
+                if not isinstance(value, bool):
+                    raise AdminError(f"top_level_access must be true or false; got {value!r}.")
+                clean[key] = value
+            else:
+                if not isinstance(value, str):
+                    raise AdminError(f"{key} must be a string; got {value!r}.")
+                clean[key] = value
+        access = clean.get("entity_access", ())
+        if access:
+            if not company.mega:
+                raise AdminError(
+                    f"entity_access needs a multi-entity (MEGA) company; '{company.company_id}' "
+                    "is single-entity."
+                )
+            known = _entity_table(company).by_id
+            missing = [entity for entity in access if entity not in known]
+            if missing:
+                raise AdminNotFound(
+                    f"Entity {', '.join(missing)} does not exist in company "
+                    f"'{company.company_id}'; add it first."
+                )
+        return clean
 
     def add_user(
         self,
         company_id: str,
         user_id: str,
         password: str,
+        *,
+        replace: bool = True,
         **attributes: Any,
     ) -> WebServicesUser:
+        """Add a Web Services user (seed guide defaults: Business, Full, Active, Admin role,
+        top-level access). With ``replace=False`` an existing user is an AdminConflict."""
         company = self.company(company_id)
         if not user_id or not password:
             raise AdminError("A web services user needs a user ID and a password.")
-        allowed = set(WebServicesUser.__dataclass_fields__) - {"user_id", "password_hash"}
-        unknown = set(attributes) - allowed
-        if unknown:
-            raise AdminError(f"Unknown user attribute(s): {', '.join(sorted(unknown))}.")
-        if "roles" in attributes:
-            attributes["roles"] = tuple(attributes["roles"])
-        if "entity_access" in attributes:
-            attributes["entity_access"] = tuple(attributes["entity_access"])
+        clean = self._user_attributes(company, attributes)
         with self.backend.lock:
-            user = WebServicesUser(user_id, hash_secret(password), **attributes)
+            if not replace and user_id in company.users:
+                raise AdminConflict(f"User '{user_id}' already exists in company '{company_id}'.")
+            user = WebServicesUser(user_id, hash_secret(password), **clean)
             company.users[user_id] = user
             return user
 
@@ -133,42 +318,122 @@ class Admin:
         company = self.company(company_id)
         user = company.users.get(user_id)
         if user is None:
-            raise AdminError(f"User '{user_id}' does not exist in company '{company_id}'.")
+            raise AdminNotFound(f"User '{user_id}' does not exist in company '{company_id}'.")
+        changes = dict(attributes)
+        password = changes.pop("password", None)
+        if password is not None and (not isinstance(password, str) or not password):
+            raise AdminError("A password must be a non-empty string.")
+        clean = self._user_attributes(company, changes)
         with self.backend.lock:
-            for key, value in attributes.items():
-                if key == "password":
-                    user.password_hash = hash_secret(str(value))
-                elif key in WebServicesUser.__dataclass_fields__ and key != "user_id":
-                    if key in ("roles", "entity_access"):
-                        value = tuple(value)
-                    setattr(user, key, value)
-                else:
-                    raise AdminError(f"Unknown user attribute '{key}'.")
+            if password is not None:
+                user.password_hash = hash_secret(password)
+            for key, value in clean.items():
+                setattr(user, key, value)
             return user
 
+    # --- Web Services authorizations ------------------------------------------------------------
+
     def authorize_sender(self, company_id: str, sender_id: str, *, status: str = "active") -> None:
+        if not sender_id:
+            raise AdminError("An authorization needs a sender ID.")
         if status not in ("active", "inactive"):
             raise AdminError("An authorization status is 'active' or 'inactive'.")
         with self.backend.lock:
             self.company(company_id).authorizations[sender_id] = status  # type: ignore[assignment]
 
-    def revoke_sender(self, company_id: str, sender_id: str) -> None:
+    def revoke_sender(self, company_id: str, sender_id: str) -> bool:
+        """Remove a sender from the authorization list; ``False`` if it was not on it."""
         with self.backend.lock:
-            self.company(company_id).authorizations.pop(sender_id, None)
+            return self.company(company_id).authorizations.pop(sender_id, None) is not None
 
-    def add_dimension(self, company_id: str, name: str, label: str) -> None:
+    # --- dimensions ---------------------------------------------------------------------------
+
+    def import_package(self, company_id: str, data: bytes) -> list[str]:
+        """Platform services > Custom packages > Import: install a ``customErpPackage``.
+
+        Returns the smart link IDs installed. An invalid package is refused with the
+        reason and changes nothing.
+        """
+        from intacct_bridge.sandbox.packages import PackageError, parse_package
+        from intacct_bridge.sandbox.smartevents import install_packages
+
+        company = self.company(company_id)
+        try:
+            packages = parse_package(data)
+            with self.backend.lock:
+                return install_packages(company, packages)
+        except PackageError as exc:
+            raise AdminError(f"The package was not imported: {exc}") from None
+
+    def packages(self, company_id: str) -> list[dict[str, Any]]:
+        company = self.company(company_id)
+        return [
+            {
+                "name": package.name,
+                "description": package.description,
+                "author": package.author,
+                "smart_links": [
+                    {
+                        "id": link.smart_link_id,
+                        "type": link.type,
+                        "owner_object": link.owner_object,
+                        "events": list(link.events),
+                        "target": link.target,
+                        "active": link.active,
+                    }
+                    for link in package.smart_links
+                ],
+            }
+            for package in company.platform.packages.values()
+        ]
+
+    def deliveries(self, company_id: str, *, wait: float = 0.0) -> list[dict[str, Any]]:
+        """The Smart Event delivery log of a company, oldest first.
+
+        With ``wait`` > 0, first waits up to that many seconds for queued deliveries.
+        """
+        company = self.company(company_id)
+        if wait > 0:
+            self.backend.dispatcher().wait_idle(wait)
+        with self.backend.lock:
+            return [delivery.as_dict() for delivery in company.platform.deliveries]
+
+    def add_dimension(
+        self, company_id: str, name: str, label: str, *, replace: bool = True
+    ) -> None:
         """Define a user-defined dimension (a Platform custom object flagged as GL dimension)."""
         key = name.strip().upper()
-        if not key.isidentifier() or objects.get(key) is not None:
-            raise AdminError(f"'{name}' cannot be a user-defined dimension name.")
+        if not key.isidentifier() or not key.isascii() or objects.get(key) is not None:
+            raise AdminError(
+                f"'{name}' cannot be a user-defined dimension name; use letters, digits and "
+                "underscores, not the name of a standard object."
+            )
+        if not label.strip():
+            raise AdminError("A user-defined dimension needs a label.")
         with self.backend.lock:
-            self.company(company_id).udds[key] = label
+            company = self.company(company_id)
+            if not replace and key in company.udds:
+                raise AdminConflict(f"Dimension '{key}' already exists in company '{company_id}'.")
+            company.udds[key] = label.strip()
 
     # --- records ------------------------------------------------------------------------------
 
     def _context(self, company: Company, entity: str = "") -> Context:
         admin = WebServicesUser("sandbox-admin", "", admin="full")
         return Context(self.backend, company, admin, entity, "sandbox-admin", "")
+
+    def _check_entity(self, company: Company, entity: str) -> None:
+        if not entity:
+            return
+        if not company.mega:
+            raise AdminError(
+                f"Company '{company.company_id}' is single-entity; records cannot be created "
+                f"in entity '{entity}'."
+            )
+        if entity not in _entity_table(company).by_id:
+            raise AdminNotFound(
+                f"Entity '{entity}' does not exist in company '{company.company_id}'."
+            )
 
     def seed(
         self,
@@ -180,28 +445,55 @@ class Admin:
     ) -> list[Record]:
         """Create records as the administrator would, with the API's validation.
 
-        Rows are flat mappings of field path to value (``{"ACCOUNTNO": "1000", …}``);
-        read-only objects such as TAXDETAIL and LOCATIONENTITY can be seeded too. All
-        rows are created, or none.
+        Rows are flat mappings of field path to value (``{"ACCOUNTNO": "1000", …}``), or
+        nested mappings for groups (``{"DISPLAYCONTACT": {"EMAIL1": …}}``); read-only
+        objects such as TAXDETAIL and LOCATIONENTITY can be seeded too. All rows are
+        created, or none.
         """
         company = self.company(company_id)
         otype = objects.resolve(company, object_name)
         if otype is None:
-            raise AdminError(
+            raise AdminNotFound(
                 f"Object '{object_name}' does not exist in company '{company_id}' "
                 "(unknown, or its module is off)."
             )
+        self._check_entity(company, entity)
         ctx = self._context(company, entity)
         created: list[Record] = []
+        number = 0
         with self.backend.lock:
             try:
                 with company.data.atomic():
                     for number, row in enumerate(rows, start=1):
+                        if not isinstance(row, Mapping):
+                            raise AdminError(
+                                f"{otype.name} row {number}: a row must be an object of "
+                                "field names and values."
+                            )
                         values = self._values(otype.name, row, number, ctx)
                         created.append(insert_record(ctx, otype, values, {}))
             except errors.FunctionError as exc:
-                raise AdminError(f"{object_name} row {number}: {exc}") from None
+                message = f"{otype.name} row {number}: {_detail_text(exc)}"
+                if exc.details and exc.details[0].errorno in _DUPLICATE_ERRORS:
+                    raise AdminConflict(message) from None
+                raise AdminError(message) from None
         return created
+
+    def seed_many(
+        self,
+        company_id: str,
+        batches: Iterable[tuple[str, Iterable[Mapping[str, Any]]]],
+        *,
+        entity: str = "",
+    ) -> dict[str, list[Record]]:
+        """Seed several objects in order, all or nothing."""
+        company = self.company(company_id)
+        done: dict[str, list[Record]] = {}
+        with self.backend.lock, company.data.atomic():
+            for object_name, rows in batches:
+                made = self.seed(company_id, object_name, rows, entity=entity)
+                done.setdefault(object_name.upper(), []).extend(made)
+        return done
 
     def _values(
         self, object_name: str, row: Mapping[str, Any], number: int, ctx: Context
@@ -209,38 +501,115 @@ class Admin:
         otype = objects.resolve(ctx.company, object_name)
         assert otype is not None
         values: dict[str, str] = {}
-        for key, raw in row.items():
-            path = key.upper()
-            spec = otype.field(path)
-            if spec is None or (spec.module and spec.module not in ctx.modules):
-                raise AdminError(f"{object_name} row {number}: unknown field '{key}'.")
-            if raw is None:
-                continue
-            text = ("true" if raw else "false") if isinstance(raw, bool) else str(raw)
-            try:
-                values[path] = normalise(spec, text)
-            except ValueProblem as problem:
-                raise AdminError(f"{object_name} row {number}: {problem}") from None
+
+        def take(prefix: str, mapping: Mapping[str, Any]) -> None:
+            if prefix.count(".") > 5:
+                raise AdminError(f"{object_name} row {number}: '{prefix}…' is nested too deeply.")
+            for key, raw in mapping.items():
+                if not isinstance(key, str) or not key.strip():
+                    raise AdminError(f"{object_name} row {number}: field names must be text.")
+                path = prefix + key.strip().upper()
+                if isinstance(raw, Mapping):
+                    take(path + ".", raw)
+                    continue
+                spec = otype.field(path)
+                if spec is None or (spec.module and spec.module not in ctx.modules):
+                    raise AdminError(f"{object_name} row {number}: unknown field '{path}'.")
+                if raw is None or spec.readonly:
+                    continue
+                if isinstance(raw, bool):
+                    text = "true" if raw else "false"
+                elif isinstance(raw, str | int | float):
+                    text = str(raw)
+                else:
+                    raise AdminError(
+                        f"{object_name} row {number}: the value of {path} must be text, a "
+                        f"number or true/false; got {type(raw).__name__}."
+                    )
+                try:
+                    values[path] = normalise(spec, text)
+                except ValueProblem as problem:
+                    raise AdminError(f"{object_name} row {number}: {problem}") from None
+
+        take("", row)
         return values
 
     def set_status(self, company_id: str, object_name: str, id_value: str, status: str) -> None:
         company = self.company(company_id)
         otype = objects.resolve(company, object_name)
         if otype is None:
-            raise AdminError(f"Unknown object '{object_name}'.")
+            raise AdminNotFound(f"Unknown object '{object_name}'.")
         table = company.data.table(otype.name)
         number = table.by_id.get(id_value)
         if number is None:
-            raise AdminError(f"{object_name} '{id_value}' does not exist.")
+            raise AdminNotFound(f"{object_name} '{id_value}' does not exist.")
         with self.backend.lock:
-            update_record(
-                self._context(company), otype, table.records[number], {"STATUS": status}, {}
+            try:
+                with company.data.atomic():
+                    update_record(
+                        self._context(company), otype, table.records[number], {"STATUS": status}, {}
+                    )
+            except errors.FunctionError as exc:
+                raise AdminError(f"{otype.name} '{id_value}': {_detail_text(exc)}") from None
+
+    def records(
+        self, company_id: str, object_name: str, *, entity: str = ""
+    ) -> list[dict[str, Any]]:
+        """The stored records of one object (as an entity session would see them)."""
+        company = self.company(company_id)
+        otype = objects.resolve(company, object_name)
+        if otype is None:
+            raise AdminNotFound(
+                f"Object '{object_name}' does not exist in company '{company_id}' "
+                "(unknown, or its module is off)."
             )
+        self._check_entity(company, entity)
+        ctx = self._context(company, entity)
+        with self.backend.lock:
+            table = company.data.tables.get(otype.name) or Table()
+            rows: list[dict[str, Any]] = []
+            for record in table.records.values():
+                if not visible(ctx, record):
+                    continue
+                row: dict[str, Any] = {**record.values, **system_values(ctx, otype, record)}
+                if record.lines:
+                    row["lines"] = {name: list(items) for name, items in record.lines.items()}
+                rows.append(row)
+            return rows
 
     # --- whole-state operations ---------------------------------------------------------------
 
     def reset(self) -> None:
         self.backend.reset()
+
+    def describe_company(self, company: Company) -> dict[str, Any]:
+        """A JSON-able view of one company (no secrets)."""
+        with self.backend.lock:
+            return self._describe_company(company)
+
+    def _describe_company(self, company: Company) -> dict[str, Any]:
+        return {
+            "company_id": company.company_id,
+            "name": company.name,
+            "mega": company.mega,
+            "modules": sorted(company.modules),
+            "session_timeout": company.session_timeout,
+            "entities": [
+                {
+                    "location_id": record.values.get("LOCATIONID", ""),
+                    "name": record.values.get("NAME", ""),
+                }
+                for record in _entity_table(company).records.values()
+            ],
+            "authorized_senders": dict(sorted(company.authorizations.items())),
+            "users": [describe_user(u) for u in company.users.values()],
+            "dimensions": dict(sorted(company.udds.items())),
+            "records": {
+                name: len(table.records)
+                for name, table in sorted(company.data.tables.items())
+                if table.records
+            },
+        }
 
     def describe(self) -> dict[str, Any]:
         """A JSON-able summary of the state (no secrets)."""
@@ -250,33 +619,6 @@ class Admin:
                     {"sender_id": s.sender_id, "status": s.status}
                     for s in self.backend.senders.values()
                 ],
-                "companies": [
-                    {
-                        "company_id": c.company_id,
-                        "name": c.name,
-                        "mega": c.mega,
-                        "modules": sorted(c.modules),
-                        "authorized_senders": dict(sorted(c.authorizations.items())),
-                        "users": [
-                            {
-                                "user_id": u.user_id,
-                                "user_type": u.user_type,
-                                "admin": u.admin,
-                                "status": u.status,
-                                "roles": list(u.roles),
-                                "top_level_access": u.top_level_access,
-                                "entity_access": list(u.entity_access),
-                            }
-                            for u in c.users.values()
-                        ],
-                        "dimensions": dict(sorted(c.udds.items())),
-                        "records": {
-                            name: len(table.records)
-                            for name, table in sorted(c.data.tables.items())
-                            if table.records
-                        },
-                    }
-                    for c in self.backend.companies.values()
-                ],
+                "companies": [self.describe_company(c) for c in self.backend.companies.values()],
                 "sessions": len(self.backend.sessions),
             }

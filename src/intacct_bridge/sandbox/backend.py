@@ -13,9 +13,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import httpx
 
 from intacct_bridge.sandbox.tenancy import Company, Sender
 from intacct_bridge.xmlsafe import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.smartevents import Dispatcher
 
 Clock = Callable[[], datetime]
 
@@ -62,6 +68,8 @@ class SandboxSettings:
     cursor_ttl_seconds: int = 900
     #: Public base URL used in RECORD_URL deep links.
     public_base: str = "https://www.intacct.com"
+    #: Bearer token the admin API (``/sandbox/admin``) requires; ``None`` = open.
+    admin_token: str | None = None
 
 
 @dataclass
@@ -79,6 +87,18 @@ class SandboxBackend:
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed) if self.seed is not None else None
+        self._dispatcher: Dispatcher | None = None
+        #: httpx transport for Smart Event deliveries (``None`` = the real network).
+        self.smart_event_transport: httpx.BaseTransport | None = None
+
+    def dispatcher(self) -> Dispatcher:
+        """The Smart Event delivery thread of this backend (started on first use)."""
+        with self.lock:
+            if self._dispatcher is None:
+                from intacct_bridge.sandbox.smartevents import Dispatcher
+
+                self._dispatcher = Dispatcher(self.smart_event_transport)
+            return self._dispatcher
 
     # --- time and ids ----------------------------------------------------------------------
 

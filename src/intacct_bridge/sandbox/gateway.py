@@ -10,10 +10,18 @@ transport are thin adapters around it. The flow mirrors the real gateway:
 4. per function: run it atomically; ``uniqueid`` refuses a control ID that already
    succeeded; ``transaction="true"`` rolls back everything on the first failure and
    reports ``failure`` + ``aborted`` with ``XL03000009``.
+
+Whatever the body, :meth:`Gateway.handle` answers with a well-formed ``<response>``: a
+defect inside a function handler is logged and reported as that function's failure
+(its changes rolled back), and a defect anywhere else as a control failure — never as an
+exception, an HTTP 500 or a traceback.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,6 +40,8 @@ from intacct_bridge.xmlsafe import (
     text_of,
 )
 
+log = logging.getLogger(__name__)
+
 CONTENT_TYPE = 'text/xml; encoding="UTF-8"'
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _CONTROL_ORDER = (
@@ -47,6 +57,11 @@ _CONTROL_ORDER = (
     "showadditionalerrorinfo",
 )
 _CONTROL_REQUIRED = ("senderid", "controlid")
+#: Verified (password hash, secret digest) pairs kept to skip repeated PBKDF2 work.
+_VERIFIED_CACHE_SIZE = 1024
+#: errorno of the failure reported for a defect in the sandbox itself (*inferred*: the
+#: generic "There was an error processing the request." number).
+INTERNAL_ERRORNO = "DL02000001"
 
 
 @dataclass
@@ -114,23 +129,34 @@ class Gateway:
     def __init__(self, backend: SandboxBackend) -> None:
         self.backend = backend
         self.functions = load_all()
+        #: Re-raise defects of the sandbox itself instead of answering with an internal
+        #: error (for debugging a handler; the HTTP adapters would then answer 500).
+        self.reraise_internal_errors = False
+        self._verified: set[tuple[str, bytes]] = set()
+        self._pepper = secrets.token_bytes(16)
 
     # --- entry point -----------------------------------------------------------------------
 
     def handle(self, body: bytes, *, endpoint: str) -> GatewayReply:
-        """Answer one request; never raises for bad input."""
+        """Answer one request; never raises, whatever ``body`` holds."""
         control = Control()
         try:
-            root = self._parse(body)
-            control = self._control(root)
-            operations = self._operations(root)
-            self._check_sender(control)
-            with self.backend.lock:
-                response = self._run(control, operations, endpoint)
-        except errors.ControlError as exc:
-            response = self._control_failure(control, exc)
-            return GatewayReply(exc.http_status, self._serialise(response, control))
-        return GatewayReply(200, self._serialise(response, control))
+            try:
+                root = self._parse(body)
+                control = self._control(root)
+                operations = self._operations(root)
+                self._check_sender(control)
+                with self.backend.lock:
+                    response = self._run(control, operations, endpoint)
+            except errors.ControlError as exc:
+                response = self._control_failure(control, exc)
+                return GatewayReply(exc.http_status, self._serialise(response, control))
+            return GatewayReply(200, self._serialise(response, control))
+        except Exception as exc:
+            if self.reraise_internal_errors:
+                raise
+            log.exception("Sandbox defect while answering a request")
+            return self.reply_for(_internal_control_error(exc))
 
     def reply_for(self, error: errors.ControlError) -> GatewayReply:
         """The reply for a control failure found outside :meth:`handle` (e.g. body size)."""
@@ -257,12 +283,27 @@ class Gateway:
 
     # --- security --------------------------------------------------------------------------
 
+    def _secret_ok(self, secret: str, hashed: str) -> bool:
+        """``check_secret`` with a small memory of successes (PBKDF2 costs milliseconds per
+        call, twice per request). Entries are keyed by the stored hash, so a changed
+        password never matches an old entry; the secret itself is kept only as a peppered
+        digest."""
+        key = (hashed, hashlib.sha256(self._pepper + secret.encode("utf-8", "replace")).digest())
+        if key in self._verified:
+            return True
+        if not check_secret(secret, hashed):
+            return False
+        if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+            self._verified.clear()
+        self._verified.add(key)
+        return True
+
     def _check_sender(self, control: Control) -> None:
         sender = self.backend.senders.get(control.senderid)
         if (
             sender is None
             or sender.status != "active"
-            or not check_secret(control.password, sender.password_hash)
+            or not self._secret_ok(control.password, sender.password_hash)
         ):
             raise errors.bad_sender()
         if control.policyid:
@@ -315,7 +356,7 @@ class Gateway:
         location_id = text_of(fields.get("locationid"))
         company = self._company(company_id)
         user = self._user(company, user_id) if company is not None else None
-        if company is None or user is None or not check_secret(password, user.password_hash):
+        if company is None or user is None or not self._secret_ok(password, user.password_hash):
             raise self._bad_login()
         if not company.sender_authorized(control.senderid):
             raise errors.sender_not_authorized(control.senderid, company.company_id)
@@ -422,6 +463,18 @@ class Gateway:
                     data.remember_controlid(call.controlid)
         except errors.FunctionError as exc:
             return None, exc
+        except errors.AuthenticationError as exc:
+            # e.g. an entity check inside a handler: it still fails only this function.
+            return None, errors.FunctionError(*exc.details)
+        except errors.ControlError:
+            raise
+        except Exception as exc:
+            # A defect in a handler: its changes are rolled back (atomic) and only this
+            # function fails, as a real gateway reports an internal error.
+            if self.reraise_internal_errors:
+                raise
+            log.exception("Sandbox defect in function %s (controlid %r)", call.name, call.controlid)
+            return None, _internal_function_error(call.name, exc)
         return outcome, None
 
     def _run_transaction(
@@ -515,6 +568,37 @@ class Gateway:
         return _DECLARATION + etree.tostring(
             response, encoding="UTF-8", pretty_print=control.includewhitespace
         )
+
+
+def _defect(exc: BaseException) -> str:
+    # Only the exception's class name: its message may echo input or internals.
+    return type(exc).__name__
+
+
+def _internal_function_error(function: str, exc: BaseException) -> errors.FunctionError:
+    return errors.FunctionError(
+        errors.ErrorDetail(
+            INTERNAL_ERRORNO,
+            "Internal error",
+            f"There was an error processing the request. The sandbox failed while running "
+            f"{function} ({_defect(exc)}); nothing this function did was kept.",
+            "This is a defect of the sandbox, not necessarily of the request: report it "
+            "with the request that caused it.",
+        )
+    )
+
+
+def _internal_control_error(exc: BaseException) -> errors.ControlError:
+    return errors.ControlError(
+        errors.ErrorDetail(
+            INTERNAL_ERRORNO,
+            "Internal error",
+            f"There was an error processing the request. The sandbox failed before running "
+            f"any function ({_defect(exc)}).",
+            "This is a defect of the sandbox, not necessarily of the request: report it "
+            "with the request that caused it.",
+        )
+    )
 
 
 def check_entity_access(company: Company, user: WebServicesUser, location_id: str) -> None:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from lxml import etree
 
 from intacct_bridge.sandbox import errors
 from intacct_bridge.sandbox.context import Context
-from intacct_bridge.sandbox.schema import FieldSpec, LineCollection, ObjectType
+from intacct_bridge.sandbox.schema import FieldSpec, FieldViews, LineCollection, ObjectType
 from intacct_bridge.sandbox.store import Record
 from intacct_bridge.sandbox.values import ValueProblem, normalise
 
 #: Fields accepted on input under another name (``AMOUNT`` for ``TRX_AMOUNT`` …).
 ALIASES: dict[str, str] = {}
-
-
-def _known_group(otype: ObjectType, prefix: str, modules: set[str]) -> bool:
-    start = prefix + "."
-    return any(
-        f.path.startswith(start) and (f.module is None or f.module in modules) for f in otype.fields
-    )
 
 
 def _unknown_field(otype: ObjectType, path: str) -> errors.FunctionError:
@@ -30,16 +21,20 @@ def _unknown_field(otype: ObjectType, path: str) -> errors.FunctionError:
     )
 
 
+def _has_elements(element: etree._Element) -> bool:
+    return any(isinstance(item.tag, str) for item in element)
+
+
 def _parse_fields(
     otype: ObjectType,
-    specs: Iterable[FieldSpec],
+    views: FieldViews,
     element: etree._Element,
-    modules: set[str],
     prefix: str,
     values: dict[str, str],
     lines: dict[str, list[dict[str, str]]] | None,
+    modules: set[str],
 ) -> None:
-    index = {s.path: s for s in specs}
+    index, groups = views.index, views.groups
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -50,13 +45,18 @@ def _parse_fields(
             if collection is not None:
                 lines[name] = _parse_lines(otype, collection, child, modules)
                 continue
-        if len(child):
-            if not _known_group(otype, path, modules) and path not in index:
-                raise _unknown_field(otype, path)
-            _parse_fields(otype, specs, child, modules, path + ".", values, None)
+        if path in groups and path not in index:
+            # A group (``<DISPLAYCONTACT>…``); an empty one (``<DISPLAYCONTACT/>``) is a no-op.
+            if _has_elements(child):
+                _parse_fields(otype, views, child, path + ".", values, None, modules)
+            elif (child.text or "").strip():
+                raise errors.business_error(
+                    f"{path} is a group of fields and cannot hold a value.",
+                    f"Put the fields of {path} inside it, e.g. <{name}><…>value</…></{name}>.",
+                )
             continue
         spec = index.get(ALIASES.get(path, path))
-        if spec is None or (spec.module is not None and spec.module not in modules):
+        if spec is None or _has_elements(child):
             raise _unknown_field(otype, path)
         if spec.readonly:
             if spec.path == "RECORDNO":
@@ -75,6 +75,7 @@ def _parse_lines(
 ) -> list[dict[str, str]]:
     result: list[dict[str, str]] = []
     line_type = ObjectType(collection.item, collection.item.title(), collection.fields)
+    views = line_type.views(modules)
     for item in element:
         if not isinstance(item.tag, str):
             continue
@@ -84,7 +85,7 @@ def _parse_lines(
                 f"expected {collection.item}.",
             )
         values: dict[str, str] = {}
-        _parse_fields(line_type, collection.fields, item, modules, "", values, None)
+        _parse_fields(line_type, views, item, "", values, None, modules)
         result.append(values)
     return result
 
@@ -92,22 +93,37 @@ def _parse_lines(
 def parse_object(
     ctx: Context, otype: ObjectType, element: etree._Element
 ) -> tuple[dict[str, str], dict[str, list[dict[str, str]]]]:
-    """Read an object element (``<VENDOR>…</VENDOR>``) into values and lines."""
+    """Read an object element (``<VENDOR>…</VENDOR>``) into values and lines.
+
+    Field names are matched case-insensitively; read-only fields are ignored (except
+    ``RECORDNO``, the update key); an unknown field, or a field of a module the company
+    does not subscribe to, is refused.
+    """
     values: dict[str, str] = {}
     lines: dict[str, list[dict[str, str]]] = {}
-    _parse_fields(otype, otype.fields, element, ctx.modules, "", values, lines)
+    modules = ctx.modules
+    _parse_fields(otype, otype.views(modules), element, "", values, lines, modules)
     return values, lines
+
+
+def _missing(spec: FieldSpec) -> errors.FunctionError:
+    return errors.business_error(
+        f"Required field {spec.path} ({spec.display_label}) is missing.",
+        f"Provide a value for {spec.path}.",
+    )
 
 
 def check_required(ctx: Context, otype: ObjectType, record: Record) -> None:
     """Refuse a record that lacks a required field (or a MEGA-required one)."""
-    for spec in otype.visible_fields(ctx.modules):
-        needed = spec.required or (spec.mega_required and ctx.company.mega)
-        if needed and not spec.readonly and not record.values.get(spec.path):
-            raise errors.business_error(
-                f"Required field {spec.path} ({spec.display_label}) is missing.",
-                f"Provide a value for {spec.path}.",
-            )
+    views = otype.views(ctx.modules)
+    values = record.values
+    for spec in views.required:
+        if not values.get(spec.path):
+            raise _missing(spec)
+    if ctx.company.mega:
+        for spec in views.mega_required:
+            if not values.get(spec.path):
+                raise _missing(spec)
     for collection in otype.collections:
         items = record.lines.get(collection.container, [])
         if len(items) < collection.min_items:
@@ -126,38 +142,79 @@ def check_required(ctx: Context, otype: ObjectType, record: Record) -> None:
                     )
 
 
+def invalid_reference(target: ObjectType, value: str) -> errors.FunctionError:
+    """``Invalid Vendor 'V9' specified.`` (the pattern of Intacct's reference errors)."""
+    return errors.business_error(
+        f"Invalid {target.label} '{value}' specified.",
+        f"Create the {target.label.lower()} '{value}' first, or use an existing {target.id_field}.",
+    )
+
+
 def check_references(ctx: Context, otype: ObjectType, record: Record) -> None:
-    """Refuse references to records that do not exist."""
+    """Refuse references to records that do not exist (or that the caller cannot see).
+
+    In an entity session a reference must name a top-level record or one of the same
+    entity; another entity's records do not exist for it. A record cannot refer to itself
+    (a class cannot be its own parent, an account cannot close into itself).
+    """
     from intacct_bridge.sandbox.objects import registry
 
+    data = ctx.company.data
+    location = ctx.location_id
+    own_id = record.values.get(otype.id_field, "") if otype.id_field else ""
+
     def check(spec: FieldSpec, value: str) -> None:
-        if not spec.ref or not value:
-            return
-        target = registry.get(spec.ref)
+        target = registry.get(spec.ref or "")
         if target is None:
             return
-        table = ctx.company.data.table(target.name)
-        if value not in table.by_id:
+        table = data.table(target.name)
+        number = table.by_id.get(value)
+        found = table.records.get(number) if number is not None else None
+        if found is None or (location and found.entity not in (None, location)):
+            raise invalid_reference(target, value)
+        if target.name == otype.name and found.recordno == record.recordno:
             raise errors.business_error(
-                f"Invalid {target.label} '{value}' specified.",
-                f"Create the {target.label.lower()} '{value}' first, or use an existing "
-                f"{target.id_field}.",
+                f"{otype.label} '{own_id}' cannot refer to itself in {spec.path}.",
+                f"Choose another {target.label.lower()} for {spec.path}.",
             )
 
-    for spec in otype.fields:
-        check(spec, record.values.get(spec.path, ""))
+    values = record.values
+    for spec in otype.views(ctx.modules).references:
+        value = values.get(spec.path)
+        if value:
+            check(spec, value)
     for collection in otype.collections:
         for line in record.lines.get(collection.container, []):
             for spec in collection.fields:
-                check(spec, line.get(spec.path, ""))
+                value = line.get(spec.path, "")
+                if spec.ref and value:
+                    check(spec, value)
 
 
 # --- output ----------------------------------------------------------------------------------
 
 
+def derived_value(ctx: Context, record: Record, via: tuple[str, str, str]) -> str:
+    """The value of a field derived through a reference (PARENTKEY, PARENTNAME …)."""
+    source, object_name, target_field = via
+    key = record.values.get(source, "")
+    if not key:
+        return ""
+    table = ctx.company.data.tables.get(object_name)
+    number = table.by_id.get(key) if table is not None else None
+    if number is None:
+        return ""
+    if target_field == "RECORDNO":
+        return str(number)
+    return table.records[number].values.get(target_field, "") if table is not None else ""
+
+
 def system_values(ctx: Context, otype: ObjectType, record: Record) -> dict[str, str]:
-    """RECORDNO and the MEGA entity fields for ``record``."""
+    """RECORDNO, the MEGA entity fields and derived fields for ``record``."""
     values = {"RECORDNO": str(record.recordno)}
+    for spec in otype.fields:
+        if spec.via is not None:
+            values[spec.path] = derived_value(ctx, record, spec.via)
     if record.entity:
         entity = ctx.company.data.table("LOCATIONENTITY")
         entity_no = entity.by_id.get(record.entity)
@@ -185,20 +242,28 @@ def write_record(
 ) -> etree._Element:
     """Append ``<tag>`` with the record's fields, in schema order.
 
-    ``wanted`` limits the fields (upper-case names; a group name selects the group).
-    With ``dotted`` (the ``query`` function) nested fields are flat elements named
-    with their full dotted path.
+    ``wanted`` limits the fields (upper-case names). A group name (``DISPLAYCONTACT``)
+    selects the whole group, nested as with ``*``; a dotted name asked for explicitly
+    (``DISPLAYCONTACT.EMAIL1``) comes back as one flat element named with the full path,
+    as the real gateway does. With ``dotted`` (the ``query`` function) every nested field
+    is a flat dotted element.
     """
     element = etree.SubElement(parent, tag)
     extra = system_values(ctx, otype, record)
+    values = record.values
     groups: dict[str, etree._Element] = {}
+    name_of = otype.output_name
     for spec in otype.visible_fields(ctx.modules):
         path = spec.path
-        if wanted is not None and path not in wanted and path.split(".", 1)[0] not in wanted:
-            continue
-        value = extra.get(path) or record.values.get(path, "")
-        if dotted or "." not in path:
-            etree.SubElement(element, path).text = value
+        flat = dotted or "." not in path
+        if wanted is not None and path not in wanted:
+            if path.split(".", 1)[0] not in wanted:
+                continue
+        elif wanted is not None:
+            flat = True
+        value = extra.get(path) or values.get(path, "")
+        if flat:
+            etree.SubElement(element, name_of(path)).text = value
             continue
         *group_parts, leaf = path.split(".")
         holder = element
@@ -227,4 +292,7 @@ def value_of(ctx: Context, otype: ObjectType, record: Record, path: str) -> str:
         return str(record.recordno)
     if path.startswith("MEGAENTITY") or path == "RECORD_URL":
         return system_values(ctx, otype, record).get(path, "")
+    spec = otype.field(path)
+    if spec is not None and spec.via is not None:
+        return derived_value(ctx, record, spec.via)
     return record.values.get(path, "")

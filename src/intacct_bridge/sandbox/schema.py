@@ -43,6 +43,10 @@ class FieldSpec:
     label: str = ""
     #: Only checked when the company is multi-entity.
     mega_required: bool = False
+    #: A read-only value derived through a reference: (field holding the ID here,
+    #: referenced object, field of that object — or RECORDNO), e.g. PARENTNAME =
+    #: ("PARENTID", "VENDOR", "NAME").
+    via: tuple[str, str, str] | None = None
 
     @property
     def display_label(self) -> str:
@@ -105,10 +109,16 @@ class ObjectType:
     #: Path of the deep-link URL, e.g. ``/ia/acct/vendor.phtml``.
     url_path: str = ""
     _index: dict[str, FieldSpec] = field(default_factory=dict, repr=False, compare=False)
+    #: Per-module-set views (visible fields, groups …), computed once; never copied by
+    #: :func:`dataclasses.replace`.
+    _views: dict[frozenset[str], FieldViews] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
-        for spec in self.fields:
-            self._index[spec.path] = spec
+        # ``replace(otype, fields=…)`` must not share the caches of the original.
+        object.__setattr__(self, "_index", {spec.path: spec for spec in self.fields})
+        object.__setattr__(self, "_views", {})
 
     @property
     def key_for_name(self) -> str | None:
@@ -117,14 +127,68 @@ class ObjectType:
     def field(self, path: str) -> FieldSpec | None:
         return self._index.get(path)
 
-    def visible_fields(self, modules: set[str]) -> tuple[FieldSpec, ...]:
-        return tuple(f for f in self.fields if f.module is None or f.module in modules)
+    def views(self, modules: set[str] | frozenset[str]) -> FieldViews:
+        """The fields as a company with ``modules`` sees them (cached per module set)."""
+        key = modules if isinstance(modules, frozenset) else frozenset(modules)
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = FieldViews.build(self.fields, key)
+        return found
+
+    def visible_fields(self, modules: set[str] | frozenset[str]) -> tuple[FieldSpec, ...]:
+        return self.views(modules).fields
+
+    def output_name(self, path: str) -> str:
+        """Element name of a field in replies (Platform objects use lower-case names)."""
+        if self.lowercase_fields and path not in SYSTEM_PATHS:
+            return path.lower()
+        return path
 
     def collection(self, container: str) -> LineCollection | None:
         for collection in self.collections:
             if collection.container == container:
                 return collection
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViews:
+    """Precomputed views of an object's fields for one set of subscribed modules."""
+
+    #: Visible fields in schema order.
+    fields: tuple[FieldSpec, ...]
+    #: Visible fields by path.
+    index: dict[str, FieldSpec]
+    #: Every dotted group prefix of a visible field (``DISPLAYCONTACT``,
+    #: ``DISPLAYCONTACT.MAILADDRESS``).
+    groups: frozenset[str]
+    #: Visible, writable fields that are required (``required``) or MEGA-required.
+    required: tuple[FieldSpec, ...]
+    mega_required: tuple[FieldSpec, ...]
+    #: Visible fields with a default value.
+    defaults: tuple[FieldSpec, ...]
+    #: Visible fields that reference another object.
+    references: tuple[FieldSpec, ...]
+
+    @classmethod
+    def build(cls, fields: tuple[FieldSpec, ...], modules: frozenset[str]) -> FieldViews:
+        shown = tuple(f for f in fields if f.module is None or f.module in modules)
+        groups: set[str] = set()
+        for spec in shown:
+            parts = spec.path.split(".")
+            for depth in range(1, len(parts)):
+                groups.add(".".join(parts[:depth]))
+        return cls(
+            fields=shown,
+            index={f.path: f for f in shown},
+            groups=frozenset(groups),
+            required=tuple(f for f in shown if f.required and not f.readonly),
+            mega_required=tuple(
+                f for f in shown if f.mega_required and not f.required and not f.readonly
+            ),
+            defaults=tuple(f for f in shown if f.default is not None),
+            references=tuple(f for f in shown if f.ref),
+        )
 
 
 #: Fields every object has, appended to each declared field list.
@@ -139,6 +203,9 @@ SYSTEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("MEGAENTITYNAME", readonly=True, label="Created at - Entity name"),
     FieldSpec("RECORD_URL", readonly=True, label="Record URL"),
 )
+
+
+SYSTEM_PATHS: frozenset[str] = frozenset(f.path for f in SYSTEM_FIELDS)
 
 
 def status_field(**kw: object) -> FieldSpec:

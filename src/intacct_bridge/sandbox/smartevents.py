@@ -31,6 +31,9 @@ from intacct_bridge.sandbox.conditions import ConditionError, evaluate, merge
 from intacct_bridge.sandbox.packages import Package, SmartLink
 
 if TYPE_CHECKING:
+    from intacct_bridge.sandbox.context import Context
+    from intacct_bridge.sandbox.schema import ObjectType
+    from intacct_bridge.sandbox.store import Record
     from intacct_bridge.sandbox.tenancy import Company
 
 log = logging.getLogger("intacct_bridge.sandbox.smartevents")
@@ -257,3 +260,26 @@ class Dispatcher:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
         delivery.status = "failed"
         delivery.finished_at = _now()
+
+
+def fire(ctx: Context, otype: ObjectType, event: str, record: Record) -> None:
+    """Fire the Smart Events of ``event`` (add/set/delete) for ``record``.
+
+    Merge fields are read now (the record as changed); the deliveries are queued only
+    when the change commits.
+    """
+    company = ctx.company
+    if not company.platform.smart_links:
+        return
+    from intacct_bridge.sandbox.records import value_of
+
+    deliveries = collect(
+        company,
+        otype.name,
+        event,
+        lambda path: value_of(ctx, otype, record, path),
+        str(record.recordno),
+    )
+    if deliveries:
+        dispatcher = ctx.backend.dispatcher()
+        company.data.after_commit(lambda: dispatcher.submit(company, deliveries))

@@ -45,6 +45,10 @@ class CompanyData:
     #: Function control IDs that completed successfully with ``uniqueid=true``.
     executed_controlids: set[str] = field(default_factory=set)
     _journal: list[Callable[[], None]] | None = None
+    _hooks: list[Callable[[], None]] | None = None
+    #: Tables whose creation order a rollback disturbed (restored deletions); each is
+    #: re-sorted once when the rollback ends rather than once per restored record.
+    _unsorted: dict[int, Table] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, object_name: str) -> Table:
         table = self.tables.get(object_name)
@@ -102,11 +106,14 @@ class CompanyData:
         old_id = old.values.get(id_field, "") if id_field else ""
         if old_id:
             table.by_id.pop(old_id, None)
-        # dict order is creation order; a restore re-inserts at the end, then re-sorts.
+        # dict order is creation order; a restore re-inserts at the end, and the table is
+        # re-sorted when the rollback ends (see atomic()).
 
         def undo() -> None:
-            table.records[recordno] = old
-            table.records = dict(sorted(table.records.items()))
+            records = table.records
+            if records and recordno < next(reversed(records)):
+                self._unsorted[id(table)] = table
+            records[recordno] = old
             if old_id:
                 table.by_id[old_id] = recordno
 
@@ -116,19 +123,43 @@ class CompanyData:
         self.executed_controlids.add(control_id)
         self._log(lambda: self.executed_controlids.discard(control_id))
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the outermost atomic block commits (now, outside one).
+
+        A rolled-back block drops its callbacks: a Smart Event never fires for a change
+        that did not happen.
+        """
+        if self._hooks is None:
+            callback()
+        else:
+            self._hooks.append(callback)
+
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """Undo every mutation made inside the block if it raises."""
         outer = self._journal
+        outer_hooks = self._hooks
         journal: list[Callable[[], None]] = []
+        hooks: list[Callable[[], None]] = []
         self._journal = journal
+        self._hooks = hooks
         try:
             yield
         except BaseException:
+            self._hooks = outer_hooks
             for undo in reversed(journal):
                 undo()
+            for table in self._unsorted.values():
+                table.records = dict(sorted(table.records.items()))
+            self._unsorted.clear()
             raise
         finally:
             self._journal = outer
+        self._hooks = outer_hooks
         if outer is not None:
             outer.extend(journal)
+        if outer_hooks is not None:
+            outer_hooks.extend(hooks)
+        else:
+            for hook in hooks:
+                hook()

@@ -11,7 +11,24 @@ from intacct_bridge.sandbox.schema import FieldSpec
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
+
+
+#: Numbers are kept within Oracle NUMBER's 38 significant digits: magnitudes from 1e-38
+#: to below 1e38 (anything else, e.g. ``1e999999``, is refused rather than expanded).
+MAX_DIGITS = 38
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a non-negative int if it is plain ASCII digits (``'²'`` is not)."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
 
 
 class ValueProblem(ValueError):
@@ -91,14 +108,21 @@ def normalise(spec: FieldSpec, raw: str) -> str:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueProblem(f"'{text}' is not a valid number for {spec.path}.") from None
+            raise ValueProblem(f"'{_short(text)}' is not a valid number for {spec.path}.") from None
         if not number.is_finite():
-            raise ValueProblem(f"'{text}' is not a valid number for {spec.path}.")
+            raise ValueProblem(f"'{_short(text)}' is not a valid number for {spec.path}.")
+        zero = number.is_zero()
+        if not zero and not -MAX_DIGITS <= number.adjusted() < MAX_DIGITS:
+            raise ValueProblem(f"'{_short(text)}' is out of range for {spec.path}.")
         if kind == "integer":
+            if zero:
+                return "0"
             if number != number.to_integral_value():
-                raise ValueProblem(f"'{text}' is not a whole number for {spec.path}.")
+                raise ValueProblem(f"'{_short(text)}' is not a whole number for {spec.path}.")
             return str(int(number))
-        return text
+        if _PLAIN_DECIMAL.fullmatch(text):
+            return text.removeprefix("+")
+        return "0" if zero else format(number, "f")  # 1e3 -> 1000, .5 -> 0.5
     if kind == "date":
         return format_date(parse_date(text))
     if kind == "datetime":

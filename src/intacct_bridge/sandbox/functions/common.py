@@ -42,6 +42,20 @@ def visible(ctx: Context, record: Record) -> bool:
     return record.entity in (None, ctx.location_id)
 
 
+def listed(ctx: Context, record: Record, show_private: bool) -> bool:
+    """Whether a record appears in a listing (``query``; ``readByQuery`` passes ``True``).
+
+    An entity session lists its own entity's records and the shared top-level ones (as
+    :func:`visible`). At the top level of a MEGA company, ``query`` lists records owned by
+    an entity only with ``<options><showprivate>true</showprivate>`` (*inferred* from that
+    option and legacy ``get_list showprivate="true"``). ``readByQuery`` has no such option
+    in the schema and lists them at the top level, as do ``read`` / ``readByName``.
+    """
+    if ctx.location_id:
+        return record.entity in (None, ctx.location_id)
+    return show_private or record.entity is None
+
+
 def split_keys(text: str) -> list[str]:
     return [key.strip() for key in text.split(",") if key.strip()]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from lxml import etree
@@ -15,8 +16,8 @@ from intacct_bridge.sandbox.functions.common import (
     child_text,
     data_element,
     field_list,
+    listed,
     object_of,
-    visible,
 )
 from intacct_bridge.sandbox.queryfilter import (
     aggregate,
@@ -25,10 +26,11 @@ from intacct_bridge.sandbox.queryfilter import (
     parse_select,
     sort_rows,
 )
-from intacct_bridge.sandbox.querylang import FieldKind, Getter, QueryError, compile_where
+from intacct_bridge.sandbox.querylang import FieldKind, Getter, KindOf, QueryError, compile_where
 from intacct_bridge.sandbox.records import value_of, write_record
 from intacct_bridge.sandbox.schema import FieldSpec, ObjectType
 from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.values import whole_number
 
 READ_BY_QUERY_MAX = 1000
 READ_BY_QUERY_DEFAULT = 100
@@ -43,11 +45,11 @@ _KINDS: dict[str, FieldKind] = {
 }
 
 
-def _kind_of(otype: ObjectType, ctx: Context) -> object:
-    visible_paths = {spec.path: spec for spec in otype.visible_fields(ctx.modules)}
+def _kind_of(otype: ObjectType, ctx: Context) -> KindOf:
+    index = otype.views(ctx.modules).index
 
     def kind_of(path: str) -> FieldKind:
-        spec = visible_paths.get(path)
+        spec = index.get(path)
         if spec is None:
             raise KeyError(path)
         return _KINDS.get(spec.kind, "text")
@@ -55,22 +57,29 @@ def _kind_of(otype: ObjectType, ctx: Context) -> object:
     return kind_of
 
 
-def _check_fields(otype: ObjectType, ctx: Context, names: frozenset[str] | set[str]) -> None:
-    known = {spec.path for spec in otype.visible_fields(ctx.modules)}
+def _check_fields(
+    otype: ObjectType, ctx: Context, names: frozenset[str] | set[str], *, groups: bool = False
+) -> None:
+    """Refuse names that are not fields of ``otype`` (``groups``: group names are fine)."""
+    views = otype.views(ctx.modules)
     for name in sorted(names):
-        if name != "ROWNUM" and name not in known:
-            raise errors.query_error(f"Unknown field '{name}' for object {otype.name}.")
+        if name in views.index or name == "ROWNUM" or (groups and name in views.groups):
+            continue
+        if groups and otype.collection(name) is not None:
+            continue
+        raise errors.query_error(f"Unknown field '{name}' for object {otype.name}.")
 
 
 def _pagesize(element: etree._Element, default: int, maximum: int) -> int:
     text = child_text(element, "pagesize")
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    number = whole_number(text)
+    if number is None or not 1 <= number <= maximum:
         raise errors.schema_function_error(
-            f"pagesize must be a whole number from 1 to {maximum}; got '{text}'."
+            f"pagesize must be a whole number from 1 to {maximum}; got '{text[:40]}'."
         )
-    return int(text)
+    return number
 
 
 def _return_format(element: etree._Element, name: str) -> None:
@@ -110,24 +119,72 @@ def _page(
     return Outcome(data=data)
 
 
-def _code_getter(ctx: Context, otype: ObjectType, record: Record) -> Getter:
-    specs: dict[str, FieldSpec] = {spec.path: spec for spec in otype.fields}
-
-    def get(path: str) -> str | None:
-        value = value_of(ctx, otype, record, path)
-        spec = specs.get(path)
-        if spec is not None and value and spec.kind in ("enum", "boolean"):
-            return spec.code_of(value)
-        return value or None
-
-    return get
+def _plain(record: Record) -> Getter:
+    return record.values.get
 
 
-def _display_getter(ctx: Context, otype: ObjectType, record: Record) -> Getter:
-    def get(path: str) -> str | None:
-        return value_of(ctx, otype, record, path) or None
+def _code_reader(
+    ctx: Context, otype: ObjectType, fields: Iterable[str]
+) -> Callable[[Record], Getter]:
+    """Per-row getters that give database codes (``T``, ``NI``) for enums and booleans.
 
-    return get
+    Built once per request for the ``fields`` the condition reads; when none of them is
+    computed or coded, a row's getter is simply its stored values' ``get``.
+    """
+    coded: dict[str, FieldSpec] = {
+        spec.path: spec
+        for spec in otype.visible_fields(ctx.modules)
+        if spec.kind in ("enum", "boolean") and spec.path in fields
+    }
+    computed = _computed(otype)
+    if not coded and computed.isdisjoint(fields):
+        return _plain
+
+    def reader(record: Record) -> Getter:
+        values = record.values
+
+        def get(path: str) -> str | None:
+            if path in computed:
+                value = value_of(ctx, otype, record, path)
+            else:
+                value = values.get(path, "")
+            if not value:
+                return None
+            spec = coded.get(path)
+            return spec.code_of(value) if spec is not None else value
+
+        return get
+
+    return reader
+
+
+def _display_reader(
+    ctx: Context, otype: ObjectType, fields: Iterable[str]
+) -> Callable[[Record], Getter]:
+    """Per-row getters that give stored display values (``active``, ``Non-Inventory``)."""
+    computed = _computed(otype)
+    if computed.isdisjoint(fields):
+        return _plain
+
+    def reader(record: Record) -> Getter:
+        values = record.values
+
+        def get(path: str) -> str | None:
+            if path in computed:
+                return value_of(ctx, otype, record, path) or None
+            return values.get(path) or None
+
+        return get
+
+    return reader
+
+
+#: Fields whose value is computed rather than stored (see ``records.value_of``).
+_COMPUTED = frozenset({"RECORDNO", "MEGAENTITYKEY", "MEGAENTITYID", "MEGAENTITYNAME", "RECORD_URL"})
+
+
+def _computed(otype: ObjectType) -> frozenset[str]:
+    return _COMPUTED | {spec.path for spec in otype.fields if spec.via is not None}
 
 
 @register("readByQuery")
@@ -137,22 +194,23 @@ def read_by_query(ctx: Context, element: etree._Element) -> Outcome:
     pagesize = _pagesize(element, READ_BY_QUERY_DEFAULT, READ_BY_QUERY_MAX)
     wanted = field_list(child_text(element, "fields"))
     if wanted is not None:
-        _check_fields(otype, ctx, {name.split(".", 1)[0] for name in wanted if "." not in name})
+        _check_fields(otype, ctx, wanted, groups=True)
     try:
         where = compile_where(child_text(element, "query"))
     except QueryError as exc:
         raise errors.query_error(str(exc)) from None
     _check_fields(otype, ctx, where.fields)
-    kind_of = _kind_of(otype, ctx)
     table = ctx.company.data.table(otype.name)
     matched: list[int] = []
     rownum = 0
+    reader = _code_reader(ctx, otype, where.fields)
     try:
+        matches = where.bind(_kind_of(otype, ctx))
         for record in table.records.values():
-            if not visible(ctx, record):
+            if not listed(ctx, record, True):
                 continue
             rownum += 1
-            if where.matches(_code_getter(ctx, otype, record), kind_of, rownum):  # type: ignore[arg-type]
+            if matches(reader(record), rownum):
                 matched.append(record.recordno)
     except QueryError as exc:
         raise errors.query_error(str(exc)) from None
@@ -182,7 +240,7 @@ def read_more(ctx: Context, element: etree._Element) -> Outcome:
                 )
         raise errors.invalid_result_id("")
     cursor = ctx.backend.live_cursor(result_id, ctx.company.company_id)
-    if cursor is None:
+    if cursor is None or cursor.location_id != ctx.location_id:
         raise errors.invalid_result_id(result_id)
     from intacct_bridge.sandbox import objects
 
@@ -206,13 +264,15 @@ def query(ctx: Context, element: etree._Element) -> Outcome:
     if options is not None:
         _return_format(options, "returnformat")
     case_insensitive = _option(options, "caseinsensitive")
+    show_private = _option(options, "showprivate")
     pagesize = _pagesize(element, QUERY_DEFAULT, QUERY_MAX)
     offset_text = child_text(element, "offset") or "0"
-    if not offset_text.isdigit():
+    offset_number = whole_number(offset_text)
+    if offset_number is None:
         raise errors.schema_function_error(
-            f"offset must be a whole number ≥ 0; got '{offset_text}'."
+            f"offset must be a whole number ≥ 0; got '{offset_text[:40]}'."
         )
-    offset = int(offset_text)
+    offset = offset_number
     kind_of = _kind_of(otype, ctx)
     try:
         select = parse_select(child(element, "select"))
@@ -224,21 +284,18 @@ def query(ctx: Context, element: etree._Element) -> Outcome:
     referenced |= {f for f, _desc in order}
     _check_fields(otype, ctx, referenced)
     table = ctx.company.data.table(otype.name)
+    reader = _display_reader(ctx, otype, referenced)
     try:
+        matches = flt.bind(kind_of)
         rows = [
             record
             for record in table.records.values()
-            if visible(ctx, record) and flt.matches(_display_getter(ctx, otype, record), kind_of)  # type: ignore[arg-type]
+            if listed(ctx, record, show_private) and matches(reader(record))
         ]
         if order:
-            rows = sort_rows(
-                rows,
-                order,
-                lambda r: _display_getter(ctx, otype, r),
-                kind_of,  # type: ignore[arg-type]
-            )
+            rows = sort_rows(rows, order, reader, kind_of, case_insensitive=case_insensitive)
         if select.aggregates:
-            grouped = aggregate(rows, select, lambda r: _display_getter(ctx, otype, r), kind_of)  # type: ignore[arg-type]
+            grouped = aggregate(rows, select, reader, kind_of)
             return _query_out(otype, grouped, offset, pagesize)
     except QueryError as exc:
         raise errors.query_error(str(exc)) from None
@@ -270,5 +327,6 @@ def _query_out(
     for row in rows:
         element = etree.SubElement(data, otype.name)
         for name, value in row.items():
-            etree.SubElement(element, name).text = value
+            tag = otype.output_name(name) if otype.field(name) is not None else name
+            etree.SubElement(element, tag).text = value
     return Outcome(data=data)

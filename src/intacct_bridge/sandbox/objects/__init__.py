@@ -43,6 +43,8 @@ def udd_type(name: str, label: str) -> ObjectType:
             FieldSpec("NAME", required=True, max_length=100, label="Name"),
             FieldSpec("DESCRIPTION", max_length=500),
             status_field(),
+            # Platform objects' audit field; sageintacctsdk's DimensionValues selects it.
+            FieldSpec("UPDATEDBY", "integer", readonly=True, label="Updated by"),
         ),
         id_field="ID",
         update_keys=("ID",),

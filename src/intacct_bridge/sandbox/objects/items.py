@@ -67,6 +67,7 @@ ITEM = object_type(
         FieldSpec("ENABLE_BINS", "boolean", default="false"),
         FieldSpec("ENABLE_EXPIRATION", "boolean", default="false"),
         FieldSpec("UPC", max_length=40),
+        FieldSpec("MRR", "boolean", default="false", label="Monthly recurring revenue"),
         FieldSpec("INV_PRECISION", "integer"),
         FieldSpec("SO_PRECISION", "integer"),
         FieldSpec("PO_PRECISION", "integer"),

@@ -22,6 +22,7 @@ CONTACT = object_type(
             replace(f, required=True) if f.path == "CONTACTNAME" else f
             for f in contact_fields("", printas_required=True)
         ),
+        FieldSpec("TAXID", max_length=20, label="Tax ID"),
         STATUS,
     ),
     id_field="CONTACTNAME",
@@ -93,12 +94,29 @@ VENDOR = object_type(
         FieldSpec("VENDORID", required=True, max_length=20, label="Vendor ID"),
         FieldSpec("NAME", required=True, max_length=100, label="Vendor name"),
         FieldSpec("VENDTYPE", label="Vendor type"),
+        FieldSpec(
+            "PARENTKEY",
+            "integer",
+            readonly=True,
+            via=("PARENTID", "VENDOR", "RECORDNO"),
+            label="Parent key",
+        ),
         FieldSpec("PARENTID", ref="VENDOR", label="Parent"),
+        FieldSpec(
+            "PARENTNAME", readonly=True, via=("PARENTID", "VENDOR", "NAME"), label="Parent name"
+        ),
         FieldSpec("NAME1099", label="Form 1099 name"),
         FieldSpec("FORM1099TYPE"),
         FieldSpec("FORM1099BOX"),
         FieldSpec("DEFAULT_LEAD_TIME", "integer"),
+        FieldSpec("ACCOUNTLABEL", label="Default expense account label"),
         FieldSpec("APACCOUNT", ref="GLACCOUNT", label="Default expense account"),
+        FieldSpec(
+            "APACCOUNTTITLE",
+            readonly=True,
+            via=("APACCOUNT", "GLACCOUNT", "TITLE"),
+            label="Default expense account title",
+        ),
         FieldSpec("DONOTCUTCHECK", "boolean", default="false"),
         FieldSpec("TERMNAME", ref="APTERM", label="Term"),
         FieldSpec("PAYMETHODKEY", label="Preferred payment method"),
@@ -133,8 +151,26 @@ CUSTOMER = object_type(
         FieldSpec("CUSTOMERID", required=True, max_length=20, label="Customer ID"),
         FieldSpec("NAME", required=True, max_length=100, label="Customer name"),
         FieldSpec("CUSTTYPE", label="Customer type"),
+        FieldSpec("ENTITY", readonly=True, label="Entity"),
         FieldSpec("CUSTREPID", ref="EMPLOYEE", label="Sales rep"),
+        FieldSpec(
+            "CUSTREPNAME",
+            readonly=True,
+            via=("CUSTREPID", "EMPLOYEE", "PERSONALINFO.CONTACTNAME"),
+            label="Sales rep name",
+        ),
+        FieldSpec(
+            "PARENTKEY",
+            "integer",
+            readonly=True,
+            via=("PARENTID", "CUSTOMER", "RECORDNO"),
+            label="Parent key",
+        ),
         FieldSpec("PARENTID", ref="CUSTOMER", label="Parent"),
+        FieldSpec(
+            "PARENTNAME", readonly=True, via=("PARENTID", "CUSTOMER", "NAME"), label="Parent name"
+        ),
+        FieldSpec("GLGRPKEY", "integer", readonly=True, label="GL group key"),
         FieldSpec("TERRITORYID", label="Territory"),
         FieldSpec("TERMNAME", ref="ARTERM", label="Term"),
         FieldSpec("ARACCOUNT", ref="GLACCOUNT", label="Default revenue account"),

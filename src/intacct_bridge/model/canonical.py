@@ -1,0 +1,66 @@
+"""Plain (JSON-ready) form of canonical values, and the content hash built on it.
+
+The plain form is stable: decimals in canonical fixed-point text, enums by value, dates in ISO
+format, tuples as lists. Two values are the same content exactly when their hashes match.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Collection
+from decimal import Decimal
+from enum import Enum
+
+from intacct_bridge.model.money import to_text
+
+Plain = None | bool | int | str | list["Plain"] | dict[str, "Plain"]
+
+
+def to_plain(value: object) -> Plain:
+    """Convert a canonical value (dataclass, tuple, Decimal, date, enum …) to plain data."""
+    if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
+        return value
+    if isinstance(value, Enum):
+        return to_plain(value.value)
+    if isinstance(value, Decimal):
+        return to_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [to_plain(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: to_plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
+    raise TypeError(f"no plain form for {type(value).__name__}")
+
+
+def content_hash(value: object, *, exclude: Collection[str] = ()) -> str:
+    """SHA-256 (hex) of the plain form, leaving out the top-level fields in ``exclude``."""
+    plain = to_plain(value)
+    if isinstance(plain, dict):
+        plain = {key: item for key, item in plain.items() if key not in exclude}
+    text = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def first_difference(old: Plain, new: Plain, path: str = "") -> str | None:
+    """Path of the first field where two plain values differ (``lines[1].quantity``)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            found = first_difference(old.get(key), new.get(key), f"{path}.{key}" if path else key)
+            if found is not None:
+                return found
+        return None
+    if isinstance(old, list) and isinstance(new, list):
+        for index in range(max(len(old), len(new))):
+            left = old[index] if index < len(old) else None
+            right = new[index] if index < len(new) else None
+            found = first_difference(left, right, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None
+    return None if old == new else path

@@ -1,0 +1,328 @@
+"""Row ↔ canonical value conversion, one pair of functions per kind, and the kind table.
+
+``to_row(value, row)`` fills a new or existing row (and its child rows) from a value;
+``from_row(row)`` builds the value back. Neither touches the session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+from intacct_bridge.model import analytics as an
+from intacct_bridge.model import finance as fi
+from intacct_bridge.model import parties as pa
+from intacct_bridge.model.documents import Document, DocumentLine
+from intacct_bridge.model.items import Item
+from intacct_bridge.model.kinds import Record
+from intacct_bridge.model.sites import Company, Site, SiteRole
+from intacct_bridge.store.base import Base
+from intacct_bridge.store.tables import analytics as ta
+from intacct_bridge.store.tables import documents as td
+from intacct_bridge.store.tables import finance as tf
+from intacct_bridge.store.tables import items as ti
+from intacct_bridge.store.tables import parties as tp
+from intacct_bridge.store.tables import sites as ts
+
+R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+
+
+def _names(cls: type[object], skip: Iterable[str] = ()) -> list[str]:
+    excluded = set(skip)
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return [field.name for field in fields if field.name not in excluded]
+
+
+def _flat_to_row(value: object, row: object, skip: Iterable[str] = ()) -> None:
+    for name in _names(type(value), skip):
+        setattr(row, name, getattr(value, name))
+
+
+def _flat_from_row(cls: type[T], row: object, **extra: Any) -> T:
+    kwargs: dict[str, Any] = {name: getattr(row, name) for name in _names(cls, extra)}
+    kwargs.update(extra)
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class KindSpec(Generic[R]):
+    """How one kind is stored."""
+
+    model: type[R]
+    table: type[Base]
+    to_row: Callable[[R, Any], None]
+    from_row: Callable[[Any], R]
+    #: empties the row's child collections before an update rewrites them
+    clear: Callable[[Any], None] = lambda row: None
+
+
+def _flat_spec(model: type[R], table: type[Base]) -> KindSpec[R]:
+    return KindSpec(model, table, _flat_to_row, lambda row: _flat_from_row(model, row))
+
+
+# -- sites ------------------------------------------------------------------------------
+
+_ROLE_COLUMNS = {
+    SiteRole.FINANCIAL: "is_financial",
+    SiteRole.BUSINESS: "is_business",
+    SiteRole.STOCK: "is_stock",
+    SiteRole.MANUFACTURING: "is_manufacturing",
+}
+
+
+def site_to_row(site: Site, row: ts.SiteRow) -> None:
+    _flat_to_row(site, row, skip=("roles",))
+    for role, column in _ROLE_COLUMNS.items():
+        setattr(row, column, role in site.roles)
+
+
+def site_from_row(row: ts.SiteRow) -> Site:
+    roles = tuple(role for role, column in _ROLE_COLUMNS.items() if getattr(row, column))
+    return _flat_from_row(Site, row, roles=roles)
+
+
+# -- parties ----------------------------------------------------------------------------
+
+_ADDRESS_FIELDS = _names(pa.Address)
+
+
+def _address_from(row: object, prefix: str = "") -> pa.Address:
+    return pa.Address(**{name: getattr(row, prefix + name) for name in _ADDRESS_FIELDS})
+
+
+def contact_to_row(contact: pa.Contact, row: tp.ContactRow) -> None:
+    _flat_to_row(contact, row, skip=("address",))
+    for name in _ADDRESS_FIELDS:
+        value = None if contact.address is None else getattr(contact.address, name)
+        setattr(row, f"address_{name}", value)
+
+
+def contact_from_row(row: tp.ContactRow) -> pa.Contact:
+    address = None if row.address_line1 is None else _address_from(row, "address_")
+    return _flat_from_row(pa.Contact, row, address=address)
+
+
+_PARTY_SKIP = ("primary_contact", "other_contacts")
+
+
+def _party_children(
+    party: pa.Customer | pa.Supplier,
+    row: tp.CustomerRow | tp.SupplierRow,
+    addresses: dict[str, pa.Address | None],
+    address_row: type[tp.CustomerAddressRow] | type[tp.SupplierAddressRow],
+    contact_row: type[tp.CustomerContactRow] | type[tp.SupplierContactRow],
+) -> None:
+    row_addresses: list[Any] = row.addresses
+    for role, address in addresses.items():
+        if address is not None:
+            child = address_row(role=role)
+            _flat_to_row(address, child)
+            row_addresses.append(child)
+    row_contacts: list[Any] = row.contacts
+    for position, name in enumerate(party.contact_names):
+        is_primary = position == 0 and party.primary_contact is not None
+        row_contacts.append(
+            contact_row(contact_name=name, position=position, is_primary=is_primary)
+        )
+
+
+def _party_contacts(row: tp.CustomerRow | tp.SupplierRow) -> dict[str, Any]:
+    rows: list[Any] = list(row.contacts)
+    contacts = sorted(rows, key=lambda c: c.position)
+    primary = next((c.contact_name for c in contacts if c.is_primary), None)
+    others = tuple(c.contact_name for c in contacts if not c.is_primary)
+    return {"primary_contact": primary, "other_contacts": others}
+
+
+def _party_addresses(row: tp.CustomerRow | tp.SupplierRow) -> dict[str, pa.Address]:
+    return {child.role: _address_from(child) for child in row.addresses}
+
+
+def _clear_party(row: tp.CustomerRow | tp.SupplierRow) -> None:
+    row.addresses.clear()
+    row.contacts.clear()
+
+
+def customer_to_row(customer: pa.Customer, row: tp.CustomerRow) -> None:
+    _flat_to_row(customer, row, skip=("bill_to", "ship_to", *_PARTY_SKIP))
+    addresses = {"bill_to": customer.bill_to, "ship_to": customer.ship_to}
+    _party_children(customer, row, addresses, tp.CustomerAddressRow, tp.CustomerContactRow)
+
+
+def customer_from_row(row: tp.CustomerRow) -> pa.Customer:
+    addresses = _party_addresses(row)
+    return _flat_from_row(
+        pa.Customer,
+        row,
+        bill_to=addresses["bill_to"],
+        ship_to=addresses.get("ship_to"),
+        **_party_contacts(row),
+    )
+
+
+def supplier_to_row(supplier: pa.Supplier, row: tp.SupplierRow) -> None:
+    _flat_to_row(supplier, row, skip=("pay_to", "return_to", *_PARTY_SKIP))
+    addresses = {"pay_to": supplier.pay_to, "return_to": supplier.return_to}
+    _party_children(supplier, row, addresses, tp.SupplierAddressRow, tp.SupplierContactRow)
+
+
+def supplier_from_row(row: tp.SupplierRow) -> pa.Supplier:
+    addresses = _party_addresses(row)
+    return _flat_from_row(
+        pa.Supplier,
+        row,
+        pay_to=addresses["pay_to"],
+        return_to=addresses.get("return_to"),
+        **_party_contacts(row),
+    )
+
+
+# -- finance ----------------------------------------------------------------------------
+
+_ACCOUNT_SKIP = ("required_dimension_types", "required_attribute_types")
+
+
+def account_to_row(account: fi.Account, row: tf.AccountRow) -> None:
+    _flat_to_row(account, row, skip=_ACCOUNT_SKIP)
+    row.required_dimensions.extend(
+        tf.AccountRequiredDimensionRow(dimension_type_id=dim)
+        for dim in account.required_dimension_types
+    )
+    row.required_attributes.extend(
+        tf.AccountRequiredAttributeRow(attribute_type=kind.value)
+        for kind in account.required_attribute_types
+    )
+
+
+def account_from_row(row: tf.AccountRow) -> fi.Account:
+    return _flat_from_row(
+        fi.Account,
+        row,
+        required_dimension_types=tuple(r.dimension_type_id for r in row.required_dimensions),
+        required_attribute_types=tuple(
+            an.AttributeTypeKind(r.attribute_type) for r in row.required_attributes
+        ),
+    )
+
+
+def _clear_account(row: tf.AccountRow) -> None:
+    row.required_dimensions.clear()
+    row.required_attributes.clear()
+
+
+def tax_solution_to_row(solution: fi.TaxSolution, row: tf.TaxSolutionRow) -> None:
+    _flat_to_row(solution, row, skip=("countries",))
+    row.countries = list(solution.countries)
+
+
+def tax_solution_from_row(row: tf.TaxSolutionRow) -> fi.TaxSolution:
+    return _flat_from_row(fi.TaxSolution, row, countries=tuple(row.countries))
+
+
+def posting_class_to_row(posting_class: fi.PostingClass, row: tf.PostingClassRow) -> None:
+    _flat_to_row(posting_class, row, skip=("lines",))
+    row.lines.extend(
+        tf.PostingClassLineRow(account_type=line.account_type, account_id=line.account_id)
+        for line in posting_class.lines
+    )
+
+
+def posting_class_from_row(row: tf.PostingClassRow) -> fi.PostingClass:
+    lines = tuple(
+        fi.PostingClassLine(account_type=line.account_type, account_id=line.account_id)
+        for line in row.lines
+    )
+    return _flat_from_row(fi.PostingClass, row, lines=lines)
+
+
+# -- documents --------------------------------------------------------------------------
+
+_LINE_SKIP = ("attributes", "dimensions")
+
+
+def document_to_row(document: Document, row: td.DocumentRow) -> None:
+    """Fill the header and lines; status and timestamps are the repository's business."""
+    _flat_to_row(document, row, skip=("lines", "status"))
+    party = document.rule.party.value
+    has_term = document.payment_term_id is not None
+    row.payment_term_ledger = {"customer": "ar", "supplier": "ap"}.get(party) if has_term else None
+    row.reverses_type = (
+        None
+        if document.reverses is None or document.rule.reverses is None
+        else document.rule.reverses.value
+    )
+    for line in document.lines:
+        child = td.DocumentLineRow()
+        _flat_to_row(line, child, skip=_LINE_SKIP)
+        child.attributes.extend(
+            td.DocumentLineAttributeRow(attribute_type=ref.type.value, value_id=ref.id)
+            for ref in line.attributes
+        )
+        child.dimensions.extend(
+            td.DocumentLineDimensionRow(dimension_type_id=ref.type, dimension_id=ref.id)
+            for ref in line.dimensions
+        )
+        row.lines.append(child)
+
+
+def document_from_row(row: td.DocumentRow) -> Document:
+    lines = tuple(
+        _flat_from_row(
+            DocumentLine,
+            line,
+            attributes=tuple(
+                an.AttributeRef(type=an.AttributeTypeKind(a.attribute_type), id=a.value_id)
+                for a in line.attributes
+            ),
+            dimensions=tuple(
+                an.DimensionRef(type=d.dimension_type_id, id=d.dimension_id)
+                for d in line.dimensions
+            ),
+        )
+        for line in row.lines
+    )
+    return _flat_from_row(Document, row, lines=lines)
+
+
+# -- the kind table ---------------------------------------------------------------------
+
+SPECS: dict[type[Record], KindSpec[Any]] = {
+    spec.model: spec
+    for spec in (
+        _flat_spec(Company, ts.CompanyRow),
+        KindSpec(Site, ts.SiteRow, site_to_row, site_from_row),
+        KindSpec(pa.Contact, tp.ContactRow, contact_to_row, contact_from_row),
+        KindSpec(pa.Customer, tp.CustomerRow, customer_to_row, customer_from_row, _clear_party),
+        KindSpec(pa.Supplier, tp.SupplierRow, supplier_to_row, supplier_from_row, _clear_party),
+        _flat_spec(Item, ti.ItemRow),
+        KindSpec(fi.Account, tf.AccountRow, account_to_row, account_from_row, _clear_account),
+        _flat_spec(fi.Journal, tf.JournalRow),
+        _flat_spec(fi.PaymentTerm, tf.PaymentTermRow),
+        KindSpec(fi.TaxSolution, tf.TaxSolutionRow, tax_solution_to_row, tax_solution_from_row),
+        _flat_spec(fi.TaxDetail, tf.TaxDetailRow),
+        _flat_spec(fi.BankAccount, tf.BankAccountRow),
+        _flat_spec(fi.Entity, tf.EntityRow),
+        KindSpec(
+            fi.PostingClass,
+            tf.PostingClassRow,
+            posting_class_to_row,
+            posting_class_from_row,
+            lambda row: row.lines.clear(),
+        ),
+        _flat_spec(an.AttributeType, ta.AttributeTypeRow),
+        _flat_spec(an.Attribute, ta.AttributeRow),
+        _flat_spec(an.DimensionType, ta.DimensionTypeRow),
+        _flat_spec(an.Dimension, ta.DimensionRow),
+    )
+}
+
+
+def spec_for(model: type[R]) -> KindSpec[R]:
+    """The storage spec of a master-data kind."""
+    try:
+        return cast("KindSpec[R]", SPECS[cast("type[Record]", model)])
+    except KeyError:
+        raise TypeError(f"{model.__name__} is not a stored master-data kind") from None

@@ -1,0 +1,1 @@
+"""Alembic migrations of the operations store (``env.py`` and ``versions/``)."""

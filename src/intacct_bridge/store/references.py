@@ -1,0 +1,337 @@
+"""Cross-record checks made before a write, reported per field.
+
+The database enforces every reference with a tenant-scoped foreign key as well; these checks
+come first so that a rejected record names the field, the missing ID and the fix instead of
+surfacing as an integrity error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intacct_bridge.model import analytics as an
+from intacct_bridge.model import finance as fi
+from intacct_bridge.model import parties as pa
+from intacct_bridge.model.documents import Document, DocumentStatus, Party
+from intacct_bridge.model.errors import FieldIssue, ModelError
+from intacct_bridge.model.items import Item
+from intacct_bridge.model.kinds import Record
+from intacct_bridge.model.sites import Company, Site, check_entity_binding
+from intacct_bridge.store.base import Base
+from intacct_bridge.store.mappers import SPECS
+from intacct_bridge.store.tables import analytics as ta
+from intacct_bridge.store.tables import documents as td
+from intacct_bridge.store.tables import finance as tf
+from intacct_bridge.store.tables import items as ti
+from intacct_bridge.store.tables import parties as tp
+from intacct_bridge.store.tables import sites as ts
+
+Check = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """``field`` must name an existing row of ``table`` (within the tenant) passing ``check``."""
+
+    field: str
+    table: type[Base]
+    key: tuple[str, ...]
+    label: str
+    check: Check | None = None
+
+
+def find_issues(session: Session, tenant_id: str, record: Record) -> list[FieldIssue]:
+    """Every cross-record problem of ``record`` within ``tenant_id``."""
+    issues: list[FieldIssue] = []
+    for ref in _refs(session, tenant_id, record):
+        row = session.get(ref.table, (tenant_id, *ref.key))
+        if row is None:
+            shown = "/".join(ref.key)
+            issues.append(
+                FieldIssue(
+                    ref.field, f"unknown {ref.label} {shown!r}; create it first or fix the ID"
+                )
+            )
+            continue
+        reason = ref.check(row) if ref.check is not None else None
+        if reason is not None:
+            issues.append(FieldIssue(ref.field, reason))
+    issues.extend(_rules(session, tenant_id, record))
+    return issues
+
+
+def _site_role(column: str, label: str) -> Check:
+    return lambda row: None if getattr(row, column) else f"site {row.id!r} is not a {label}"
+
+
+def _posting_class(kind: fi.PostingClassKind, field: str, pc_id: str | None) -> Iterator[Ref]:
+    if pc_id is not None:
+        key = (kind.value, pc_id)
+        yield Ref(field, tf.PostingClassRow, key, f"{kind.value} posting class")
+
+
+def _term(ledger: fi.Ledger, term_id: str | None) -> Iterator[Ref]:
+    if term_id is not None:
+        label = f"{ledger.value.upper()} payment term"
+        yield Ref("payment_term_id", tf.PaymentTermRow, (ledger.value, term_id), label)
+
+
+def _contacts(party: pa.Customer | pa.Supplier) -> Iterator[Ref]:
+    if party.primary_contact is not None:
+        yield Ref("primary_contact", tp.ContactRow, (party.primary_contact,), "contact")
+    for index, name in enumerate(party.other_contacts):
+        yield Ref(f"other_contacts[{index}]", tp.ContactRow, (name,), "contact")
+
+
+def _entity_binding(site: Site) -> Check:
+    def check(row: ts.CompanyRow) -> str | None:
+        try:
+            check_entity_binding(SPECS[Company].from_row(row), site)
+        except ModelError as error:
+            return f"{error.reason}; {error.fix}"
+        return None
+
+    return check
+
+
+def _financial_site_of(company_id: str) -> Check:
+    def check(row: ts.SiteRow) -> str | None:
+        if not row.is_financial:
+            return f"site {row.id!r} is not a financial site"
+        if row.company_id != company_id:
+            return f"financial site {row.id!r} belongs to company {row.company_id!r}"
+        return None
+
+    return check
+
+
+def _tax_type(want: fi.TaxType) -> Check:
+    def check(row: tf.TaxDetailRow) -> str | None:
+        if row.tax_type == want.value:
+            return None
+        return (
+            f"tax detail {row.id!r} is for {row.tax_type}, not {want.value}; use a {want.value} tax"
+        )
+
+    return check
+
+
+_ATTRIBUTE_TARGETS: dict[an.AttributeTypeKind, tuple[type[Base], str | None, str]] = {
+    an.AttributeTypeKind.BUSINESS_SITE: (ts.SiteRow, "is_business", "business site"),
+    an.AttributeTypeKind.FINANCIAL_SITE: (ts.SiteRow, "is_financial", "financial site"),
+    an.AttributeTypeKind.STOCK_SITE: (ts.SiteRow, "is_stock", "stock site"),
+    an.AttributeTypeKind.MANUFACTURING_SITE: (ts.SiteRow, "is_manufacturing", "manufacturing site"),
+    an.AttributeTypeKind.CUSTOMER: (tp.CustomerRow, None, "customer"),
+    an.AttributeTypeKind.SUPPLIER: (tp.SupplierRow, None, "supplier"),
+    an.AttributeTypeKind.ITEM: (ti.ItemRow, None, "item"),
+}
+
+
+def _attribute_ref(field: str, ref: an.AttributeRef) -> Ref:
+    if ref.type in an.FREE_ATTRIBUTE_TYPES:
+        return Ref(field, ta.AttributeRow, (ref.type.value, ref.id), f"{ref.type.value} attribute")
+    table, column, label = _ATTRIBUTE_TARGETS[ref.type]
+    check = None if column is None else _site_role(column, label)
+    return Ref(field, table, (ref.id,), label, check)
+
+
+def _document_refs(document: Document) -> Iterator[Ref]:
+    rule = document.rule
+    if rule.priced:
+        yield Ref("site_id", ts.SiteRow, (document.site_id,), "site")
+    else:
+        yield Ref(
+            "site_id", ts.SiteRow, (document.site_id,), "site", _site_role("is_stock", "stock site")
+        )
+    if document.to_site_id is not None:
+        yield Ref(
+            "to_site_id",
+            ts.SiteRow,
+            (document.to_site_id,),
+            "site",
+            _site_role("is_stock", "stock site"),
+        )
+    if document.customer_id is not None:
+        yield Ref("customer_id", tp.CustomerRow, (document.customer_id,), "customer")
+    if document.supplier_id is not None:
+        yield Ref("supplier_id", tp.SupplierRow, (document.supplier_id,), "supplier")
+    ledger = fi.Ledger.AR if rule.party is Party.CUSTOMER else fi.Ledger.AP
+    yield from _term(ledger, document.payment_term_id)
+    if document.tax_solution_id is not None:
+        yield Ref("tax_solution_id", tf.TaxSolutionRow, (document.tax_solution_id,), "tax solution")
+    tax_type = fi.TaxType.SALES if rule.party is Party.CUSTOMER else fi.TaxType.PURCHASE
+    for index, line in enumerate(document.lines):
+        at = f"lines[{index}]"
+        yield Ref(f"{at}.item_id", ti.ItemRow, (line.item_id,), "item")
+        if line.tax_detail_id is not None:
+            yield Ref(
+                f"{at}.tax_detail_id",
+                tf.TaxDetailRow,
+                (line.tax_detail_id,),
+                "tax detail",
+                _tax_type(tax_type),
+            )
+        if line.account_id is not None:
+            yield Ref(f"{at}.account_id", tf.AccountRow, (line.account_id,), "account")
+        for ref in line.attributes:
+            yield _attribute_ref(f"{at}.attributes.{ref.type.value}", ref)
+        for dim in line.dimensions:
+            yield Ref(
+                f"{at}.dimensions.{dim.type}",
+                ta.DimensionRow,
+                (dim.type, dim.id),
+                f"{dim.type} dimension",
+            )
+
+
+def _refs(session: Session, tenant_id: str, record: Record) -> Iterator[Ref]:
+    match record:
+        case Site():
+            yield Ref(
+                "company_id",
+                ts.CompanyRow,
+                (record.company_id,),
+                "company",
+                _entity_binding(record),
+            )
+            if record.financial_site_id is not None:
+                yield Ref(
+                    "financial_site_id",
+                    ts.SiteRow,
+                    (record.financial_site_id,),
+                    "site",
+                    _financial_site_of(record.company_id),
+                )
+        case pa.Customer():
+            yield from _term(fi.Ledger.AR, record.payment_term_id)
+            yield from _posting_class(
+                fi.PostingClassKind.CUSTOMER, "posting_class_id", record.posting_class_id
+            )
+            yield from _contacts(record)
+        case pa.Supplier():
+            yield from _term(fi.Ledger.AP, record.payment_term_id)
+            yield from _posting_class(
+                fi.PostingClassKind.SUPPLIER, "posting_class_id", record.posting_class_id
+            )
+            yield from _contacts(record)
+        case Item():
+            yield from _posting_class(
+                fi.PostingClassKind.ITEM, "posting_class_id", record.posting_class_id
+            )
+        case fi.Account():
+            for index, dim in enumerate(record.required_dimension_types):
+                yield Ref(
+                    f"required_dimension_types[{index}]",
+                    ta.DimensionTypeRow,
+                    (dim,),
+                    "dimension type",
+                )
+        case fi.TaxDetail():
+            if record.tax_solution_id is not None:
+                yield Ref(
+                    "tax_solution_id", tf.TaxSolutionRow, (record.tax_solution_id,), "tax solution"
+                )
+            if record.account_id is not None:
+                yield Ref("account_id", tf.AccountRow, (record.account_id,), "account")
+            yield from _posting_class(
+                fi.PostingClassKind.TAX, "posting_class_id", record.posting_class_id
+            )
+        case fi.BankAccount():
+            yield Ref("account_id", tf.AccountRow, (record.account_id,), "account")
+            if record.financial_site_id is not None:
+                yield Ref(
+                    "financial_site_id",
+                    ts.SiteRow,
+                    (record.financial_site_id,),
+                    "site",
+                    _site_role("is_financial", "financial site"),
+                )
+        case fi.PostingClass():
+            for index, line in enumerate(record.lines):
+                yield Ref(
+                    f"lines[{index}].account_id", tf.AccountRow, (line.account_id,), "account"
+                )
+        case an.Attribute():
+            if record.restricted_to is not None:
+                yield Ref(
+                    "restricted_to",
+                    ta.AttributeRow,
+                    ("project", record.restricted_to),
+                    "project attribute",
+                )
+            if record.site_id is not None:
+                yield Ref("site_id", ts.SiteRow, (record.site_id,), "site")
+            if record.item_id is not None:
+                yield Ref("item_id", ti.ItemRow, (record.item_id,), "item")
+        case an.Dimension():
+            yield Ref("type_id", ta.DimensionTypeRow, (record.type_id,), "dimension type")
+        case Document():
+            yield from _document_refs(record)
+        case _:
+            return
+
+
+def _rules(session: Session, tenant_id: str, record: Record) -> Iterator[FieldIssue]:
+    """Rules that look at more than one referenced row."""
+    if isinstance(record, an.DimensionType):
+        taken = session.scalars(
+            select(ta.DimensionTypeRow.id).where(
+                ta.DimensionTypeRow.tenant_id == tenant_id,
+                ta.DimensionTypeRow.slot == record.slot,
+                ta.DimensionTypeRow.id != record.id,
+            )
+        ).first()
+        if taken is not None:
+            yield FieldIssue(
+                "slot",
+                f"slot {record.slot} already holds dimension type {taken!r}; "
+                f"pick a free slot from 1 to {an.MAX_DIMENSION_TYPES}",
+            )
+    if isinstance(record, Document):
+        yield from _document_rules(session, tenant_id, record)
+
+
+def _document_rules(session: Session, tenant_id: str, document: Document) -> Iterator[FieldIssue]:
+    rule = document.rule
+    if document.reverses is not None and rule.reverses is not None:
+        original = session.scalars(
+            select(td.DocumentRow).where(
+                td.DocumentRow.tenant_id == tenant_id,
+                td.DocumentRow.type == rule.reverses.value,
+                td.DocumentRow.number == document.reverses,
+            )
+        ).first()
+        label = rule.reverses.value.replace("_", " ")
+        if original is None:
+            yield FieldIssue("reverses", f"unknown {label} {document.reverses!r}; fix the number")
+        elif original.status != DocumentStatus.POSTED.value:
+            yield FieldIssue(
+                "reverses",
+                f"{label} {document.reverses!r} is not posted; post it before reversing it",
+            )
+        elif (original.customer_id, original.supplier_id) != (
+            document.customer_id,
+            document.supplier_id,
+        ):
+            yield FieldIssue(
+                "reverses",
+                f"{label} {document.reverses!r} is for another party; reverse it with the same one",
+            )
+    for index, line in enumerate(document.lines):
+        refs = {ref.type: ref.id for ref in line.attributes}
+        task = refs.get(an.AttributeTypeKind.TASK)
+        if task is None:
+            continue
+        row = session.get(ta.AttributeRow, (tenant_id, "task", task))
+        project = refs.get(an.AttributeTypeKind.PROJECT)
+        if row is not None and project is not None and row.restricted_to != project:
+            yield FieldIssue(
+                f"lines[{index}].attributes.task",
+                f"task {task!r} belongs to project {row.restricted_to!r}, not {project!r}; "
+                "fix the task or the project",
+            )

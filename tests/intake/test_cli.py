@@ -1,0 +1,105 @@
+"""``intacct-bridge import``, ``db upgrade`` and ``tenant …`` against a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from intacct_bridge.cli.main import app
+from intacct_bridge.store import repositories as repo
+from intacct_bridge.store.session import create_store_engine
+from tests.intake.files import DOCUMENTS_CSV, master_jsonl
+from tests.store.factories import reference_records
+
+runner = CliRunner()
+N = len(reference_records())
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    master = tmp_path / "master.jsonl"
+    master.write_text(master_jsonl())
+    documents = tmp_path / "documents.csv"
+    documents.write_text(DOCUMENTS_CSV)
+    return master, documents
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_import_reports_bad_rows_and_reimport_is_a_no_op(fresh_url: str, tmp_path: Path) -> None:
+    master, documents = _files(tmp_path)
+    code, out, _ = _invoke("db", "upgrade", "--db", fresh_url)
+    assert code == 0, out
+    code, out, err = _invoke("import", str(master), "--db", fresh_url)
+    assert code == 0 and f"{N} created" in out, out + err
+    code, out, err = _invoke("import", str(documents), "--db", fresh_url)
+    assert code == 1
+    assert "2 created" in out and "3 rejected" in out
+    assert err.splitlines() == [
+        f"{documents}:5: [sales_invoice SI-2] line.quantity: 'abc' is not a number; "
+        "write it like 12.50",
+        f"{documents}:6: [sales_invoice SI-3] customer_id: unknown customer 'C9'; "
+        "create it first or fix the ID",
+        f"{documents}:8: [sales_shipment SH-2] line.unit_cost: a stock movement needs its "
+        "unit cost; give it",
+    ]
+    code, out, _ = _invoke("import", str(documents), "--db", fresh_url)
+    assert "0 created, 0 updated, 0 posted, 2 unchanged" in out
+    engine = create_store_engine(fresh_url)
+    with Session(engine) as session:
+        assert len(repo.list_documents(session, "default")) == 2
+    engine.dispose()
+
+
+def test_tenants_from_the_command_line(fresh_url: str, tmp_path: Path) -> None:
+    master, _ = _files(tmp_path)
+    assert _invoke("db", "upgrade", "--db", fresh_url)[0] == 0
+    code, _, err = _invoke("import", str(master), "--db", fresh_url, "--tenant", "acme")
+    assert code == 2 and "unknown tenant 'acme'" in err
+    code, out, _ = _invoke(
+        "tenant", "add", "acme", "--name", "Acme", "--intacct-company", "ACME-CO", "--db", fresh_url
+    )
+    assert code == 0 and "tenant acme: created" in out
+    code, _, err = _invoke(
+        "tenant", "add", "copy", "--name", "Copy", "--intacct-company", "ACME-CO", "--db", fresh_url
+    )
+    assert code == 2 and "bound to tenant 'acme'" in err
+    code, out, _ = _invoke("import", str(master), "--db", fresh_url, "--tenant", "acme")
+    assert code == 0 and f"tenant acme: {N} created" in out
+    code, out, _ = _invoke("tenant", "list", "--db", fresh_url)
+    assert out.splitlines() == [
+        "acme\tAcme\tACME-CO",
+        "default\tDefault tenant\t(no Intacct company yet)",
+    ]
+
+
+def test_embedded_default_needs_no_options(tmp_path: Path) -> None:
+    """In a fresh directory, `intacct-bridge import FILE` creates the SQLite store itself."""
+    master, _ = _files(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTACCT_BRIDGE_")}
+    command = [sys.executable, "-m", "intacct_bridge.cli.main", "import", master.name]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"tenant default: {N} created" in done.stdout
+    assert (tmp_path / "intacct-bridge.db").exists()
+
+
+def test_schema_must_be_current_except_on_sqlite(
+    backend: str, fresh_url: str, tmp_path: Path
+) -> None:
+    master, _ = _files(tmp_path)
+    code, out, err = _invoke("import", str(master), "--db", fresh_url)
+    if backend == "sqlite":
+        assert code == 0 and f"{N} created" in out
+    else:
+        assert code == 2
+        assert "schema is not up to date; run: intacct-bridge db upgrade" in err

@@ -1,0 +1,546 @@
+"""The admin HTTP API (``/sandbox/admin``), driven over ASGI and checked through the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from intacct_bridge.sandbox import QuickstartCredentials, Sandbox, SandboxSettings
+from intacct_bridge.sandbox.seeds import DEMO_ACCOUNTS
+from tests.sandbox.envelope import Caller
+
+SENDER_PW = "sender-secret-4711"
+USER_PW = "user-secret-0815"
+
+
+class Api:
+    """A synchronous client for the sandbox's ASGI app (httpx ASGITransport)."""
+
+    def __init__(self, sandbox: Sandbox, token: str | None = None) -> None:
+        self.app = sandbox.asgi_app()
+        self.headers = {"authorization": f"Bearer {token}"} if token else {}
+
+    def __call__(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as c:
+                headers = {**self.headers, **kw.pop("headers", {})}
+                return await c.request(method, f"/sandbox/admin{path}", headers=headers, **kw)
+
+        return asyncio.run(go())
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox(seed=99)
+
+
+@pytest.fixture
+def api(sandbox: Sandbox) -> Api:
+    return Api(sandbox)
+
+
+def _gateway(sandbox: Sandbox, creds: QuickstartCredentials, **kw: Any) -> Caller:
+    return Caller(httpx.Client(transport=sandbox.transport()), sandbox.endpoint, creds, **kw)
+
+
+CREDS = QuickstartCredentials("XT_mfg", SENDER_PW, "ACME", "xt_api", USER_PW)
+
+
+def _setup(api: Api, *, mega: bool = False) -> None:
+    """The seed guide's steps, over HTTP."""
+    assert (
+        api("POST", "/senders", json={"sender_id": "XT_mfg", "password": SENDER_PW}).status_code
+        == 201
+    )
+    body: dict[str, Any] = {"company_id": "ACME", "name": "Acme Manufacturing", "mega": mega}
+    if mega:
+        body["entities"] = [
+            {"location_id": "US", "name": "Acme US", "fields": {"CURRENCY": "USD"}},
+            {"location_id": "UK", "name": "Acme UK"},
+        ]
+    assert api("POST", "/companies", json=body).status_code == 201
+    user = {"user_id": "xt_api", "password": USER_PW, "first_name": "API", "last_name": "Alias"}
+    assert api("POST", "/companies/ACME/users", json=user).status_code == 201
+    reply = api("POST", "/companies/ACME/authorizations", json={"sender_id": "XT_mfg"})
+    assert reply.status_code == 201
+
+
+def _accounts(caller: Caller) -> list[str]:
+    data = caller.ok(
+        "<readByQuery><object>GLACCOUNT</object><fields>ACCOUNTNO</fields><query></query>"
+        "<pagesize>1000</pagesize></readByQuery>"
+    ).data()
+    return [row.findtext("ACCOUNTNO") or "" for row in data]
+
+
+# --- the seed guide, scripted ----------------------------------------------------------------
+
+
+def test_seed_guide_setup_over_http_lets_the_gateway_log_in(sandbox: Sandbox, api: Api) -> None:
+    _setup(api, mega=True)
+    state = api("GET", "/state").json()
+    assert state["senders"] == [{"sender_id": "XT_mfg", "status": "active"}]
+    (company,) = state["companies"]
+    assert company["company_id"] == "ACME"
+    assert company["name"] == "Acme Manufacturing"
+    assert company["mega"] is True
+    assert company["entities"] == [
+        {"location_id": "US", "name": "Acme US"},
+        {"location_id": "UK", "name": "Acme UK"},
+    ]
+    assert company["authorized_senders"] == {"XT_mfg": "active"}
+    (user,) = company["users"]
+    # seed guide defaults: Business, Full, Active, role Admin, top-level access
+    assert user == {
+        "user_id": "xt_api",
+        "first_name": "API",
+        "last_name": "Alias",
+        "email": "",
+        "user_type": "business",
+        "admin": "full",
+        "status": "active",
+        "roles": ["Admin"],
+        "top_level_access": True,
+        "entity_access": [],
+    }
+    assert sandbox.backend.companies["ACME"].data.tables["LOCATIONENTITY"].records
+    top = _gateway(sandbox, CREDS)
+    assert top.ok("<getAPISession/>").root.findtext("operation/authentication/companyid") == "ACME"
+    in_uk = _gateway(sandbox, CREDS, location_id="UK")
+    reply = in_uk.ok("<getAPISession/>")
+    assert reply.root.findtext("operation/authentication/locationid") == "UK"
+    entity = in_uk.ok(
+        "<readByQuery><object>LOCATIONENTITY</object><fields>LOCATIONID,CURRENCY</fields>"
+        "<query>LOCATIONID = 'US'</query></readByQuery>"
+    ).data()
+    assert entity[0].findtext("CURRENCY") == "USD"
+
+
+def test_passwords_are_never_echoed(api: Api) -> None:
+    replies = [
+        api("POST", "/senders", json={"sender_id": "XT_mfg", "password": SENDER_PW}),
+        api("POST", "/senders", json={"sender_id": "XT_mfg", "password": SENDER_PW}),  # 409
+        api("POST", "/companies", json={"company_id": "ACME"}),
+        api("POST", "/companies/ACME/users", json={"user_id": "u", "password": USER_PW}),
+        api("POST", "/companies/ACME/users", json={"user_id": "v", "password": USER_PW, "x": 1}),
+        api("POST", "/companies/ACME/users", json={"user_id": 5, "password": USER_PW}),
+        api("POST", "/companies/ACME/users", json={"password": USER_PW}),
+        api("PATCH", "/companies/ACME/users/u", json={"password": USER_PW + "2"}),
+        api("PATCH", "/companies/ACME/users/u", json={"password": USER_PW, "status": "?"}),
+        api(
+            "POST",
+            "/companies/ACME/authorizations",
+            json={"sender_id": "NEW", "sender_password": SENDER_PW + "x"},
+        ),
+        api("GET", "/state"),
+    ]
+    assert [r.status_code for r in replies] == [
+        201,
+        409,
+        201,
+        201,
+        422,
+        422,
+        422,
+        200,
+        422,
+        201,
+        200,
+    ]
+    for reply in replies:
+        assert SENDER_PW not in reply.text
+        assert USER_PW not in reply.text
+        assert "password_hash" not in reply.text
+
+
+# --- records, demo seed ----------------------------------------------------------------------
+
+
+def test_seed_demo_then_gateway_reads_it(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    reply = api("POST", "/companies/ACME/seed-demo")
+    assert reply.status_code == 201
+    created = reply.json()["created"]
+    assert created["GLACCOUNT"] == len(DEMO_ACCOUNTS)
+    assert {
+        "GLJOURNAL",
+        "APTERM",
+        "ARTERM",
+        "TAXDETAIL",
+        "DEPARTMENT",
+        "CLASS",
+        "LOCATION",
+        "CHECKINGACCOUNT",
+    } <= set(created)
+    caller = _gateway(sandbox, CREDS)
+    assert _accounts(caller) == [row["ACCOUNTNO"] for row in DEMO_ACCOUNTS]
+    terms = caller.ok(
+        "<readByName><object>APTERM</object><keys>2-10 N30</keys><fields>*</fields></readByName>"
+    ).data()
+    assert terms[0].findtext("DISCDATE") == "10"
+    assert terms[0].findtext("DUEDATE") == "30"
+    # the Projects module is off: REQUIREPROJECT was left out, not refused
+    assert "REQUIREPROJECT" not in {
+        row.tag
+        for row in caller.ok(
+            "<readByName><object>GLACCOUNT</object><keys>4100</keys><fields>*</fields></readByName>"
+        ).data()[0]
+    }
+    again = api("POST", "/companies/ACME/seed-demo")
+    assert again.status_code == 409
+    assert "already has GLACCOUNT 1000" in again.json()["error"]
+    assert api("GET", "/state").json()["companies"][0]["records"]["GLACCOUNT"] == len(DEMO_ACCOUNTS)
+
+
+def test_records_are_all_or_nothing(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    rows = [
+        {"ACCOUNTNO": "1000", "TITLE": "Cash", "REQUIREDEPT": True},
+        {"ACCOUNTNO": "4000", "TITLE": "Sales", "NORMALBALANCE": "sideways"},
+    ]
+    refused = api("POST", "/companies/ACME/records/GLACCOUNT", json=rows)
+    assert refused.status_code == 422
+    assert refused.json()["error"].startswith("GLACCOUNT row 2: 'sideways' is not a valid value")
+    assert api("GET", "/companies/ACME/records/GLACCOUNT").json()["count"] == 0
+    assert _accounts(_gateway(sandbox, CREDS)) == []
+
+    rows[1]["NORMALBALANCE"] = "credit"
+    made = api("POST", "/companies/ACME/records/glaccount", json=rows)
+    assert made.status_code == 201
+    body = made.json()
+    assert body["object"] == "GLACCOUNT"
+    assert [c["ACCOUNTNO"] for c in body["created"]] == ["1000", "4000"]
+    listed = api("GET", "/companies/ACME/records/GLACCOUNT").json()["records"]
+    assert [(r["ACCOUNTNO"], r["REQUIREDEPT"], r["NORMALBALANCE"]) for r in listed] == [
+        ("1000", "true", "debit"),
+        ("4000", "false", "credit"),
+    ]
+    assert _accounts(_gateway(sandbox, CREDS)) == ["1000", "4000"]
+    duplicate = api(
+        "POST", "/companies/ACME/records/GLACCOUNT", json=[{"ACCOUNTNO": "1000", "TITLE": "x"}]
+    )
+    assert duplicate.status_code == 409
+
+
+def test_records_with_nested_groups_and_entity(sandbox: Sandbox, api: Api) -> None:
+    _setup(api, mega=True)
+    rows = [{"WAREHOUSEID": "W1", "NAME": "Main", "LOC": {"LOCATIONID": "US"}}]
+    reply = api("POST", "/companies/ACME/records/WAREHOUSE", json={"rows": rows, "entity": "US"})
+    assert reply.status_code == 201, reply.text
+    (stored,) = api("GET", "/companies/ACME/records/WAREHOUSE?entity=US").json()["records"]
+    assert stored["LOC.LOCATIONID"] == "US"
+    assert stored["MEGAENTITYID"] == "US"
+    assert api("GET", "/companies/ACME/records/WAREHOUSE?entity=UK").json()["count"] == 0
+    missing = api("POST", "/companies/ACME/records/WAREHOUSE?entity=FR", json=rows)
+    assert missing.status_code == 404
+    assert "Entity 'FR' does not exist" in missing.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "needle"),
+    [
+        ("/companies/NOPE/records/GLACCOUNT", [{"ACCOUNTNO": "1"}], 404, "Company 'NOPE'"),
+        ("/companies/ACME/records/SPACESHIP", [{"X": "1"}], 404, "Object 'SPACESHIP'"),
+        ("/companies/ACME/records/PROJECT", [{"PROJECTID": "P"}], 404, "its module is off"),
+        ("/companies/ACME/records/GLACCOUNT", [{"ACCT": "1"}], 422, "unknown field 'ACCT'"),
+        ("/companies/ACME/records/GLACCOUNT", [], 422, "No rows"),
+        ("/companies/ACME/records/GLACCOUNT", {"ACCOUNTNO": "1"}, 422, "rows: Field required"),
+        ("/companies/ACME/records/GLACCOUNT", [1, 2], 422, "rows[0]: Input should be a valid"),
+        (
+            "/companies/ACME/records/GLACCOUNT",
+            [{"ACCOUNTNO": "1", "TITLE": ["a"]}],
+            422,
+            "TITLE must be text, a number or true/false",
+        ),
+    ],
+)
+def test_record_refusals(api: Api, path: str, body: Any, status: int, needle: str) -> None:
+    _setup(api)
+    reply = api("POST", path, json=body)
+    assert reply.status_code == status
+    assert needle in reply.json()["error"]
+
+
+# --- companies, users, authorizations, dimensions, modules -----------------------------------
+
+
+def test_company_with_a_bad_entity_is_not_created(api: Api) -> None:
+    body = {
+        "company_id": "ACME",
+        "mega": True,
+        "entities": [{"location_id": "US", "name": "A"}, {"location_id": "US", "name": "B"}],
+    }
+    reply = api("POST", "/companies", json=body)
+    assert reply.status_code == 409
+    assert "LOCATIONENTITY row 1" in reply.json()["error"]
+    assert api("GET", "/state").json()["companies"] == []
+    single = api("POST", "/companies", json={**body, "mega": False})
+    assert single.status_code == 422
+    assert "single-entity" in single.json()["error"]
+    assert api("GET", "/state").json()["companies"] == []
+
+
+def test_add_entity_later(sandbox: Sandbox, api: Api) -> None:
+    _setup(api, mega=True)
+    reply = api("POST", "/companies/ACME/entities", json={"location_id": "FR", "name": "Acme FR"})
+    assert reply.status_code == 201
+    assert reply.json()["location_id"] == "FR"
+    assert _gateway(sandbox, CREDS, location_id="FR").ok("<getAPISession/>")
+    assert (
+        api("POST", "/companies/ACME/entities", json={"location_id": "FR", "name": "x"}).status_code
+        == 409
+    )
+    clash = api(
+        "POST",
+        "/companies/ACME/entities",
+        json={"location_id": "DE", "name": "Acme DE", "fields": {"name": "other"}},
+    )
+    assert clash.status_code == 422
+    assert "give the entity's ID and name as location_id and name" in clash.json()["error"]
+    api("POST", "/companies", json={"company_id": "SOLO"})
+    solo = api("POST", "/companies/SOLO/entities", json={"location_id": "FR", "name": "x"})
+    assert solo.status_code == 422
+
+
+def test_patch_user_status_and_password(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    reply = api("PATCH", "/companies/ACME/users/xt_api", json={"status": "inactive"})
+    assert reply.status_code == 200
+    assert reply.json()["status"] == "inactive"
+    refused = _gateway(sandbox, CREDS).call("<getAPISession/>")
+    assert refused.auth_status == "failure"
+    api("PATCH", "/companies/ACME/users/xt_api", json={"status": "active", "password": "new-pw"})
+    assert _gateway(sandbox, CREDS).call("<getAPISession/>").auth_status != "success"
+    renewed = QuickstartCredentials("XT_mfg", SENDER_PW, "ACME", "xt_api", "new-pw")
+    assert _gateway(sandbox, renewed).ok("<getAPISession/>").auth_status == "success"
+    assert api("PATCH", "/companies/ACME/users/ghost", json={"status": "active"}).status_code == 404
+    nothing = api("PATCH", "/companies/ACME/users/xt_api", json={})
+    assert nothing.status_code == 422
+    null = api("PATCH", "/companies/ACME/users/xt_api", json={"status": None})
+    assert null.status_code == 422
+    assert "status cannot be null" in null.json()["error"]
+
+
+def test_user_entity_access_must_name_existing_entities(api: Api) -> None:
+    _setup(api, mega=True)
+    bad = {"user_id": "u", "password": "pw", "entity_access": ["US", "MARS"]}
+    reply = api("POST", "/companies/ACME/users", json=bad)
+    assert reply.status_code == 404
+    assert "Entity MARS does not exist" in reply.json()["error"]
+    users = api("GET", "/companies/ACME").json()["users"]
+    assert [u["user_id"] for u in users] == ["xt_api"]
+    duplicate = api("POST", "/companies/ACME/users", json={"user_id": "xt_api", "password": "p"})
+    assert duplicate.status_code == 409
+
+
+def test_authorizations(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    unknown = api("POST", "/companies/ACME/authorizations", json={"sender_id": "GHOST"})
+    assert unknown.status_code == 404
+    assert "POST /sandbox/admin/senders" in unknown.json()["error"]
+    inactive = api(
+        "POST", "/companies/ACME/authorizations", json={"sender_id": "XT_mfg", "status": "inactive"}
+    )
+    assert inactive.status_code == 200  # updated, not new
+    failure = _gateway(sandbox, CREDS).call("<getAPISession/>")
+    assert failure.auth_errors[0][1] == "Invalid Web Services Authorization"
+    api("POST", "/companies/ACME/authorizations", json={"sender_id": "XT_mfg"})
+    assert _gateway(sandbox, CREDS).ok("<getAPISession/>")
+    revoked = api("DELETE", "/companies/ACME/authorizations/XT_mfg")
+    assert revoked.status_code == 200
+    assert revoked.json() == {"company_id": "ACME", "sender_id": "XT_mfg", "revoked": True}
+    assert _gateway(sandbox, CREDS).call("<getAPISession/>").auth_status == "failure"
+    assert api("DELETE", "/companies/ACME/authorizations/XT_mfg").status_code == 404
+
+
+def test_dimensions(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    reply = api("POST", "/companies/ACME/dimensions", json={"name": "region", "label": "Region"})
+    assert reply.status_code == 201
+    assert reply.json() == {"company_id": "ACME", "name": "REGION", "label": "Region"}
+    assert (
+        api("POST", "/companies/ACME/dimensions", json={"name": "REGION", "label": "R"}).status_code
+        == 409
+    )
+    assert (
+        api("POST", "/companies/ACME/dimensions", json={"name": "VENDOR", "label": "V"}).status_code
+        == 422
+    )
+    rows = [{"ID": "N", "NAME": "North"}, {"ID": "S", "NAME": "South"}]
+    assert api("POST", "/companies/ACME/records/REGION", json=rows).status_code == 201
+    account = [{"ACCOUNTNO": "4000", "TITLE": "Sales", "REQUIREGLDIMREGION": True}]
+    assert api("POST", "/companies/ACME/records/GLACCOUNT", json=account).status_code == 201
+    caller = _gateway(sandbox, CREDS)
+    dims = caller.ok("<getDimensions/>").data().iter("dimension")
+    user_defined = {d.findtext("objectName"): d.findtext("userDefinedDimension") for d in dims}
+    assert user_defined["REGION"] == "true"
+    assert user_defined["DEPARTMENT"] == "false"
+    regions = caller.ok(
+        "<readByQuery><object>REGION</object><fields>*</fields><query></query></readByQuery>"
+    ).data()
+    assert [r.findtext("id") for r in regions] == ["N", "S"]
+
+
+def test_modules(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    assert (
+        api("POST", "/companies/ACME/records/PROJECT", json=[{"PROJECTID": "P"}]).status_code == 404
+    )
+    reply = api("PUT", "/companies/ACME/modules", json={"modules": ["gl", "ap", "ar", "projects"]})
+    assert reply.status_code == 200
+    assert reply.json() == {"company_id": "ACME", "modules": ["ap", "ar", "gl", "projects"]}
+    project = [{"PROJECTID": "P1", "NAME": "Line 2 retrofit", "PROJECTCATEGORY": "Internal"}]
+    assert api("POST", "/companies/ACME/records/PROJECT", json=project).status_code == 201
+    bad = api("PUT", "/companies/ACME/modules", json={"modules": ["gl", "payroll"]})
+    assert bad.status_code == 422
+    assert "unknown module(s) payroll; known modules: ap, ar" in bad.json()["error"]
+    wrong = api("PUT", "/companies/ACME/modules", json={"modules": "gl"})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["fix"] == "Send 'modules' as a JSON array."
+    assert api("GET", "/companies/ACME").json()["modules"] == ["ap", "ar", "gl", "projects"]
+
+
+def test_reset(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    _gateway(sandbox, CREDS).ok("<getAPISession/>")
+    reply = api("POST", "/reset")
+    assert reply.status_code == 200
+    assert reply.json()["state"] == {"senders": [], "companies": [], "sessions": 0}
+    assert sandbox.backend.companies == {}
+
+
+# --- malformed requests ----------------------------------------------------------------------
+
+
+def test_bad_json_is_a_400(api: Api) -> None:
+    reply = api(
+        "POST",
+        "/companies",
+        content=b'{"company_id": ',
+        headers={"content-type": "application/json"},
+    )
+    assert reply.status_code == 400
+    body = reply.json()
+    assert body["error"].startswith("The request body is not valid JSON: Expecting value")
+    assert body["detail"] == {"line": 1, "column": 16}
+    empty = api("POST", "/companies")
+    assert empty.status_code == 400
+    assert "needs a JSON body" in empty.json()["error"]
+    latin = api("POST", "/companies", content=b'{"company_id": "\xe9"}')
+    assert latin.status_code == 400
+
+
+def test_wrong_types_name_the_field_and_the_fix(api: Api) -> None:
+    reply = api(
+        "POST",
+        "/companies",
+        json={
+            "company_id": " ACME",
+            "mega": "yes",
+            "session_timeout": 10,
+            "colour": "red",
+            "entities": [{"location_id": "US"}],
+        },
+    )
+    assert reply.status_code == 422
+    body = reply.json()
+    problems = {p["field"]: p for p in body["detail"]}
+    assert problems["company_id"]["problem"] == "must not start or end with spaces"
+    assert problems["mega"]["fix"] == "Send 'mega' as true or false."
+    assert "greater than or equal to 60" in problems["session_timeout"]["problem"]
+    assert problems["colour"]["problem"] == "unknown field"
+    assert problems["colour"]["fix"].startswith("Remove 'colour'. Accepted fields: company_id,")
+    assert problems["entities[0].name"]["fix"] == "Add 'entities[0].name'."
+    assert body["error"].startswith("Invalid body for POST /sandbox/admin/companies: ")
+    assert api("GET", "/state").json()["companies"] == []
+    not_object = api("POST", "/senders", json=["XT_mfg"])
+    assert not_object.status_code == 422
+    assert not_object.json()["detail"][0]["fix"] == "Send '(body)' as a JSON object."
+
+
+def test_unknown_routes_and_methods_are_json(api: Api) -> None:
+    missing = api("GET", "/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "No admin endpoint at /sandbox/admin/nothing-here."
+    wrong = api("GET", "/reset")
+    assert wrong.status_code == 405
+    assert wrong.json()["detail"] == {"allow": "POST"}
+    no_company = api("POST", "/companies/NOPE/users", json={"user_id": "u", "password": "p"})
+    assert no_company.status_code == 404
+    assert no_company.json() == {"error": "Company 'NOPE' does not exist.", "detail": None}
+
+
+WRITE_ROUTES = [
+    ("POST", "/senders"),
+    ("POST", "/companies"),
+    ("PUT", "/companies/ACME/modules"),
+    ("POST", "/companies/ACME/entities"),
+    ("POST", "/companies/ACME/users"),
+    ("PATCH", "/companies/ACME/users/xt_api"),
+    ("POST", "/companies/ACME/authorizations"),
+    ("POST", "/companies/ACME/dimensions"),
+    ("POST", "/companies/ACME/records/GLACCOUNT"),
+    ("POST", "/companies/ACME/records/WAREHOUSE"),
+]
+ODD_BODIES = [
+    b"null",
+    b"[]",
+    b'"text"',
+    b"1e400",
+    b"[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]",
+    b'{"": ""}',
+    b'{"rows": [{"LOC": {"A": {"B": {"C": {"D": {"E": {"F": {"G": 1}}}}}}}}]}',
+    b'[{"NAME": {"x": [1, {"y": null}]}}]',
+    b'{"name": "x", "fields": {"name": "y"}, "location_id": "Z"}',
+    b'{"user_id": "u", "password": "p", "roles": "Admin", "entity_access": [""]}',
+]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITE_ROUTES)
+def test_odd_bodies_get_a_json_4xx_and_change_nothing(
+    sandbox: Sandbox, api: Api, method: str, path: str
+) -> None:
+    _setup(api, mega=True)
+    before = api("GET", "/state").json()
+    for raw in ODD_BODIES:
+        reply = api(method, path, content=raw, headers={"content-type": "application/json"})
+        assert 400 <= reply.status_code < 500, (raw, reply.status_code, reply.text)
+        assert set(reply.json()) == {"error", "detail"}
+        assert reply.json()["error"]
+    assert api("GET", "/state").json() == before
+
+
+def test_oversized_body_is_refused() -> None:
+    small = Sandbox(settings=SandboxSettings(max_body_bytes=1000))
+    small.admin.create_company("ACME")
+    reply = Api(small)("POST", "/companies/ACME/records/GLACCOUNT", json=[{"TITLE": "x" * 2000}])
+    assert reply.status_code == 413
+    assert reply.json()["error"] == "The request body is larger than 1000 bytes."
+
+
+# --- bearer token ----------------------------------------------------------------------------
+
+
+def test_admin_token_is_required_when_configured() -> None:
+    sandbox = Sandbox(settings=SandboxSettings(admin_token="s3cr3t-token"))
+    anonymous = Api(sandbox)
+    refused = anonymous("GET", "/state")
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer" in refused.json()["error"]
+    assert Api(sandbox, token="wrong")("GET", "/state").status_code == 401
+    assert anonymous("POST", "/reset").status_code == 401
+    allowed = Api(sandbox, token="s3cr3t-token")
+    assert allowed("GET", "/state").status_code == 200
+    assert allowed("POST", "/senders", json={"sender_id": "S", "password": "p"}).status_code == 201
+    # the gateway itself is not behind the admin token
+    open_gateway = Sandbox(sandbox.backend)
+    creds = QuickstartCredentials("S", "p", "C", "u", "pw")
+    allowed("POST", "/companies", json={"company_id": "C"})
+    allowed("POST", "/companies/C/users", json={"user_id": "u", "password": "pw"})
+    allowed("POST", "/companies/C/authorizations", json={"sender_id": "S"})
+    assert _gateway(open_gateway, creds).ok("<getAPISession/>")

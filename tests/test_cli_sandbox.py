@@ -1,0 +1,364 @@
+"""``intacct-bridge sandbox …``: scripting a state file, and serving it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from intacct_bridge.cli.main import app
+from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
+from intacct_bridge.sandbox.persistence import load_state
+from intacct_bridge.sandbox.seeds import DEMO_ACCOUNTS
+from tests.sandbox.envelope import Caller, envelope, fn, login
+
+ENV = "INTACCT_BRIDGE_SANDBOX_STATE"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "sandbox.json"
+
+
+def run(
+    runner: CliRunner, state: Path, *args: str, code: int = 0, input: str | None = None
+) -> Result:
+    result = runner.invoke(app, ["sandbox", *args], env={ENV: str(state)}, input=input)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def _served(state: Path) -> Sandbox:
+    """What ``serve --state FILE`` would serve."""
+    sandbox = Sandbox()
+    load_state(sandbox.backend, state)
+    return sandbox
+
+
+def _caller(sandbox: Sandbox, creds: QuickstartCredentials, location: str | None = None) -> Caller:
+    return Caller(httpx.Client(transport=sandbox.transport()), sandbox.endpoint, creds, location)
+
+
+CREDS = QuickstartCredentials("XT_mfg", "sender-pw", "ACME", "xt_api", "user-pw")
+
+
+def _script(runner: CliRunner, state: Path) -> None:
+    run(runner, state, "init-company", "ACME", "--name", "Acme Mfg", "--mega",
+        "-e", "US=Acme US", "-e", "UK=Acme UK")  # fmt: skip
+    run(runner, state, "add-user", "ACME", "xt_api", "--password", "user-pw",
+        "--first-name", "API", "--last-name", "Alias")  # fmt: skip
+    run(runner, state, "authorize-sender", "ACME", "XT_mfg", "--sender-password", "sender-pw")
+    run(runner, state, "seed", "ACME", "demo")
+
+
+def test_scripted_state_is_what_serve_serves(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    sandbox = _served(state)
+    company = sandbox.admin.company("ACME")
+    assert company.name == "Acme Mfg"
+    assert company.mega
+    user = company.users["xt_api"]
+    assert (user.user_type, user.admin, user.status, user.roles, user.top_level_access) == (
+        "business",
+        "full",
+        "active",
+        ("Admin",),
+        True,
+    )
+    caller = _caller(sandbox, CREDS, "UK")
+    assert (
+        caller.ok("<getAPISession/>").root.findtext("operation/authentication/locationid") == "UK"
+    )
+    accounts = caller.ok(
+        "<readByQuery><object>GLACCOUNT</object><fields>ACCOUNTNO</fields><query></query>"
+        "<pagesize>1000</pagesize></readByQuery>"
+    ).data()
+    assert [row.findtext("ACCOUNTNO") for row in accounts] == [
+        row["ACCOUNTNO"] for row in DEMO_ACCOUNTS
+    ]
+    text = state.read_text()
+    assert "user-pw" not in text
+    assert "sender-pw" not in text
+
+
+def test_seed_from_csv_and_json_files(runner: CliRunner, state: Path, tmp_path: Path) -> None:
+    _script(runner, state)
+    run(runner, state, "add-dimension", "ACME", "region", "Region")
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text("ID,NAME,DESCRIPTION\nN,North,\nS,South,Southern sales\n", encoding="utf-8")
+    result = run(
+        runner, state, "seed", "ACME", str(csv_file), "--object", "REGION", "--entity", "UK"
+    )
+    assert "Seeded 2 REGION record(s) into ACME" in result.output
+    json_file = tmp_path / "customers.json"
+    json_file.write_text(
+        json.dumps(
+            [
+                {
+                    "CUSTOMERID": "C001",
+                    "NAME": "Northwind",
+                    "DISPLAYCONTACT": {"PRINTAS": "Northwind", "EMAIL1": "ap@nw.test"},
+                },
+                {
+                    "CUSTOMERID": "C002",
+                    "NAME": "Contoso",
+                    "TERMNAME": "N30",
+                    "DISPLAYCONTACT.PRINTAS": "Contoso",
+                },
+            ]
+        )
+    )
+    run(runner, state, "seed", "ACME", str(json_file), "-o", "customer")
+    sandbox = _served(state)
+    regions = sandbox.admin.records("ACME", "REGION", entity="UK")
+    assert [(r["ID"], r["NAME"], r.get("DESCRIPTION", "")) for r in regions] == [
+        ("N", "North", ""),
+        ("S", "South", "Southern sales"),
+    ]
+    assert {r["MEGAENTITYID"] for r in regions} == {"UK"}
+    customers = {r["CUSTOMERID"]: r for r in sandbox.admin.records("ACME", "CUSTOMER")}
+    assert customers["C001"]["DISPLAYCONTACT.EMAIL1"] == "ap@nw.test"
+    assert set(customers) == {"C001", "C002"}
+
+
+def test_add_entity_sender_and_update_user(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    run(runner, state, "add-entity", "ACME", "FR", "Acme FR", "--field", "CURRENCY=EUR")
+    run(runner, state, "add-sender", "PARTNER", "--password", "partner-pw")
+    run(runner, state, "authorize-sender", "ACME", "PARTNER", "--status", "inactive")
+    run(runner, state, "update-user", "ACME", "xt_api", "--status", "inactive")
+    sandbox = _served(state)
+    company = sandbox.admin.company("ACME")
+    assert (
+        company.data.tables["LOCATIONENTITY"]
+        .records[company.data.tables["LOCATIONENTITY"].by_id["FR"]]
+        .values["CURRENCY"]
+        == "EUR"
+    )
+    assert company.authorizations == {"XT_mfg": "active", "PARTNER": "inactive"}
+    assert _caller(sandbox, CREDS).call("<getAPISession/>").auth_status == "failure"
+    run(runner, state, "update-user", "ACME", "xt_api", "--status", "active", "--password", "pw2")
+    renewed = QuickstartCredentials("XT_mfg", "sender-pw", "ACME", "xt_api", "pw2")
+    assert _caller(_served(state), renewed).ok("<getAPISession/>")
+    run(runner, state, "authorize-sender", "ACME", "XT_mfg", "--revoke")
+    assert _served(state).admin.company("ACME").authorizations == {"PARTNER": "inactive"}
+
+
+def test_show_tables_and_json(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    output = run(runner, state, "show").output
+    for expected in ("Senders", "XT_mfg", "ACME", "MEGA (US, UK)", "xt_api", "GLACCOUNT", "45"):
+        assert expected in output
+    described = json.loads(run(runner, state, "show", "--json").output)
+    assert described["companies"][0]["records"]["GLACCOUNT"] == len(DEMO_ACCOUNTS)
+    assert described["companies"][0]["users"][0]["user_id"] == "xt_api"
+
+
+def test_reset(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    before = state.read_bytes()
+    refused = run(runner, state, "reset", input="n\n", code=1)
+    assert "Aborted" in refused.output
+    assert state.read_bytes() == before
+    run(runner, state, "reset", "--yes")
+    assert _served(state).admin.describe() == {"senders": [], "companies": [], "sessions": 0}
+
+
+# --- refusals: a message, exit 1 or 2, the file untouched -------------------------------------
+
+
+def test_refused_changes_leave_the_file_untouched(
+    runner: CliRunner, state: Path, tmp_path: Path
+) -> None:
+    _script(runner, state)
+    before = state.read_bytes()
+    cases = [
+        (("init-company", "ACME"), 1, "Company 'ACME' already exists."),
+        (("add-user", "NOPE", "u", "--password", "p"), 1, "Company 'NOPE' does not exist."),
+        (("add-user", "ACME", "u", "--password", "p", "-e", "MARS"), 1, "Entity MARS does not"),
+        (("add-user", "ACME", "xt_api", "--password", "p"), 1, "already exists"),
+        (("authorize-sender", "ACME", "GHOST"), 1, "Sender 'GHOST' does not exist"),
+        (("add-entity", "ACME", "US", "Again"), 1, "LOCATIONENTITY row 1"),
+        (("add-entity", "ACME", "DE", "Acme DE", "-f", "name=X"), 1, "as location_id and name"),
+        (("add-dimension", "ACME", "vendor", "Vendor"), 1, "cannot be a user-defined dimension"),
+        (("seed", "ACME", "demo"), 1, "already has GLACCOUNT 1000"),
+        (("init-company", "NEW", "-m", "gl", "-m", "payroll"), 1, "Unknown module(s) payroll"),
+        (("init-company", "NEW", "-e", "X=Y"), 1, "single-entity"),
+        (("init-company", "NEW", "--mega", "-e", "noequals"), 2, "'noequals' is not KEY=VALUE"),
+        (("add-user", "ACME", "u", "--password", "p", "--admin", "god"), 2, "'god' is not one of"),
+        (("seed", "ACME", "missing.csv", "-o", "GLACCOUNT"), 2, "neither 'demo' nor an existing"),
+        (("update-user", "ACME", "xt_api"), 2, "Nothing to change"),
+    ]
+    for args, code, message in cases:
+        result = run(runner, state, *args, code=code)
+        assert message in result.output, (args, result.output)
+        assert state.read_bytes() == before, args
+    rows = tmp_path / "accounts.csv"
+    rows.write_text("ACCOUNTNO,TITLE\n9000,Fine\n9001,\n")
+    seeded = run(runner, state, "seed", "ACME", str(rows), "-o", "GLACCOUNT", code=1)
+    assert "GLACCOUNT row 2: Required field TITLE" in seeded.output
+    no_object = run(runner, state, "seed", "ACME", str(rows), code=2)
+    assert "--object" in no_object.output
+    unknown = run(runner, state, "seed", "ACME", str(rows), "-o", "SPACESHIP", code=1)
+    assert "Object 'SPACESHIP' does not exist" in unknown.output
+    not_rows = tmp_path / "rows.json"
+    not_rows.write_text('{"ACCOUNTNO": "1"}')
+    shaped = run(runner, state, "seed", "ACME", str(not_rows), "-o", "GLACCOUNT", code=1)
+    assert "must hold a JSON array of row objects" in shaped.output
+    assert state.read_bytes() == before
+
+
+def test_state_is_required_and_must_be_a_sandbox_file(
+    runner: CliRunner, state: Path, tmp_path: Path
+) -> None:
+    missing = runner.invoke(app, ["sandbox", "show"], env={ENV: None})
+    assert missing.exit_code == 2
+    assert "--state" in missing.output
+    absent = run(runner, state, "show", code=1)
+    assert "does not exist" in absent.output
+    assert not state.exists()
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text('{"format": 1, "companies": "many"}')
+    result = run(runner, corrupt, "init-company", "X", code=1)
+    assert f"Sandbox state file {corrupt}: invalid content — companies:" in result.output
+    assert corrupt.read_text() == '{"format": 1, "companies": "many"}'
+    future = tmp_path / "future.json"
+    future.write_text('{"format": 9}')
+    assert "unsupported format 9" in run(runner, future, "show", code=1).output
+    # --state on the command line wins over the environment
+    explicit = tmp_path / "explicit.json"
+    runner.invoke(app, ["sandbox", "init-company", "E", "--state", str(explicit)], env={ENV: None})
+    assert _served(explicit).admin.company("E").company_id == "E"
+
+
+def test_serve_refuses_a_corrupt_state_file_without_overwriting_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text("{oops")
+    result = runner.invoke(app, ["sandbox", "serve", "--port", "1", "--state", str(corrupt)])
+    assert result.exit_code == 1
+    assert "is not valid JSON" in result.output
+    assert corrupt.read_text() == "{oops"
+
+
+# --- the real server ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(state: Path, port: int) -> subprocess.Popen[bytes]:
+    script = Path(sys.executable).with_name("intacct-bridge")
+    command = (
+        [str(script)] if script.exists() else [sys.executable, "-m", "intacct_bridge.cli.main"]
+    )
+    process = subprocess.Popen(
+        [*command, "sandbox", "serve", "--port", str(port), "--state", str(state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"serve exited early ({process.returncode}): {out}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise AssertionError("serve did not start")
+
+
+def _interrupt(process: subprocess.Popen[bytes]) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        out, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        process.kill()
+        raise
+    assert process.returncode == 0, out.decode()
+    return out.decode()
+
+
+def _post(port: int, authentication: str) -> httpx.Response:
+    creds = QuickstartCredentials()
+    body = envelope(
+        fn("<getAPISession/>"),
+        sender_id=creds.sender_id,
+        sender_password=creds.sender_password,
+        authentication=authentication,
+    )
+    return httpx.post(
+        f"http://127.0.0.1:{port}/ia/xml/xmlgw.phtml",
+        content=body,
+        headers={"content-type": "application/xml"},
+        timeout=10,
+    )
+
+
+@pytest.mark.server
+@pytest.mark.timeout(90)
+def test_serve_keeps_state_across_restarts(tmp_path: Path) -> None:
+    from lxml import etree
+
+    state = tmp_path / "served.json"
+    creds = QuickstartCredentials()
+    port = _free_port()
+    process = _start(state, port)
+    try:
+        reply = _post(port, login(creds.user_id, creds.company_id, creds.user_password))
+        assert reply.status_code == 200
+        session_id = etree.fromstring(reply.content).findtext("operation/result/data/api/sessionid")
+        assert session_id
+        # while it serves the file, the administration commands leave it alone
+        busy = CliRunner().invoke(
+            app, ["sandbox", "add-sender", "LATE", "--password", "x", "--state", str(state)]
+        )
+        assert busy.exit_code == 1
+        assert f"{state} is in use by intacct-bridge sandbox serve (pid {process.pid}" in (
+            busy.output
+        )
+    finally:
+        output = _interrupt(process) if process.poll() is None else ""
+    assert f"Saved sandbox state to {state}" in output
+    saved = json.loads(state.read_text())
+    assert saved["format"] == 1
+    assert [c["company_id"] for c in saved["companies"]] == [creds.company_id]
+    assert [s["session_id"] for s in saved["sessions"]] == [session_id]
+    assert [s["sender_id"] for s in saved["senders"]] == [creds.sender_id]
+
+    # a second server on the same file: the session from the first one still works
+    port = _free_port()
+    process = _start(state, port)
+    try:
+        again = _post(port, f"<sessionid>{session_id}</sessionid>")
+        root = etree.fromstring(again.content)
+        assert root.findtext("operation/authentication/status") == "success"
+        assert root.findtext("operation/result/status") == "success"
+    finally:
+        output = _interrupt(process) if process.poll() is None else ""
+    assert "Loaded sandbox state from" in output
+    assert "Sandbox company" not in output  # no quickstart over a loaded state
