@@ -409,6 +409,36 @@ class IntacctClient:
         etree.SubElement(element, key_field).text = key_value
         return FunctionResult(result.controlid, result.function, "success", data=data)
 
+    async def submit_async(
+        self, functions: Sequence[Function], *, policy_id: str, transaction: bool = False
+    ) -> str:
+        """Send ``functions`` as one asynchronous request under transport policy
+        ``policy_id``; return its control ID.
+
+        Intacct acknowledges at once and later POSTs the full response to the policy's
+        URL, where :func:`intacct_bridge.intacct.envelope.parse_response` reads it and the
+        control ID correlates it. Login credentials are used (not a session), as Intacct
+        advises for offline requests.
+        """
+        control_id = f"async-{uuid.uuid4().hex}"
+        body = build_request(
+            self._sender,
+            self._login,
+            functions,
+            control_id=control_id,
+            unique_id=any(f.writes for f in functions),
+            transaction=transaction,
+            policy_id=policy_id,
+        )
+        response = await self._post(self.config.endpoint, body)
+        self._raise_for_envelope(response)
+        if not response.acknowledged:
+            raise IntacctProtocolError(
+                "Intacct did not acknowledge the asynchronous request "
+                f"(control ID {control_id})."
+            )
+        return control_id
+
     async def call(self, function: Function) -> FunctionResult:
         """Run one function; raise :class:`IntacctBusinessError` if it failed."""
         result = (await self.execute([function]))[0]

@@ -348,6 +348,28 @@ class Admin:
 
     # --- dimensions ---------------------------------------------------------------------------
 
+    def add_policy(self, policy_id: str, sender_id: str, response_url: str) -> None:
+        """Set up an asynchronous transport policy (done by Sage support in Intacct)."""
+        from intacct_bridge.sandbox.asyncrequests import TransportPolicy
+
+        if not policy_id or len(policy_id) > 40:
+            raise AdminError("A policy ID is 1 to 40 characters.")
+        if not response_url.startswith(("http://", "https://")) or len(response_url) > 256:
+            raise AdminError("The response URL must be an http(s) URL of at most 256 characters.")
+        if sender_id not in self.backend.senders:
+            raise AdminNotFound(f"Sender '{sender_id}' does not exist.")
+        with self.backend.lock:
+            self.backend.policies[policy_id] = TransportPolicy(policy_id, sender_id, response_url)
+
+    def async_deliveries(self, *, wait: float = 0.0) -> list[dict[str, Any]]:
+        """The log of asynchronous requests and the posting of their responses."""
+        runner = self.backend.existing_async_runner()
+        if runner is None:
+            return []
+        if wait > 0:
+            runner.wait_idle(wait)
+        return [delivery.as_dict() for delivery in runner.log]
+
     def import_package(self, company_id: str, data: bytes) -> list[str]:
         """Platform services > Custom packages > Import: install a ``customErpPackage``.
 

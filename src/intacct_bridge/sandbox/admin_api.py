@@ -143,6 +143,14 @@ class AuthorizationIn(_Body):
     sender_password: Password | None = None
 
 
+class PolicyIn(_Body):
+    """An asynchronous transport policy (Intacct: set up by Sage support)."""
+
+    policy_id: str = Field(min_length=1, max_length=40)
+    sender_id: str = Field(min_length=1)
+    response_url: str = Field(min_length=8, max_length=256)
+
+
 class DimensionIn(_Body):
     name: Annotated[str, Field(min_length=1, max_length=60)]
     label: Annotated[str, Field(min_length=1, max_length=100)]
@@ -578,6 +586,26 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         rows = await call(admin.deliveries, company_id, wait=wait)
         return JSONResponse({"company_id": company_id, "deliveries": rows})
 
+    # --- asynchronous requests
+
+    @endpoint
+    async def add_policy(request: Request) -> Response:
+        data = await body(request, PolicyIn)
+        await call(admin.add_policy, data.policy_id, data.sender_id, data.response_url)
+        return JSONResponse(
+            {"policy_id": data.policy_id, "sender_id": data.sender_id,
+             "response_url": data.response_url}, 201
+        )
+
+    @endpoint
+    async def async_log(request: Request) -> Response:
+        wait_text = request.query_params.get("wait", "0")
+        try:
+            wait = min(max(float(wait_text), 0.0), 30.0)
+        except ValueError:
+            raise Problem(422, f"wait must be a number of seconds; got '{wait_text}'.") from None
+        return JSONResponse({"requests": await call(admin.async_deliveries, wait=wait)})
+
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 404:
@@ -609,6 +637,8 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         Route(f"{company}/records/{{object_name}}", records, methods=["GET", "POST"]),
         Route(f"{company}/seed-demo", seed_demo, methods=["POST"]),
         Route(f"{company}/packages", packages, methods=["GET", "POST"]),
+        Route("/policies", add_policy, methods=["POST"]),
+        Route("/async/requests", async_log, methods=["GET"]),
         Route(f"{company}/smart-events/deliveries", deliveries, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})

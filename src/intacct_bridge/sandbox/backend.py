@@ -21,6 +21,8 @@ from intacct_bridge.sandbox.tenancy import Company, Sender
 from intacct_bridge.xmlsafe import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from intacct_bridge.sandbox.asyncrequests import AsyncRunner, TransportPolicy
+    from intacct_bridge.sandbox.gateway import Gateway
     from intacct_bridge.sandbox.smartevents import Dispatcher
 
 Clock = Callable[[], datetime]
@@ -88,8 +90,26 @@ class SandboxBackend:
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed) if self.seed is not None else None
         self._dispatcher: Dispatcher | None = None
+        self._async_runner: AsyncRunner | None = None
+        #: Transport policies for asynchronous requests, by policy ID. Kept in memory
+        #: only (not in the state file), like readByQuery cursors.
+        self.policies: dict[str, TransportPolicy] = {}
+        #: httpx transport for posting asynchronous responses (``None`` = the network).
+        self.async_transport: httpx.BaseTransport | None = None
         #: httpx transport for Smart Event deliveries (``None`` = the real network).
         self.smart_event_transport: httpx.BaseTransport | None = None
+
+    def async_runner(self, gateway: Gateway) -> AsyncRunner:
+        """The background runner of asynchronous (policyid) requests."""
+        with self.lock:
+            if self._async_runner is None:
+                from intacct_bridge.sandbox.asyncrequests import AsyncRunner
+
+                self._async_runner = AsyncRunner(gateway, self.async_transport)
+            return self._async_runner
+
+    def existing_async_runner(self) -> AsyncRunner | None:
+        return self._async_runner
 
     def dispatcher(self) -> Dispatcher:
         """The Smart Event delivery thread of this backend (started on first use)."""

@@ -137,8 +137,12 @@ class Gateway:
 
     # --- entry point -----------------------------------------------------------------------
 
-    def handle(self, body: bytes, *, endpoint: str) -> GatewayReply:
-        """Answer one request; never raises, whatever ``body`` holds."""
+    def handle(self, body: bytes, *, endpoint: str, offline: bool = False) -> GatewayReply:
+        """Answer one request; never raises, whatever ``body`` holds.
+
+        A request with a ``policyid`` is acknowledged and handed to the asynchronous
+        runner, which calls back with ``offline=True`` to run it.
+        """
         control = Control()
         try:
             try:
@@ -146,6 +150,8 @@ class Gateway:
                 control = self._control(root)
                 operations = self._operations(root)
                 self._check_sender(control)
+                if control.policyid and not offline:
+                    return self._acknowledge(body, control, endpoint)
                 with self.backend.lock:
                     response = self._run(control, operations, endpoint)
             except errors.ControlError as exc:
@@ -307,7 +313,27 @@ class Gateway:
         ):
             raise errors.bad_sender()
         if control.policyid:
-            raise errors.bad_policy(control.policyid)
+            policy = self.backend.policies.get(control.policyid)
+            if policy is None or policy.sender_id != control.senderid:
+                raise errors.bad_policy(control.policyid)
+
+    def _acknowledge(self, body: bytes, control: Control, endpoint: str) -> GatewayReply:
+        """Validate an asynchronous request, queue it and acknowledge it at once."""
+        from intacct_bridge.sandbox.asyncrequests import MAX_ASYNC_CHARACTERS
+
+        size = len(body.decode("utf-8", "replace"))
+        if size > MAX_ASYNC_CHARACTERS:
+            raise errors.schema_error(
+                f"The asynchronous request is {size} characters long; the limit is "
+                f"{MAX_ASYNC_CHARACTERS}."
+            )
+        policy = self.backend.policies[control.policyid]
+        self.backend.async_runner(self).submit(body, endpoint, policy, control.controlid)
+        response = etree.Element("response")
+        ack = etree.SubElement(response, "acknowledgement")
+        etree.SubElement(ack, "status").text = "success"
+        self._control_block(response, control, "success")
+        return GatewayReply(200, self._serialise(response, control))
 
     def _company(self, company_id: str) -> Company | None:
         company = self.backend.companies.get(company_id)
