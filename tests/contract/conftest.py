@@ -41,7 +41,8 @@ class RunningServer:
 @contextmanager
 def serve(sandbox: Sandbox) -> Iterator[RunningServer]:
     """Serve ``sandbox`` with uvicorn on 127.0.0.1 (free port) until the block ends."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(

@@ -18,10 +18,15 @@ from intacct_bridge.sandbox.faults import ConnectionDropped, FrontDoor
 from intacct_bridge.sandbox.transport import GATEWAY_PATH, reply_headers
 
 
+def _length(header: str) -> int:
+    """A Content-Length header as a number (0 when absent or not ASCII digits)."""
+    return int(header) if header.isascii() and header.isdigit() else 0
+
+
 async def _read_limited(request: Request, limit: int) -> bytes | None:
     """The body, or ``None`` as soon as it grows past ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if _length(declared) > limit:
         return None
     chunks: list[bytes] = []
     size = 0
@@ -50,7 +55,7 @@ class _GatewayEndpoint:
         if body is None:
             size = request.headers.get("content-length", "")
             reply = gateway.reply_for(
-                errors.oversized(int(size) if size.isdigit() else limit + 1, limit)
+                errors.oversized(_length(size) or limit + 1, limit)
             )
         else:
             endpoint = str(request.url.replace(query=None, fragment=None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -33,7 +34,8 @@ class Context:
 
     @property
     def user_recordno(self) -> str:
-        return str(abs(hash(self.user.user_id)) % 100_000 + 1)
+        # A stable number per user ID (the same in every process and after a restart).
+        return str(zlib.crc32(self.user.user_id.encode()) % 100_000 + 1)
 
     @property
     def modules(self) -> set[str]:
