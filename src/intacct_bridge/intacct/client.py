@@ -32,7 +32,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from tenacity import (
@@ -46,6 +46,7 @@ from tenacity import (
 from intacct_bridge.errors import Transient
 from intacct_bridge.intacct import functions as fn
 from intacct_bridge.intacct.envelope import (
+    Authenticated,
     Authentication,
     Function,
     FunctionResult,
@@ -129,6 +130,20 @@ def _parse_timeout(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _expiry(auth: Authenticated) -> datetime | None:
+    """When the session expires, on *our* clock, with a safety margin.
+
+    Intacct sends ``sessiontimestamp`` (its now) and ``sessiontimeout``; using their
+    difference makes the client immune to clock skew between the two machines.
+    """
+    timeout = _parse_timeout(auth.session_timeout)
+    stamp = _parse_timeout(auth.session_timestamp)
+    if timeout is None:
+        return None
+    remaining = (timeout - stamp).total_seconds() if stamp is not None else 0.0
+    return datetime.now(UTC) + timedelta(seconds=max(remaining * 0.9 - 5, 0))
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -264,7 +279,7 @@ class IntacctClient:
         return _Session(
             Secret(session_id),
             endpoint or self.config.endpoint,
-            _parse_timeout(response.authentication.session_timeout),
+            _expiry(response.authentication),
         )
 
     def _single(self, response: Response, function: Function) -> FunctionResult:
@@ -318,6 +333,11 @@ class IntacctClient:
                     raise
                 self._session = None  # expired: sign in again and resend
                 continue
+            if response.authentication is not None:
+                # Sliding timeout: every reply projects the session's new expiry.
+                expiry = _expiry(response.authentication)
+                if expiry is not None:
+                    session.expires_at = expiry
             results = response.by_controlid()
             missing = [f.controlid for f in functions if f.controlid not in results]
             if missing:

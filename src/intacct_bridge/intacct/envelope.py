@@ -128,6 +128,7 @@ class Authenticated:
     location_id: str
     session_timeout: str
     errors: tuple[ErrorEntry, ...] = ()
+    session_timestamp: str = ""
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ def parse_response(body: bytes, *, http_status: int = 200, max_bytes: int = 64 <
         company_id=auth_el.findtext("companyid") or "",
         location_id=auth_el.findtext("locationid") or "",
         session_timeout=auth_el.findtext("sessiontimeout") or "",
+        session_timestamp=auth_el.findtext("sessiontimestamp") or "",
         errors=_errors(operation.find("errormessage")),
     )
     results = tuple(
