@@ -156,9 +156,10 @@ def test_retries_are_bounded(sandbox: Sandbox, config: IntacctConfig, recorder: 
         async with IntacctClient(replace(config, retry=policy), transport=recorder) as client:
             await client.call(create_vendor(1))
 
-    with pytest.raises(IntacctTransportError, match="HTTP 502"):
+    with pytest.raises(IntacctTransportError, match="HTTP 502") as caught:
         run(go())
     assert recorder.count == 3
+    assert (caught.value.http_status, caught.value.reason) == (502, "http")
 
 
 def test_wrong_sender_password_is_an_auth_error(config: IntacctConfig, recorder: Recorder) -> None:

@@ -192,3 +192,17 @@ def test_round_trip_over_http_with_admin_api(
     ]
     assert bad.status_code == 422
     assert "not well-formed" in bad.json()["error"]
+
+
+def test_reimporting_a_package_replaces_its_links(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    sandbox.admin.import_package(creds.company_id, package("https://old.test/h"))
+    sandbox.admin.import_package(creds.company_id, package("https://new.test/h"))
+    (installed,) = sandbox.admin.packages(creds.company_id)
+    assert [link["target"] for link in installed["smart_links"]] == ["https://new.test/h"]
+    other = package("https://x.test/h").replace(
+        b"<name>intacct-bridge</name>", b"<name>someone else</name>"
+    )
+    with pytest.raises(AdminError, match="installed by another package"):
+        sandbox.admin.import_package(creds.company_id, other)

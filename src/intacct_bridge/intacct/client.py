@@ -202,9 +202,13 @@ class IntacctClient:
             try:
                 reply = await self._http.post(url, content=body)
             except httpx.TimeoutException as exc:
-                raise IntacctTransportError(f"Intacct did not answer in time ({exc!r}).") from None
+                raise IntacctTransportError(
+                    f"Intacct did not answer in time ({exc!r}).", reason="timeout"
+                ) from None
             except httpx.TransportError as exc:
-                raise IntacctTransportError(f"Could not reach Intacct at {url}: {exc!r}") from None
+                raise IntacctTransportError(
+                    f"Could not reach Intacct at {url}: {exc!r}", reason="connect"
+                ) from None
         content = reply.content
         if log.isEnabledFor(logging.DEBUG):
             log.debug("Intacct reply %s: %s", reply.status_code, redact(content))
@@ -217,7 +221,9 @@ class IntacctClient:
         if reply.status_code >= 500 or (reply.status_code >= 400 and not is_xml):
             raise IntacctTransportError(
                 f"Intacct answered HTTP {reply.status_code}: "
-                f"{content[:200].decode('utf-8', 'replace')!r}"
+                f"{content[:200].decode('utf-8', 'replace')!r}",
+                http_status=reply.status_code,
+                reason="http",
             )
         response = parse_response(content, http_status=reply.status_code)
         if response.control_status != "success" and response.errors:
@@ -299,7 +305,7 @@ class IntacctClient:
             if errorno in ("XMLGW_JPP0002", "XL03000006", "PL04000055"):
                 raise IntacctAuthError(errors=entries)
             if errorno.startswith("GW-"):
-                raise IntacctTransportError(errors=entries)
+                raise IntacctTransportError(errors=entries, reason="gateway")
             raise IntacctRequestError(errors=entries)
         auth = response.authentication
         if auth is not None and auth.status != "success":

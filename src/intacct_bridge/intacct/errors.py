@@ -85,6 +85,21 @@ class IntacctError(BridgeError):
 class IntacctTransportError(IntacctError, Transient):
     """The request did not get an answer (connection, timeout, HTTP 5xx)."""
 
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        http_status: int | None = None,
+        reason: str = "",
+        errors: tuple[ErrorEntry, ...] = (),
+        controlid: str = "",
+    ) -> None:
+        super().__init__(message, errors=errors, controlid=controlid)
+        #: The HTTP status when Intacct answered with an error page, else ``None``.
+        self.http_status = http_status
+        #: ``timeout``, ``connect``, ``http`` or ``gateway``.
+        self.reason = reason
+
 
 class IntacctRateLimitError(IntacctTransportError):
     """Intacct is rate limiting this company (HTTP 429, GW-0010)."""

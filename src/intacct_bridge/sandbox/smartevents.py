@@ -100,13 +100,18 @@ def install_packages(company: Company, packages: list[Package]) -> list[str]:
     incoming: dict[str, SmartLink] = {}
     for package in packages:
         for link in package.smart_links:
-            owner = platform.smart_links.get(link.smart_link_id)
-            old_package = (
-                next((p for p in platform.packages.values() if link in p.smart_links), None)
-                if owner
-                else None
+            if link.smart_link_id not in platform.smart_links:
+                incoming[link.smart_link_id] = link
+                continue
+            installed_by = next(
+                (
+                    p.name
+                    for p in platform.packages.values()
+                    if any(x.smart_link_id == link.smart_link_id for x in p.smart_links)
+                ),
+                None,
             )
-            if owner is not None and (old_package is None or old_package.name != package.name):
+            if installed_by != package.name:
                 from intacct_bridge.sandbox.packages import PackageError
 
                 raise PackageError(
