@@ -17,6 +17,7 @@ from lxml import etree
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from intacct_bridge.sandbox.backend import Session
 from intacct_bridge.sandbox.packages import parse_package
+from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.persistence import (
     FORMAT,
     StateFileError,
@@ -420,6 +421,7 @@ def test_save_creates_parent_directories_and_refuses_a_directory(
                 "data",
                 "udds",
                 "platform",
+                "books",
             },
         ),
         (
@@ -443,6 +445,7 @@ def test_save_creates_parent_directories_and_refuses_a_directory(
         (Record, {"recordno", "values", "entity", "lines"}),
         (Session, {"session_id", "company_id", "user_id", "location_id", "expires_at"}),
         (PlatformState, {"packages", "smart_links", "deliveries", "next_id"}),
+        (Books, {"closed_through", "interentity", "sequences"}),
     ],
 )
 def test_every_piece_of_state_is_saved(cls: type, saved: set[str]) -> None:

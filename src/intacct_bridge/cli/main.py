@@ -5,8 +5,11 @@ from __future__ import annotations
 import typer
 
 from intacct_bridge import __version__
+from intacct_bridge.cli.config import config_app, init_command
+from intacct_bridge.cli.demo import demo_data_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
+from intacct_bridge.cli.setup import connection_app, package_app, setup_app
 
 app = typer.Typer(
     name="intacct-bridge",
@@ -18,6 +21,12 @@ app.add_typer(sandbox_app, name="sandbox")
 app.command("import")(import_command)
 app.add_typer(db_app, name="db")
 app.add_typer(tenant_app, name="tenant")
+app.command("demo-data")(demo_data_command)
+app.command("init")(init_command)
+app.add_typer(config_app, name="config")
+app.add_typer(connection_app, name="connection")
+app.add_typer(package_app, name="package")
+app.add_typer(setup_app, name="setup")
 
 
 @app.command()

@@ -16,6 +16,7 @@ anything, and record writes run inside the company's undo journal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, get_args
 
 from intacct_bridge.sandbox import errors, objects
@@ -35,7 +36,7 @@ from intacct_bridge.sandbox.tenancy import (
     WebServicesUser,
     hash_secret,
 )
-from intacct_bridge.sandbox.values import ValueProblem, normalise
+from intacct_bridge.sandbox.values import ValueProblem, normalise, parse_date
 
 #: Error numbers the write path uses for "this ID already exists".
 _DUPLICATE_ERRORS = frozenset({"BL34000061", "BL01001973"})
@@ -49,6 +50,24 @@ USER_ATTRIBUTES = tuple(
     for name in WebServicesUser.__dataclass_fields__
     if name not in ("user_id", "password_hash")
 )
+
+
+def _day(value: Any, what: str) -> date:
+    """A date given as a ``date`` or as ``MM/DD/YYYY`` / ``YYYY-MM-DD`` text."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value.strip())
+        except ValueProblem:
+            pass
+    raise AdminError(f"{what} must be a date (MM/DD/YYYY); got {value!r}.")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise AdminError(f"Field names must be text; got {value!r}.")
+    return value
 
 
 class AdminError(ValueError):
@@ -599,6 +618,80 @@ class Admin:
                 rows.append(row)
             return rows
 
+    # --- books: closed periods, inter-entity balancing, GL balances ----------------------------
+
+    def close_period(self, company_id: str, *, through: date | str) -> dict[str, Any]:
+        """Close the books through ``through`` (a date or ``MM/DD/YYYY``): transactions dated
+        on or before it can no longer be added, changed or deleted. Never reopens."""
+        company = self.company(company_id)
+        day = _day(through, "through")
+        with self.backend.lock:
+            company.books.close_through(day)
+            return company.books.describe()
+
+    def open_period(
+        self, company_id: str, *, from_date: date | str | None = None
+    ) -> dict[str, Any]:
+        """Reopen the periods from ``from_date`` on (``None``: reopen every period)."""
+        company = self.company(company_id)
+        day = _day(from_date, "from") if from_date is not None else None
+        with self.backend.lock:
+            company.books.reopen_from(day)
+            return company.books.describe()
+
+    def set_interentity(self, company_id: str, allowed: bool) -> dict[str, Any]:
+        """MEGA: with inter-entity relationships, a journal entry may be unbalanced by entity
+        when it names its BASELOCATION_NO."""
+        company = self.company(company_id)
+        if not isinstance(allowed, bool):
+            raise AdminError(f"allowed must be true or false; got {allowed!r}.")
+        if allowed and not company.mega:
+            raise AdminError(
+                f"Company '{company_id}' is single-entity; inter-entity balancing needs a "
+                "multi-entity (MEGA) company."
+            )
+        with self.backend.lock:
+            company.books.interentity = allowed
+            return company.books.describe()
+
+    def books(self, company_id: str) -> dict[str, Any]:
+        company = self.company(company_id)
+        with self.backend.lock:
+            return company.books.describe()
+
+    def balances(
+        self,
+        company_id: str,
+        period: str | tuple[date, date] | None = None,
+        *,
+        by: Iterable[str] = ("ACCOUNTNO",),
+        entity: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Posted GL activity for reconciliation: debits, credits and net per group.
+
+        ``period`` is ``MM/YYYY`` (a month), a ``(start, end)`` pair of dates, or ``None``
+        (all time); ``by`` names the grouping fields (``ACCOUNTNO``, ``ENTITY``,
+        ``LOCATIONID``, ``DEPARTMENTID``, ``CUSTOMERID``, ``VENDORID`` … ``JOURNAL``,
+        ``RECORDTYPE``); ``entity`` keeps one entity's lines.
+        """
+        from intacct_bridge.sandbox import ledger
+
+        company = self.company(company_id)
+        fields = [_text(name).strip().upper() for name in by]
+        unknown = sorted(set(fields) - ledger.GROUPABLE)
+        if not fields or unknown:
+            raise AdminError(
+                f"Cannot group balances by {', '.join(unknown) or 'nothing'}; use one or more "
+                f"of {', '.join(sorted(ledger.GROUPABLE))}."
+            )
+        try:
+            start, end = ledger.period_bounds(period)
+        except ValueError as exc:
+            raise AdminError(str(exc)) from None
+        with self.backend.lock:
+            found = ledger.balances(company, start, end, fields, entity=entity)
+            return [balance.as_dict() for balance in found]
+
     # --- whole-state operations ---------------------------------------------------------------
 
     def reset(self) -> None:
@@ -626,6 +719,7 @@ class Admin:
             "authorized_senders": dict(sorted(company.authorizations.items())),
             "users": [describe_user(u) for u in company.users.values()],
             "dimensions": dict(sorted(company.udds.items())),
+            "books": company.books.describe(),
             "records": {
                 name: len(table.records)
                 for name, table in sorted(company.data.tables.items())

@@ -17,6 +17,11 @@ DELETE    ``/companies/{id}/authorizations/{sender}``        revoke it
 POST      ``/companies/{id}/dimensions``                     user-defined dimension
 GET/POST  ``/companies/{id}/records/{object}``               list / create records
 POST      ``/companies/{id}/seed-demo``                      the demo setup (:mod:`.seeds`)
+GET       ``/companies/{id}/periods``                        closed-through date, inter-entity
+POST      ``/companies/{id}/periods/close``                  close the books through a date
+POST      ``/companies/{id}/periods/open``                   reopen (from a date, or all)
+PUT       ``/companies/{id}/interentity``                    allow inter-entity entries (MEGA)
+GET       ``/companies/{id}/gl/balances``                    GL activity per account …
 ========  =================================================  ================================
 
 Bodies are JSON, validated strictly (no type coercion, no unknown fields). Every refusal
@@ -158,6 +163,20 @@ class DimensionIn(_Body):
 
 class ModulesIn(_Body):
     modules: Modules
+
+
+class PeriodCloseIn(_Body):
+    #: Last closed day, ``MM/DD/YYYY``.
+    through: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class PeriodOpenIn(_Body):
+    #: First day to reopen, ``MM/DD/YYYY``; absent = reopen every period.
+    from_date: str | None = Field(default=None, min_length=1, max_length=20, alias="from")
+
+
+class InterEntityIn(_Body):
+    allowed: bool
 
 
 class RecordsIn(_Body):
@@ -562,6 +581,45 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         counts = await call(run_seed_demo, admin, company_id)
         return JSONResponse({"company_id": company_id, "created": counts}, 201)
 
+    # --- books: periods, inter-entity balancing, GL balances
+
+    @endpoint
+    async def periods(request: Request) -> Response:
+        company_id = company_of(request)
+        return JSONResponse({"company_id": company_id, **await call(admin.books, company_id)})
+
+    @endpoint
+    async def close_period(request: Request) -> Response:
+        company_id = company_of(request)
+        data = await body(request, PeriodCloseIn)
+        books = await call(admin.close_period, company_id, through=data.through)
+        return JSONResponse({"company_id": company_id, **books})
+
+    @endpoint
+    async def open_period(request: Request) -> Response:
+        company_id = company_of(request)
+        data = await body(request, PeriodOpenIn)
+        books = await call(admin.open_period, company_id, from_date=data.from_date)
+        return JSONResponse({"company_id": company_id, **books})
+
+    @endpoint
+    async def interentity(request: Request) -> Response:
+        company_id = company_of(request)
+        data = await body(request, InterEntityIn)
+        books = await call(admin.set_interentity, company_id, data.allowed)
+        return JSONResponse({"company_id": company_id, **books})
+
+    @endpoint
+    async def balances(request: Request) -> Response:
+        company_id = company_of(request)
+        params = request.query_params
+        by = [name for name in params.get("by", "ACCOUNTNO").split(",") if name.strip()]
+        entity = params.get("entity")
+        rows = await call(
+            admin.balances, company_id, params.get("period") or None, by=by, entity=entity
+        )
+        return JSONResponse({"company_id": company_id, "balances": rows})
+
     # --- platform: customization packages and Smart Events
 
     @endpoint
@@ -636,6 +694,11 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         Route(f"{company}/dimensions", add_dimension, methods=["POST"]),
         Route(f"{company}/records/{{object_name}}", records, methods=["GET", "POST"]),
         Route(f"{company}/seed-demo", seed_demo, methods=["POST"]),
+        Route(f"{company}/periods", periods, methods=["GET"]),
+        Route(f"{company}/periods/close", close_period, methods=["POST"]),
+        Route(f"{company}/periods/open", open_period, methods=["POST"]),
+        Route(f"{company}/interentity", interentity, methods=["PUT"]),
+        Route(f"{company}/gl/balances", balances, methods=["GET"]),
         Route(f"{company}/packages", packages, methods=["GET", "POST"]),
         Route("/policies", add_policy, methods=["POST"]),
         Route("/async/requests", async_log, methods=["GET"]),

@@ -10,7 +10,8 @@ what the ``intacct-bridge sandbox …`` administration commands edit. It holds:
   table's records (``recordno``, ``id``, ``entity``, ``values``, ``lines``), the next record
   number, and the control IDs already executed with ``uniqueid``; and ``platform``: the
   installed customization packages (their source XML, base64) and the Smart Event
-  delivery log;
+  delivery log; and ``books``: the date the books are closed through, inter-entity
+  balancing and the per-journal batch number sequences;
 * ``sessions`` — the API sessions that were live when the file was written.
 
 readByQuery cursors (``resultId``) are short-lived and are not saved.
@@ -30,7 +31,7 @@ import contextlib
 import json
 import os
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.packages import Package, PackageError, parse_package
+from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.smartevents import Delivery, PlatformState, install_packages
 from intacct_bridge.sandbox.store import CompanyData, Record, Table
 from intacct_bridge.sandbox.tenancy import (
@@ -49,6 +51,7 @@ from intacct_bridge.sandbox.tenancy import (
     UserType,
     WebServicesUser,
 )
+from intacct_bridge.sandbox.values import ValueProblem, format_date, parse_date
 
 #: The file format this module writes, and the only one it reads.
 FORMAT = 1
@@ -136,6 +139,13 @@ class _PlatformDoc(_Doc):
     next_id: int = Field(default=1, ge=1)
 
 
+class _BooksDoc(_Doc):
+    #: ``MM/DD/YYYY`` or ``None`` (every period open).
+    closed_through: str | None = None
+    interentity: bool = False
+    sequences: dict[str, int] = Field(default_factory=dict)
+
+
 class _CompanyDoc(_Doc):
     company_id: str = Field(min_length=1)
     name: str = ""
@@ -147,6 +157,7 @@ class _CompanyDoc(_Doc):
     udds: dict[str, str] = Field(default_factory=dict)
     data: _DataDoc = Field(default_factory=_DataDoc)
     platform: _PlatformDoc = Field(default_factory=_PlatformDoc)
+    books: _BooksDoc = Field(default_factory=_BooksDoc)
 
 
 class _SessionDoc(_Doc):
@@ -253,6 +264,13 @@ def _company_doc(company: Company) -> dict[str, Any]:
             },
         },
         "platform": _platform_doc(company.platform),
+        "books": {
+            "closed_through": (
+                format_date(company.books.closed_through) if company.books.closed_through else None
+            ),
+            "interentity": company.books.interentity,
+            "sequences": dict(company.books.sequences),
+        },
     }
 
 
@@ -429,7 +447,22 @@ def _build_company(doc: _CompanyDoc, where: str) -> Company:
         udds=dict(doc.udds),
     )
     _build_platform(doc.platform, company, where)
+    company.books = _build_books(doc.books, where)
     return company
+
+
+def _build_books(doc: _BooksDoc, where: str) -> Books:
+    closed: date | None = None
+    if doc.closed_through:
+        try:
+            closed = parse_date(doc.closed_through)
+        except ValueProblem:
+            raise _Inconsistent(
+                f"{where}.books.closed_through: '{doc.closed_through}' is not a date (MM/DD/YYYY)."
+            ) from None
+    if any(number < 0 for number in doc.sequences.values()):
+        raise _Inconsistent(f"{where}.books.sequences: numbers cannot be negative.")
+    return Books(closed_through=closed, interentity=doc.interentity, sequences=dict(doc.sequences))
 
 
 def _build(

@@ -22,7 +22,7 @@ def _unknown_field(otype: ObjectType, path: str) -> errors.FunctionError:
 
 
 def _has_elements(element: etree._Element) -> bool:
-    return any(isinstance(item.tag, str) for item in element)
+    return len(element) > 0 and any(isinstance(item.tag, str) for item in element)
 
 
 def _parse_fields(
@@ -33,12 +33,14 @@ def _parse_fields(
     values: dict[str, str],
     lines: dict[str, list[dict[str, str]]] | None,
     modules: set[str],
+    aliases: dict[str, str] | None = None,
 ) -> None:
     index, groups = views.index, views.groups
     for child in element:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        name = etree.QName(child).localname.upper()
+        name = (tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag).upper()
         path = f"{prefix}{name}"
         if lines is not None and not prefix:
             collection = otype.collection(name)
@@ -55,7 +57,14 @@ def _parse_fields(
                     f"Put the fields of {path} inside it, e.g. <{name}><…>value</…></{name}>.",
                 )
             continue
+        if aliases is not None and path in aliases:
+            path = aliases[path]
         spec = index.get(ALIASES.get(path, path))
+        if spec is None and not _has_elements(child) and not (child.text or "").strip():
+            # An empty element of a field whose module is off (fyle sends <projectid/> to
+            # companies without Projects, and Intacct accepts it) is ignored.
+            if otype.field(ALIASES.get(path, path)) is not None:
+                continue
         if spec is None or _has_elements(child):
             raise _unknown_field(otype, path)
         if spec.readonly:
@@ -70,11 +79,24 @@ def _parse_fields(
             ) from None
 
 
+#: The pseudo object type of each line collection (by ``id``; the collection is kept alive
+#: next to its type so the ``id`` cannot be reused), with its input aliases.
+_LINE_TYPES: dict[int, tuple[LineCollection, ObjectType, dict[str, str]]] = {}
+
+
+def _line_type(collection: LineCollection) -> tuple[ObjectType, dict[str, str]]:
+    found = _LINE_TYPES.get(id(collection))
+    if found is None:
+        line_type = ObjectType(collection.item, collection.item.title(), collection.fields)
+        found = _LINE_TYPES[id(collection)] = (collection, line_type, dict(collection.aliases))
+    return found[1], found[2]
+
+
 def _parse_lines(
     otype: ObjectType, collection: LineCollection, element: etree._Element, modules: set[str]
 ) -> list[dict[str, str]]:
     result: list[dict[str, str]] = []
-    line_type = ObjectType(collection.item, collection.item.title(), collection.fields)
+    line_type, aliases = _line_type(collection)
     views = line_type.views(modules)
     for item in element:
         if not isinstance(item.tag, str):
@@ -85,7 +107,7 @@ def _parse_lines(
                 f"expected {collection.item}.",
             )
         values: dict[str, str] = {}
-        _parse_fields(line_type, views, item, "", values, None, modules)
+        _parse_fields(line_type, views, item, "", values, None, modules, aliases)
         result.append(values)
     return result
 
@@ -131,10 +153,14 @@ def check_required(ctx: Context, otype: ObjectType, record: Record) -> None:
                 f"{otype.label} needs at least {collection.min_items} "
                 f"{collection.item} line(s) in {collection.container}; got {len(items)}.",
             )
+        needed = [
+            spec
+            for spec in collection.fields
+            if spec.required or (spec.mega_required and ctx.company.mega)
+        ]
         for number, line in enumerate(items, start=1):
-            for spec in collection.fields:
-                needed = spec.required or (spec.mega_required and ctx.company.mega)
-                if needed and not line.get(spec.path):
+            for spec in needed:
+                if not line.get(spec.path):
                     raise errors.business_error(
                         f"Required field {spec.path} is missing on line {number} of "
                         f"{collection.container}.",
@@ -184,10 +210,11 @@ def check_references(ctx: Context, otype: ObjectType, record: Record) -> None:
         if value:
             check(spec, value)
     for collection in otype.collections:
+        refs = [spec for spec in collection.fields if spec.ref]
         for line in record.lines.get(collection.container, []):
-            for spec in collection.fields:
+            for spec in refs:
                 value = line.get(spec.path, "")
-                if spec.ref and value:
+                if value:
                     check(spec, value)
 
 

@@ -63,6 +63,11 @@ class FieldSpec:
 
 
 Validator = Callable[["Context", "ObjectType", "Record", "Record | None"], None]
+#: Runs after a create (old ``None``) or an update has stored the record (e.g. posts it to
+#: the general ledger); raising undoes the whole write.
+AfterWrite = Callable[["Context", "ObjectType", "Record", "Record | None"], None]
+#: Runs before a record is deleted (may refuse, or undo side effects such as GL postings).
+BeforeDelete = Callable[["Context", "ObjectType", "Record"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,8 @@ class LineCollection:
     item: str
     fields: tuple[FieldSpec, ...]
     min_items: int = 0
+    #: Element names accepted on input for a field (``AMOUNT`` for ``TRX_AMOUNT``).
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,14 @@ class ObjectType:
     lowercase_fields: bool = False
     #: Path of the deep-link URL, e.g. ``/ia/acct/vendor.phtml``.
     url_path: str = ""
+    #: See :data:`AfterWrite` and :data:`BeforeDelete`.
+    after_write: AfterWrite | None = None
+    before_delete: BeforeDelete | None = None
+    #: The audit field stamped with the creation time. Documents (APBILL, ARINVOICE …) use
+    #: ``WHENCREATED`` for their business date and keep the timestamp in ``AUWHENCREATED``.
+    audit_created: str = "WHENCREATED"
+    #: The legacy function that creates the object when the generic create is refused.
+    legacy_create: str = ""
     _index: dict[str, FieldSpec] = field(default_factory=dict, repr=False, compare=False)
     #: Per-module-set views (visible fields, groups …), computed once; never copied by
     #: :func:`dataclasses.replace`.

@@ -119,6 +119,11 @@ class CompanyData:
 
         self._log(undo)
 
+    def log_undo(self, undo: Callable[[], None]) -> None:
+        """Record how to undo a change made outside the tables (e.g. a sequence counter);
+        ``undo`` runs if the enclosing atomic block fails (nothing happens outside one)."""
+        self._log(undo)
+
     def remember_controlid(self, control_id: str) -> None:
         self.executed_controlids.add(control_id)
         self._log(lambda: self.executed_controlids.discard(control_id))

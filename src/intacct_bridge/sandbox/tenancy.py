@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Literal
 
+from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.smartevents import PlatformState
 from intacct_bridge.sandbox.store import CompanyData
 
@@ -101,6 +102,8 @@ class Company:
     udds: dict[str, str] = field(default_factory=dict)
     #: Installed customization packages, Smart Events and their delivery log.
     platform: PlatformState = field(default_factory=PlatformState)
+    #: Closed periods, inter-entity balancing and document sequences (``periods.py``).
+    books: Books = field(default_factory=Books)
 
     def has_module(self, module: str) -> bool:
         return module in self.modules

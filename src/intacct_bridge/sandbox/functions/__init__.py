@@ -55,6 +55,13 @@ def register(
 
 def load_all() -> dict[str, FunctionSpec]:
     """Import every handler module (registration happens at import)."""
-    from intacct_bridge.sandbox.functions import generic, legacy, meta, reading, session  # noqa: F401
+    from intacct_bridge.sandbox.functions import (  # noqa: F401
+        documents,
+        generic,
+        legacy,
+        meta,
+        reading,
+        session,
+    )
 
     return FUNCTIONS

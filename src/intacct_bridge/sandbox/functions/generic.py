@@ -28,10 +28,10 @@ from intacct_bridge.sandbox.values import format_datetime, whole_number
 # --- the write path shared by create, legacy creates and admin seeding -----------------------
 
 
-def _stamp(ctx: Context, values: dict[str, str], *, created: bool) -> None:
+def _stamp(ctx: Context, otype: ObjectType, values: dict[str, str], *, created: bool) -> None:
     now = format_datetime(ctx.now)
     if created:
-        values["WHENCREATED"] = now
+        values[otype.audit_created] = now
         values["CREATEDBY"] = ctx.user_recordno
     values["WHENMODIFIED"] = now
     values["MODIFIEDBY"] = ctx.user_recordno
@@ -81,9 +81,11 @@ def insert_record(
     if otype.before_insert is not None:
         otype.before_insert(ctx, record)
     check_references(ctx, otype, record)
-    _stamp(ctx, values, created=True)
+    _stamp(ctx, otype, values, created=True)
     record.recordno = data.allocate_recordno()
     data.insert(otype.name, record, id_value or None)
+    if otype.after_write is not None:
+        otype.after_write(ctx, otype, record, None)
     smartevents.fire(ctx, otype, "add", record)
     return record
 
@@ -138,6 +140,12 @@ def create(ctx: Context, element: etree._Element) -> Outcome:
 def _generic_hint(otype: ObjectType, action: str) -> str:
     if otype.name in ("APTERM", "ARTERM"):
         return f"Use the legacy {action}_{otype.name.lower()} function."
+    if otype.legacy_create and action == "create":
+        return f"Use the legacy {otype.legacy_create} function."
+    if otype.after_write is not None:  # a transaction (payments are not updated)
+        return f"Delete the {otype.label.lower()} and create a new one."
+    if otype.name == "GLDETAIL":
+        return "GL detail is written by posting transactions; change the transaction instead."
     return f"{otype.label} records are maintained in the Intacct UI (or the sandbox admin API)."
 
 
@@ -204,8 +212,10 @@ def update_record(
     for validator in otype.validators:
         validator(ctx, otype, new, old)
     check_references(ctx, otype, new)
-    _stamp(ctx, values, created=False)
+    _stamp(ctx, otype, values, created=False)
     ctx.company.data.replace(otype.name, new, otype.id_field)
+    if otype.after_write is not None:
+        otype.after_write(ctx, otype, new, old)
     smartevents.fire(ctx, otype, "set", new)
     return new
 
@@ -311,6 +321,8 @@ def delete_records(ctx: Context, otype: ObjectType, records: list[Record]) -> No
         if hit is not None:
             raise _in_use(otype, id_value, _describe(hit))
     for record in records:
+        if otype.before_delete is not None:
+            otype.before_delete(ctx, otype, record)
         ctx.company.data.remove(otype.name, record.recordno, id_field)
         smartevents.fire(ctx, otype, "delete", record)
 

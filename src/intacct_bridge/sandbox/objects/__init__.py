@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from intacct_bridge.sandbox.objects import company, items, ledger, parties
+from intacct_bridge.sandbox.objects import (
+    company,
+    items,
+    journal,
+    ledger,
+    parties,
+    payables,
+    receivables,
+)
+from intacct_bridge.sandbox.objects.transactions import UDD_AWARE
 from intacct_bridge.sandbox.schema import FieldSpec, ObjectType, object_type, status_field
 from intacct_bridge.sandbox.tenancy import Company
 
 registry: dict[str, ObjectType] = {
-    otype.name: otype for module in (parties, company, items, ledger) for otype in module.OBJECTS
+    otype.name: otype
+    for module in (parties, company, items, ledger, journal, payables, receivables)
+    for otype in module.OBJECTS
 }
 
 #: Standard dimensions (objectName, label, module).
@@ -69,6 +80,8 @@ def resolve(company: Company, name: str) -> ObjectType | None:
         return None
     if otype.module is not None and otype.module not in company.modules:
         return None
+    if key in UDD_AWARE and company.udds:
+        return _with_udd_fields(company, otype)
     if key == "GLACCOUNT" and company.udds:
         cache_key = (company.company_id, tuple(sorted(company.udds)))
         cached = _cache.get(cache_key)
@@ -85,6 +98,31 @@ def resolve(company: Company, name: str) -> ObjectType | None:
             cached = _cache[cache_key] = replace(otype, fields=otype.fields + extra, _index={})
         return cached
     return otype
+
+
+def _with_udd_fields(company: Company, otype: ObjectType) -> ObjectType:
+    """A transaction object with ``GLDIM<UDD>`` fields on its lines (GLDETAIL: on itself)
+    for the company's user-defined dimensions."""
+    cache_key = (
+        f"{otype.name}:{company.company_id}",
+        tuple(f"{name}={label}" for name, label in sorted(company.udds.items())),
+    )
+    cached = _cache.get(cache_key)
+    if cached is None:
+        extra = tuple(
+            FieldSpec(f"GLDIM{name}", readonly=not otype.collections, label=label)
+            for name, label in sorted(company.udds.items())
+        )
+        if otype.collections:
+            collections = tuple(
+                replace(collection, fields=collection.fields + extra)
+                for collection in otype.collections
+            )
+            cached = replace(otype, collections=collections, _index={})
+        else:
+            cached = replace(otype, fields=otype.fields + extra, _index={})
+        _cache[cache_key] = cached
+    return cached
 
 
 def get(name: str) -> ObjectType | None:

@@ -1,0 +1,365 @@
+"""GLBATCH (journal entries with their ENTRIES/GLENTRY lines) and GLDETAIL (the ledger).
+
+A GLBATCH is validated as Intacct validates it (reference §14.8) and, when Posted, writes
+its lines to the company ledger (:mod:`intacct_bridge.sandbox.ledger`), where the read-only
+GLDETAIL object shows them. Texts are the sandbox's own *(inferred)* unless the docstring of
+the helper that raises them says otherwise (closed period: verbatim; missing dimension,
+invalid account: verbatim production texts; see :mod:`.transactions`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from intacct_bridge.sandbox import errors, ledger, periods
+from intacct_bridge.sandbox.context import Context
+from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
+from intacct_bridge.sandbox.objects.transactions import (
+    LineRules,
+    active_record,
+    amount_of,
+    dimension_fields,
+)
+from intacct_bridge.sandbox.schema import FieldSpec, LineCollection, ObjectType, object_type
+from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.values import parse_date
+
+#: (readByQuery code, display value) of GLBATCH.STATE (reference §14.8).
+BATCH_STATES = (
+    ("I", "Draft"),
+    ("S", "Submitted"),
+    ("X", "Partially Approved"),
+    ("A", "Approved"),
+    ("P", "Posted"),
+    ("R", "Declined"),
+    ("L", "Reversal pending"),
+    ("Z", "Reversed"),
+)
+#: States a client may write: the sandbox has no approval workflow.
+WRITABLE_STATES = ("Draft", "Posted")
+
+_TAX = (
+    FieldSpec("TAXENTRIES.TAXENTRY.DETAILID", ref="TAXDETAIL", label="Tax detail"),
+    FieldSpec("TAXENTRIES.TAXENTRY.TRX_TAX", "decimal", label="Tax amount"),
+)
+
+GLENTRY = LineCollection(
+    "ENTRIES",
+    "GLENTRY",
+    (
+        FieldSpec("LINE_NO", "integer", readonly=True, label="Line number"),
+        FieldSpec("ACCOUNTNO", required=True, ref="GLACCOUNT", label="Account"),
+        FieldSpec("TR_TYPE", "integer", required=True, label="Transaction type"),
+        FieldSpec("TRX_AMOUNT", "decimal", required=True, label="Transaction amount"),
+        FieldSpec("AMOUNT", "decimal", readonly=True, label="Amount"),
+        FieldSpec("DOCUMENT", max_length=30),
+        FieldSpec("CURRENCY", max_length=3),
+        FieldSpec("EXCH_RATE_DATE", "date", label="Exchange rate date"),
+        FieldSpec("EXCH_RATE_TYPE_ID", label="Exchange rate type"),
+        FieldSpec("EXCHANGE_RATE", "decimal", label="Exchange rate"),
+        FieldSpec("DESCRIPTION", max_length=1000),
+        FieldSpec("ALLOCATION", label="Allocation"),
+        *dimension_fields("gl"),
+        FieldSpec("COSTTYPEID", module="projects", label="Cost type"),
+        FieldSpec("BILLABLE", "boolean", label="Billable"),
+        *_TAX,
+    ),
+    min_items=2,
+    aliases=(("AMOUNT", "TRX_AMOUNT"),),
+)
+
+
+def _problem(text: str, correction: str = "") -> errors.FunctionError:
+    return errors.business_error(text, correction)
+
+
+def _check_dates(ctx: Context, values: dict[str, str], old: Record | None) -> None:
+    if old is not None:
+        periods.check_open(ctx, old.values.get("BATCH_DATE", ""))
+    batch_date = values.get("BATCH_DATE", "")
+    periods.check_open(ctx, batch_date)
+    reverse = values.get("REVERSEDATE", "")
+    if reverse and batch_date:
+        if parse_date(reverse) <= parse_date(batch_date):
+            raise _problem(
+                f"The reverse date {reverse} must be after the posting date {batch_date}.",
+                "Use a REVERSEDATE later than BATCH_DATE, or leave it out.",
+            )
+        periods.check_open(ctx, reverse)
+
+
+def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | None) -> None:
+    """Every GLBATCH rule; normalises the entries (LINE_NO, rounded amounts)."""
+    values = new.values
+    state = values.get("STATE") or "Posted"
+    if state not in WRITABLE_STATES:
+        raise _problem(
+            f"A journal entry cannot be saved in state {state}: the sandbox has no approval "
+            "workflow.",
+            "Use STATE Posted (the default) or Draft.",
+        )
+    if old is not None and old.values.get("STATE") == "Posted" and state == "Draft":
+        raise _problem(
+            "A posted journal entry cannot be changed back to Draft.",
+            "Leave STATE out of the update, or reverse the entry.",
+        )
+    _check_dates(ctx, values, old)
+    symbol = values.get("JOURNAL", "")
+    active_record(ctx, "GLJOURNAL", symbol, "Journal")
+    rules = LineRules(ctx, "gl")
+    title = values.get("BATCH_TITLE", "")
+    entries: list[dict[str, str]] = []
+    sums: dict[str, list[Decimal]] = {}
+    debits = credits = ZERO
+    for number, line in enumerate(new.lines.get("ENTRIES", []), start=1):
+        where = f"line {number} of ENTRIES"
+        tr_type = line.get("TR_TYPE", "")
+        if tr_type not in ("1", "-1"):
+            raise _problem(
+                f"TR_TYPE on {where} must be 1 (debit) or -1 (credit); got '{tr_type}'.",
+                "Send a debit as TR_TYPE 1 and a credit as TR_TYPE -1 with a positive amount.",
+            )
+        amount = amount_of(line.get("TRX_AMOUNT", ""), "TRX_AMOUNT", where, allow_negative=False)
+        if line.get("ALLOCATION"):
+            raise _problem(
+                f"Allocation '{line['ALLOCATION']}' on {where}: the sandbox does not emulate "
+                "allocations.",
+                "Split the line into one line per dimension value instead.",
+            )
+        account = rules.account(line.get("ACCOUNTNO", ""))
+        dims = rules.dims(line)
+        rules.require(account, dims)
+        entity = rules.entity(dims)
+        entry = dict(line)
+        entry["LINE_NO"] = str(number)
+        entry["TRX_AMOUNT"] = entry["AMOUNT"] = fmt(amount)
+        entry.setdefault("DESCRIPTION", title)
+        entries.append(entry)
+        pair = sums.setdefault(entity, [ZERO, ZERO])
+        if tr_type == "1":
+            debits += amount
+            pair[0] += amount
+        else:
+            credits += amount
+            pair[1] += amount
+    new.lines["ENTRIES"] = entries
+    values["MODULE"] = "2.GL"
+    if state == "Draft":
+        return  # drafts need not balance (inferred)
+    if debits != credits:
+        raise _problem(
+            f"The journal entry is not balanced: debits total {fmt(debits)} and credits "
+            f"total {fmt(credits)}.",
+            "Make the debit lines (TR_TYPE 1) and the credit lines (TR_TYPE -1) add up to "
+            "the same amount.",
+        )
+    unbalanced = sorted(entity for entity, (d, c) in sums.items() if d != c)
+    if ctx.company.mega and unbalanced:
+        if not ctx.company.books.interentity:
+            entity = unbalanced[0]
+            debit, credit = sums[entity]
+            raise _problem(
+                f"The journal entry is not balanced for entity {entity or '(top level)'}: "
+                f"debits total {fmt(debit)} and credits total {fmt(credit)}.",
+                "Balance the entry within each entity (the company has no inter-entity "
+                "relationships set up).",
+            )
+        if not values.get("BASELOCATION_NO"):
+            raise _problem(
+                "BASELOCATION_NO is required when the entries do not balance by entity.",
+                "Give the base location (entity) of the inter-entity transaction.",
+            )
+
+
+def _postings(record: Record, ctx: Context) -> list[Posting]:
+    rules = LineRules(ctx, "gl")
+    found: list[Posting] = []
+    for line in record.lines.get("ENTRIES", []):
+        amount = Decimal(line.get("TRX_AMOUNT", "0"))
+        if line.get("TR_TYPE") == "-1":
+            amount = -amount
+        dims = {
+            dim.doc_field: line[dim.field_of("gl")]
+            for dim in rules.dimensions
+            if line.get(dim.field_of("gl"))
+        }
+        found.append(
+            Posting(
+                account=line.get("ACCOUNTNO", ""),
+                amount=amount,
+                dims=dims,
+                description=line.get("DESCRIPTION", ""),
+                entity=rules.entity(dims),
+                line_no=int(line.get("LINE_NO", "0") or 0),
+            )
+        )
+    return found
+
+
+def _header(ctx: Context, record: Record) -> dict[str, str]:
+    values = record.values
+    journals = ctx.company.data.table("GLJOURNAL")
+    number = journals.by_id.get(values.get("JOURNAL", ""))
+    adj = journals.records[number].values.get("ADJ", "false") if number is not None else "false"
+    return {
+        "BATCH_DATE": values.get("BATCH_DATE", ""),
+        "BATCH_TITLE": values.get("BATCH_TITLE", ""),
+        "JOURNAL": values.get("JOURNAL", ""),
+        "BATCHNO": values.get("BATCHNO", ""),
+        "REFERENCENO": values.get("REFERENCENO", ""),
+        "MODULEKEY": "2.GL",
+        "ADJ": adj,
+    }
+
+
+def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | None) -> None:
+    if old is not None:
+        ledger.unpost(ctx, record.recordno)
+    values = record.values
+    journal = values.get("JOURNAL", "")
+    if not values.get("BATCHNO") or (old is not None and old.values.get("JOURNAL") != journal):
+        values["BATCHNO"] = str(periods.next_number(ctx.company.data, ctx.company.books, journal))
+    if values.get("STATE") != "Posted":
+        return
+    postings = _postings(record, ctx)
+    reverse = values.get("REVERSEDATE", "")
+    if reverse:
+        postings += [
+            Posting(
+                p.account,
+                -p.amount,
+                p.dims,
+                f"Reversal: {p.description}".strip(),
+                p.entity,
+                p.line_no,
+                when=reverse,
+            )
+            for p in list(postings)
+        ]
+    ledger.post(ctx, record, _header(ctx, record), postings)
+
+
+def _delete_batch(ctx: Context, otype: ObjectType, record: Record) -> None:
+    periods.check_open(ctx, record.values.get("BATCH_DATE", ""))
+    ledger.unpost(ctx, record.recordno)
+
+
+GLBATCH = object_type(
+    "GLBATCH",
+    "Journal Entry",
+    (
+        FieldSpec("BATCHNO", "integer", readonly=True, label="Batch number"),
+        FieldSpec("JOURNAL", required=True, ref="GLJOURNAL", label="Journal"),
+        FieldSpec(
+            "JOURNALKEY",
+            "integer",
+            readonly=True,
+            via=("JOURNAL", "GLJOURNAL", "RECORDNO"),
+            label="Journal key",
+        ),
+        FieldSpec("ADJ", "boolean", readonly=True, via=("JOURNAL", "GLJOURNAL", "ADJ")),
+        FieldSpec("BATCH_DATE", "date", required=True, label="Posting date"),
+        FieldSpec("BATCH_TITLE", required=True, max_length=400, label="Description"),
+        FieldSpec("REVERSEDATE", "date", label="Reverse date"),
+        FieldSpec("HISTORY_COMMENT", max_length=1000, label="History comment"),
+        FieldSpec("REFERENCENO", max_length=100, label="Reference number"),
+        FieldSpec("BASELOCATION_NO", ref="LOCATION", label="Base location"),
+        FieldSpec(
+            "BASELOCATION",
+            "integer",
+            readonly=True,
+            via=("BASELOCATION_NO", "LOCATION", "RECORDNO"),
+            label="Base location key",
+        ),
+        FieldSpec(
+            "BASELOCATION_NAME",
+            readonly=True,
+            via=("BASELOCATION_NO", "LOCATION", "NAME"),
+            label="Base location name",
+        ),
+        FieldSpec("SUPDOCID", label="Attachment"),
+        FieldSpec("STATE", "enum", choices=BATCH_STATES, default="Posted", label="State"),
+        FieldSpec("MODULE", readonly=True, label="Module"),
+        FieldSpec("TAXIMPLICATIONS", label="Tax implications"),
+        FieldSpec("VATVENDORID", ref="VENDOR", label="Tax vendor"),
+        FieldSpec("VATCUSTOMERID", ref="CUSTOMER", label="Tax customer"),
+        FieldSpec("VATCONTACTID", label="Tax contact"),
+        FieldSpec("TAXSOLUTIONID", ref="TAXSOLUTION", label="Tax solution"),
+        FieldSpec("TRANSACTIONSOURCE", label="Transaction source"),
+    ),
+    module="gl",
+    plural="Journal Entries",
+    collections=(GLENTRY,),
+    validators=(_check_batch,),
+    after_write=_post_batch,
+    before_delete=_delete_batch,
+    url_path="/ia/acct/glbatch.phtml",
+)
+
+
+def _ledger_fields() -> tuple[FieldSpec, ...]:
+    text = ("BATCH_TITLE", "JOURNAL", "SYMBOL", "BOOKID", "REFERENCENO", "DOCUMENT", "DOCNUMBER")
+    return (
+        FieldSpec("BATCHKEY", "integer", readonly=True, label="Source record number"),
+        FieldSpec("BATCH_DATE", "date", readonly=True, label="Posting date"),
+        FieldSpec("ENTRY_DATE", "date", readonly=True, label="Entry date"),
+        *(FieldSpec(name, readonly=True) for name in text),
+        FieldSpec("BATCHNO", "integer", readonly=True, label="Batch number"),
+        FieldSpec("BATCH_NO", "integer", readonly=True, label="Batch number"),
+        FieldSpec("CHILDENTITY", readonly=True, label="Child entity"),
+        FieldSpec("MODIFIED", "datetime", readonly=True),
+        FieldSpec("ADJ", "boolean", readonly=True, label="Adjustment"),
+        FieldSpec("MODULEKEY", readonly=True, label="Module"),
+        FieldSpec("MODULE", readonly=True, label="Module"),
+        FieldSpec("RECORDTYPE", readonly=True, label="Record type"),
+        FieldSpec("PRRECORDKEY", "integer", readonly=True, label="AP/AR record key"),
+        FieldSpec("OWNERSHIPKEY", readonly=True),
+        FieldSpec("STATE", readonly=True),
+        FieldSpec("LINE_NO", "integer", readonly=True, label="Line number"),
+        FieldSpec("TR_TYPE", "integer", readonly=True, label="Transaction type"),
+        FieldSpec("ACCOUNTNO", readonly=True, ref="GLACCOUNT", label="Account"),
+        FieldSpec("ACCOUNTTITLE", readonly=True, label="Account title"),
+        FieldSpec("STATISTICAL", "boolean", readonly=True),
+        FieldSpec("ENTITY", readonly=True, label="Entity"),
+        FieldSpec("LOCATION", readonly=True, label="Location"),
+        FieldSpec("LOCATIONID", readonly=True, ref="LOCATION", label="Location"),
+        FieldSpec(
+            "LOCATIONNAME", readonly=True, via=("LOCATIONID", "LOCATION", "NAME"), label="Location"
+        ),
+        FieldSpec("DEPARTMENT", readonly=True, label="Department"),
+        FieldSpec("DEPARTMENTID", readonly=True, ref="DEPARTMENT", label="Department"),
+        FieldSpec(
+            "DEPARTMENTTITLE",
+            readonly=True,
+            via=("DEPARTMENTID", "DEPARTMENT", "TITLE"),
+            label="Department",
+        ),
+        *(
+            FieldSpec(spec.path, readonly=True, module=spec.module, label=spec.label)
+            for spec in dimension_fields("doc")
+            if spec.path not in ("LOCATIONID", "DEPARTMENTID")
+        ),
+        FieldSpec("CURRENCY", readonly=True),
+        FieldSpec("BASECURR", readonly=True, label="Base currency"),
+        FieldSpec("DESCRIPTION", readonly=True),
+        FieldSpec("DEBITAMOUNT", "decimal", readonly=True, label="Debit amount"),
+        FieldSpec("CREDITAMOUNT", "decimal", readonly=True, label="Credit amount"),
+        FieldSpec("AMOUNT", "decimal", readonly=True),
+        FieldSpec("TRX_AMOUNT", "decimal", readonly=True, label="Transaction amount"),
+    )
+
+
+GLDETAIL = object_type(
+    "GLDETAIL",
+    "GL Detail",
+    _ledger_fields(),
+    module="gl",
+    plural="GL Detail",
+    description="Posted general ledger lines (read-only), one per account line.",
+    generic_create=False,
+    generic_update=False,
+    generic_delete=False,
+    url_path="/ia/acct/gldetail.phtml",
+)
+
+OBJECTS = (GLBATCH, GLDETAIL)
