@@ -135,9 +135,9 @@ def demo_data_command(
     except ValueError as error:
         raise _fail(str(error)) from None
     target = out if out is not None else (None if do_import else "-")
-    show = progress if progress is not None else (
-        documents >= PROGRESS_FROM and sys.stderr.isatty()
-    )  # fmt: skip
+    show = progress
+    if show is None:
+        show = documents >= PROGRESS_FROM and sys.stderr.isatty()
     started = time.perf_counter()
     with ExitStack() as stack:
         sink = stack.enter_context(_Sink(target)) if target is not None else None
@@ -277,8 +277,8 @@ def _import(stream: Iterator[Record], tenant: str, db: str | None, master_count:
                 tally.add(report, done)
                 done += len(batch)
                 if done == master_count:
-                    held = _master_rows(session, tenant)
-            del held
+                    held = _master_rows(session, tenant)  # kept alive until the end
+            held.clear()
     finally:
         engine.dispose()
     return tally
@@ -327,6 +327,7 @@ def _summary(
     table.add_row("total", *(f"{tally.total(outcome):,}" for outcome in _OUTCOMES), style="bold")
     console.print(table)
     for error in tally.errors:
-        console.print(f"[red]record {error.line}[/red] {error}", highlight=False)
+        where = f"record {error.line}" + (f" ({error.record})" if error.record else "")
+        console.print(f"[red]{where}[/red]: {error.field or '(record)'}: {error.reason}")
     if tally.error_count > len(tally.errors):
         console.print(f"… and {tally.error_count - len(tally.errors):,} more bad records")

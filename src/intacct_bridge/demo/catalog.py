@@ -201,7 +201,11 @@ COMPANY_STEMS = (
     "Ashgrove", "Granite Peak", "Millrace", "Stonefield", "Riverton", "Larkspur", "Blue Heron",
 )  # fmt: skip
 COMPANY_TRADES = (
-    "Industrial Supply", "Fluid Power", "Motion & Control", "Industrial Products", "Pump & Drive",
+    "Industrial Supply",
+    "Fluid Power",
+    "Motion & Control",
+    "Industrial Products",
+    "Pump & Drive",
 )
 
 CARRIERS = (

@@ -325,7 +325,7 @@ class DemoGenerator:
             task = None
             if project is not None and rng.random() < 0.5:
                 task = project.tasks[rng.randrange(len(project.tasks))]
-            lines.append(_OrderLine(item, _quantity(rng, item, item_sales_range(item)), task))
+            lines.append(_OrderLine(item, _quantity(rng, item, _sales_range(item)), task))
         return _Order(
             index=self.plan.index(Primary.SHIPMENT, day, position),
             customer=customer,
@@ -855,7 +855,7 @@ class DemoGenerator:
                 number,
                 source,
                 item,
-                _quantity(rng, item, item_sales_range(item)) * rng.randint(2, 6),
+                _quantity(rng, item, _sales_range(item)) * rng.randint(2, 6),
                 "WHSE",
             )
             for number, item in enumerate(items, start=1)
@@ -995,7 +995,7 @@ def _weighted(rng: random.Random, cumulative: Sequence[float]) -> int:
     return min(bisect_right(cumulative, point), len(cumulative) - 1)
 
 
-def item_sales_range(item: ItemInfo) -> tuple[int, int]:
+def _sales_range(item: ItemInfo) -> tuple[int, int]:
     """How many of ``item`` a sales line usually carries."""
     return item.category.sales_qty if item.category is not None else (1, 1)
 

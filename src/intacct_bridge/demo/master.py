@@ -117,6 +117,8 @@ _ACCOUNTS: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("5400", "Service Labor Cost", {"dims": (DEPT,)}),
 )  # fmt: skip
 
+_UNIT_TEXT = {"EA": "each", "BX": "by the box", "FT": "by the foot", "PR": "by the pair"}
+
 _ITEM_CLASSES = (
     ("RESALE", "Merchandise for resale", "1320", "4000"),
     ("RAW", "Raw materials and components", "1300", "4000"),
@@ -554,8 +556,8 @@ class MasterBuilder:
             mapping = {"stock": stock, "revenue": revenue, **_ITEM_CLASS_COMMON}
             records.append(
                 PostingClass(
-                type=PostingClassKind.ITEM, id=class_id, name=name, lines=lines(mapping)
-            )
+                    type=PostingClassKind.ITEM, id=class_id, name=name, lines=lines(mapping)
+                )
             )
         records.append(
             PostingClass(
@@ -909,7 +911,6 @@ class MasterBuilder:
             data.supplier_weights.append(1 / (ranks[index] + 1) ** 0.7)
         return records
 
-
     # -- items ----------------------------------------------------------------------------
 
     def _items(self) -> list[Record]:
@@ -929,7 +930,7 @@ class MasterBuilder:
                 item = Item(
                     id=f"{category.code}-{10001 + number}",
                     name=spec.name,
-                    description=f"{category.name}, stocked in {spec.unit}",
+                    description=f"{category.name}, sold {_UNIT_TEXT.get(spec.unit, spec.unit)}",
                     stock_unit=spec.unit,
                     is_sold=category.is_sold,
                     is_purchased=category.is_purchased,

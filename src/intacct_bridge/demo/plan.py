@@ -203,7 +203,6 @@ class MonthPlan:
         adjustments = self.counts[Primary.ADJUSTMENT]
         for day, count in enumerate(extra):
             adjustments[day] += count
-        self.total = documents
 
     def _plan_primaries(self, primaries: int) -> int:
         """Split ``primaries`` over the streams, then each stream over the days."""
