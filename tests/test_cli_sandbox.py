@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -177,7 +179,12 @@ def test_reset(runner: CliRunner, state: Path) -> None:
     assert "Aborted" in refused.output
     assert state.read_bytes() == before
     run(runner, state, "reset", "--yes")
-    assert _served(state).admin.describe() == {"senders": [], "companies": [], "sessions": 0}
+    assert _served(state).admin.describe() == {
+        "senders": [],
+        "companies": [],
+        "policies": [],
+        "sessions": 0,
+    }
 
 
 # --- refusals: a message, exit 1 or 2, the file untouched -------------------------------------
@@ -362,3 +369,194 @@ def test_serve_keeps_state_across_restarts(tmp_path: Path) -> None:
         output = _interrupt(process) if process.poll() is None else ""
     assert "Loaded sandbox state from" in output
     assert "Sandbox company" not in output  # no quickstart over a loaded state
+
+
+# --- custom objects, transport policies, limits and faults ------------------------------------
+
+
+def _flat(output: str) -> str:
+    """CLI output without rich's box drawing and line wrapping."""
+    return " ".join(output.translate(str.maketrans("", "", "│╭╮╰╯─")).split())
+
+
+def test_add_custom_object_then_records_through_the_gateway(
+    runner: CliRunner, state: Path, tmp_path: Path
+) -> None:
+    _script(runner, state)
+    result = run(
+        runner, state, "add-custom-object", "ACME", "sage_dmo_audit_trail", "Sage DMO audit trail",
+        "--field", "tenant:text(40):required", "-f", "version:number",
+        "-f", "state:picklist(ok,mismatch):required", "-f", "checked_on:date",
+        "-f", "active:boolean:optional", "-f", "amount:decimal",
+    )  # fmt: skip
+    assert (
+        "Added custom object sage_dmo_audit_trail (Sage DMO audit trail) to company ACME: id, "
+        "name, tenant (text, required), version (number), state (picklist, required)"
+    ) in result.output
+    rows = tmp_path / "audit.json"
+    rows.write_text(json.dumps([{"name": "acme", "tenant": "acme-prod", "state": "ok"}]))
+    run(runner, state, "seed", "ACME", str(rows), "-o", "sage_dmo_audit_trail")
+    sandbox = _served(state)
+    (definition,) = sandbox.admin.custom_objects("ACME")
+    assert [(f["name"], f["type"], f["length"], f["required"]) for f in definition["fields"]] == [
+        ("tenant", "text", 40, True),
+        ("version", "number", None, False),
+        ("state", "picklist", None, True),
+        ("checked_on", "date", None, False),
+        ("active", "boolean", None, False),
+        ("amount", "decimal", None, False),
+    ]
+    assert definition["fields"][2]["values"] == ["ok", "mismatch"]
+    caller = _caller(sandbox, CREDS)
+    row = caller.ok(
+        "<readByName><object>sage_dmo_audit_trail</object><keys>acme</keys>"
+        "<fields>id,name,tenant,state</fields></readByName>"
+    ).data()[0]
+    assert [child.tag for child in row] == ["id", "name", "tenant", "state"]
+    assert row.findtext("tenant") == "acme-prod"
+    assert "sage_dmo_audit_trail" in run(runner, state, "show").output
+
+
+def test_add_custom_object_refusals(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    before = state.read_bytes()
+    cases = [
+        (("NOPE", "audit", "Audit"), 1, "Company 'NOPE' does not exist."),
+        (("ACME", "vendor", "Vendor"), 1, "already the standard object VENDOR"),
+        (("ACME", "audit", "Audit", "-f", "tenant"), 2, "'tenant' is not NAME:TYPE[:required]"),
+        (("ACME", "audit", "Audit", "-f", "a:money"), 1, "type must be one of text, number"),
+        (("ACME", "audit", "Audit", "-f", "a:text(x)"), 2, "is a whole number, e.g. text(80)"),
+        (("ACME", "audit", "Audit", "-f", "a:date(3)"), 2, "only text(LENGTH) and picklist"),
+        (("ACME", "audit", "Audit", "-f", "a:text:maybe"), 2, "'required' or 'optional'"),
+        (("ACME", "audit", "Audit", "-f", "id:text"), 1, "'id' is a system field"),
+    ]
+    for args, code, message in cases:
+        result = run(runner, state, "add-custom-object", *args, code=code)
+        assert message in _flat(result.output), (args, result.output)
+        assert state.read_bytes() == before, args
+
+
+def test_add_policy_is_saved_in_the_state_file(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    result = run(runner, state, "add-policy", "BRIDGE_ASYNC", "XT_mfg", "http://127.0.0.1:9/r")
+    assert "Added transport policy BRIDGE_ASYNC for sender XT_mfg" in result.output
+    again = run(runner, state, "add-policy", "BRIDGE_ASYNC", "XT_mfg", "https://bridge.test/r")
+    assert "Replaced transport policy BRIDGE_ASYNC" in again.output
+    policy = _served(state).backend.policies["BRIDGE_ASYNC"]
+    assert (policy.sender_id, policy.response_url) == ("XT_mfg", "https://bridge.test/r")
+    assert json.loads(state.read_text())["policies"] == [
+        {
+            "policy_id": "BRIDGE_ASYNC",
+            "sender_id": "XT_mfg",
+            "response_url": "https://bridge.test/r",
+        }
+    ]
+    assert "BRIDGE_ASYNC" in run(runner, state, "show").output
+    before = state.read_bytes()
+    ghost = run(runner, state, "add-policy", "P2", "GHOST", "https://x.test/r", code=1)
+    assert "Sender 'GHOST' does not exist." in ghost.output
+    ftp = run(runner, state, "add-policy", "P2", "XT_mfg", "ftp://x.test/r", code=1)
+    assert "must be an http(s) URL" in ftp.output
+    assert state.read_bytes() == before
+
+
+def _serve_and_probe(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[Result, dict[str, Any]]:
+    """Run ``sandbox serve ARGS`` with uvicorn replaced by a probe of the app it would serve:
+    the admin API's view of the limits and policies, and one gateway request."""
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(application: Any, **kw: Any) -> None:
+        async def probe() -> None:
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://sb") as client:
+                seen["limits"] = (await client.get("/sandbox/admin/limits")).json()
+                seen["policies"] = (await client.get("/sandbox/admin/policies")).json()
+                creds = QuickstartCredentials()
+                body = envelope(
+                    fn("<getAPISession/>"),
+                    sender_id=creds.sender_id,
+                    sender_password=creds.sender_password,
+                    authentication=login(creds.user_id, creds.company_id, creds.user_password),
+                )
+                seen["status"] = (
+                    await client.post("/ia/xml/xmlgw.phtml", content=body)
+                ).status_code
+
+        asyncio.run(probe())
+        seen["uvicorn"] = kw
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    result = runner.invoke(app, ["sandbox", "serve", *args], env={ENV: None})
+    return result, seen
+
+
+def test_serve_limit_and_fault_options_set_the_default_limits(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, seen = _serve_and_probe(
+        runner, monkeypatch, "--port", "8099", "--slots", "5", "--latency-request", "0.01",
+        "--latency-function", "0.002", "--failure-rate", "1", "--timeout-rate", "0",
+        "--drop-rate", "0", "--fault-seed", "77",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert seen["limits"]["seed"] == 77
+    assert seen["limits"]["default"] == {
+        "slots": 5,
+        "latency_per_request": 0.01,
+        "latency_per_function": 0.002,
+        "failure_rate": 1.0,
+        "timeout_rate": 0.0,
+        "drop_rate": 0.0,
+        "timeout_seconds": 0.5,
+    }
+    assert seen["status"] == 503  # every request fails, as asked
+    assert seen["uvicorn"]["port"] == 8099
+    assert (
+        "Limits and faults: 5 slot(s) per company, latency 0.01s + 0.002s per function"
+        in result.output
+    )
+    assert "failure rate 1" in result.output
+
+
+def test_serve_without_fault_options_keeps_the_faithful_defaults(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, state: Path
+) -> None:
+    _script(runner, state)
+    run(runner, state, "add-policy", "BRIDGE_ASYNC", "XT_mfg", "https://bridge.test/r")
+    result, seen = _serve_and_probe(runner, monkeypatch, "--state", str(state))
+    assert result.exit_code == 0, result.output
+    assert seen["limits"]["default"]["slots"] == 2
+    assert seen["limits"]["default"]["failure_rate"] == 0.0
+    assert seen["limits"]["seed"] is None
+    assert "Limits and faults:" not in result.output
+    # the policy was loaded from the state file, and written back when the server stopped
+    assert [p["policy_id"] for p in seen["policies"]["policies"]] == ["BRIDGE_ASYNC"]
+    assert [p["policy_id"] for p in json.loads(state.read_text())["policies"]] == ["BRIDGE_ASYNC"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--slots", "0"), "Invalid value for '--slots'"),
+        (("--failure-rate", "1.5"), "Invalid value for '--failure-rate'"),
+        (("--drop-rate", "-0.1"), "Invalid value for '--drop-rate'"),
+        (("--latency-request", "-1"), "Invalid value for '--latency-request'"),
+        (("--fault-seed", "seven"), "Invalid value for '--fault-seed'"),
+        (("--latency-function", "nan"), "Invalid value for '--latency-function'"),
+        (
+            ("--failure-rate", "0.6", "--drop-rate", "0.6"),
+            "failure_rate + timeout_rate + drop_rate must not exceed 1",
+        ),
+    ],
+)
+def test_serve_refuses_impossible_limits(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], needle: str
+) -> None:
+    result, seen = _serve_and_probe(runner, monkeypatch, *args)
+    assert result.exit_code == 2
+    assert needle in _flat(result.output), result.output
+    assert seen == {}  # never served

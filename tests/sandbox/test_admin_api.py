@@ -409,7 +409,12 @@ def test_reset(sandbox: Sandbox, api: Api) -> None:
     _gateway(sandbox, CREDS).ok("<getAPISession/>")
     reply = api("POST", "/reset")
     assert reply.status_code == 200
-    assert reply.json()["state"] == {"senders": [], "companies": [], "sessions": 0}
+    assert reply.json()["state"] == {
+        "senders": [],
+        "companies": [],
+        "policies": [],
+        "sessions": 0,
+    }
     assert sandbox.backend.companies == {}
 
 
@@ -485,6 +490,11 @@ WRITE_ROUTES = [
     ("POST", "/companies/ACME/dimensions"),
     ("POST", "/companies/ACME/records/GLACCOUNT"),
     ("POST", "/companies/ACME/records/WAREHOUSE"),
+    ("POST", "/companies/ACME/custom-objects"),
+    ("POST", "/policies"),
+    ("PUT", "/limits"),
+    ("PUT", "/companies/ACME/limits"),
+    ("POST", "/limits/reseed"),
 ]
 ODD_BODIES = [
     b"null",

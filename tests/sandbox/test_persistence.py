@@ -15,7 +15,9 @@ import pytest
 from lxml import etree
 
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
-from intacct_bridge.sandbox.backend import Session
+from intacct_bridge.sandbox.asyncrequests import TransportPolicy
+from intacct_bridge.sandbox.backend import SandboxBackend, Session
+from intacct_bridge.sandbox.objects.custom import CustomField, CustomObject
 from intacct_bridge.sandbox.packages import parse_package
 from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.persistence import (
@@ -62,6 +64,22 @@ def populated() -> tuple[Sandbox, QuickstartCredentials]:
     seed_demo(admin, creds.company_id)
     admin.add_dimension(creds.company_id, "REGION", "Region")
     admin.seed(creds.company_id, "REGION", [{"ID": "N", "NAME": "North"}], entity="UK")
+    admin.define_custom_object(
+        creds.company_id,
+        "bridge_audit",
+        "Bridge audit",
+        [
+            {"name": "tenant", "type": "text", "length": 40, "required": True},
+            {"name": "state", "type": "picklist", "values": ["ok", "mismatch"]},
+            {"name": "checked_on", "type": "date"},
+        ],
+    )
+    admin.seed(
+        creds.company_id,
+        "bridge_audit",
+        [{"name": "acme", "tenant": "acme-prod", "state": "ok", "checked_on": "03/31/2025"}],
+    )
+    admin.add_policy("BRIDGE_ASYNC", creds.sender_id, "https://bridge.test/async")
     admin.company(creds.company_id).session_timeout = 7200
     return sandbox, creds
 
@@ -123,6 +141,22 @@ def test_round_trip_serves_the_same_data_and_sessions(
     assert after.backend.senders["OTHER"].status == "inactive"
     assert after.admin.company(creds.company_id).authorizations["OTHER"] == "inactive"
     assert after.admin.company(creds.company_id).session_timeout == 7200
+    # the custom object came back with its definition and record, and still checks values
+    assert after.admin.custom_objects(creds.company_id) == before.admin.custom_objects(
+        creds.company_id
+    )
+    audit = restored.ok(
+        "<readByName><object>bridge_audit</object><keys>acme</keys><fields>*</fields></readByName>"
+    ).data()[0]
+    assert (audit.findtext("tenant"), audit.findtext("checked_on")) == ("acme-prod", "03/31/2025")
+    refused = restored.call(
+        "<update><bridge_audit><id>" + (audit.findtext("id") or "") + "</id>"
+        "<state>unknown</state></bridge_audit></update>"
+    )
+    assert "not a valid value for STATE" in refused.errors()[0][2]
+    # and so did the transport policy
+    assert after.backend.policies == before.backend.policies
+    assert list(after.backend.policies) == ["BRIDGE_ASYNC"]
 
 
 def test_file_is_versioned_json_with_hashes_only(
@@ -140,6 +174,28 @@ def test_file_is_versioned_json_with_hashes_only(
     company = document["companies"][0]
     assert company["mega"] is True
     assert company["udds"] == {"REGION": "Region"}
+    assert company["custom_objects"] == [
+        {
+            "name": "BRIDGE_AUDIT",
+            "label": "Bridge audit",
+            "fields": [
+                {"name": "TENANT", "type": "text", "label": "", "length": 40,
+                 "required": True, "values": []},
+                {"name": "STATE", "type": "picklist", "label": "", "length": None,
+                 "required": False, "values": ["ok", "mismatch"]},
+                {"name": "CHECKED_ON", "type": "date", "label": "", "length": None,
+                 "required": False, "values": []},
+            ],
+        }
+    ]  # fmt: skip
+    assert company["data"]["tables"]["BRIDGE_AUDIT"][0]["id"] == "acme"
+    assert document["policies"] == [
+        {
+            "policy_id": "BRIDGE_ASYNC",
+            "sender_id": creds.sender_id,
+            "response_url": "https://bridge.test/async",
+        }
+    ]
     user = company["users"][0]
     assert "password" not in user
     assert "$" in user["password_hash"]
@@ -310,6 +366,10 @@ def _valid_document(tmp_path: Path) -> dict[str, Any]:
     creds = sandbox.quickstart()
     sandbox.admin.seed(creds.company_id, "CLASS", [{"CLASSID": "A", "NAME": "A"}])
     sandbox.admin.seed(creds.company_id, "CLASS", [{"CLASSID": "B", "NAME": "B"}])
+    sandbox.admin.define_custom_object(
+        creds.company_id, "audit", "Audit", [{"name": "tenant", "type": "text"}]
+    )
+    sandbox.admin.add_policy("P1", creds.sender_id, "https://bridge.test/async")
     company = sandbox.admin.company(creds.company_id)
     sandbox.backend.open_session(company, creds.user_id, "")
     return dump_state(sandbox.backend)
@@ -328,6 +388,24 @@ def test_invalid_field_is_named(loaded: Sandbox, tmp_path: Path) -> None:
     error = _refused(loaded, _write(tmp_path, document))
     assert "companies[0].users[0].status: Input should be 'active' or 'inactive'" in str(error)
     assert "companies[0].mega" in str(error)
+
+
+def test_custom_object_field_type_is_validated(loaded: Sandbox, tmp_path: Path) -> None:
+    document = _valid_document(tmp_path)
+    document["companies"][0]["custom_objects"][0]["fields"][0]["type"] = "currency"
+    error = _refused(loaded, _write(tmp_path, document))
+    assert "companies[0].custom_objects[0].fields[0].type: Input should be 'text'" in str(error)
+
+
+def test_files_without_the_newer_keys_still_load(tmp_path: Path) -> None:
+    """Files written before custom objects and policies were saved load unchanged."""
+    document = _valid_document(tmp_path)
+    del document["policies"]
+    del document["companies"][0]["custom_objects"]
+    sandbox = Sandbox()
+    load_state(sandbox.backend, _write(tmp_path, document))
+    assert sandbox.backend.policies == {}
+    assert sandbox.admin.company("DEMO-MFG").custom_objects == {}
 
 
 def test_unknown_key_is_refused(loaded: Sandbox, tmp_path: Path) -> None:
@@ -360,6 +438,36 @@ def test_unknown_key_is_refused(loaded: Sandbox, tmp_path: Path) -> None:
         ),
         (lambda d: d["sessions"][0].update(company_id="GONE"), "company 'GONE' does not exist"),
         (lambda d: d["sessions"][0].update(user_id="ghost"), "user 'ghost' does not exist"),
+        (
+            lambda d: d["companies"][0]["custom_objects"][0].update(name="VENDOR"),
+            "custom_objects[0]: 'VENDOR' is already a standard object",
+        ),
+        (
+            lambda d: d["companies"][0]["custom_objects"][0].update(name="audit"),
+            "'audit' must be written in upper case ('AUDIT')",
+        ),
+        (
+            lambda d: d["companies"][0]["custom_objects"].append(
+                d["companies"][0]["custom_objects"][0]
+            ),
+            "custom object 'AUDIT' appears twice",
+        ),
+        (
+            lambda d: d["companies"][0]["custom_objects"][0]["fields"][0].update(
+                type="picklist", length=None
+            ),
+            "custom_objects[0]: Field 'tenant': a picklist needs at least one value",
+        ),
+        (
+            lambda d: d["companies"][0]["custom_objects"][0]["fields"][0].update(name="id"),
+            "'id' is a system field of every custom object",
+        ),
+        (lambda d: d["policies"][0].update(sender_id="GHOST"), "sender 'GHOST' does not exist"),
+        (lambda d: d["policies"].append(d["policies"][0]), "policy 'P1' appears twice"),
+        (
+            lambda d: d["policies"][0].update(response_url="ftp://bridge.test/x"),
+            "policies[0].response_url: must be an http(s) URL",
+        ),
     ],
 )
 def test_inconsistent_content_is_refused(
@@ -404,6 +512,11 @@ def test_save_creates_parent_directories_and_refuses_a_directory(
         load_state(loaded.backend, tmp_path)
 
 
+#: Backend fields deliberately left out of the state file: server configuration (settings,
+#: clock, seed), readByQuery cursors (short-lived) and the lock.
+BACKEND_NOT_SAVED = {"settings", "clock", "seed", "cursors", "lock"}
+
+
 @pytest.mark.parametrize(
     ("cls", "saved"),
     [
@@ -420,6 +533,7 @@ def test_save_creates_parent_directories_and_refuses_a_directory(
                 "session_timeout",
                 "data",
                 "udds",
+                "custom_objects",
                 "platform",
                 "books",
             },
@@ -446,9 +560,21 @@ def test_save_creates_parent_directories_and_refuses_a_directory(
         (Session, {"session_id", "company_id", "user_id", "location_id", "expires_at"}),
         (PlatformState, {"packages", "smart_links", "deliveries", "next_id"}),
         (Books, {"closed_through", "interentity", "sequences"}),
+        (CustomObject, {"name", "label", "fields"}),
+        (CustomField, {"name", "type", "label", "length", "required", "values"}),
+        (TransportPolicy, {"policy_id", "sender_id", "response_url"}),
+        (SandboxBackend, {"senders", "companies", "sessions", "policies"} | BACKEND_NOT_SAVED),
     ],
 )
 def test_every_piece_of_state_is_saved(cls: type, saved: set[str]) -> None:
     """A new field on a state class must be added to persistence.py (and to this list)."""
     public = {f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")}
     assert public == saved, f"{cls.__name__}: persistence.py does not save {public - saved}"
+
+
+def test_backend_fields_left_out_of_the_file_are_really_left_out(
+    populated: tuple[Sandbox, QuickstartCredentials],
+) -> None:
+    document = dump_state(populated[0].backend)
+    assert not BACKEND_NOT_SAVED & set(document)
+    assert {"senders", "companies", "sessions", "policies"} <= set(document)

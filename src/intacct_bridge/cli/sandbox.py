@@ -9,7 +9,10 @@ serves — everything the seed guide does in Intacct's screens, as a script::
     intacct-bridge sandbox add-user ACME xt_api --password "$PW"
     intacct-bridge sandbox authorize-sender ACME XT_mfg --sender-password "$SENDER_PW"
     intacct-bridge sandbox seed ACME demo
-    intacct-bridge sandbox serve
+    intacct-bridge sandbox add-custom-object ACME sage_dmo_audit_trail "Sage DMO audit trail" \
+        --field 'tenant:text(80):required'
+    intacct-bridge sandbox add-policy BRIDGE_ASYNC XT_mfg https://bridge.example/async
+    intacct-bridge sandbox serve --slots 2 --failure-rate 0.05 --fault-seed 7
 
 Each command loads the file, makes its change, and writes the file back atomically; a
 refused change prints why, exits 1, and leaves the file as it was. Edit the file while
@@ -23,6 +26,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from intacct_bridge.sandbox import Sandbox
+    from intacct_bridge.sandbox import Limits, Sandbox
 
 ENV_STATE = "INTACCT_BRIDGE_SANDBOX_STATE"
 
@@ -205,13 +209,71 @@ def serve(
             help="Require 'Authorization: Bearer TOKEN' on the admin API (/sandbox/admin).",
         ),
     ] = None,
+    slots: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Concurrent requests per company; one more gets HTTP 429 GW-0010."
+        ),
+    ] = 2,
+    latency_request: Annotated[
+        float, typer.Option(min=0.0, metavar="SECONDS", help="Added latency per request.")
+    ] = 0.0,
+    latency_function: Annotated[
+        float, typer.Option(min=0.0, metavar="SECONDS", help="Added latency per function.")
+    ] = 0.0,
+    failure_rate: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, metavar="RATE", help="Share of requests refused with HTTP 503."
+        ),
+    ] = 0.0,
+    timeout_rate: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            metavar="RATE",
+            help="Share of requests that hang, then lose the connection (nothing runs).",
+        ),
+    ] = 0.0,
+    drop_rate: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            metavar="RATE",
+            help="Share of requests committed, then cut before the reply.",
+        ),
+    ] = 0.0,
+    fault_seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of the fault source: the same seed gives the same faults."),
+    ] = None,
 ) -> None:
-    """Serve the Intacct XML gateway at http://HOST:PORT/ia/xml/xmlgw.phtml."""
+    """Serve the Intacct XML gateway at http://HOST:PORT/ia/xml/xmlgw.phtml.
+
+    The limit and fault options set the defaults for every company; change them while
+    the server runs with the admin API (GET/PUT /sandbox/admin/limits).
+    """
     import uvicorn
 
-    from intacct_bridge.sandbox import Sandbox, SandboxSettings
+    from intacct_bridge.sandbox import FaultPlan, Limits, Sandbox, SandboxSettings
 
-    sandbox = Sandbox(settings=SandboxSettings(admin_token=admin_token or None))
+    try:
+        limits = Limits(
+            slots=slots,
+            latency_per_request=latency_request,
+            latency_per_function=latency_function,
+            failure_rate=failure_rate,
+            timeout_rate=timeout_rate,
+            drop_rate=drop_rate,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="the limit and fault options") from None
+    sandbox = Sandbox(
+        settings=SandboxSettings(admin_token=admin_token or None),
+        faults=FaultPlan(limits, seed=fault_seed),
+    )
     with contextlib.ExitStack() as stack:
         if state is not None:
             holder = f"intacct-bridge sandbox serve (pid {os.getpid()}, port {port})"
@@ -229,12 +291,27 @@ def serve(
         application = sandbox.asgi_app()
         typer.echo(f"Intacct sandbox gateway: http://{host}:{port}/ia/xml/xmlgw.phtml")
         typer.echo(f"Admin API: http://{host}:{port}/sandbox/admin/state")
+        if limits != Limits():
+            typer.echo(f"Limits and faults: {_describe_limits(limits)}")
         try:
             uvicorn.run(application, host=host, port=port, log_level="warning")
         finally:
             if state is not None:
                 _save(sandbox, state)
                 typer.echo(f"Saved sandbox state to {state}")
+
+
+def _describe_limits(limits: Limits) -> str:
+    parts = [f"{limits.slots} slot(s) per company"]
+    if limits.latency_per_request or limits.latency_per_function:
+        parts.append(
+            f"latency {limits.latency_per_request:g}s + {limits.latency_per_function:g}s per "
+            "function"
+        )
+    for name in ("failure_rate", "timeout_rate", "drop_rate"):
+        if getattr(limits, name):
+            parts.append(f"{name.replace('_', ' ')} {getattr(limits, name):g}")
+    return ", ".join(parts)
 
 
 # --- administration --------------------------------------------------------------------------
@@ -498,6 +575,95 @@ def add_dimension(
     typer.echo(f"Added dimension {name.strip().upper()} ({label}) to company {company_id}")
 
 
+_FIELD = re.compile(
+    r"^(?P<name>[^:\s]+):(?P<type>[A-Za-z]+)(?:\((?P<arg>[^)]*)\))?(?::(?P<flag>[A-Za-z]+))?$"
+)
+
+
+def _custom_field(spec: str) -> dict[str, Any]:
+    """``NAME:TYPE[:required]``; TYPE is ``text``, ``text(LENGTH)``, ``number``, ``decimal``,
+    ``date``, ``boolean`` or ``picklist(VALUE,VALUE,…)``."""
+    match = _FIELD.match(spec.strip())
+    if match is None:
+        raise typer.BadParameter(
+            f"'{spec}' is not NAME:TYPE[:required] (e.g. tenant:text(80):required, "
+            "state:picklist(ok,mismatch)).",
+            param_hint="--field",
+        )
+    field: dict[str, Any] = {"name": match["name"], "type": match["type"].lower()}
+    argument = match["arg"]
+    if argument is not None:
+        if field["type"] == "text":
+            if not argument.strip().isdigit():
+                raise typer.BadParameter(
+                    f"'{spec}': the length of a text field is a whole number, e.g. text(80).",
+                    param_hint="--field",
+                )
+            field["length"] = int(argument)
+        elif field["type"] == "picklist":
+            field["values"] = [value.strip() for value in argument.split(",")]
+        else:
+            raise typer.BadParameter(
+                f"'{spec}': only text(LENGTH) and picklist(VALUES) take an argument.",
+                param_hint="--field",
+            )
+    flag = (match["flag"] or "").lower()
+    if flag not in ("", "required", "optional"):
+        raise typer.BadParameter(
+            f"'{spec}': the third part is 'required' or 'optional', not '{match['flag']}'.",
+            param_hint="--field",
+        )
+    field["required"] = flag == "required"
+    return field
+
+
+@app.command("add-custom-object")
+def add_custom_object(
+    company_id: CompanyId,
+    name: Annotated[str, typer.Argument(help="Integration name, e.g. sage_dmo_audit_trail.")],
+    label: Annotated[str, typer.Argument(help="Label, e.g. 'Sage DMO audit trail'.")],
+    state: StateFile,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            "-f",
+            help="Field NAME:TYPE[:required] (repeat). TYPE: text, text(LENGTH), number, "
+            "decimal, date, boolean, picklist(A,B,…). Every object also has id and name.",
+        ),
+    ] = None,
+) -> None:
+    """Define a Platform custom object (Platform Services > Objects); create its records
+    through the API or with `seed --object NAME`."""
+    fields = [_custom_field(spec) for spec in field or []]
+    with _editing(state, must_exist=True) as sandbox:
+        definition = sandbox.admin.define_custom_object(company_id, name, label, fields)
+    names = ", ".join(
+        f"{f.name.lower()} ({f.type}{', required' if f.required else ''})"
+        for f in definition.fields
+    )
+    typer.echo(
+        f"Added custom object {definition.name.lower()} ({definition.label}) to company "
+        f"{company_id}: id, name{', ' + names if names else ''}"
+    )
+
+
+@app.command("add-policy")
+def add_policy(
+    policy_id: Annotated[str, typer.Argument(help="Transport policy ID, e.g. BRIDGE_ASYNC.")],
+    sender_id: Annotated[str, typer.Argument(help="The sender ID whose requests use it.")],
+    url: Annotated[str, typer.Argument(help="Response URL the results are POSTed to.")],
+    state: StateFile,
+) -> None:
+    """Set up an asynchronous transport policy (in Intacct, done by Sage support): the
+    responses of requests that name it are POSTed to URL."""
+    with _editing(state, must_exist=True) as sandbox:
+        replaced = policy_id in sandbox.backend.policies
+        sandbox.admin.add_policy(policy_id, sender_id, url)
+    verb = "Replaced" if replaced else "Added"
+    typer.echo(f"{verb} transport policy {policy_id} for sender {sender_id}: responses to {url}")
+
+
 @app.command("import-package")
 def import_package(
     company_id: CompanyId,
@@ -612,7 +778,8 @@ def show(
     state: StateFile,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Show the sandbox state: senders, companies, users, authorizations, record counts."""
+    """Show the sandbox state: senders, companies, users, authorizations, record counts,
+    custom objects and transport policies."""
     from rich.console import Console
     from rich.table import Table
 
@@ -628,7 +795,15 @@ def show(
     for sender in described["senders"]:
         senders.add_row(sender["sender_id"], sender["status"])
     companies = Table(title="Companies")
-    for column in ("Company ID", "Name", "Type", "Modules", "Authorized senders", "Dimensions"):
+    for column in (
+        "Company ID",
+        "Name",
+        "Type",
+        "Modules",
+        "Authorized senders",
+        "Dimensions",
+        "Custom objects",
+    ):
         companies.add_column(column, no_wrap=column == "Company ID")
     users = Table(title="Web services users")
     columns = ("Company ID", "User ID", "Type", "Admin", "Status", "Roles", "Top level", "Entities")
@@ -652,6 +827,7 @@ def show(
             " ".join(company["modules"]),
             " ".join(f"{s} ({st})" for s, st in company["authorized_senders"].items()) or "-",
             " ".join(company["dimensions"]) or "-",
+            " ".join(company["custom_objects"]) or "-",
         )
         for user in company["users"]:
             users.add_row(
@@ -666,9 +842,14 @@ def show(
             )
         for name, count in company["records"].items():
             records.add_row(cid, name, str(count))
+    policies = Table(title="Transport policies")
+    for column in ("Policy ID", "Sender ID", "Response URL"):
+        policies.add_column(column, no_wrap=column != "Response URL")
+    for policy in described["policies"]:
+        policies.add_row(policy["policy_id"], policy["sender_id"], policy["response_url"])
     if not senders.row_count and not companies.row_count:
         console.print(f"The sandbox in {state} is empty.")
-    for table in (senders, companies, users, records):
+    for table in (senders, companies, users, records, policies):
         if table.row_count:
             console.print(table)
     console.print(f"Live sessions: {described['sessions']}")

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from intacct_bridge.sandbox import errors, objects
 from intacct_bridge.sandbox.backend import SandboxBackend
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions.common import visible
 from intacct_bridge.sandbox.functions.generic import insert_record, update_record
+from intacct_bridge.sandbox.objects import custom
+from intacct_bridge.sandbox.objects.custom import CustomField, CustomObject
 from intacct_bridge.sandbox.records import system_values
 from intacct_bridge.sandbox.store import Record, Table
 from intacct_bridge.sandbox.tenancy import (
@@ -37,6 +39,9 @@ from intacct_bridge.sandbox.tenancy import (
     hash_secret,
 )
 from intacct_bridge.sandbox.values import ValueProblem, normalise, parse_date
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 
 #: Error numbers the write path uses for "this ID already exists".
 _DUPLICATE_ERRORS = frozenset({"BL34000061", "BL01001973"})
@@ -107,6 +112,11 @@ def _detail_text(exc: errors.SandboxError) -> str:
         if detail.correction and detail.correction not in parts:
             parts.append(detail.correction)
     return " ".join(part if part.endswith((".", "!", "?")) else part + "." for part in parts)
+
+
+def _count(company: Company, object_name: str) -> int:
+    table = company.data.tables.get(object_name)
+    return len(table.records) if table is not None else 0
 
 
 def _entity_table(company: Company) -> Table:
@@ -365,20 +375,39 @@ class Admin:
         with self.backend.lock:
             return self.company(company_id).authorizations.pop(sender_id, None) is not None
 
-    # --- dimensions ---------------------------------------------------------------------------
+    # --- asynchronous transport policies ------------------------------------------------------
 
-    def add_policy(self, policy_id: str, sender_id: str, response_url: str) -> None:
-        """Set up an asynchronous transport policy (done by Sage support in Intacct)."""
+    def add_policy(self, policy_id: str, sender_id: str, response_url: str) -> TransportPolicy:
+        """Set up an asynchronous transport policy (done by Sage support in Intacct): the
+        responses of ``sender_id``'s requests that name ``policy_id`` are POSTed to
+        ``response_url``. An existing policy of that ID is replaced. Saved in the state file.
+        """
         from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 
-        if not policy_id or len(policy_id) > 40:
+        if not isinstance(policy_id, str) or not policy_id.strip() or len(policy_id) > 40:
             raise AdminError("A policy ID is 1 to 40 characters.")
+        if policy_id != policy_id.strip():
+            raise AdminError("A policy ID must not start or end with spaces.")
         if not response_url.startswith(("http://", "https://")) or len(response_url) > 256:
             raise AdminError("The response URL must be an http(s) URL of at most 256 characters.")
-        if sender_id not in self.backend.senders:
-            raise AdminNotFound(f"Sender '{sender_id}' does not exist.")
         with self.backend.lock:
-            self.backend.policies[policy_id] = TransportPolicy(policy_id, sender_id, response_url)
+            if sender_id not in self.backend.senders:
+                raise AdminNotFound(f"Sender '{sender_id}' does not exist.")
+            policy = TransportPolicy(policy_id, sender_id, response_url)
+            self.backend.policies[policy_id] = policy
+            return policy
+
+    def policies(self) -> list[dict[str, str]]:
+        """The transport policies, by policy ID."""
+        with self.backend.lock:
+            return [
+                {
+                    "policy_id": policy.policy_id,
+                    "sender_id": policy.sender_id,
+                    "response_url": policy.response_url,
+                }
+                for _, policy in sorted(self.backend.policies.items())
+            ]
 
     def async_deliveries(self, *, wait: float = 0.0) -> list[dict[str, Any]]:
         """The log of asynchronous requests and the posting of their responses."""
@@ -439,6 +468,8 @@ class Admin:
         with self.backend.lock:
             return [delivery.as_dict() for delivery in company.platform.deliveries]
 
+    # --- user-defined dimensions --------------------------------------------------------------
+
     def add_dimension(
         self, company_id: str, name: str, label: str, *, replace: bool = True
     ) -> None:
@@ -455,7 +486,55 @@ class Admin:
             company = self.company(company_id)
             if not replace and key in company.udds:
                 raise AdminConflict(f"Dimension '{key}' already exists in company '{company_id}'.")
+            if key in company.custom_objects:
+                raise AdminConflict(
+                    f"'{key}' is already a custom object of company '{company_id}'; choose "
+                    "another dimension name."
+                )
             company.udds[key] = label.strip()
+
+    # --- Platform custom objects --------------------------------------------------------------
+
+    def define_custom_object(
+        self,
+        company_id: str,
+        name: str,
+        label: str,
+        fields: Iterable[CustomField | Mapping[str, Any]] = (),
+    ) -> CustomObject:
+        """Platform Services > Objects > New: define a custom object.
+
+        ``fields`` are mappings with ``name``, ``type`` (text, number, decimal, date, boolean,
+        picklist), optional ``label``, ``length`` (text), ``required`` and ``values``
+        (picklist). Every object also has ``id`` (the record number) and ``name`` (required,
+        the readByName key). Records are then created through the API (generic create) or
+        :meth:`seed`. The name must be free: not a standard object, a user-defined dimension
+        or another custom object of the company.
+        """
+        try:
+            definition = custom.build(name, label, fields)
+        except custom.CustomObjectError as exc:
+            raise AdminError(str(exc)) from None
+        with self.backend.lock:
+            company = self.company(company_id)
+            taken = objects.name_in_use(company, definition.name)
+            if taken is not None:
+                error = AdminError if definition.name in objects.registry else AdminConflict
+                raise error(
+                    f"'{definition.name.lower()}' is already {taken} in company "
+                    f"'{company_id}'; choose another integration name."
+                )
+            company.custom_objects[definition.name] = definition
+            return definition
+
+    def custom_objects(self, company_id: str) -> list[dict[str, Any]]:
+        """The custom objects of a company (definitions and record counts), by name."""
+        with self.backend.lock:
+            company = self.company(company_id)
+            return [
+                {**definition.as_dict(), "records": _count(company, name)}
+                for name, definition in sorted(company.custom_objects.items())
+            ]
 
     # --- records ------------------------------------------------------------------------------
 
@@ -719,6 +798,10 @@ class Admin:
             "authorized_senders": dict(sorted(company.authorizations.items())),
             "users": [describe_user(u) for u in company.users.values()],
             "dimensions": dict(sorted(company.udds.items())),
+            "custom_objects": {
+                name.lower(): definition.label
+                for name, definition in sorted(company.custom_objects.items())
+            },
             "books": company.books.describe(),
             "records": {
                 name: len(table.records)
@@ -736,5 +819,6 @@ class Admin:
                     for s in self.backend.senders.values()
                 ],
                 "companies": [self.describe_company(c) for c in self.backend.companies.values()],
+                "policies": self.policies(),
                 "sessions": len(self.backend.sessions),
             }

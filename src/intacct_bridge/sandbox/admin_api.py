@@ -15,6 +15,7 @@ PATCH     ``/companies/{id}/users/{user}``                   change a user (stat
 POST      ``/companies/{id}/authorizations``                 Web Services authorization
 DELETE    ``/companies/{id}/authorizations/{sender}``        revoke it
 POST      ``/companies/{id}/dimensions``                     user-defined dimension
+GET/POST  ``/companies/{id}/custom-objects``                 list / define Platform custom objects
 GET/POST  ``/companies/{id}/records/{object}``               list / create records
 POST      ``/companies/{id}/seed-demo``                      the demo setup (:mod:`.seeds`)
 GET       ``/companies/{id}/periods``                        closed-through date, inter-entity
@@ -22,6 +23,10 @@ POST      ``/companies/{id}/periods/close``                  close the books thr
 POST      ``/companies/{id}/periods/open``                   reopen (from a date, or all)
 PUT       ``/companies/{id}/interentity``                    allow inter-entity entries (MEGA)
 GET       ``/companies/{id}/gl/balances``                    GL activity per account …
+GET/POST  ``/policies``                                      asynchronous transport policies
+GET/PUT   ``/limits``                                        fault plan: limits, outcomes
+PUT/DEL   ``/companies/{id}/limits``                         one company's limits
+POST      ``/limits/reseed``                                 reseed the fault source
 ========  =================================================  ================================
 
 Bodies are JSON, validated strictly (no type coercion, no unknown fields). Every refusal
@@ -57,6 +62,8 @@ from intacct_bridge.sandbox.admin import (
     describe_user,
 )
 from intacct_bridge.sandbox.backend import SandboxBackend
+from intacct_bridge.sandbox.faults import FaultPlan, Limits
+from intacct_bridge.sandbox.objects.custom import FieldType
 from intacct_bridge.sandbox.tenancy import KNOWN_MODULES, AdminPrivileges, Status, UserType
 
 # --- request bodies --------------------------------------------------------------------------
@@ -159,6 +166,45 @@ class PolicyIn(_Body):
 class DimensionIn(_Body):
     name: Annotated[str, Field(min_length=1, max_length=60)]
     label: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class CustomFieldIn(_Body):
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    type: FieldType = "text"
+    label: Annotated[str, Field(max_length=100)] = ""
+    #: Maximum length of a text field (default 100).
+    length: Annotated[int, Field(ge=1, le=4000)] | None = None
+    required: bool = False
+    #: The values of a picklist field.
+    values: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
+
+
+class CustomObjectIn(_Body):
+    #: Integration name, e.g. ``sage_dmo_audit_trail``.
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    label: Annotated[str, Field(min_length=1, max_length=100)]
+    fields: list[CustomFieldIn] = Field(default_factory=list)
+
+
+Rate = Annotated[float, Field(ge=0.0, le=1.0)]
+Seconds = Annotated[float, Field(ge=0.0, le=600.0)]
+
+
+class LimitsIn(_Body):
+    """Changes to a fault plan's limits; fields left out keep their values."""
+
+    slots: Annotated[int, Field(ge=1, le=1000)] | None = None
+    latency_per_request: Seconds | None = None
+    latency_per_function: Seconds | None = None
+    failure_rate: Rate | None = None
+    timeout_rate: Rate | None = None
+    drop_rate: Rate | None = None
+    timeout_seconds: Seconds | None = None
+
+
+class ReseedIn(_Body):
+    #: The new seed; ``null`` seeds from the system's randomness.
+    seed: int | None
 
 
 class ModulesIn(_Body):
@@ -353,8 +399,12 @@ class _BearerToken:
         )
 
 
-def create_admin_app(backend: SandboxBackend) -> Starlette:
-    """The admin API as an ASGI app for one backend (mount it at ``/sandbox/admin``)."""
+def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -> Starlette:
+    """The admin API as an ASGI app for one backend (mount it at ``/sandbox/admin``).
+
+    ``faults`` is the fault plan of the front door serving the gateway (``Sandbox.faults``);
+    without one, the ``/limits`` endpoints answer that there is no fault plan.
+    """
     admin = Admin(backend)
     limit = backend.settings.max_body_bytes
 
@@ -537,6 +587,19 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         )
 
     @endpoint
+    async def custom_objects(request: Request) -> Response:
+        company_id = company_of(request)
+        if request.method == "GET":
+            found = await call(admin.custom_objects, company_id)
+            return JSONResponse({"company_id": company_id, "custom_objects": found})
+        data = await body(request, CustomObjectIn)
+        fields = [field.model_dump() for field in data.fields]
+        definition = await call(
+            admin.define_custom_object, company_id, data.name, data.label, fields
+        )
+        return JSONResponse({"company_id": company_id, **definition.as_dict()}, 201)
+
+    @endpoint
     async def records(request: Request) -> Response:
         company_id = company_of(request)
         object_name = str(request.path_params["object_name"])
@@ -647,12 +710,18 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
     # --- asynchronous requests
 
     @endpoint
-    async def add_policy(request: Request) -> Response:
+    async def policies(request: Request) -> Response:
+        if request.method == "GET":
+            return JSONResponse({"policies": await call(admin.policies)})
         data = await body(request, PolicyIn)
         await call(admin.add_policy, data.policy_id, data.sender_id, data.response_url)
         return JSONResponse(
-            {"policy_id": data.policy_id, "sender_id": data.sender_id,
-             "response_url": data.response_url}, 201
+            {
+                "policy_id": data.policy_id,
+                "sender_id": data.sender_id,
+                "response_url": data.response_url,
+            },
+            201,
         )
 
     @endpoint
@@ -663,6 +732,69 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         except ValueError:
             raise Problem(422, f"wait must be a number of seconds; got '{wait_text}'.") from None
         return JSONResponse({"requests": await call(admin.async_deliveries, wait=wait)})
+
+    # --- limits and faults (the front door's fault plan)
+
+    def plan() -> FaultPlan:
+        if faults is None:
+            raise Problem(
+                404,
+                "This admin API has no fault plan: it is not served in front of a gateway.",
+                "Create the app with create_admin_app(backend, faults=...).",
+            )
+        return faults
+
+    def apply_limits(company_id: str | None, data: LimitsIn) -> Limits:
+        changes = data.model_dump(exclude_unset=True)
+        nulls = sorted(key for key, value in changes.items() if value is None)
+        if nulls:
+            raise Problem(
+                422,
+                f"Invalid limits: {nulls[0]} cannot be null. Leave a field out to keep its value.",
+                [{"field": key, "problem": "null", "fix": f"Leave '{key}' out."} for key in nulls],
+            )
+        if not changes:
+            raise Problem(
+                422,
+                "The body changes no limit; send at least one field.",
+                {"accepted_fields": list(LimitsIn.model_fields)},
+            )
+        try:
+            return plan().set_limits(company_id, **changes)
+        except ValueError as exc:
+            raise Problem(422, f"Invalid limits: {exc}.") from None
+
+    @endpoint
+    async def limits(request: Request) -> Response:
+        current = plan()
+        if request.method == "PUT":
+            data = await body(request, LimitsIn)
+            apply_limits(None, data)
+        return JSONResponse(current.describe())
+
+    @endpoint
+    async def company_limits(request: Request) -> Response:
+        current = plan()
+        company_id = company_of(request)
+        if request.method == "DELETE":
+            removed = current.clear_limits(company_id)
+            return JSONResponse(
+                {
+                    "company_id": company_id,
+                    "removed": removed,
+                    "limits": current.limits_for(company_id).as_dict(),
+                }
+            )
+        data = await body(request, LimitsIn)
+        updated = apply_limits(company_id, data)
+        return JSONResponse({"company_id": company_id, "limits": updated.as_dict()})
+
+    @endpoint
+    async def reseed(request: Request) -> Response:
+        current = plan()
+        data = await body(request, ReseedIn)
+        current.reseed(data.seed)
+        return JSONResponse(current.describe())
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -692,6 +824,7 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         Route(f"{company}/authorizations", authorize, methods=["POST"]),
         Route(f"{company}/authorizations/{{sender_id}}", revoke, methods=["DELETE"]),
         Route(f"{company}/dimensions", add_dimension, methods=["POST"]),
+        Route(f"{company}/custom-objects", custom_objects, methods=["GET", "POST"]),
         Route(f"{company}/records/{{object_name}}", records, methods=["GET", "POST"]),
         Route(f"{company}/seed-demo", seed_demo, methods=["POST"]),
         Route(f"{company}/periods", periods, methods=["GET"]),
@@ -700,7 +833,10 @@ def create_admin_app(backend: SandboxBackend) -> Starlette:
         Route(f"{company}/interentity", interentity, methods=["PUT"]),
         Route(f"{company}/gl/balances", balances, methods=["GET"]),
         Route(f"{company}/packages", packages, methods=["GET", "POST"]),
-        Route("/policies", add_policy, methods=["POST"]),
+        Route("/policies", policies, methods=["GET", "POST"]),
+        Route("/limits", limits, methods=["GET", "PUT"]),
+        Route("/limits/reseed", reseed, methods=["POST"]),
+        Route(f"{company}/limits", company_limits, methods=["PUT", "DELETE"]),
         Route("/async/requests", async_log, methods=["GET"]),
         Route(f"{company}/smart-events/deliveries", deliveries, methods=["GET"]),
     ]

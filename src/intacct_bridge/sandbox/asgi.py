@@ -54,9 +54,7 @@ class _GatewayEndpoint:
         body = await _read_limited(request, limit)
         if body is None:
             size = request.headers.get("content-length", "")
-            reply = gateway.reply_for(
-                errors.oversized(_length(size) or limit + 1, limit)
-            )
+            reply = gateway.reply_for(errors.oversized(_length(size) or limit + 1, limit))
         else:
             endpoint = str(request.url.replace(query=None, fragment=None))
             try:
@@ -89,5 +87,6 @@ def create_app(front: FrontDoor, *, admin: bool = True) -> Starlette:
     if admin:
         from intacct_bridge.sandbox.admin_api import create_admin_app
 
-        routes.append(Mount("/sandbox/admin", app=create_admin_app(front.gateway.backend)))
+        admin_app = create_admin_app(front.gateway.backend, faults=front.plan)
+        routes.append(Mount("/sandbox/admin", app=admin_app))
     return Starlette(routes=routes)

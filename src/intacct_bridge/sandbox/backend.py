@@ -1,4 +1,4 @@
-"""The sandbox's state: senders, companies, sessions and read cursors.
+"""The sandbox's state: senders, companies, sessions, read cursors and transport policies.
 
 A :class:`SandboxBackend` is an ordinary object — create as many as you like (one per
 test); nothing is global. It is driven through the gateway (the XML API) and through
@@ -85,15 +85,14 @@ class SandboxBackend:
     companies: dict[str, Company] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     cursors: dict[str, Cursor] = field(default_factory=dict)
+    #: Transport policies for asynchronous requests, by policy ID (saved in the state file).
+    policies: dict[str, TransportPolicy] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed) if self.seed is not None else None
         self._dispatcher: Dispatcher | None = None
         self._async_runner: AsyncRunner | None = None
-        #: Transport policies for asynchronous requests, by policy ID. Kept in memory
-        #: only (not in the state file), like readByQuery cursors.
-        self.policies: dict[str, TransportPolicy] = {}
         #: httpx transport for posting asynchronous responses (``None`` = the network).
         self.async_transport: httpx.BaseTransport | None = None
         #: httpx transport for Smart Event deliveries (``None`` = the real network).
@@ -180,8 +179,9 @@ class SandboxBackend:
             del self.cursors[key]
 
     def reset(self) -> None:
-        """Forget everything (companies, senders, sessions, cursors)."""
+        """Forget everything (companies, senders, sessions, cursors, transport policies)."""
         with self.lock:
+            self.policies.clear()
             self.senders.clear()
             self.companies.clear()
             self.sessions.clear()

@@ -15,17 +15,24 @@ performance work can be measured:
   connection is cut before the reply — the ambiguous outcome;
 * a seedable random source: the same seed and the same request order give the same
   faults.
+
+Set them in Python (``sandbox.faults.set_limits(...)``), with ``intacct-bridge sandbox
+serve --slots … --failure-rate …`` (the defaults), or through the admin API
+(``GET/PUT /sandbox/admin/limits``, ``PUT /sandbox/admin/companies/{id}/limits``,
+``POST /sandbox/admin/limits/reseed``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
@@ -56,12 +63,26 @@ class Limits:
             rate = getattr(self, name)
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1; got {rate}")
+        total = self.failure_rate + self.timeout_rate + self.drop_rate
+        if total > 1.0 + 1e-9:
+            raise ValueError(
+                "failure_rate + timeout_rate + drop_rate must not exceed 1 (they are the "
+                f"shares of requests that fail, hang or drop); got {total:g}"
+            )
         for name in ("latency_per_request", "latency_per_function", "timeout_seconds"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
+            seconds = getattr(self, name)
+            if not (math.isfinite(seconds) and seconds >= 0):
+                raise ValueError(f"{name} must be a number of seconds, not negative; got {seconds}")
 
     def latency(self, functions: int) -> float:
         return self.latency_per_request + self.latency_per_function * functions
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: The names :meth:`FaultPlan.set_limits` accepts.
+LIMIT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Limits))
 
 
 class Fate(Enum):
@@ -100,7 +121,17 @@ class FaultPlan:
         return self.per_company.get(company_id.upper(), self.default)
 
     def set_limits(self, company_id: str | None, **changes: float | int) -> Limits:
-        """Change the limits of one company (or the default when ``company_id`` is None)."""
+        """Change the limits of one company (or the default when ``company_id`` is None).
+
+        A company without limits of its own starts from the current default (later changes
+        of the default do not reach it). Raises ``ValueError`` for an unknown name or an
+        impossible value, and then changes nothing.
+        """
+        unknown = sorted(set(changes) - set(LIMIT_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown limit(s) {', '.join(unknown)}; known: {', '.join(LIMIT_NAMES)}"
+            )
         with self._lock:
             if company_id is None:
                 self.default = replace(self.default, **changes)  # type: ignore[arg-type]
@@ -109,6 +140,27 @@ class FaultPlan:
             current = self.per_company.get(key, self.default)
             self.per_company[key] = replace(current, **changes)  # type: ignore[arg-type]
             return self.per_company[key]
+
+    def clear_limits(self, company_id: str) -> bool:
+        """Drop a company's own limits (it follows the default again); ``False`` if it had
+        none."""
+        with self._lock:
+            return self.per_company.pop(company_id.upper(), None) is not None
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-able view: seed, default and per-company limits, outcome counters (by
+        fate, and ``rate_limited``) and the requests in flight per company."""
+        with self._lock:
+            return {
+                "seed": self.seed,
+                "default": self.default.as_dict(),
+                "companies": {
+                    company: limits.as_dict()
+                    for company, limits in sorted(self.per_company.items())
+                },
+                "outcomes": dict(sorted(self.outcomes.items())),
+                "in_flight": {k: v for k, v in sorted(self.in_flight.items()) if v},
+            }
 
     def _fate(self, limits: Limits) -> Fate:
         with self._lock:

@@ -6,15 +6,18 @@ what the ``intacct-bridge sandbox …`` administration commands edit. It holds:
 * ``format`` — the file format version (this module reads and writes ``1``);
 * ``senders`` — sender IDs with their password *hashes* and status;
 * ``companies`` — name, MEGA flag, modules, session timeout, web services users (password
-  hashes only), Web Services authorizations, user-defined dimensions, and ``data``: every
+  hashes only), Web Services authorizations, user-defined dimensions, Platform custom
+  object definitions (``custom_objects``: name, label, fields), and ``data``: every
   table's records (``recordno``, ``id``, ``entity``, ``values``, ``lines``), the next record
   number, and the control IDs already executed with ``uniqueid``; and ``platform``: the
   installed customization packages (their source XML, base64) and the Smart Event
   delivery log; and ``books``: the date the books are closed through, inter-entity
   balancing and the per-journal batch number sequences;
+* ``policies`` — the asynchronous transport policies (policy ID, sender ID, response URL);
 * ``sessions`` — the API sessions that were live when the file was written.
 
-readByQuery cursors (``resultId``) are short-lived and are not saved.
+readByQuery cursors (``resultId``) are short-lived and are not saved, nor are the log of
+asynchronous requests and the fault plan (limits are server options).
 
 Writing is atomic: a temporary file in the same directory is written, flushed to disk and
 renamed over the target, so a crash leaves either the old file or the new one. The file
@@ -33,11 +36,13 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
+from intacct_bridge.sandbox.objects import custom, registry
 from intacct_bridge.sandbox.packages import Package, PackageError, parse_package
 from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.smartevents import Delivery, PlatformState, install_packages
@@ -146,6 +151,21 @@ class _BooksDoc(_Doc):
     sequences: dict[str, int] = Field(default_factory=dict)
 
 
+class _CustomFieldDoc(_Doc):
+    name: str = Field(min_length=1)
+    type: custom.FieldType = "text"
+    label: str = ""
+    length: int | None = None
+    required: bool = False
+    values: list[str] = Field(default_factory=list)
+
+
+class _CustomObjectDoc(_Doc):
+    name: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    fields: list[_CustomFieldDoc] = Field(default_factory=list)
+
+
 class _CompanyDoc(_Doc):
     company_id: str = Field(min_length=1)
     name: str = ""
@@ -155,6 +175,7 @@ class _CompanyDoc(_Doc):
     users: list[_UserDoc] = Field(default_factory=list)
     authorizations: dict[str, Status] = Field(default_factory=dict)
     udds: dict[str, str] = Field(default_factory=dict)
+    custom_objects: list[_CustomObjectDoc] = Field(default_factory=list)
     data: _DataDoc = Field(default_factory=_DataDoc)
     platform: _PlatformDoc = Field(default_factory=_PlatformDoc)
     books: _BooksDoc = Field(default_factory=_BooksDoc)
@@ -168,11 +189,18 @@ class _SessionDoc(_Doc):
     expires_at: datetime
 
 
+class _PolicyDoc(_Doc):
+    policy_id: str = Field(min_length=1, max_length=40)
+    sender_id: str = Field(min_length=1)
+    response_url: str = Field(min_length=8, max_length=256)
+
+
 class _StateDoc(_Doc):
     format: Literal[1]
     saved_at: datetime | None = None
     senders: list[_SenderDoc] = Field(default_factory=list)
     companies: list[_CompanyDoc] = Field(default_factory=list)
+    policies: list[_PolicyDoc] = Field(default_factory=list)
     sessions: list[_SessionDoc] = Field(default_factory=list)
 
 
@@ -256,6 +284,24 @@ def _company_doc(company: Company) -> dict[str, Any]:
         ],
         "authorizations": dict(company.authorizations),
         "udds": dict(company.udds),
+        "custom_objects": [
+            {
+                "name": definition.name,
+                "label": definition.label,
+                "fields": [
+                    {
+                        "name": field.name,
+                        "type": field.type,
+                        "label": field.label,
+                        "length": field.length,
+                        "required": field.required,
+                        "values": list(field.values),
+                    }
+                    for field in definition.fields
+                ],
+            }
+            for definition in company.custom_objects.values()
+        ],
         "data": {
             "next_recordno": data.next_recordno,
             "executed_controlids": sorted(data.executed_controlids),
@@ -290,6 +336,14 @@ def dump_state(backend: SandboxBackend) -> dict[str, Any]:
                 for sender in backend.senders.values()
             ],
             "companies": [_company_doc(company) for company in backend.companies.values()],
+            "policies": [
+                {
+                    "policy_id": policy.policy_id,
+                    "sender_id": policy.sender_id,
+                    "response_url": policy.response_url,
+                }
+                for policy in backend.policies.values()
+            ],
             "sessions": [
                 {
                     "session_id": session.session_id,
@@ -445,10 +499,37 @@ def _build_company(doc: _CompanyDoc, where: str) -> Company:
         session_timeout=doc.session_timeout,
         data=_build_data(doc.data, where),
         udds=dict(doc.udds),
+        custom_objects=_build_custom_objects(doc, where),
     )
     _build_platform(doc.platform, company, where)
     company.books = _build_books(doc.books, where)
     return company
+
+
+def _build_custom_objects(doc: _CompanyDoc, where: str) -> dict[str, custom.CustomObject]:
+    """The custom object definitions, checked as ``define_custom_object`` checks them."""
+    built: dict[str, custom.CustomObject] = {}
+    for index, object_doc in enumerate(doc.custom_objects):
+        here = f"{where}.custom_objects[{index}]"
+        try:
+            definition = custom.build(
+                object_doc.name,
+                object_doc.label,
+                [field.model_dump() for field in object_doc.fields],
+            )
+        except custom.CustomObjectError as exc:
+            raise _Inconsistent(f"{here}: {exc}") from None
+        if definition.name != object_doc.name:
+            raise _Inconsistent(
+                f"{here}: '{object_doc.name}' must be written in upper case ('{definition.name}')."
+            )
+        if definition.name in built:
+            raise _Inconsistent(f"{here}: custom object '{definition.name}' appears twice.")
+        if definition.name in registry or definition.name in doc.udds:
+            what = "a standard object" if definition.name in registry else "a dimension"
+            raise _Inconsistent(f"{here}: '{definition.name}' is already {what}.")
+        built[definition.name] = definition
+    return built
 
 
 def _build_books(doc: _BooksDoc, where: str) -> Books:
@@ -465,9 +546,30 @@ def _build_books(doc: _BooksDoc, where: str) -> Books:
     return Books(closed_through=closed, interentity=doc.interentity, sequences=dict(doc.sequences))
 
 
-def _build(
-    doc: _StateDoc, now: datetime
-) -> tuple[dict[str, Sender], dict[str, Company], dict[str, Session]]:
+def _build_policies(doc: _StateDoc, senders: dict[str, Sender]) -> dict[str, TransportPolicy]:
+    policies: dict[str, TransportPolicy] = {}
+    for index, policy in enumerate(doc.policies):
+        here = f"policies[{index}]"
+        if policy.policy_id in policies:
+            raise _Inconsistent(f"{here}: policy '{policy.policy_id}' appears twice.")
+        if policy.sender_id not in senders:
+            raise _Inconsistent(f"{here}: sender '{policy.sender_id}' does not exist.")
+        if not policy.response_url.startswith(("http://", "https://")):
+            raise _Inconsistent(f"{here}.response_url: must be an http(s) URL.")
+        policies[policy.policy_id] = TransportPolicy(
+            policy.policy_id, policy.sender_id, policy.response_url
+        )
+    return policies
+
+
+class _Built(NamedTuple):
+    senders: dict[str, Sender]
+    companies: dict[str, Company]
+    sessions: dict[str, Session]
+    policies: dict[str, TransportPolicy]
+
+
+def _build(doc: _StateDoc, now: datetime) -> _Built:
     senders: dict[str, Sender] = {}
     for index, sender in enumerate(doc.senders):
         if sender.sender_id in senders:
@@ -504,7 +606,7 @@ def _build(
             location_id=session_doc.location_id,
             expires_at=session_doc.expires_at,
         )
-    return senders, companies, sessions
+    return _Built(senders, companies, sessions, _build_policies(doc, senders))
 
 
 def restore_state(
@@ -538,15 +640,17 @@ def restore_state(
         raise StateFileError(source, _validation_problem(exc)) from None
     with backend.lock:
         try:
-            senders, companies, sessions = _build(doc, backend.now())
+            built = _build(doc, backend.now())
         except _Inconsistent as exc:
             raise StateFileError(source, f"inconsistent content — {exc}") from None
         backend.senders.clear()
-        backend.senders.update(senders)
+        backend.senders.update(built.senders)
         backend.companies.clear()
-        backend.companies.update(companies)
+        backend.companies.update(built.companies)
         backend.sessions.clear()
-        backend.sessions.update(sessions)
+        backend.sessions.update(built.sessions)
+        backend.policies.clear()
+        backend.policies.update(built.policies)
         backend.cursors.clear()
 
 

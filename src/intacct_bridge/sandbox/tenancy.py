@@ -18,11 +18,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.smartevents import PlatformState
 from intacct_bridge.sandbox.store import CompanyData
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.objects.custom import CustomObject
 
 UserType = Literal["business", "employee", "project manager", "warehouse", "payment approver"]
 AdminPrivileges = Literal["off", "limited", "full"]
@@ -100,6 +103,9 @@ class Company:
     data: CompanyData = field(default_factory=CompanyData)
     #: User-defined dimensions: object integration name -> label.
     udds: dict[str, str] = field(default_factory=dict)
+    #: Platform custom objects: upper-case integration name -> definition
+    #: (``objects/custom.py``).
+    custom_objects: dict[str, CustomObject] = field(default_factory=dict)
     #: Installed customization packages, Smart Events and their delivery log.
     platform: PlatformState = field(default_factory=PlatformState)
     #: Closed periods, inter-entity balancing and document sequences (``periods.py``).

@@ -1,8 +1,9 @@
 """The catalogue of Intacct objects the sandbox knows.
 
 :func:`resolve` gives the object type as one company sees it: objects of modules the
-company does not subscribe to are unknown, and the company's user-defined dimensions
-(UDDs) appear as objects of their own and as ``REQUIREGLDIM<NAME>`` flags on GLACCOUNT.
+company does not subscribe to are unknown, the company's user-defined dimensions (UDDs)
+appear as objects of their own and as ``REQUIREGLDIM<NAME>`` flags on GLACCOUNT, and its
+Platform custom objects (:mod:`.custom`) appear under their integration names.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import replace
 
 from intacct_bridge.sandbox.objects import (
     company,
+    custom,
     items,
     journal,
     ledger,
@@ -75,6 +77,9 @@ def resolve(company: Company, name: str) -> ObjectType | None:
         if cached_udd is None:
             cached_udd = _cache[udd_key] = udd_type(key, udd)
         return cached_udd
+    definition = company.custom_objects.get(key)
+    if definition is not None:
+        return custom.object_type_for(definition)
     otype = registry.get(key)
     if otype is None:
         return None
@@ -132,4 +137,17 @@ def get(name: str) -> ObjectType | None:
 
 def all_names(company: Company) -> list[str]:
     names = [n for n in registry if resolve(company, n) is not None]
-    return sorted(names + list(company.udds))
+    return sorted(names + list(company.udds) + list(company.custom_objects))
+
+
+def name_in_use(company: Company, name: str) -> str | None:
+    """What already answers to ``name`` in ``company`` (a standard object, a user-defined
+    dimension or a custom object), or ``None``."""
+    key = name.strip().upper()
+    if key in registry:
+        return f"the standard object {key}"
+    if key in company.udds:
+        return f"the user-defined dimension {key}"
+    if key in company.custom_objects:
+        return f"the custom object {key.lower()}"
+    return None
