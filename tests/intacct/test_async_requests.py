@@ -151,3 +151,19 @@ def test_async_round_trip_to_a_local_receiver_over_http(
     ]
     table = sandbox.backend.companies[creds.company_id].data.table("CLASS")
     assert sorted(r.values["CLASSID"] for r in table.records.values()) == ["A1", "A2"]
+
+
+def test_async_requests_over_500k_characters_are_refused(
+    sandbox: Sandbox, config: IntacctConfig, posted: list[bytes]
+) -> None:
+    from intacct_bridge.intacct import IntacctRequestError
+
+    big = functions.create("CLASS", {"CLASSID": "BIG", "NAME": "x", "DESCRIPTION": "é" * 500_001})
+
+    async def go() -> None:
+        async with IntacctClient(config, transport=sandbox.transport()) as client:
+            await client.submit_async([big], policy_id="BRIDGE_ASYNC")
+
+    with pytest.raises(IntacctRequestError, match="the limit is 500000"):
+        asyncio.run(go())
+    assert sandbox.admin.async_deliveries() == []

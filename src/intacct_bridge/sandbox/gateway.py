@@ -151,7 +151,7 @@ class Gateway:
                 operations = self._operations(root)
                 self._check_sender(control)
                 if control.policyid and not offline:
-                    return self._acknowledge(body, control, endpoint)
+                    return self._acknowledge(body, root, control, endpoint)
                 with self.backend.lock:
                     response = self._run(control, operations, endpoint)
             except errors.ControlError as exc:
@@ -317,11 +317,13 @@ class Gateway:
             if policy is None or policy.sender_id != control.senderid:
                 raise errors.bad_policy(control.policyid)
 
-    def _acknowledge(self, body: bytes, control: Control, endpoint: str) -> GatewayReply:
+    def _acknowledge(
+        self, body: bytes, root: etree._Element, control: Control, endpoint: str
+    ) -> GatewayReply:
         """Validate an asynchronous request, queue it and acknowledge it at once."""
         from intacct_bridge.sandbox.asyncrequests import MAX_ASYNC_CHARACTERS
 
-        size = len(body.decode("utf-8", "replace"))
+        size = len(etree.tostring(root, encoding="unicode"))  # characters, any encoding
         if size > MAX_ASYNC_CHARACTERS:
             raise errors.schema_error(
                 f"The asynchronous request is {size} characters long; the limit is "
