@@ -96,6 +96,23 @@ def _check_address(field: str, value: object, *, required: bool) -> None:
         raise ModelError(field, "must be an Address", f"give the {field.replace('_', '-')} address")
 
 
+def _check_party_terms(party: Customer | Supplier) -> None:
+    """The checks customers and suppliers share: contacts, term, currency, tax ID, class."""
+    others = _check_party_contacts(party.primary_contact, party.other_contacts)
+    object.__setattr__(party, "other_contacts", others)
+    checks.optional_identifier("payment_term_id", party.payment_term_id, max_length=40)
+    if party.currency is not None:
+        check_currency("currency", party.currency)
+    checks.optional_text("tax_id", party.tax_id, max_length=20)
+    checks.optional_identifier("posting_class_id", party.posting_class_id, max_length=40)
+    checks.flag("is_active", party.is_active)
+
+
+def _contact_names(party: Customer | Supplier) -> tuple[str, ...]:
+    head = () if party.primary_contact is None else (party.primary_contact,)
+    return head + party.other_contacts
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Customer:
     """A customer, sent to Intacct as CUSTOMER."""
@@ -124,20 +141,12 @@ class Customer:
         checks.text("name", self.name, max_length=100)
         _check_address("bill_to", self.bill_to, required=True)
         _check_address("ship_to", self.ship_to, required=False)
-        others = _check_party_contacts(self.primary_contact, self.other_contacts)
-        object.__setattr__(self, "other_contacts", others)
-        checks.optional_identifier("payment_term_id", self.payment_term_id, max_length=40)
-        if self.currency is not None:
-            check_currency("currency", self.currency)
-        checks.optional_text("tax_id", self.tax_id, max_length=20)
-        checks.optional_identifier("posting_class_id", self.posting_class_id, max_length=40)
-        checks.flag("is_active", self.is_active)
+        _check_party_terms(self)
 
     @property
     def contact_names(self) -> tuple[str, ...]:
         """Primary contact first, then the others."""
-        head = () if self.primary_contact is None else (self.primary_contact,)
-        return head + self.other_contacts
+        return _contact_names(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,17 +175,9 @@ class Supplier:
         checks.text("name", self.name, max_length=100)
         _check_address("pay_to", self.pay_to, required=True)
         _check_address("return_to", self.return_to, required=False)
-        others = _check_party_contacts(self.primary_contact, self.other_contacts)
-        object.__setattr__(self, "other_contacts", others)
-        checks.optional_identifier("payment_term_id", self.payment_term_id, max_length=40)
-        if self.currency is not None:
-            check_currency("currency", self.currency)
-        checks.optional_text("tax_id", self.tax_id, max_length=20)
-        checks.optional_identifier("posting_class_id", self.posting_class_id, max_length=40)
-        checks.flag("is_active", self.is_active)
+        _check_party_terms(self)
 
     @property
     def contact_names(self) -> tuple[str, ...]:
         """Primary contact first, then the others."""
-        head = () if self.primary_contact is None else (self.primary_contact,)
-        return head + self.other_contacts
+        return _contact_names(self)
