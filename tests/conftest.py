@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,17 @@ from tests.sandbox.envelope import Caller
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCHEMA_DIR = SHARED / "intacct-schema"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CI sets INTACCT_BRIDGE_REQUIRE_PG: then the PostgreSQL variants may not be skipped."""
+    if os.environ.get("INTACCT_BRIDGE_REQUIRE_PG") and not os.environ.get(
+        "INTACCT_BRIDGE_TEST_PG_URL"
+    ):
+        raise pytest.UsageError(
+            "INTACCT_BRIDGE_REQUIRE_PG is set but INTACCT_BRIDGE_TEST_PG_URL is not: "
+            "the PostgreSQL variants would be skipped"
+        )
 
 
 @pytest.fixture
