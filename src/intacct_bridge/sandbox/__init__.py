@@ -64,6 +64,12 @@ class Sandbox:
     ) -> None:
         self.backend = backend or SandboxBackend(settings=settings or SandboxSettings(), seed=seed)
         self.gateway = Gateway(self.backend)
+        rules = self.backend.settings.callbacks
+        if rules is not None:
+            from intacct_bridge.sandbox.callbacks import GuardedTransport
+
+            guard = GuardedTransport(rules)
+            self.backend.async_transport = self.backend.smart_event_transport = guard
         #: Limits and faults (concurrency slots, latency, failures); see ``faults.py``.
         self.faults = faults or FaultPlan(seed=seed)
         self.front = FrontDoor(self.gateway, self.faults)
