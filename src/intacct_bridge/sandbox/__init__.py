@@ -80,11 +80,12 @@ class Sandbox:
         """An httpx transport (sync and async) that serves requests in-process."""
         return SandboxTransport(self.front)
 
-    def asgi_app(self) -> Starlette:
-        """The ASGI application (gateway + admin API) for server mode."""
+    def asgi_app(self, *, admin: bool = True) -> Starlette:
+        """The ASGI application (gateway + admin API) for server mode; ``admin=False``
+        serves the gateway alone."""
         from intacct_bridge.sandbox.asgi import create_app
 
-        return create_app(self.front)
+        return create_app(self.front, admin=admin)
 
     def quickstart(
         self,
