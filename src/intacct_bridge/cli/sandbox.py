@@ -360,7 +360,8 @@ def _door(
             _fail(
                 f"The admin token is too short for --host {host}: use at least "
                 f'{MIN_TOKEN_LENGTH} characters (e.g. `python -c "import secrets; '
-                'print(secrets.token_urlsafe(32))"`).'
+                'print(secrets.token_urlsafe(32))"`), or serve the gateway alone with '
+                "--no-admin-api."
             )
     try:
         callbacks = CallbackRules(allow_callback or [LOOPBACK])
@@ -446,13 +447,8 @@ class _Remote:
     """A running sandbox, administered through its admin HTTP API (``/sandbox/admin``)."""
 
     def __init__(self, url: str, token: str | None) -> None:
-        import httpx
-
         self.label = _base_url(url)
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(
-            base_url=f"{self.label}/sandbox/admin", headers=headers, timeout=120.0
-        )
+        self.headers = {"authorization": f"Bearer {token}"} if token else {}
 
     def request(
         self, method: str, path: str, *, json: Any = None, content: bytes | None = None
@@ -461,7 +457,10 @@ class _Remote:
         import httpx
 
         try:
-            reply = self.http.request(method, path, json=json, content=content)
+            with httpx.Client(
+                base_url=f"{self.label}/sandbox/admin", headers=self.headers, timeout=120.0
+            ) as http:
+                reply = http.request(method, path, json=json, content=content)
         except httpx.HTTPError as exc:
             _fail(
                 f"Cannot reach the sandbox admin API at {self.label} ({type(exc).__name__}). "
@@ -702,8 +701,6 @@ def add_sender(
     ] = False,
 ) -> None:
     """Register a Web Services sender ID, or re-key an existing one with --rekey."""
-    from intacct_bridge.sandbox.admin import AdminConflict
-
     where = _where(state, url, admin_token)
     if where.remote is not None:
         path = f"/senders/{_segment(sender_id)}"
@@ -723,12 +720,7 @@ def add_sender(
     else:
         with _editing(where.file) as sandbox:
             existed = sender_id in sandbox.backend.senders
-            if existed and not rekey:
-                raise AdminConflict(
-                    f"Sender '{sender_id}' already exists. To change its password give --rekey "
-                    "(clients using the old password are refused from then on)."
-                )
-            sandbox.admin.create_sender(sender_id, password, status=status.value)
+            sandbox.admin.create_sender(sender_id, password, status=status.value, replace=rekey)
     verb = "re-keyed" if existed else "registered"
     typer.echo(f"Sender {sender_id} {verb} ({status.value})")
 

@@ -185,7 +185,11 @@ class Admin:
         _choice(status, STATUSES, "A sender's status")
         with self.backend.lock:
             if not replace and sender_id in self.backend.senders:
-                raise AdminConflict(f"Sender '{sender_id}' already exists.")
+                raise AdminConflict(
+                    f"Sender '{sender_id}' already exists. To change its password, re-key it "
+                    f"(PATCH /sandbox/admin/senders/{sender_id}; CLI: add-sender --rekey): "
+                    "clients using the old password are refused from then on."
+                )
             sender = Sender(sender_id, hash_secret(password), status)  # type: ignore[arg-type]
             self.backend.senders[sender_id] = sender
             return sender
