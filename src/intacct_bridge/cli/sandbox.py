@@ -17,7 +17,10 @@ serves — everything the seed guide does in Intacct's screens, as a script::
 Each command loads the file, makes its change, and writes the file back atomically; a
 refused change prints why, exits 1, and leaves the file as it was. Edit the file while
 the server is stopped (a running server writes its own state back when it stops); while
-it runs, use the admin HTTP API at ``/sandbox/admin`` instead.
+it runs, give the same commands ``--url http://127.0.0.1:PORT`` (or
+``INTACCT_BRIDGE_SANDBOX_URL``, plus ``--admin-token`` / ``INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN``
+when the server has one): they then go through the server's admin HTTP API, with the same
+output.
 """
 
 from __future__ import annotations
@@ -135,8 +138,8 @@ def _claimed(path: Path, holder: str) -> Iterator[None]:
             handle.seek(0)
             owner = handle.read().strip() or "another process"
             _fail(
-                f"{path} is in use by {owner}. Stop it first, or change a running sandbox "
-                "through its admin API (/sandbox/admin)."
+                f"{path} is in use by {owner}. Stop it first, or administer the running "
+                "server with --url http://127.0.0.1:PORT (its admin API) instead of --state."
             )
         handle.seek(0)
         handle.truncate()
