@@ -819,3 +819,43 @@ def test_cli_refusals_for_the_remote_and_clock_options(runner: CliRunner, state:
     assert "Traceback" not in down.output
     odd = runner.invoke(app, ["sandbox", "show", "--url", "ftp://x"], env={ENV: None})
     assert odd.exit_code == 2
+
+
+@pytest.mark.server
+@pytest.mark.timeout(90)
+def test_serve_allows_only_the_callbacks_it_is_told(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    run(runner, state, "add-policy", "OLD", "XT_mfg", "http://10.1.2.3/async")  # file: no rules
+    port = _free_port()
+    process = _serve(
+        "--state", str(state), "--allow-callback", "https://bridge.example/intacct/", port=port
+    )
+    base = f"http://127.0.0.1:{port}/sandbox/admin"
+    try:
+        policy = {"policy_id": "P", "sender_id": "XT_mfg"}
+        inside = httpx.post(
+            f"{base}/policies",
+            json={**policy, "response_url": "https://bridge.example/intacct/async"},
+            timeout=10,
+        )
+        outside = [
+            httpx.post(f"{base}/policies", json={**policy, "response_url": url}, timeout=10)
+            for url in ("http://127.0.0.1:9/async", "https://bridge.example/admin")
+        ]
+        remote = runner.invoke(
+            app,
+            ["sandbox", "add-policy", "Q", "XT_mfg", "http://10.0.0.1/", "--url", base],
+            env={ENV: None},
+        )
+    finally:
+        output = _interrupt(process)
+    assert "allowed to: https://bridge.example/intacct/" in output
+    assert "Warning: transport policy OLD calls http://10.1.2.3/async" in output
+    assert inside.status_code == 201
+    for refused in outside:
+        assert refused.status_code == 422
+        assert "--allow-callback" in refused.json()["error"]
+    assert remote.exit_code == 1
+    assert "The response URL is not allowed" in remote.output
+    saved = {p.policy_id for p in _served(state).backend.policies.values()}
+    assert saved == {"OLD", "P"}

@@ -821,3 +821,64 @@ def test_a_sandbox_with_callback_rules_guards_its_outbound_transports() -> None:
     assert isinstance(sandbox.backend.smart_event_transport, GuardedTransport)
     assert isinstance(sandbox.backend.async_transport, GuardedTransport)
     assert Sandbox().backend.async_transport is None  # in-process default: no rules
+
+
+def test_clock_through_the_python_api(sandbox: Sandbox) -> None:
+    from intacct_bridge.sandbox.admin import MAX_CLOCK_STEP, AdminError
+
+    creds = sandbox.quickstart()
+    caller = _session(sandbox, creds)
+    start = sandbox.backend.now()
+    moved = sandbox.admin.advance_clock(7200)
+    assert moved["offset_seconds"] == 7200
+    assert (sandbox.backend.now() - start).total_seconds() >= 7200
+    assert caller.call("<getAPISession/>").auth_status == "failure"
+    for bad in (0, -5, True, "60", MAX_CLOCK_STEP + 1):
+        with pytest.raises(AdminError):
+            sandbox.admin.advance_clock(bad)  # type: ignore[arg-type]
+    for _ in range(9):
+        sandbox.admin.advance_clock(MAX_CLOCK_STEP)
+    with pytest.raises(AdminError, match="reset it first"):
+        sandbox.admin.advance_clock(MAX_CLOCK_STEP)
+    sandbox.admin.reset()
+    assert sandbox.admin.clock()["offset_seconds"] == 0
+
+
+def test_callback_rules() -> None:
+    from intacct_bridge.sandbox.callbacks import CallbackRuleError, CallbackRules
+
+    rules = CallbackRules(["loopback", "bridge.example:8443", "https://hooks.example/in/"])
+    allowed = [
+        "http://127.0.0.1:8000/x",
+        "http://127.9.9.9/",
+        "http://[::1]/",
+        "http://LOCALHOST:1/",
+        "https://bridge.example:8443/anything",
+        "http://bridge.example:8443/",
+        "https://hooks.example/in",
+        "https://hooks.example/in/deep/er?q=1",
+        "https://hooks.example:443/in/x",
+    ]
+    refused = [
+        "https://bridge.example/anything",  # another port
+        "https://hooks.example/inside",  # not below the prefix
+        "http://hooks.example/in/x",  # another scheme
+        "https://hooks.example:8443/in/x",
+        "http://10.0.0.1/",
+        "http://0.0.0.0:8000/",
+        "http://localhost@evil.test/",
+        "http://127.0.0.1.evil.test/",
+        "ftp://127.0.0.1/",
+        "not a url",
+        "",
+    ]
+    for url in allowed:
+        assert rules.refusal(url) is None, url
+    for url in refused:
+        assert rules.refusal(url) is not None, url
+    assert CallbackRules(["*"]).refusal("http://10.0.0.1/") is None
+    assert rules.template_refusal("https://hooks.example/in/{!GLACCOUNT.ACCOUNTNO!}") is None
+    assert rules.template_refusal("https://hooks.example{!GLACCOUNT.TITLE!}/in/") is not None
+    for bad in ([], [""], ["ftp://x/"], ["https://u:p@x/"], ["x/y"], ["https://x/?q"]):
+        with pytest.raises(CallbackRuleError):
+            CallbackRules(bad)

@@ -56,6 +56,8 @@ USER_ATTRIBUTES = tuple(
 
 #: The largest single step of :meth:`Admin.advance_clock`, in seconds (ten years).
 MAX_CLOCK_STEP = 10 * 366 * 24 * 3600
+#: How far ahead of the real time the clock may get in all (a hundred years).
+MAX_CLOCK_OFFSET = timedelta(days=100 * 366)
 
 
 class ShiftedClock:
@@ -935,12 +937,19 @@ class Admin:
                 f"seconds must be more than 0 and at most {MAX_CLOCK_STEP} (10 years); "
                 f"got {seconds!r}. The clock only moves forward; reset it to go back."
             )
+        step = timedelta(seconds=seconds)
         with self.backend.lock:
             clock = self.backend.clock
+            offset = (clock.offset if isinstance(clock, ShiftedClock) else timedelta(0)) + step
+            if offset > MAX_CLOCK_OFFSET:
+                raise AdminError(
+                    f"The clock would be more than {MAX_CLOCK_OFFSET.days} days ahead of the "
+                    "real time; reset it first (POST /sandbox/admin/clock/reset)."
+                )
             if isinstance(clock, ShiftedClock):
-                clock.offset += timedelta(seconds=seconds)
+                clock.offset = offset
             else:
-                self.backend.clock = ShiftedClock(clock, timedelta(seconds=seconds))
+                self.backend.clock = ShiftedClock(clock, offset)
             return self.clock()
 
     def reset_clock(self) -> dict[str, Any]:
