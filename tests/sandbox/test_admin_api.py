@@ -882,3 +882,26 @@ def test_callback_rules() -> None:
     for bad in ([], [""], ["ftp://x/"], ["https://u:p@x/"], ["x/y"], ["https://x/?q"]):
         with pytest.raises(CallbackRuleError):
             CallbackRules(bad)
+
+
+def test_no_endpoint_answers_500_to_odd_input(sandbox: Sandbox, api: Api) -> None:
+    """Every operation of the OpenAPI description, with odd bodies and odd path values."""
+    spec = api("GET", "/openapi.json").json()
+    odd_values = {"company_id": "ACME", "user_id": "xt_api", "sender_id": "XT_mfg"}
+    bodies = [*ODD_BODIES, b'{"seconds": 1e308}', b'{"session_id": "' + b"x" * 500 + b'"}']
+    for path, operations in spec["paths"].items():
+        for method in operations:
+            for names in (odd_values, dict.fromkeys(odd_values, "%E2%80%AE%00")):
+                if not sandbox.backend.companies:  # after POST /reset
+                    _setup(api, mega=True)
+                url = path.format(object_name="GLACCOUNT", **names)
+                for raw in bodies if method in ("post", "put", "patch") else [b""]:
+                    reply = api(
+                        method.upper(),
+                        url,
+                        content=raw,
+                        headers={"content-type": "application/json"},
+                    )
+                    assert reply.status_code < 500, (method, url, raw[:40], reply.text)
+                    if reply.status_code >= 400:
+                        assert set(reply.json()) == {"error", "detail"}, (method, url)
