@@ -27,6 +27,7 @@ from fastapi import FastAPI, Path, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -912,8 +913,6 @@ def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -
             ]
             return {"object": object_name.upper(), "count": len(made), "created": created}
 
-        from starlette.concurrency import run_in_threadpool
-
         return JSONResponse(await run_in_threadpool(run), 201)
 
     @app.post("/companies/{company_id}/seed-demo", status_code=201, tags=["records"])
@@ -980,8 +979,6 @@ def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -
     async def import_package(request: Request, company_id: Company) -> Response:
         """Import a ``customErpPackage`` (the XML file as the body). Smart Event URLs
         outside the server's allowed callbacks are refused."""
-        from starlette.concurrency import run_in_threadpool
-
         data = await request.body()
         installed = await run_in_threadpool(admin.import_package, company_id, data)
         return JSONResponse({"company_id": company_id, "smart_links": installed}, 201)
