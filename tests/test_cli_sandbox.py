@@ -560,3 +560,302 @@ def test_serve_refuses_impossible_limits(
     assert result.exit_code == 2
     assert needle in _flat(result.output), result.output
     assert seen == {}  # never served
+
+
+# --- the door: a listener reachable from other machines, and the CLI against a server ----------
+
+TOKEN = "a-long-admin-token-0123456789"
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("intacct-bridge")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "intacct_bridge.cli.main"]
+
+
+def _serve(*args: str, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``sandbox serve ARGS`` on ``port``, once /healthz answers through 127.0.0.1."""
+    process = subprocess.Popen(
+        [*_command(), "sandbox", "serve", "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"serve exited early ({process.returncode}): {out}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise AssertionError("serve did not start")
+
+
+def _free_port_any() -> int:
+    with socket.socket() as sock:
+        sock.bind(("0.0.0.0", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.server
+@pytest.mark.timeout(60)
+def test_a_public_listener_without_an_admin_token_does_not_start() -> None:
+    port = _free_port_any()
+    for args, message in [
+        ((), "--admin-token TOKEN (or INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN=TOKEN"),
+        (("--admin-token", "short"), "too short"),
+    ]:
+        process = subprocess.run(
+            [*_command(), "sandbox", "serve", "--host", "0.0.0.0", "--port", str(port), *args],
+            capture_output=True,
+            timeout=30,
+            env={k: v for k, v in os.environ.items() if k != "INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN"},
+        )
+        output = (process.stdout + process.stderr).decode()
+        assert process.returncode == 1, output
+        assert message in output
+        assert "--no-admin-api" in output
+        assert "Traceback" not in output
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+
+
+@pytest.mark.server
+@pytest.mark.timeout(90)
+def test_a_public_listener_needs_the_token_and_never_shows_it() -> None:
+    port = _free_port_any()
+    process = _serve(
+        "--host", "0.0.0.0", port=port, env={"INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN": TOKEN}
+    )
+    base = f"http://127.0.0.1:{port}/sandbox/admin"
+    try:
+        anonymous = httpx.get(f"{base}/state", timeout=10)
+        wrong = httpx.get(f"{base}/state", headers={"authorization": "Bearer nope"}, timeout=10)
+        near = httpx.get(
+            f"{base}/state", headers={"authorization": f"Bearer {TOKEN[:-1]}"}, timeout=10
+        )
+        takeover = httpx.post(
+            f"{base}/companies/DEMO-MFG/users", json={"user_id": "evil", "password": "x"}
+        )
+        reset = httpx.post(f"{base}/reset", timeout=10)
+        allowed = httpx.get(
+            f"{base}/state", headers={"authorization": f"Bearer {TOKEN}"}, timeout=10
+        )
+        gateway = _post(port, login("xt_api", "DEMO-MFG", "sandbox-user-password"))
+    finally:
+        output = _interrupt(process)
+    for refused in (anonymous, wrong, near, takeover, reset):
+        assert refused.status_code == 401
+        assert TOKEN not in refused.text
+    assert allowed.status_code == 200
+    (company,) = allowed.json()["companies"]
+    assert [u["user_id"] for u in company["users"]] == ["xt_api"]
+    assert b"<status>success</status>" in gateway.content
+    assert "(bearer token required)" in output
+    assert "allowed to: loopback" in output
+    assert TOKEN not in output
+
+
+@pytest.mark.server
+@pytest.mark.timeout(90)
+def test_a_public_listener_may_serve_the_gateway_without_the_admin_api() -> None:
+    port = _free_port_any()
+    process = _serve("--host", "0.0.0.0", "--no-admin-api", port=port)
+    try:
+        admin = httpx.get(f"http://127.0.0.1:{port}/sandbox/admin/state", timeout=10)
+        gateway = _post(port, login("xt_api", "DEMO-MFG", "sandbox-user-password"))
+    finally:
+        output = _interrupt(process)
+    assert admin.status_code == 404
+    assert b"<status>success</status>" in gateway.content
+    assert "Admin API: off" in output
+
+
+def _same_script(runner: CliRunner, target: list[str], tmp_path: Path) -> list[str]:
+    """The administration commands, against a file or a server; their outputs."""
+    rows = tmp_path / "classes.json"
+    rows.write_text('[{"CLASSID": "C1", "NAME": "One"}, {"CLASSID": "C2", "NAME": "Two"}]')
+    package = tmp_path / "package.xml"
+    from tests.sandbox.test_smartevents import package as make_package
+
+    package.write_bytes(make_package("http://127.0.0.1:9/hook"))
+    steps: list[tuple[list[str], int]] = [
+        (["init-company", "ACME", "--mega", "-e", "US=Acme US"], 0),
+        (["set-modules", "ACME", "-m", "gl", "-m", "ap", "-m", "ar"], 0),
+        (["add-entity", "ACME", "UK", "Acme UK", "--field", "CURRENCY=GBP"], 0),
+        (["add-sender", "XT_mfg", "--password", "sender-pw"], 0),
+        (["add-sender", "XT_mfg", "--password", "other-pw"], 1),
+        (["add-sender", "XT_mfg", "--password", "sender-pw", "--rekey"], 0),
+        (["add-user", "ACME", "xt_api", "--password", "user-pw", "-e", "US"], 0),
+        (["add-user", "ACME", "xt_api", "--password", "user-pw2", "--replace"], 0),
+        (["update-user", "ACME", "xt_api", "--status", "active"], 0),
+        (["authorize-sender", "ACME", "XT_mfg"], 0),
+        (["authorize-sender", "ACME", "XT_mfg", "--sender-password", "changed"], 1),
+        (["authorize-sender", "ACME", "NEW", "--sender-password", "new-pw"], 0),
+        (["authorize-sender", "ACME", "NEW", "--revoke"], 0),
+        (["add-dimension", "ACME", "region", "Region"], 0),
+        (["add-custom-object", "ACME", "audit", "Audit", "-f", "tenant:text(80):required"], 0),
+        (["add-policy", "P1", "XT_mfg", "http://127.0.0.1:9/async"], 0),
+        (["add-policy", "P1", "XT_mfg", "http://127.0.0.1:9/async2"], 0),
+        (["import-package", "ACME", str(package)], 0),
+        (["seed", "ACME", str(rows), "-o", "CLASS"], 0),
+        (["seed", "ACME", str(rows), "-o", "CLASS"], 1),
+        (["seed", "ACME", "demo"], 0),
+        (["expire-sessions", "--company", "ACME"], 0),
+        (["add-user", "NOPE", "u", "--password", "p"], 1),
+        (["show"], 0),
+    ]
+    outputs: list[str] = []
+    for args, code in steps:
+        result = runner.invoke(app, ["sandbox", *args, *target], env={ENV: None})
+        assert result.exit_code == code, (args, result.output)
+        assert "Traceback" not in result.output
+        outputs.append(result.output)
+    return outputs
+
+
+@pytest.mark.server
+@pytest.mark.timeout(120)
+def test_the_cli_administers_a_running_server_like_a_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    state = tmp_path / "file.json"
+    in_file = _same_script(runner, ["--state", str(state)], tmp_path)
+    port = _free_port()
+    served = tmp_path / "served.json"
+    process = _serve("--state", str(served), "--no-quickstart", port=port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        on_server = _same_script(runner, ["--url", url], tmp_path)
+        described = runner.invoke(app, ["sandbox", "show", "--json", "--url", url], env={ENV: None})
+        reply = httpx.post(
+            f"{url}/ia/xml/xmlgw.phtml",
+            content=envelope(
+                fn("<getAPISession/>"),
+                sender_id="XT_mfg",
+                sender_password="sender-pw",
+                authentication=login("xt_api", "ACME", "user-pw2"),
+            ),
+            timeout=10,
+        )
+    finally:
+        _interrupt(process)
+    assert [text.replace(url, "WHERE") for text in on_server] == [
+        text.replace(str(state), "WHERE") for text in in_file
+    ]
+    assert "Sender 'XT_mfg' already exists. To change its password, re-key it" in in_file[4]
+    assert "already exists with a different password" in in_file[10]
+    assert json.loads(described.output) == _served(state).admin.describe()
+    # what the server changed, it saved: the file written at stop matches the scripted file
+    saved, scripted = _served(served).admin.describe(), _served(state).admin.describe()
+    assert saved == {**scripted, "sessions": 1}  # plus the session of the login above
+    assert reply.status_code == 200
+    assert b"<status>success</status>" in reply.content  # the re-keyed, replaced credentials
+    assert b"<status>success</status>" in reply.content  # the re-keyed, replaced credentials
+
+
+@pytest.mark.server
+@pytest.mark.timeout(90)
+def test_remote_cli_needs_the_token_and_drives_the_clock(runner: CliRunner) -> None:
+    port = _free_port()
+    process = _serve("--admin-token", TOKEN, port=port)
+    url = f"http://127.0.0.1:{port}"
+    creds = QuickstartCredentials()
+    try:
+        no_token = runner.invoke(app, ["sandbox", "show", "--url", url], env={ENV: None})
+        reply = _post(port, login(creds.user_id, creds.company_id, creds.user_password))
+        from lxml import etree
+
+        session_id = etree.fromstring(reply.content).findtext("operation/result/data/api/sessionid")
+        env = {ENV: None, "INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN": TOKEN}
+        clock = runner.invoke(app, ["sandbox", "advance-clock", "4000", "--url", url], env=env)
+        after = _post(port, f"<sessionid>{session_id}</sessionid>")
+        other = _post(port, login(creds.user_id, creds.company_id, creds.user_password))
+        other_id = etree.fromstring(other.content).findtext("operation/result/data/api/sessionid")
+        expire = runner.invoke(
+            app,
+            ["sandbox", "expire-sessions", "--session-id", str(other_id), "--url", url],
+            env=env,
+        )
+        gone = _post(port, f"<sessionid>{other_id}</sessionid>")
+        quick = runner.invoke(
+            app,
+            ["sandbox", "add-sender", creds.sender_id, "--password", "new-sender-pw", "--rekey"],
+            env={**env, "INTACCT_BRIDGE_SANDBOX_URL": url},
+        )
+        old_sender = _post(port, login(creds.user_id, creds.company_id, creds.user_password))
+    finally:
+        output = _interrupt(process)
+    assert no_token.exit_code == 1
+    assert "--admin-token or INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN" in no_token.output
+    assert clock.exit_code == 0, clock.output
+    assert "4000 s ahead of the real time" in clock.output
+    assert b"<status>failure</status>" in after.content  # the session timed out (3600 s)
+    assert expire.output.strip() == "Expired 1 session(s)"
+    assert b"<status>failure</status>" in gone.content
+    assert quick.output.strip() == f"Sender {creds.sender_id} re-keyed (active)"
+    assert b"<status>failure</status>" in old_sender.content
+    assert TOKEN not in output + no_token.output + clock.output
+
+
+def test_cli_refusals_for_the_remote_and_clock_options(runner: CliRunner, state: Path) -> None:
+    both = runner.invoke(
+        app, ["sandbox", "show", "--url", "http://127.0.0.1:9"], env={ENV: str(state)}
+    )
+    assert both.exit_code == 2
+    assert "not both" in both.output
+    clock = runner.invoke(app, ["sandbox", "advance-clock", "60"], env={ENV: str(state)})
+    assert clock.exit_code == 2
+    assert "--url" in clock.output
+    port = _free_port()  # nothing listens there
+    down = runner.invoke(
+        app, ["sandbox", "show", "--url", f"http://127.0.0.1:{port}"], env={ENV: None}
+    )
+    assert down.exit_code == 1
+    assert "Cannot reach the sandbox admin API" in down.output
+    assert "Traceback" not in down.output
+    odd = runner.invoke(app, ["sandbox", "show", "--url", "ftp://x"], env={ENV: None})
+    assert odd.exit_code == 2
+
+
+@pytest.mark.server
+@pytest.mark.timeout(90)
+def test_serve_allows_only_the_callbacks_it_is_told(runner: CliRunner, state: Path) -> None:
+    _script(runner, state)
+    run(runner, state, "add-policy", "OLD", "XT_mfg", "http://10.1.2.3/async")  # file: no rules
+    port = _free_port()
+    process = _serve(
+        "--state", str(state), "--allow-callback", "https://bridge.example/intacct/", port=port
+    )
+    base = f"http://127.0.0.1:{port}/sandbox/admin"
+    try:
+        policy = {"policy_id": "P", "sender_id": "XT_mfg"}
+        inside = httpx.post(
+            f"{base}/policies",
+            json={**policy, "response_url": "https://bridge.example/intacct/async"},
+            timeout=10,
+        )
+        outside = [
+            httpx.post(f"{base}/policies", json={**policy, "response_url": url}, timeout=10)
+            for url in ("http://127.0.0.1:9/async", "https://bridge.example/admin")
+        ]
+        remote = runner.invoke(
+            app,
+            ["sandbox", "add-policy", "Q", "XT_mfg", "http://10.0.0.1/", "--url", base],
+            env={ENV: None},
+        )
+    finally:
+        output = _interrupt(process)
+    assert "allowed to: https://bridge.example/intacct/" in output
+    assert "Warning: transport policy OLD calls http://10.1.2.3/async" in output
+    assert inside.status_code == 201
+    for refused in outside:
+        assert refused.status_code == 422
+        assert "--allow-callback" in refused.json()["error"]
+    assert remote.exit_code == 1
+    assert "The response URL is not allowed" in remote.output
+    saved = {p.policy_id for p in _served(state).backend.policies.values()}
+    assert saved == {"OLD", "P"}

@@ -495,6 +495,9 @@ WRITE_ROUTES = [
     ("PUT", "/limits"),
     ("PUT", "/companies/ACME/limits"),
     ("POST", "/limits/reseed"),
+    ("PATCH", "/senders/XT_mfg"),
+    ("POST", "/clock/advance"),
+    ("POST", "/sessions/expire"),
 ]
 ODD_BODIES = [
     b"null",
@@ -554,3 +557,351 @@ def test_admin_token_is_required_when_configured() -> None:
     allowed("POST", "/companies/C/users", json={"user_id": "u", "password": "pw"})
     allowed("POST", "/companies/C/authorizations", json={"sender_id": "S"})
     assert _gateway(open_gateway, creds).ok("<getAPISession/>")
+
+
+# --- the OpenAPI description -----------------------------------------------------------------
+
+
+def test_openapi_describes_every_endpoint_and_body(api: Api) -> None:
+    reply = api("GET", "/openapi.json")
+    assert reply.status_code == 200
+    spec = reply.json()
+    paths = spec["paths"]
+    for path, method in [
+        ("/state", "get"),
+        ("/companies", "post"),
+        ("/companies/{company_id}/users/{user_id}", "patch"),
+        ("/companies/{company_id}/authorizations", "post"),
+        ("/companies/{company_id}/records/{object_name}", "post"),
+        ("/companies/{company_id}/packages", "post"),
+        ("/senders/{sender_id}", "patch"),
+        ("/clock/advance", "post"),
+        ("/sessions/expire", "post"),
+        ("/limits", "put"),
+    ]:
+        assert method in paths[path], (path, method)
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["UserIn"]["required"]) == {"user_id", "password"}
+    assert "rekey" in schemas["AuthorizationIn"]["properties"]
+    assert schemas["StateOut"]["required"] == ["senders", "companies", "policies", "sessions"]
+    refusal = paths["/companies"]["post"]["responses"]["409"]
+    assert refusal["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ProblemOut"
+    }
+    # the description is behind the token like every other admin endpoint
+    guarded = Sandbox(settings=SandboxSettings(admin_token="t" * 20))
+    assert Api(guarded)("GET", "/openapi.json").status_code == 401
+    assert Api(guarded, token="t" * 20)("GET", "/openapi.json").status_code == 200
+
+
+# --- senders: no silent re-key ---------------------------------------------------------------
+
+
+def test_authorization_never_rekeys_a_sender_silently(sandbox: Sandbox, api: Api) -> None:
+    _setup(api)
+    other = {"sender_id": "XT_mfg", "sender_password": "someone-elses-password"}
+    refused = api("POST", "/companies/ACME/authorizations", json=other)
+    assert refused.status_code == 409
+    assert "already exists with a different password" in refused.json()["error"]
+    assert "rekey" in refused.json()["error"]
+    assert _gateway(sandbox, CREDS).ok("<getAPISession/>")  # the old password still works
+    same = {"sender_id": "XT_mfg", "sender_password": SENDER_PW}
+    unchanged = api("POST", "/companies/ACME/authorizations", json=same)
+    assert unchanged.status_code == 200
+    assert unchanged.json()["sender"] == "unchanged"
+    rekeyed = api("POST", "/companies/ACME/authorizations", json={**other, "rekey": True})
+    assert rekeyed.status_code == 200
+    assert rekeyed.json() == {
+        "company_id": "ACME",
+        "sender_id": "XT_mfg",
+        "status": "active",
+        "authorization": "updated",
+        "sender": "rekeyed",
+    }
+    assert _gateway(sandbox, CREDS).call("<getAPISession/>").control_status == "failure"
+    new = QuickstartCredentials("XT_mfg", "someone-elses-password", "ACME", "xt_api", USER_PW)
+    assert _gateway(sandbox, new).ok("<getAPISession/>")
+    assert "someone-elses-password" not in rekeyed.text + refused.text
+
+
+def test_quickstart_sender_password_can_be_changed(sandbox: Sandbox, api: Api) -> None:
+    creds = sandbox.quickstart()
+    assert _gateway(sandbox, creds).ok("<getAPISession/>")
+    reply = api("PATCH", f"/senders/{creds.sender_id}", json={"password": "a-new-secret-1"})
+    assert reply.status_code == 200
+    assert reply.json() == {"sender_id": creds.sender_id, "status": "active", "rekeyed": True}
+    assert _gateway(sandbox, creds).call("<getAPISession/>").control_status == "failure"
+    renewed = QuickstartCredentials(
+        creds.sender_id, "a-new-secret-1", creds.company_id, creds.user_id, creds.user_password
+    )
+    assert _gateway(sandbox, renewed).ok("<getAPISession/>")
+    status = api("PATCH", f"/senders/{creds.sender_id}", json={"status": "inactive"})
+    assert status.json()["rekeyed"] is False
+    assert _gateway(sandbox, renewed).call("<getAPISession/>").control_status == "failure"
+    assert api("PATCH", "/senders/GHOST", json={"status": "active"}).status_code == 404
+    empty = api("PATCH", f"/senders/{creds.sender_id}", json={})
+    assert empty.status_code == 422
+    assert "changes nothing" in empty.json()["error"]
+    wrong = api("PATCH", f"/senders/{creds.sender_id}", json={"password": 5})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["field"] == "password"
+
+
+# --- the clock and API sessions --------------------------------------------------------------
+
+
+def _session(sandbox: Sandbox, creds: QuickstartCredentials) -> Caller:
+    caller = _gateway(sandbox, creds)
+    reply = caller.ok("<getAPISession/>")
+    caller.session_id = reply.data().findtext("api/sessionid")
+    assert caller.session_id
+    return caller
+
+
+def test_advancing_the_clock_expires_sessions(sandbox: Sandbox, api: Api) -> None:
+    creds = sandbox.quickstart()
+    caller = _session(sandbox, creds)
+    before = api("GET", "/clock").json()
+    assert before["offset_seconds"] == 0
+    almost = api("POST", "/clock/advance", json={"seconds": 3000})
+    assert almost.status_code == 200
+    assert almost.json()["offset_seconds"] == 3000
+    assert caller.ok("<getAPISession/>")  # still live, and the use slides its timeout
+    api("POST", "/clock/advance", json={"seconds": 3599})
+    assert caller.ok("<getAPISession/>")
+    api("POST", "/clock/advance", json={"seconds": 3601})
+    expired = caller.call("<getAPISession/>")
+    assert expired.auth_status == "failure"
+    assert api("GET", "/clock").json()["offset_seconds"] == 3000 + 3599 + 3601
+    for bad, field in [
+        ({"seconds": 0}, "seconds"),
+        ({"seconds": "60"}, "seconds"),
+        ({}, "seconds"),
+    ]:
+        refused = api("POST", "/clock/advance", json=bad)
+        assert refused.status_code == 422, bad
+        assert refused.json()["detail"][0]["field"] == field
+    back = api("POST", "/clock/reset")
+    assert back.json()["offset_seconds"] == 0
+
+
+def test_expire_one_session_or_all_of_a_user(sandbox: Sandbox, api: Api) -> None:
+    creds = sandbox.quickstart()
+    first, second = _session(sandbox, creds), _session(sandbox, creds)
+    one = api("POST", "/sessions/expire", json={"session_id": first.session_id})
+    assert one.json() == {"expired": 1}
+    assert first.call("<getAPISession/>").auth_status == "failure"
+    assert second.ok("<getAPISession/>")
+    again = api("POST", "/sessions/expire", json={"session_id": first.session_id})
+    assert again.status_code == 404
+    assert str(first.session_id) not in again.text
+    third = _session(sandbox, creds)
+    every = api(
+        "POST", "/sessions/expire", json={"company_id": creds.company_id, "user_id": creds.user_id}
+    )
+    assert every.json() == {"expired": 2}
+    assert second.call("<getAPISession/>").auth_status == "failure"
+    assert third.call("<getAPISession/>").auth_status == "failure"
+    for body, status in [
+        ({}, 422),
+        ({"user_id": creds.user_id}, 422),
+        ({"company_id": "NOPE"}, 404),
+        ({"company_id": creds.company_id, "user_id": "ghost"}, 404),
+        ({"session_id": ""}, 422),
+    ]:
+        assert api("POST", "/sessions/expire", json=body).status_code == status, body
+    assert api("POST", "/sessions/expire", json={"company_id": creds.company_id}).json() == {
+        "expired": 0
+    }
+
+
+# --- validation failures are not conflicts ---------------------------------------------------
+
+
+def test_seed_validation_failure_is_not_a_conflict(sandbox: Sandbox, api: Api) -> None:
+    from intacct_bridge.sandbox.admin import AdminConflict, AdminInvalid
+
+    _setup(api)
+    refused = api("POST", "/companies/ACME/records/GLACCOUNT", json=[{"ACCOUNTNO": "1000"}])
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["error"].startswith("GLACCOUNT row 1: Required field TITLE")
+    assert body["detail"]["intacct_errors"][0]["errorno"] == "BL01001973"
+    with pytest.raises(AdminInvalid) as invalid:
+        sandbox.admin.seed("ACME", "GLACCOUNT", [{"ACCOUNTNO": "1000"}])
+    assert not isinstance(invalid.value, AdminConflict)
+    assert invalid.value.errors[0]["errorno"] == "BL01001973"
+    sandbox.admin.seed("ACME", "GLACCOUNT", [{"ACCOUNTNO": "1000", "TITLE": "Cash"}])
+    with pytest.raises(AdminConflict):  # the GL account's own duplicate error, BL01001973 too
+        sandbox.admin.seed("ACME", "GLACCOUNT", [{"ACCOUNTNO": "1000", "TITLE": "Again"}])
+    twice = [{"CLASSID": "C1", "NAME": "a"}, {"CLASSID": "C1", "NAME": "b"}]
+    with pytest.raises(AdminConflict):  # a duplicate within one batch (BL34000061)
+        sandbox.admin.seed("ACME", "CLASS", twice)
+    assert sandbox.admin.records("ACME", "CLASS") == []
+
+
+# --- the URLs the sandbox calls --------------------------------------------------------------
+
+
+def _guarded(*rules: str) -> Sandbox:
+    from intacct_bridge.sandbox.callbacks import CallbackRules
+
+    return Sandbox(seed=3, settings=SandboxSettings(callbacks=CallbackRules(rules)))
+
+
+def _package(url: str) -> bytes:
+    from tests.sandbox.test_smartevents import package
+
+    return package(url)
+
+
+def test_policies_and_packages_outside_the_callback_rules_are_refused() -> None:
+    sandbox = _guarded("loopback", "https://bridge.example/hooks")
+    creds = sandbox.quickstart()
+    api = Api(sandbox)
+    for url in (
+        "http://10.0.0.5/steal",
+        "http://169.254.169.254/latest/meta-data",
+        "http://127.0.0.1@evil.test/",
+        "http://localhost.evil.test/",
+        "https://bridge.example/hooksevil",
+        "http://bridge.example/hooks/x",
+    ):
+        policy = {"policy_id": "P", "sender_id": creds.sender_id, "response_url": url}
+        refused = api("POST", "/policies", json=policy)
+        assert refused.status_code == 422, url
+        assert "--allow-callback" in refused.json()["error"]
+        imported = api("POST", f"/companies/{creds.company_id}/packages", content=_package(url))
+        assert imported.status_code == 422, url
+        assert "may not call" in imported.json()["error"]
+    assert api("GET", "/policies").json() == {"policies": []}
+    assert api("GET", f"/companies/{creds.company_id}/packages").json() == {"packages": []}
+    for url in (
+        "http://127.0.0.1:8001/intacct/async",
+        "http://[::1]:9/x",
+        "http://localhost/x",
+        "https://bridge.example/hooks/async",
+    ):
+        policy = {"policy_id": "P", "sender_id": creds.sender_id, "response_url": url}
+        assert api("POST", "/policies", json=policy).status_code == 201, url
+    ok = api("POST", f"/companies/{creds.company_id}/packages", content=_package(url))
+    assert ok.status_code == 201
+
+
+def test_calls_outside_the_rules_are_refused_at_delivery_too() -> None:
+    """A state file may hold smart links saved under other rules: the transport refuses them
+    without connecting."""
+    from intacct_bridge.sandbox.callbacks import CallbackRules, GuardedTransport
+    from intacct_bridge.sandbox.packages import parse_package
+    from intacct_bridge.sandbox.smartevents import install_packages
+
+    sandbox = _guarded("loopback")
+    creds = sandbox.quickstart()
+    company = sandbox.backend.companies[creds.company_id]
+    install_packages(company, parse_package(_package("http://10.0.0.5/hook")))
+    sandbox.backend.smart_event_transport = GuardedTransport(
+        CallbackRules(["loopback"]), httpx.MockTransport(lambda r: pytest.fail(f"called {r.url}"))
+    )
+    sandbox.backend.dispatcher().backoff = 0.0
+    _gateway(sandbox, creds).ok(
+        "<create><GLACCOUNT><ACCOUNTNO>6000</ACCOUNTNO><TITLE>Inventory</TITLE>"
+        "<ACCOUNTTYPE>balancesheet</ACCOUNTTYPE><NORMALBALANCE>debit</NORMALBALANCE>"
+        "</GLACCOUNT></create>"
+    )
+    (delivery,) = sandbox.admin.deliveries(creds.company_id, wait=10)
+    assert delivery["status"] == "failed"
+    assert "refused by the sandbox" in delivery["last_error"]
+    assert "10.0.0.5" in delivery["last_error"]
+
+
+def test_a_sandbox_with_callback_rules_guards_its_outbound_transports() -> None:
+    from intacct_bridge.sandbox.callbacks import GuardedTransport
+
+    sandbox = _guarded("loopback")
+    assert isinstance(sandbox.backend.smart_event_transport, GuardedTransport)
+    assert isinstance(sandbox.backend.async_transport, GuardedTransport)
+    assert Sandbox().backend.async_transport is None  # in-process default: no rules
+
+
+def test_clock_through_the_python_api(sandbox: Sandbox) -> None:
+    from intacct_bridge.sandbox.admin import MAX_CLOCK_STEP, AdminError
+
+    creds = sandbox.quickstart()
+    caller = _session(sandbox, creds)
+    start = sandbox.backend.now()
+    moved = sandbox.admin.advance_clock(7200)
+    assert moved["offset_seconds"] == 7200
+    assert (sandbox.backend.now() - start).total_seconds() >= 7200
+    assert caller.call("<getAPISession/>").auth_status == "failure"
+    for bad in (0, -5, True, "60", MAX_CLOCK_STEP + 1):
+        with pytest.raises(AdminError):
+            sandbox.admin.advance_clock(bad)  # type: ignore[arg-type]
+    for _ in range(9):
+        sandbox.admin.advance_clock(MAX_CLOCK_STEP)
+    with pytest.raises(AdminError, match="reset it first"):
+        sandbox.admin.advance_clock(MAX_CLOCK_STEP)
+    sandbox.admin.reset()
+    assert sandbox.admin.clock()["offset_seconds"] == 0
+
+
+def test_callback_rules() -> None:
+    from intacct_bridge.sandbox.callbacks import CallbackRuleError, CallbackRules
+
+    rules = CallbackRules(["loopback", "bridge.example:8443", "https://hooks.example/in/"])
+    allowed = [
+        "http://127.0.0.1:8000/x",
+        "http://127.9.9.9/",
+        "http://[::1]/",
+        "http://LOCALHOST:1/",
+        "https://bridge.example:8443/anything",
+        "http://bridge.example:8443/",
+        "https://hooks.example/in",
+        "https://hooks.example/in/deep/er?q=1",
+        "https://hooks.example:443/in/x",
+    ]
+    refused = [
+        "https://bridge.example/anything",  # another port
+        "https://hooks.example/inside",  # not below the prefix
+        "http://hooks.example/in/x",  # another scheme
+        "https://hooks.example:8443/in/x",
+        "http://10.0.0.1/",
+        "http://0.0.0.0:8000/",
+        "http://localhost@evil.test/",
+        "http://127.0.0.1.evil.test/",
+        "ftp://127.0.0.1/",
+        "not a url",
+        "",
+    ]
+    for url in allowed:
+        assert rules.refusal(url) is None, url
+    for url in refused:
+        assert rules.refusal(url) is not None, url
+    assert CallbackRules(["*"]).refusal("http://10.0.0.1/") is None
+    assert rules.template_refusal("https://hooks.example/in/{!GLACCOUNT.ACCOUNTNO!}") is None
+    assert rules.template_refusal("https://hooks.example{!GLACCOUNT.TITLE!}/in/") is not None
+    for bad in ([], [""], ["ftp://x/"], ["https://u:p@x/"], ["x/y"], ["https://x/?q"]):
+        with pytest.raises(CallbackRuleError):
+            CallbackRules(bad)
+
+
+def test_no_endpoint_answers_500_to_odd_input(sandbox: Sandbox, api: Api) -> None:
+    """Every operation of the OpenAPI description, with odd bodies and odd path values."""
+    spec = api("GET", "/openapi.json").json()
+    odd_values = {"company_id": "ACME", "user_id": "xt_api", "sender_id": "XT_mfg"}
+    bodies = [*ODD_BODIES, b'{"seconds": 1e308}', b'{"session_id": "' + b"x" * 500 + b'"}']
+    for path, operations in spec["paths"].items():
+        for method in operations:
+            for names in (odd_values, dict.fromkeys(odd_values, "%E2%80%AE%00")):
+                if not sandbox.backend.companies:  # after POST /reset
+                    _setup(api, mega=True)
+                url = path.format(object_name="GLACCOUNT", **names)
+                for raw in bodies if method in ("post", "put", "patch") else [b""]:
+                    reply = api(
+                        method.upper(),
+                        url,
+                        content=raw,
+                        headers={"content-type": "application/json"},
+                    )
+                    assert reply.status_code < 500, (method, url, raw[:40], reply.text)
+                    if reply.status_code >= 400:
+                        assert set(reply.json()) == {"error", "detail"}, (method, url)

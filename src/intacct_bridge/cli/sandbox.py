@@ -17,7 +17,10 @@ serves — everything the seed guide does in Intacct's screens, as a script::
 Each command loads the file, makes its change, and writes the file back atomically; a
 refused change prints why, exits 1, and leaves the file as it was. Edit the file while
 the server is stopped (a running server writes its own state back when it stops); while
-it runs, use the admin HTTP API at ``/sandbox/admin`` instead.
+it runs, give the same commands ``--url http://127.0.0.1:PORT`` (or
+``INTACCT_BRIDGE_SANDBOX_URL``, plus ``--admin-token`` / ``INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN``
+when the server has one): they then go through the server's admin HTTP API, with the same
+output.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -37,9 +41,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from intacct_bridge.sandbox import Limits, Sandbox
+    from intacct_bridge.sandbox import Limits, QuickstartCredentials, Sandbox
+    from intacct_bridge.sandbox.callbacks import CallbackRules
 
 ENV_STATE = "INTACCT_BRIDGE_SANDBOX_STATE"
+ENV_ADMIN_TOKEN = "INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN"
+ENV_URL = "INTACCT_BRIDGE_SANDBOX_URL"
 
 app = typer.Typer(help="The offline Intacct sandbox (XML gateway emulator).", no_args_is_help=True)
 
@@ -63,15 +70,6 @@ class StatusChoice(StrEnum):
     inactive = "inactive"
 
 
-StateFile = Annotated[
-    Path,
-    typer.Option(
-        "--state",
-        envvar=ENV_STATE,
-        dir_okay=False,
-        help="Sandbox state file (JSON) to edit; created if missing.",
-    ),
-]
 CompanyId = Annotated[str, typer.Argument(help="Company ID, e.g. DEMO-MFG.")]
 
 
@@ -140,8 +138,8 @@ def _claimed(path: Path, holder: str) -> Iterator[None]:
             handle.seek(0)
             owner = handle.read().strip() or "another process"
             _fail(
-                f"{path} is in use by {owner}. Stop it first, or change a running sandbox "
-                "through its admin API (/sandbox/admin)."
+                f"{path} is in use by {owner}. Stop it first, or administer the running "
+                "server with --url http://127.0.0.1:PORT (its admin API) instead of --state."
             )
         handle.seek(0)
         handle.truncate()
@@ -205,8 +203,9 @@ def serve(
     admin_token: Annotated[
         str | None,
         typer.Option(
-            envvar="INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN",
-            help="Require 'Authorization: Bearer TOKEN' on the admin API (/sandbox/admin).",
+            envvar=ENV_ADMIN_TOKEN,
+            help="Require 'Authorization: Bearer TOKEN' on the admin API (/sandbox/admin); "
+            "needed when --host is not a loopback address (or give --no-admin-api).",
         ),
     ] = None,
     slots: Annotated[
@@ -249,6 +248,27 @@ def serve(
         int | None,
         typer.Option(help="Seed of the fault source: the same seed gives the same faults."),
     ] = None,
+    no_admin_api: Annotated[
+        bool,
+        typer.Option("--no-admin-api", help="Serve the gateway only, without /sandbox/admin."),
+    ] = False,
+    allow_callback: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-callback",
+            metavar="RULE",
+            help="URLs the sandbox may call for Smart Events and asynchronous responses "
+            "(repeat): 'loopback', HOST, HOST:PORT, a URL prefix http(s)://HOST/PATH, or "
+            "'*' for any. Default: loopback.",
+        ),
+    ] = None,
+    sender_password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="INTACCT_BRIDGE_SANDBOX_SENDER_PASSWORD",
+            help="The quickstart sender's password (default: the well-known sandbox one).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the Intacct XML gateway at http://HOST:PORT/ia/xml/xmlgw.phtml.
 
@@ -270,8 +290,9 @@ def serve(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="the limit and fault options") from None
+    door = _door(host, admin_token, no_admin_api, allow_callback)
     sandbox = Sandbox(
-        settings=SandboxSettings(admin_token=admin_token or None),
+        settings=SandboxSettings(admin_token=door.admin_token, callbacks=door.callbacks),
         faults=FaultPlan(limits, seed=fault_seed),
     )
     with contextlib.ExitStack() as stack:
@@ -283,14 +304,15 @@ def serve(
                 typer.echo(f"Loaded sandbox state from {state}")
         backend = sandbox.backend
         if quickstart and not backend.companies and not backend.senders:
-            creds = sandbox.quickstart()
+            creds = _quickstart(sandbox, sender_password)
+            shown = "(the password given)" if sender_password else creds.sender_password
             typer.echo(
                 f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
-                f"{creds.sender_password}, user {creds.user_id} / {creds.user_password}"
+                f"{shown}, user {creds.user_id} / {creds.user_password}"
             )
-        application = sandbox.asgi_app()
+        application = sandbox.asgi_app(admin=not no_admin_api)
         typer.echo(f"Intacct sandbox gateway: http://{host}:{port}/ia/xml/xmlgw.phtml")
-        typer.echo(f"Admin API: http://{host}:{port}/sandbox/admin/state")
+        _announce_door(sandbox, door, f"http://{host}:{port}")
         if limits != Limits():
             typer.echo(f"Limits and faults: {_describe_limits(limits)}")
         try:
@@ -299,6 +321,101 @@ def serve(
             if state is not None:
                 _save(sandbox, state)
                 typer.echo(f"Saved sandbox state to {state}")
+
+
+#: The shortest admin token a server reachable from other machines accepts.
+MIN_TOKEN_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class _Door:
+    """How a served sandbox is reached from outside: its admin API and its outbound calls."""
+
+    admin_token: str | None
+    admin_api: bool
+    callbacks: CallbackRules
+
+
+def _is_loopback_listener(host: str) -> bool:
+    from intacct_bridge.sandbox.callbacks import is_loopback_host
+
+    return is_loopback_host(host)
+
+
+def _door(
+    host: str, admin_token: str | None, no_admin_api: bool, allow_callback: list[str] | None
+) -> _Door:
+    """Refuse a listener reachable from other machines with an open admin API; parse the
+    callback rules."""
+    from intacct_bridge.sandbox.callbacks import LOOPBACK, CallbackRuleError, CallbackRules
+
+    token = admin_token or None
+    if not no_admin_api and not _is_loopback_listener(host):
+        if token is None:
+            _fail(
+                f"--host {host} can be reached from other machines, and the admin API "
+                "(/sandbox/admin) can change everything (users, senders, passwords, reset). "
+                "Protect it with a token: --admin-token TOKEN (or "
+                f"{ENV_ADMIN_TOKEN}=TOKEN, at least {MIN_TOKEN_LENGTH} characters), or "
+                "serve the gateway alone with --no-admin-api."
+            )
+        if len(token) < MIN_TOKEN_LENGTH:
+            _fail(
+                f"The admin token is too short for --host {host}: use at least "
+                f'{MIN_TOKEN_LENGTH} characters (e.g. `python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))"`), or serve the gateway alone with '
+                "--no-admin-api."
+            )
+    try:
+        callbacks = CallbackRules(allow_callback or [LOOPBACK])
+    except CallbackRuleError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--allow-callback") from None
+    return _Door(token, not no_admin_api, callbacks)
+
+
+def _announce_door(sandbox: Sandbox, door: _Door, base: str) -> None:
+    """Say how the admin API is reached and what the sandbox may call (never the token)."""
+    if not door.admin_api:
+        typer.echo("Admin API: off (--no-admin-api)")
+    else:
+        guarded = " (bearer token required)" if door.admin_token else ""
+        typer.echo(f"Admin API: {base}/sandbox/admin/state{guarded}")
+    typer.echo(
+        f"Outbound calls (Smart Events, async responses) allowed to: {door.callbacks.describe()}"
+    )
+    outside = _urls_outside(sandbox, door.callbacks)
+    for where, url in outside:
+        typer.secho(
+            f"Warning: {where} calls {url}, which --allow-callback does not allow; "
+            "those calls will be refused.",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+
+
+def _urls_outside(sandbox: Sandbox, rules: CallbackRules) -> list[tuple[str, str]]:
+    """Loaded policies and smart links whose URLs the rules refuse."""
+    found: list[tuple[str, str]] = []
+    backend = sandbox.backend
+    for policy in backend.policies.values():
+        if rules.refusal(policy.response_url) is not None:
+            found.append((f"transport policy {policy.policy_id}", policy.response_url))
+    for company in backend.companies.values():
+        for link in company.platform.smart_links.values():
+            if link.action == "http" and rules.template_refusal(link.target) is not None:
+                found.append(
+                    (f"smart link {link.smart_link_id} of {company.company_id}", link.target)
+                )
+    return found
+
+
+def _quickstart(sandbox: Sandbox, sender_password: str | None) -> QuickstartCredentials:
+    from intacct_bridge.sandbox import QuickstartCredentials
+
+    creds = QuickstartCredentials()
+    if sender_password:
+        creds = replace(creds, sender_password=sender_password)
+    return sandbox.quickstart(creds)
 
 
 def _describe_limits(limits: Limits) -> str:
@@ -314,13 +431,152 @@ def _describe_limits(limits: Limits) -> str:
     return ", ".join(parts)
 
 
+# --- where the administration commands act: a state file, or a running server ------------------
+
+
+def _base_url(url: str) -> str:
+    """``http://HOST:PORT`` from what a person may paste (the admin or gateway URL too)."""
+    text = url.strip().rstrip("/")
+    for suffix in ("/sandbox/admin/state", "/sandbox/admin", "/ia/xml/xmlgw.phtml"):
+        text = text.removesuffix(suffix)
+    if not text.startswith(("http://", "https://")):
+        raise typer.BadParameter(
+            f"'{url}' is not an http(s) URL; e.g. http://127.0.0.1:8080.", param_hint="--url"
+        )
+    return text
+
+
+class _Remote:
+    """A running sandbox, administered through its admin HTTP API (``/sandbox/admin``)."""
+
+    def __init__(self, url: str, token: str | None) -> None:
+        self.label = _base_url(url)
+        self.headers = {"authorization": f"Bearer {token}"} if token else {}
+
+    def request(
+        self, method: str, path: str, *, json: Any = None, content: bytes | None = None
+    ) -> tuple[int, Any]:
+        """The status and JSON reply; fails (exit 1) when the server cannot be used."""
+        import httpx
+
+        try:
+            with httpx.Client(
+                base_url=f"{self.label}/sandbox/admin", headers=self.headers, timeout=120.0
+            ) as http:
+                reply = http.request(method, path, json=json, content=content)
+        except httpx.HTTPError as exc:
+            _fail(
+                f"Cannot reach the sandbox admin API at {self.label} ({type(exc).__name__}). "
+                "Is `intacct-bridge sandbox serve` running there?"
+            )
+        try:
+            data = reply.json()
+        except ValueError:
+            _fail(
+                f"{self.label} did not answer as a sandbox admin API (HTTP {reply.status_code}"
+                f" from {method} /sandbox/admin{path})."
+            )
+        if reply.status_code == 401:
+            _fail(
+                f"{_error_of(data)} Give the server's admin token with --admin-token or "
+                f"{ENV_ADMIN_TOKEN}."
+            )
+        return reply.status_code, data
+
+    def call(
+        self, method: str, path: str, *, json: Any = None, content: bytes | None = None
+    ) -> Any:
+        """The JSON reply of a request that must succeed; a refusal fails with its error."""
+        status, data = self.request(method, path, json=json, content=content)
+        if status >= 400:
+            _fail(_error_of(data))
+        return data
+
+
+def _error_of(data: Any) -> str:
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return str(data["error"])
+    return "The sandbox refused the request."
+
+
+def _segment(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A state file (``path``) or a running server (``remote``)."""
+
+    path: Path | None
+    remote: _Remote | None
+
+    @property
+    def label(self) -> str:
+        return self.remote.label if self.remote is not None else str(self.path)
+
+    @property
+    def file(self) -> Path:
+        assert self.path is not None
+        return self.path
+
+
+def _where(state: Path | None, url: str | None, token: str | None) -> _Where:
+    if url and state is not None:
+        raise typer.BadParameter(
+            f"Give either --state (a file; {ENV_STATE}) or --url (a running server; "
+            f"{ENV_URL}), not both.",
+            param_hint="--state / --url",
+        )
+    if url:
+        return _Where(None, _Remote(url, token))
+    if state is None:
+        raise typer.BadParameter(
+            f"Give --state FILE (or {ENV_STATE}) to edit a state file, or --url "
+            f"http://127.0.0.1:PORT (or {ENV_URL}) to administer a running server.",
+            param_hint="--state",
+        )
+    return _Where(state, None)
+
+
+StateFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        envvar=ENV_STATE,
+        dir_okay=False,
+        help="Sandbox state file (JSON) to edit; created if missing.",
+    ),
+]
+ServerUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        envvar=ENV_URL,
+        help="Administer a running server instead of a file, e.g. http://127.0.0.1:8080.",
+    ),
+]
+AdminToken = Annotated[
+    str | None,
+    typer.Option(
+        "--admin-token",
+        envvar=ENV_ADMIN_TOKEN,
+        help="The running server's admin token (with --url).",
+        show_default=False,
+    ),
+]
+
+
 # --- administration --------------------------------------------------------------------------
 
 
 @app.command("init-company")
 def init_company(
     company_id: CompanyId,
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     name: Annotated[str, typer.Option(help="Company name (default: the ID).")] = "",
     mega: Annotated[
         bool, typer.Option("--mega", help="Multi-entity (MEGA) company with entities.")
@@ -346,33 +602,54 @@ def init_company(
     entities = [
         {"location_id": key, "name": value} for key, value in _pairs(entity or [], "--entity")
     ]
-    with _editing(state) as sandbox:
-        company = sandbox.admin.create_company(
-            company_id,
-            name=name,
-            mega=mega,
-            modules=module or None,
-            session_timeout=session_timeout,
-            entities=entities,
-        )
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        body: dict[str, Any] = {
+            "company_id": company_id,
+            "name": name,
+            "mega": mega,
+            "session_timeout": session_timeout,
+            "entities": entities,
+        }
+        if module:
+            body["modules"] = module
+        modules = list(where.remote.call("POST", "/companies", json=body)["modules"])
+    else:
+        with _editing(where.file) as sandbox:
+            company = sandbox.admin.create_company(
+                company_id,
+                name=name,
+                mega=mega,
+                modules=module or None,
+                session_timeout=session_timeout,
+                entities=entities,
+            )
+        modules = sorted(company.modules)
     kind = f"MEGA, {len(entities)} entities" if mega else "single-entity"
     typer.echo(
-        f"Created company {company.company_id} ({kind}; modules: "
-        f"{' '.join(sorted(company.modules))}) in {state}"
+        f"Created company {company_id} ({kind}; modules: {' '.join(modules)}) in {where.label}"
     )
 
 
 @app.command("set-modules")
 def set_modules(
     company_id: CompanyId,
-    state: StateFile,
     module: Annotated[
         list[str], typer.Option("--module", "-m", help="Module to subscribe (repeat).")
     ],
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
 ) -> None:
     """Switch a company's modules (the ones not named are switched off)."""
-    with _editing(state, must_exist=True) as sandbox:
-        sandbox.admin.set_modules(company_id, module)
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        where.remote.call(
+            "PUT", f"/companies/{_segment(company_id)}/modules", json={"modules": module}
+        )
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            sandbox.admin.set_modules(company_id, module)
     typer.echo(f"Company {company_id} modules: {' '.join(sorted(set(module)))}")
 
 
@@ -381,7 +658,9 @@ def add_entity(
     company_id: CompanyId,
     entity_id: Annotated[str, typer.Argument(help="Entity ID (LOCATIONID), e.g. US.")],
     name: Annotated[str, typer.Argument(help="Entity name.")],
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     field: Annotated[
         list[str] | None,
         typer.Option("--field", "-f", help="Further LOCATIONENTITY field KEY=VALUE (repeat)."),
@@ -389,15 +668,19 @@ def add_entity(
 ) -> None:
     """Add an entity to a MEGA company (its LOCATIONENTITY and LOCATION)."""
     values = dict(_pairs(field or [], "--field"))
-    with _editing(state, must_exist=True) as sandbox:
-        sandbox.admin.add_entity_with(company_id, entity_id, name, values)
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        body = {"location_id": entity_id, "name": name, "fields": values}
+        where.remote.call("POST", f"/companies/{_segment(company_id)}/entities", json=body)
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            sandbox.admin.add_entity_with(company_id, entity_id, name, values)
     typer.echo(f"Added entity {entity_id} ({name}) to company {company_id}")
 
 
 @app.command("add-sender")
 def add_sender(
     sender_id: Annotated[str, typer.Argument(help="Web Services sender ID, e.g. XT_mfg.")],
-    state: StateFile,
     password: Annotated[
         str,
         typer.Option(
@@ -407,19 +690,48 @@ def add_sender(
             help="Sender password (prompted for when absent; stored only as a hash).",
         ),
     ],
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     status: Annotated[StatusChoice, typer.Option(help="Sender status.")] = StatusChoice.active,
+    rekey: Annotated[
+        bool,
+        typer.Option(
+            "--rekey",
+            help="Change the password of an existing sender (clients using the old one are "
+            "refused from then on).",
+        ),
+    ] = False,
 ) -> None:
-    """Register (or re-key) a Web Services sender ID."""
-    with _editing(state) as sandbox:
-        sandbox.admin.create_sender(sender_id, password, status=status.value)
-    typer.echo(f"Sender {sender_id} registered ({status.value})")
+    """Register a Web Services sender ID, or re-key an existing one with --rekey."""
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        path = f"/senders/{_segment(sender_id)}"
+        body = {"password": password, "status": status.value}
+        if rekey:
+            code, reply = where.remote.request("PATCH", path, json=body)
+            if code == 404:
+                where.remote.call("POST", "/senders", json={"sender_id": sender_id, **body})
+                existed = False
+            elif code >= 400:
+                _fail(_error_of(reply))
+            else:
+                existed = True
+        else:
+            where.remote.call("POST", "/senders", json={"sender_id": sender_id, **body})
+            existed = False
+    else:
+        with _editing(where.file) as sandbox:
+            existed = sender_id in sandbox.backend.senders
+            sandbox.admin.create_sender(sender_id, password, status=status.value, replace=rekey)
+    verb = "re-keyed" if existed else "registered"
+    typer.echo(f"Sender {sender_id} {verb} ({status.value})")
 
 
 @app.command("add-user")
 def add_user(
     company_id: CompanyId,
     user_id: Annotated[str, typer.Argument(help="Web services user ID, e.g. xt_api.")],
-    state: StateFile,
     password: Annotated[
         str,
         typer.Option(
@@ -429,6 +741,9 @@ def add_user(
             help="User password (prompted for when absent; stored only as a hash).",
         ),
     ],
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     first_name: Annotated[str, typer.Option(help="First name.")] = "",
     last_name: Annotated[str, typer.Option(help="Last name.")] = "",
     email: Annotated[str, typer.Option(help="Email address.")] = "",
@@ -454,22 +769,31 @@ def add_user(
     ] = False,
 ) -> None:
     """Add a web services user (Company > Admin > Users, roles & groups > Web Services users)."""
-    with _editing(state, must_exist=True) as sandbox:
-        sandbox.admin.add_user(
-            company_id,
-            user_id,
-            password,
-            replace=replace,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            user_type=user_type.value,
-            admin=admin.value,
-            status=status.value,
-            roles=role or ["Admin"],
-            top_level_access=top_level,
-            entity_access=entity or [],
-        )
+    attributes: dict[str, Any] = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "user_type": user_type.value,
+        "admin": admin.value,
+        "status": status.value,
+        "roles": role or ["Admin"],
+        "top_level_access": top_level,
+        "entity_access": entity or [],
+    }
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        users = f"/companies/{_segment(company_id)}/users"
+        body = {"user_id": user_id, "password": password, **attributes}
+        code, reply = where.remote.request("POST", users, json=body)
+        if code == 409 and replace:
+            where.remote.call(
+                "PATCH", f"{users}/{_segment(user_id)}", json={"password": password, **attributes}
+            )
+        elif code >= 400:
+            _fail(_error_of(reply))
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            sandbox.admin.add_user(company_id, user_id, password, replace=replace, **attributes)
     typer.echo(f"Added web services user {user_id} to company {company_id}")
 
 
@@ -477,7 +801,9 @@ def add_user(
 def update_user(
     company_id: CompanyId,
     user_id: Annotated[str, typer.Argument(help="Web services user ID.")],
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     password: Annotated[
         str | None,
         typer.Option(envvar="INTACCT_BRIDGE_SANDBOX_USER_PASSWORD", help="New password."),
@@ -511,8 +837,13 @@ def update_user(
         changes["entity_access"] = entity
     if not changes:
         raise typer.BadParameter("Nothing to change; give at least one option.")
-    with _editing(state, must_exist=True) as sandbox:
-        sandbox.admin.update_user(company_id, user_id, **changes)
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        path = f"/companies/{_segment(company_id)}/users/{_segment(user_id)}"
+        where.remote.call("PATCH", path, json=changes)
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            sandbox.admin.update_user(company_id, user_id, **changes)
     typer.echo(f"Updated user {user_id} of company {company_id}: {', '.join(sorted(changes))}")
 
 
@@ -520,14 +851,20 @@ def update_user(
 def authorize_sender(
     company_id: CompanyId,
     sender_id: Annotated[str, typer.Argument(help="Sender ID, e.g. XT_mfg.")],
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     sender_password: Annotated[
         str | None,
         typer.Option(
             envvar="INTACCT_BRIDGE_SANDBOX_SENDER_PASSWORD",
-            help="Also register (or re-key) the sender with this password.",
+            help="Also register the sender with this password when it does not exist yet.",
         ),
     ] = None,
+    rekey: Annotated[
+        bool,
+        typer.Option("--rekey", help="Change an existing sender's password to --sender-password."),
+    ] = False,
     status: Annotated[
         StatusChoice, typer.Option(help="Authorization status.")
     ] = StatusChoice.active,
@@ -535,31 +872,46 @@ def authorize_sender(
         bool, typer.Option("--revoke", help="Remove the sender from the list instead.")
     ] = False,
 ) -> None:
-    """Authorize a sender ID for a company (Company > Admin > Setup > Security)."""
-    from intacct_bridge.sandbox.admin import AdminError
+    """Authorize a sender ID for a company (Company > Admin > Setup > Security).
 
-    with _editing(state, must_exist=True) as sandbox:
-        admin = sandbox.admin
-        if revoke:
-            if not admin.revoke_sender(company_id, sender_id):
-                raise AdminError(
-                    f"Sender '{sender_id}' is not on the authorization list of company "
-                    f"'{company_id}'."
-                )
-        else:
-            admin.company(company_id)
-            if sender_password is not None:
-                admin.create_sender(sender_id, sender_password)
-            elif sender_id not in sandbox.backend.senders:
-                raise AdminError(
-                    f"Sender '{sender_id}' does not exist; register it with `intacct-bridge "
-                    "sandbox add-sender`, or give --sender-password."
-                )
-            admin.authorize_sender(company_id, sender_id, status=status.value)
+    A different --sender-password for an existing sender is refused unless --rekey asks
+    for the change."""
+    from intacct_bridge.sandbox.admin import AdminNotFound
+
+    if rekey and sender_password is None:
+        raise typer.BadParameter("--rekey needs --sender-password.", param_hint="--rekey")
+    where = _where(state, url, admin_token)
+    path = f"/companies/{_segment(company_id)}/authorizations"
     if revoke:
+        if where.remote is not None:
+            where.remote.call("DELETE", f"{path}/{_segment(sender_id)}")
+        else:
+            with _editing(where.file, must_exist=True) as sandbox:
+                if not sandbox.admin.revoke_sender(company_id, sender_id):
+                    raise AdminNotFound(
+                        f"Sender '{sender_id}' is not on the authorization list of company "
+                        f"'{company_id}'."
+                    )
         typer.echo(f"Revoked sender {sender_id} for company {company_id}")
+        return
+    if where.remote is not None:
+        body: dict[str, Any] = {"sender_id": sender_id, "status": status.value, "rekey": rekey}
+        if sender_password is not None:
+            body["sender_password"] = sender_password
+        outcome = where.remote.call("POST", path, json=body)
     else:
-        typer.echo(f"Authorized sender {sender_id} for company {company_id} ({status.value})")
+        with _editing(where.file, must_exist=True) as sandbox:
+            outcome = sandbox.admin.authorize(
+                company_id,
+                sender_id,
+                status=status.value,
+                sender_password=sender_password,
+                rekey=rekey,
+            )
+    note = {"created": " (sender registered)", "rekeyed": " (sender re-keyed)"}.get(
+        str(outcome.get("sender")), ""
+    )
+    typer.echo(f"Authorized sender {sender_id} for company {company_id} ({status.value}){note}")
 
 
 @app.command("add-dimension")
@@ -567,11 +919,21 @@ def add_dimension(
     company_id: CompanyId,
     name: Annotated[str, typer.Argument(help="Integration name, e.g. REGION.")],
     label: Annotated[str, typer.Argument(help="Label, e.g. Region.")],
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
 ) -> None:
     """Define a user-defined dimension (UDD); seed its values with `seed --object NAME`."""
-    with _editing(state, must_exist=True) as sandbox:
-        sandbox.admin.add_dimension(company_id, name, label, replace=False)
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        where.remote.call(
+            "POST",
+            f"/companies/{_segment(company_id)}/dimensions",
+            json={"name": name, "label": label},
+        )
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            sandbox.admin.add_dimension(company_id, name, label, replace=False)
     typer.echo(f"Added dimension {name.strip().upper()} ({label}) to company {company_id}")
 
 
@@ -622,7 +984,9 @@ def add_custom_object(
     company_id: CompanyId,
     name: Annotated[str, typer.Argument(help="Integration name, e.g. sage_dmo_audit_trail.")],
     label: Annotated[str, typer.Argument(help="Label, e.g. 'Sage DMO audit trail'.")],
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     field: Annotated[
         list[str] | None,
         typer.Option(
@@ -636,14 +1000,23 @@ def add_custom_object(
     """Define a Platform custom object (Platform Services > Objects); create its records
     through the API or with `seed --object NAME`."""
     fields = [_custom_field(spec) for spec in field or []]
-    with _editing(state, must_exist=True) as sandbox:
-        definition = sandbox.admin.define_custom_object(company_id, name, label, fields)
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        definition = where.remote.call(
+            "POST",
+            f"/companies/{_segment(company_id)}/custom-objects",
+            json={"name": name, "label": label, "fields": fields},
+        )
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            made = sandbox.admin.define_custom_object(company_id, name, label, fields)
+        definition = made.as_dict()
     names = ", ".join(
-        f"{f.name.lower()} ({f.type}{', required' if f.required else ''})"
-        for f in definition.fields
+        f"{f['name']} ({f['type']}{', required' if f['required'] else ''})"
+        for f in definition["fields"]
     )
     typer.echo(
-        f"Added custom object {definition.name.lower()} ({definition.label}) to company "
+        f"Added custom object {definition['name']} ({definition['label']}) to company "
         f"{company_id}: id, name{', ' + names if names else ''}"
     )
 
@@ -652,16 +1025,31 @@ def add_custom_object(
 def add_policy(
     policy_id: Annotated[str, typer.Argument(help="Transport policy ID, e.g. BRIDGE_ASYNC.")],
     sender_id: Annotated[str, typer.Argument(help="The sender ID whose requests use it.")],
-    url: Annotated[str, typer.Argument(help="Response URL the results are POSTed to.")],
-    state: StateFile,
+    url_to: Annotated[
+        str, typer.Argument(metavar="URL", help="Response URL the results are POSTed to.")
+    ],
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
 ) -> None:
     """Set up an asynchronous transport policy (in Intacct, done by Sage support): the
-    responses of requests that name it are POSTed to URL."""
-    with _editing(state, must_exist=True) as sandbox:
-        replaced = policy_id in sandbox.backend.policies
-        sandbox.admin.add_policy(policy_id, sender_id, url)
+    responses of requests that name it are POSTed to URL (a running server checks it
+    against its --allow-callback rules)."""
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        existing = where.remote.call("GET", "/policies")["policies"]
+        replaced = any(policy.get("policy_id") == policy_id for policy in existing)
+        where.remote.call(
+            "POST",
+            "/policies",
+            json={"policy_id": policy_id, "sender_id": sender_id, "response_url": url_to},
+        )
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            replaced = policy_id in sandbox.backend.policies
+            sandbox.admin.add_policy(policy_id, sender_id, url_to)
     verb = "Replaced" if replaced else "Added"
-    typer.echo(f"{verb} transport policy {policy_id} for sender {sender_id}: responses to {url}")
+    typer.echo(f"{verb} transport policy {policy_id} for sender {sender_id}: responses to {url_to}")
 
 
 @app.command("import-package")
@@ -670,12 +1058,23 @@ def import_package(
     package: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="customErpPackage XML file.")
     ],
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
 ) -> None:
     """Platform services > Custom packages > Import: install a package's Smart Events."""
     data = package.read_bytes()
-    with _editing(state, must_exist=True) as sandbox:
-        installed = sandbox.admin.import_package(company_id, data)
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        reply = where.remote.call(
+            "POST",
+            f"/companies/{_segment(company_id)}/packages",
+            content=data,
+        )
+        installed = [str(link) for link in reply["smart_links"]]
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            installed = sandbox.admin.import_package(company_id, data)
     typer.echo(
         f"Imported {package.name} into company {company_id}: "
         f"{len(installed)} smart link(s) {', '.join(installed)}"
@@ -718,7 +1117,9 @@ def _rows_from(path: Path) -> list[dict[str, Any]]:
 @app.command()
 def seed(
     company_id: CompanyId,
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     source: Annotated[
         str,
         typer.Argument(
@@ -735,13 +1136,18 @@ def seed(
     ] = "",
 ) -> None:
     """Seed records: the demo manufacturing setup, or rows of one object from a file."""
+    company = f"/companies/{_segment(company_id)}"
     if source == "demo":
         if object_name is not None or entity:
             raise typer.BadParameter("--object and --entity go with a file, not 'demo'.")
-        from intacct_bridge.sandbox.seeds import seed_demo
+        where = _where(state, url, admin_token)
+        if where.remote is not None:
+            counts = dict(where.remote.call("POST", f"{company}/seed-demo")["created"])
+        else:
+            from intacct_bridge.sandbox.seeds import seed_demo
 
-        with _editing(state, must_exist=True) as sandbox:
-            counts = seed_demo(sandbox.admin, company_id)
+            with _editing(where.file, must_exist=True) as sandbox:
+                counts = seed_demo(sandbox.admin, company_id)
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         typer.echo(f"Seeded the demo setup into {company_id}: {summary}")
         return
@@ -755,27 +1161,101 @@ def seed(
     rows = _rows_from(path)
     if not rows:
         _fail(f"{path} holds no rows.")
-    with _editing(state, must_exist=True) as sandbox:
-        made = sandbox.admin.seed(company_id, object_name, rows, entity=entity)
-    typer.echo(f"Seeded {len(made)} {object_name.upper()} record(s) into {company_id}")
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        reply = where.remote.call(
+            "POST",
+            f"{company}/records/{_segment(object_name)}",
+            json={"rows": rows, "entity": entity},
+        )
+        count = int(reply["count"])
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            count = len(sandbox.admin.seed(company_id, object_name, rows, entity=entity))
+    typer.echo(f"Seeded {count} {object_name.upper()} record(s) into {company_id}")
 
 
 @app.command()
 def reset(
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Forget everything in the state file (senders, companies, users, records, sessions)."""
+    """Forget everything (senders, companies, users, records, sessions, policies)."""
+    where = _where(state, url, admin_token)
     if not yes:
-        typer.confirm(f"Erase everything in {state}?", abort=True)
-    with _editing(state) as sandbox:
-        sandbox.admin.reset()
-    typer.echo(f"Reset {state}: the sandbox is empty")
+        typer.confirm(f"Erase everything in {where.label}?", abort=True)
+    if where.remote is not None:
+        where.remote.call("POST", "/reset")
+    else:
+        with _editing(where.file) as sandbox:
+            sandbox.admin.reset()
+    typer.echo(f"Reset {where.label}: the sandbox is empty")
+
+
+@app.command("advance-clock")
+def advance_clock(
+    seconds: Annotated[
+        float,
+        typer.Argument(min=0.0, help="How far to move the sandbox's clock forward, in seconds."),
+    ],
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
+) -> None:
+    """Move a running sandbox's clock forward (sessions and read cursors expire as time
+    passes); the clock lives in the server, so this needs --url."""
+    if not url:
+        raise typer.BadParameter(
+            f"The sandbox's clock lives in the running server (it is not saved in a state "
+            f"file): give --url http://127.0.0.1:PORT (or {ENV_URL}).",
+            param_hint="--url",
+        )
+    remote = _Remote(url, admin_token)
+    clock = remote.call("POST", "/clock/advance", json={"seconds": seconds})
+    typer.echo(
+        f"The sandbox's clock is now {clock['now']} ({clock['offset_seconds']:g} s ahead of "
+        "the real time)"
+    )
+
+
+@app.command("expire-sessions")
+def expire_sessions(
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
+    session_id: Annotated[
+        str | None, typer.Option("--session-id", help="End this one API session.")
+    ] = None,
+    company_id: Annotated[
+        str | None, typer.Option("--company", help="End every session of this company.")
+    ] = None,
+    user_id: Annotated[
+        str | None, typer.Option("--user", help="Only this user's sessions (with --company).")
+    ] = None,
+) -> None:
+    """End API sessions as a timeout would: the next call with one gets Intacct's
+    invalid-session error."""
+    if session_id is None and company_id is None:
+        raise typer.BadParameter("Give --session-id, or --company (and optionally --user).")
+    if user_id is not None and company_id is None:
+        raise typer.BadParameter("--user needs --company (user IDs are per company).")
+    where = _where(state, url, admin_token)
+    selector = {"session_id": session_id, "company_id": company_id, "user_id": user_id}
+    if where.remote is not None:
+        given = {key: value for key, value in selector.items() if value is not None}
+        count = int(where.remote.call("POST", "/sessions/expire", json=given)["expired"])
+    else:
+        with _editing(where.file, must_exist=True) as sandbox:
+            count = sandbox.admin.expire_sessions(**selector)
+    typer.echo(f"Expired {count} session(s)")
 
 
 @app.command()
 def show(
-    state: StateFile,
+    state: StateFile = None,
+    url: ServerUrl = None,
+    admin_token: AdminToken = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Show the sandbox state: senders, companies, users, authorizations, record counts,
@@ -783,8 +1263,11 @@ def show(
     from rich.console import Console
     from rich.table import Table
 
-    sandbox = _load(state, must_exist=True)
-    described = sandbox.admin.describe()
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        described = where.remote.call("GET", "/state")
+    else:
+        described = _load(where.file, must_exist=True).admin.describe()
     if as_json:
         typer.echo(json.dumps(described, indent=2))
         return
@@ -848,7 +1331,7 @@ def show(
     for policy in described["policies"]:
         policies.add_row(policy["policy_id"], policy["sender_id"], policy["response_url"])
     if not senders.row_count and not companies.row_count:
-        console.print(f"The sandbox in {state} is empty.")
+        console.print(f"The sandbox in {where.label} is empty.")
     for table in (senders, companies, users, records, policies):
         if table.row_count:
             console.print(table)

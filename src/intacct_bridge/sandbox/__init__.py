@@ -64,6 +64,12 @@ class Sandbox:
     ) -> None:
         self.backend = backend or SandboxBackend(settings=settings or SandboxSettings(), seed=seed)
         self.gateway = Gateway(self.backend)
+        rules = self.backend.settings.callbacks
+        if rules is not None:
+            from intacct_bridge.sandbox.callbacks import GuardedTransport
+
+            guard = GuardedTransport(rules)
+            self.backend.async_transport = self.backend.smart_event_transport = guard
         #: Limits and faults (concurrency slots, latency, failures); see ``faults.py``.
         self.faults = faults or FaultPlan(seed=seed)
         self.front = FrontDoor(self.gateway, self.faults)
@@ -74,11 +80,12 @@ class Sandbox:
         """An httpx transport (sync and async) that serves requests in-process."""
         return SandboxTransport(self.front)
 
-    def asgi_app(self) -> Starlette:
-        """The ASGI application (gateway + admin API) for server mode."""
+    def asgi_app(self, *, admin: bool = True) -> Starlette:
+        """The ASGI application (gateway + admin API) for server mode; ``admin=False``
+        serves the gateway alone."""
         from intacct_bridge.sandbox.asgi import create_app
 
-        return create_app(self.front)
+        return create_app(self.front, admin=admin)
 
     def quickstart(
         self,

@@ -16,11 +16,11 @@ anything, and record writes run inside the company's undo journal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, get_args
 
 from intacct_bridge.sandbox import errors, objects
-from intacct_bridge.sandbox.backend import SandboxBackend
+from intacct_bridge.sandbox.backend import Clock, SandboxBackend
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions.common import visible
 from intacct_bridge.sandbox.functions.generic import insert_record, update_record
@@ -43,9 +43,6 @@ from intacct_bridge.sandbox.values import ValueProblem, normalise, parse_date
 if TYPE_CHECKING:
     from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 
-#: Error numbers the write path uses for "this ID already exists".
-_DUPLICATE_ERRORS = frozenset({"BL34000061", "BL01001973"})
-
 USER_TYPES: tuple[str, ...] = get_args(UserType)
 ADMIN_PRIVILEGES: tuple[str, ...] = get_args(AdminPrivileges)
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -55,6 +52,23 @@ USER_ATTRIBUTES = tuple(
     for name in WebServicesUser.__dataclass_fields__
     if name not in ("user_id", "password_hash")
 )
+
+
+#: The largest single step of :meth:`Admin.advance_clock`, in seconds (ten years).
+MAX_CLOCK_STEP = 10 * 366 * 24 * 3600
+#: How far ahead of the real time the clock may get in all (a hundred years).
+MAX_CLOCK_OFFSET = timedelta(days=100 * 366)
+
+
+class ShiftedClock:
+    """The backend's clock moved forward by ``offset`` (:meth:`Admin.advance_clock`)."""
+
+    def __init__(self, base: Clock, offset: timedelta) -> None:
+        self.base = base
+        self.offset = offset
+
+    def __call__(self) -> datetime:
+        return self.base() + self.offset
 
 
 def _day(value: Any, what: str) -> date:
@@ -84,7 +98,20 @@ class AdminNotFound(AdminError):
 
 
 class AdminConflict(AdminError):
-    """The request would create something that already exists."""
+    """The request would create something that already exists, or change a secret that an
+    explicit re-key must change."""
+
+
+class AdminInvalid(AdminError):
+    """Intacct's own validation refused a record (a required field, a bad reference …).
+
+    ``errors`` holds Intacct's error entries (``errorno``, ``description2``,
+    ``correction``), as the gateway would report them.
+    """
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
 
 
 def _choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
@@ -160,10 +187,91 @@ class Admin:
         _choice(status, STATUSES, "A sender's status")
         with self.backend.lock:
             if not replace and sender_id in self.backend.senders:
-                raise AdminConflict(f"Sender '{sender_id}' already exists.")
+                raise AdminConflict(
+                    f"Sender '{sender_id}' already exists. To change its password, re-key it "
+                    f"(PATCH /sandbox/admin/senders/{sender_id}; CLI: add-sender --rekey): "
+                    "clients using the old password are refused from then on."
+                )
             sender = Sender(sender_id, hash_secret(password), status)  # type: ignore[arg-type]
             self.backend.senders[sender_id] = sender
             return sender
+
+    def update_sender(
+        self, sender_id: str, *, password: str | None = None, status: str | None = None
+    ) -> Sender:
+        """Change an existing sender: an explicit re-key (``password``) and/or its status."""
+        if password is not None and (not isinstance(password, str) or not password):
+            raise AdminError("A sender password must be a non-empty string.")
+        if status is not None:
+            _choice(status, STATUSES, "A sender's status")
+        if password is None and status is None:
+            raise AdminError("Nothing to change: give a new password or a status.")
+        with self.backend.lock:
+            sender = self.backend.senders.get(sender_id)
+            if sender is None:
+                raise AdminNotFound(f"Sender '{sender_id}' does not exist.")
+            if password is not None:
+                sender.password_hash = hash_secret(password)
+            if status is not None:
+                sender.status = status  # type: ignore[assignment]
+            return sender
+
+    def authorize(
+        self,
+        company_id: str,
+        sender_id: str,
+        *,
+        status: str = "active",
+        sender_password: str | None = None,
+        rekey: bool = False,
+    ) -> dict[str, str]:
+        """Authorize a sender for a company, registering it first when ``sender_password``
+        is given and it does not exist yet.
+
+        A different password for an existing sender is refused (:class:`AdminConflict`)
+        unless ``rekey`` asks for the change. Returns what happened: ``authorization``
+        (``created`` / ``updated``) and ``sender`` (``created`` / ``unchanged`` /
+        ``rekeyed`` / ``existing``).
+        """
+        from intacct_bridge.sandbox.tenancy import check_secret
+
+        if status not in ("active", "inactive"):
+            raise AdminError("An authorization status is 'active' or 'inactive'.")
+        with self.backend.lock:
+            company = self.company(company_id)
+            sender = self.backend.senders.get(sender_id)
+            if sender is None and sender_password is None:
+                raise AdminNotFound(
+                    f"Sender '{sender_id}' does not exist. Register it first with "
+                    "POST /sandbox/admin/senders (CLI: add-sender), or include sender_password."
+                )
+            if sender is None:
+                assert sender_password is not None
+                self.create_sender(sender_id, sender_password, replace=False)
+                sender_outcome = "created"
+            elif sender_password is None:
+                sender_outcome = "existing"
+            elif check_secret(sender_password, sender.password_hash):
+                sender_outcome = "unchanged"
+            elif not rekey:
+                raise AdminConflict(
+                    f"Sender '{sender_id}' already exists with a different password. To change "
+                    "it (every client using the old password will be refused), ask for a "
+                    "re-key: rekey=true (CLI: --rekey), or PATCH /sandbox/admin/senders/"
+                    f"{sender_id}; to keep it, leave sender_password out."
+                )
+            else:
+                sender.password_hash = hash_secret(sender_password)
+                sender_outcome = "rekeyed"
+            existed = sender_id in company.authorizations
+            company.authorizations[sender_id] = status  # type: ignore[assignment]
+        return {
+            "company_id": company_id,
+            "sender_id": sender_id,
+            "status": status,
+            "authorization": "updated" if existed else "created",
+            "sender": sender_outcome,
+        }
 
     def create_company(
         self,
@@ -390,6 +498,10 @@ class Admin:
             raise AdminError("A policy ID must not start or end with spaces.")
         if not response_url.startswith(("http://", "https://")) or len(response_url) > 256:
             raise AdminError("The response URL must be an http(s) URL of at most 256 characters.")
+        rules = self.backend.settings.callbacks
+        refusal = rules.refusal(response_url) if rules is not None else None
+        if refusal is not None:
+            raise AdminError(f"The response URL is not allowed. {refusal}")
         with self.backend.lock:
             if sender_id not in self.backend.senders:
                 raise AdminNotFound(f"Sender '{sender_id}' does not exist.")
@@ -430,6 +542,15 @@ class Admin:
         company = self.company(company_id)
         try:
             packages = parse_package(data)
+            rules = self.backend.settings.callbacks
+            links = [link for package in packages for link in package.smart_links]
+            for link in links:
+                refusal = rules.template_refusal(link.target) if rules is not None else None
+                if link.action == "http" and refusal is not None:
+                    raise AdminError(
+                        f"The package was not imported: smart link {link.smart_link_id} "
+                        f"calls a URL the sandbox may not call. {refusal}"
+                    )
             with self.backend.lock:
                 return install_packages(company, packages)
         except PackageError as exc:
@@ -582,6 +703,7 @@ class Admin:
         created: list[Record] = []
         number = 0
         with self.backend.lock:
+            duplicate = False
             try:
                 with company.data.atomic():
                     for number, row in enumerate(rows, start=1):
@@ -591,12 +713,33 @@ class Admin:
                                 "field names and values."
                             )
                         values = self._values(otype.name, row, number, ctx)
-                        created.append(insert_record(ctx, otype, values, {}))
+                        try:
+                            created.append(insert_record(ctx, otype, values, {}))
+                        except errors.FunctionError:
+                            # The write path refuses an ID that is taken before any other
+                            # check; tell that conflict from a validation failure by the
+                            # table itself, not by the (generic) error number.
+                            id_value = values.get(otype.id_field, "") if otype.id_field else ""
+                            table = company.data.tables.get(otype.name)
+                            duplicate = (
+                                bool(id_value) and table is not None and (id_value in table.by_id)
+                            )
+                            raise
             except errors.FunctionError as exc:
                 message = f"{otype.name} row {number}: {_detail_text(exc)}"
-                if exc.details and exc.details[0].errorno in _DUPLICATE_ERRORS:
+                if duplicate:
                     raise AdminConflict(message) from None
-                raise AdminError(message) from None
+                raise AdminInvalid(
+                    message,
+                    [
+                        {
+                            "errorno": detail.errorno,
+                            "description2": detail.description2 or detail.description,
+                            "correction": detail.correction,
+                        }
+                        for detail in exc.details
+                    ],
+                ) from None
         return created
 
     def seed_many(
@@ -771,10 +914,99 @@ class Admin:
             found = ledger.balances(company, start, end, fields, entity=entity)
             return [balance.as_dict() for balance in found]
 
+    # --- the clock and API sessions (for tests of clients) -------------------------------------
+
+    def clock(self) -> dict[str, Any]:
+        """The sandbox's time and how far it is ahead of the real clock."""
+        with self.backend.lock:
+            clock = self.backend.clock
+            offset = clock.offset if isinstance(clock, ShiftedClock) else timedelta(0)
+            return {
+                "now": self.backend.now().isoformat(),
+                "offset_seconds": offset.total_seconds(),
+            }
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the sandbox's clock forward by ``seconds``: sessions and read cursors expire,
+        and ``WHENCREATED``/``WHENMODIFIED`` stamps move with it. Kept until reset (not
+        saved in the state file)."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise AdminError(f"seconds must be a number; got {seconds!r}.")
+        if not 0 < seconds <= MAX_CLOCK_STEP:
+            raise AdminError(
+                f"seconds must be more than 0 and at most {MAX_CLOCK_STEP} (10 years); "
+                f"got {seconds!r}. The clock only moves forward; reset it to go back."
+            )
+        step = timedelta(seconds=seconds)
+        with self.backend.lock:
+            clock = self.backend.clock
+            offset = (clock.offset if isinstance(clock, ShiftedClock) else timedelta(0)) + step
+            if offset > MAX_CLOCK_OFFSET:
+                raise AdminError(
+                    f"The clock would be more than {MAX_CLOCK_OFFSET.days} days ahead of the "
+                    "real time; reset it first (POST /sandbox/admin/clock/reset)."
+                )
+            if isinstance(clock, ShiftedClock):
+                clock.offset = offset
+            else:
+                self.backend.clock = ShiftedClock(clock, offset)
+            return self.clock()
+
+    def reset_clock(self) -> dict[str, Any]:
+        """Back to the real time (sessions opened in the future keep their expiry)."""
+        with self.backend.lock:
+            clock = self.backend.clock
+            if isinstance(clock, ShiftedClock):
+                self.backend.clock = clock.base
+            return self.clock()
+
+    def expire_sessions(
+        self,
+        *,
+        session_id: str | None = None,
+        company_id: str | None = None,
+        user_id: str | None = None,
+    ) -> int:
+        """End API sessions as a timeout would: one by its ID, or every session of a company
+        (or of one user of it). Returns how many ended; the next call with such a session
+        gets Intacct's invalid-session error."""
+        if session_id is None and company_id is None:
+            raise AdminError("Name a session_id, or a company_id (and optionally a user_id).")
+        if user_id is not None and company_id is None:
+            raise AdminError("user_id needs company_id: user IDs are per company.")
+        with self.backend.lock:
+            if company_id is not None:
+                company = self.company(company_id)
+                if user_id is not None and user_id not in company.users:
+                    raise AdminNotFound(
+                        f"User '{user_id}' does not exist in company '{company_id}'."
+                    )
+            sessions = self.backend.sessions
+            if session_id is not None:
+                session = sessions.get(session_id)
+                if session is None or (company_id is not None and session.company_id != company_id):
+                    raise AdminNotFound("No live session has that session ID.")
+                if user_id is not None and session.user_id != user_id:
+                    raise AdminNotFound("No live session has that session ID.")
+                del sessions[session_id]
+                return 1
+            doomed = [
+                key
+                for key, session in sessions.items()
+                if session.company_id == company_id
+                and (user_id is None or session.user_id == user_id)
+            ]
+            for key in doomed:
+                del sessions[key]
+            return len(doomed)
+
     # --- whole-state operations ---------------------------------------------------------------
 
     def reset(self) -> None:
-        self.backend.reset()
+        """Forget everything, and put the clock back to the real time."""
+        with self.backend.lock:
+            self.backend.reset()
+            self.reset_clock()
 
     def describe_company(self, company: Company) -> dict[str, Any]:
         """A JSON-able view of one company (no secrets)."""

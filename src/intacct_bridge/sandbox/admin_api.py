@@ -1,39 +1,19 @@
 """The admin HTTP API: the sandbox's Intacct administration screens as JSON endpoints.
 
-Mounted at ``/sandbox/admin`` by :func:`intacct_bridge.sandbox.asgi.create_app`:
-
-========  =================================================  ================================
-GET       ``/state``                                         everything, without secrets
-POST      ``/reset``                                         forget everything
-POST      ``/senders``                                       register a sender ID
-POST      ``/companies``                                     create a company (+ entities)
-GET       ``/companies/{id}``                                one company
-PUT       ``/companies/{id}/modules``                        switch modules on/off
-POST      ``/companies/{id}/entities``                       add an entity (MEGA)
-POST      ``/companies/{id}/users``                          add a web services user
-PATCH     ``/companies/{id}/users/{user}``                   change a user (status, password …)
-POST      ``/companies/{id}/authorizations``                 Web Services authorization
-DELETE    ``/companies/{id}/authorizations/{sender}``        revoke it
-POST      ``/companies/{id}/dimensions``                     user-defined dimension
-GET/POST  ``/companies/{id}/custom-objects``                 list / define Platform custom objects
-GET/POST  ``/companies/{id}/records/{object}``               list / create records
-POST      ``/companies/{id}/seed-demo``                      the demo setup (:mod:`.seeds`)
-GET       ``/companies/{id}/periods``                        closed-through date, inter-entity
-POST      ``/companies/{id}/periods/close``                  close the books through a date
-POST      ``/companies/{id}/periods/open``                   reopen (from a date, or all)
-PUT       ``/companies/{id}/interentity``                    allow inter-entity entries (MEGA)
-GET       ``/companies/{id}/gl/balances``                    GL activity per account …
-GET/POST  ``/policies``                                      asynchronous transport policies
-GET/PUT   ``/limits``                                        fault plan: limits, outcomes
-PUT/DEL   ``/companies/{id}/limits``                         one company's limits
-POST      ``/limits/reseed``                                 reseed the fault source
-========  =================================================  ================================
+A FastAPI application mounted at ``/sandbox/admin`` by
+:func:`intacct_bridge.sandbox.asgi.create_app`. Its OpenAPI description — every endpoint,
+request body and reply — is served at ``/sandbox/admin/openapi.json``; docs/sandbox.md
+walks through it. The endpoints call :class:`intacct_bridge.sandbox.admin.Admin`, as the
+CLI does.
 
 Bodies are JSON, validated strictly (no type coercion, no unknown fields). Every refusal
 is a 4xx JSON ``{"error": "…", "detail": …}`` that names the field and the fix, and
-nothing is changed by a refused request. Passwords are accepted, hashed, and never
-returned. When the backend's settings carry ``admin_token``, every request needs
-``Authorization: Bearer <token>``.
+nothing is changed by a refused request: unreadable JSON is a 400, a body of the wrong
+shape a 422 whose detail lists ``field``/``problem``/``fix``, an unknown company, user,
+sender or object a 404, a clash with what exists a 409, a record Intacct's validation
+refuses a 422 with Intacct's errors. Passwords are accepted, hashed, and never returned.
+When the backend's settings carry ``admin_token``, every request needs
+``Authorization: Bearer <token>`` (compared in constant time).
 """
 
 from __future__ import annotations
@@ -41,23 +21,25 @@ from __future__ import annotations
 import hmac
 import json
 import types
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
+from fastapi import FastAPI, Path, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intacct_bridge.sandbox import objects
 from intacct_bridge.sandbox.admin import (
+    MAX_CLOCK_STEP,
     Admin,
     AdminConflict,
     AdminError,
+    AdminInvalid,
     AdminNotFound,
     describe_user,
 )
@@ -151,8 +133,11 @@ class UserPatch(_Body):
 class AuthorizationIn(_Body):
     sender_id: Identifier
     status: Status = "active"
-    #: Registers (or re-keys) the sender as well, for one-call setup.
+    #: Registers the sender as well when it does not exist yet, for one-call setup.
     sender_password: Password | None = None
+    #: Change the password of an existing sender to ``sender_password`` (otherwise a
+    #: different password is refused with 409).
+    rekey: bool = False
 
 
 class PolicyIn(_Body):
@@ -230,6 +215,121 @@ class RecordsIn(_Body):
     entity: str = ""
 
 
+class SenderPatch(_Body):
+    """An explicit change of an existing sender: a re-key (new password) and/or status."""
+
+    password: Password | None = None
+    status: Status | None = None
+
+
+class ClockAdvanceIn(_Body):
+    #: How far to move the sandbox's clock forward, in seconds.
+    seconds: Annotated[float, Field(gt=0, le=MAX_CLOCK_STEP)]
+
+
+class SessionsExpireIn(_Body):
+    """Which API sessions to end: one by ID, or every session of a company (or user)."""
+
+    session_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    company_id: Identifier | None = None
+    user_id: Identifier | None = None
+
+
+# --- replies (for the OpenAPI description; extra keys are passed through) -----------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ProblemOut(_Out):
+    """Every refusal: one sentence that names the problem and the fix, and details."""
+
+    error: str
+    detail: Any = None
+
+
+class SenderOut(_Out):
+    sender_id: str
+    status: str
+
+
+class SenderChangedOut(SenderOut):
+    rekeyed: bool
+
+
+class UserOut(_Out):
+    user_id: str
+    first_name: str
+    last_name: str
+    email: str
+    user_type: str
+    admin: str
+    status: str
+    roles: list[str]
+    top_level_access: bool
+    entity_access: list[str]
+
+
+class EntityOut(_Out):
+    location_id: str
+    name: str
+
+
+class CompanyOut(_Out):
+    company_id: str
+    name: str
+    mega: bool
+    modules: list[str]
+    session_timeout: int
+    entities: list[EntityOut]
+    authorized_senders: dict[str, str]
+    users: list[UserOut]
+    dimensions: dict[str, str]
+    custom_objects: dict[str, str]
+    books: dict[str, Any]
+    records: dict[str, int]
+
+
+class PolicyOut(_Out):
+    policy_id: str
+    sender_id: str
+    response_url: str
+
+
+class StateOut(_Out):
+    senders: list[SenderOut]
+    companies: list[CompanyOut]
+    policies: list[PolicyOut]
+    sessions: int
+
+
+class ResetOut(_Out):
+    reset: bool
+    state: StateOut
+
+
+class AuthorizationOut(_Out):
+    company_id: str
+    sender_id: str
+    status: str
+    #: ``created`` or ``updated``.
+    authorization: str
+    #: ``created``, ``unchanged``, ``rekeyed`` or ``existing`` (no password given).
+    sender: str
+
+
+class ClockOut(_Out):
+    #: The sandbox's time (ISO 8601, UTC).
+    now: str
+    #: How far the sandbox's clock is ahead of the real time.
+    offset_seconds: float
+
+
+class SessionsExpiredOut(_Out):
+    expired: int
+
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -270,7 +370,9 @@ def _path(location: tuple[int | str, ...]) -> str:
     return text
 
 
-def _model_at(model: type[BaseModel], location: tuple[int | str, ...]) -> type[BaseModel] | None:
+def _model_at(
+    model: type[BaseModel] | None, location: tuple[int | str, ...]
+) -> type[BaseModel] | None:
     """The model class that holds the field at ``location`` (to list its accepted fields)."""
     current: Any = model
     for part in location:
@@ -290,11 +392,11 @@ def _model_at(model: type[BaseModel], location: tuple[int | str, ...]) -> type[B
     return None
 
 
-def _validation_detail(exc: ValidationError, model: type[BaseModel]) -> list[dict[str, str]]:
+def _validation_detail(errors: Any, model: type[BaseModel] | None) -> list[dict[str, str]]:
     """Field, problem and fix for each validation error (never the input: it may be a
     password)."""
     problems: list[dict[str, str]] = []
-    for error in exc.errors(include_input=False, include_url=False):
+    for error in errors:
         location = tuple(error["loc"])
         field = _path(location) or "(body)"
         kind = error["type"]
@@ -318,52 +420,106 @@ def _validation_detail(exc: ValidationError, model: type[BaseModel]) -> list[dic
     return problems
 
 
-async def _json_body(request: Request, limit: int) -> Any:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise Problem(413, f"The request body is larger than {limit} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Problem(413, f"The request body is larger than {limit} bytes.")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw.strip():
-        raise Problem(400, "This endpoint needs a JSON body; the request body is empty.")
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise Problem(400, "The request body is not UTF-8 encoded JSON.") from None
-    except json.JSONDecodeError as exc:
-        raise Problem(
-            400,
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}.",
-            {"line": exc.lineno, "column": exc.colno},
-        ) from None
-    except RecursionError:
-        raise Problem(400, "The request body is not valid JSON: nested too deeply.") from None
-
-
 def _validated(model: type[ModelT], data: Any, what: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        detail = _validation_detail(exc, model)
-        first = detail[0]
-        more = f" (and {len(detail) - 1} more problem(s) in detail)" if len(detail) > 1 else ""
-        raise Problem(
-            422,
-            f"Invalid body for {what}: {first['field']}: {first['problem']}. {first['fix']}{more}",
-            detail,
-        ) from None
+        raise _invalid(exc.errors(include_input=False, include_url=False), model, what) from None
 
 
-# --- the application -------------------------------------------------------------------------
+def _invalid(errors: Any, model: type[BaseModel] | None, what: str) -> Problem:
+    detail = _validation_detail(errors, model)
+    first = detail[0]
+    more = f" (and {len(detail) - 1} more problem(s) in detail)" if len(detail) > 1 else ""
+    return Problem(
+        422,
+        f"Invalid body for {what}: {first['field']}: {first['problem']}. {first['fix']}{more}",
+        detail,
+    )
 
-Handler = Callable[[Request], Awaitable[Response]]
+
+# --- the ASGI layers in front of the routes ----------------------------------------------------
+
+
+def _route_takes_raw_body(path: str) -> bool:
+    """Package import takes the XML file as it is; every other body is JSON."""
+    return path.rstrip("/").endswith("/packages")
+
+
+class _JsonBody:
+    """Pure ASGI middleware: read the body (refusing it past ``limit`` bytes, 413), check
+    that it is JSON (400 with line and column), and hand it on as ``application/json``."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length", b"")
+        raw_path = str(scope.get("path", ""))
+        raw = _route_takes_raw_body(raw_path)
+        what = "The package" if raw else "The request body"
+        too_big = _problem_response(413, f"{what} is larger than {self.limit} bytes.")
+        if declared.isdigit() and int(declared) > self.limit:
+            await too_big(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await too_big(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if not raw and body.strip():
+            problem = _json_problem(body)
+            if problem is not None:
+                await _problem_response(problem.status, problem.error, problem.detail)(
+                    scope, receive, send
+                )
+                return
+            kept = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+            scope = {**scope, "headers": [*kept, (b"content-type", b"application/json")]}
+        elif not raw:
+            body = b""
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _json_problem(raw: bytes) -> Problem | None:
+    try:
+        json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Problem(400, "The request body is not UTF-8 encoded JSON.")
+    except json.JSONDecodeError as exc:
+        return Problem(
+            400,
+            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}.",
+            {"line": exc.lineno, "column": exc.colno},
+        )
+    except (RecursionError, ValueError):
+        return Problem(400, "The request body is not valid JSON: nested too deeply or too big.")
+    return None
 
 
 class _BearerToken:
@@ -378,15 +534,13 @@ class _BearerToken:
         if scope["type"] != "http" or not token:
             await self.app(scope, receive, send)
             return
-        header = ""
+        header = b""
         for name, value in scope.get("headers", []):
             if name == b"authorization":
-                header = value.decode("latin-1")
+                header = value
                 break
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(
-            given.strip().encode(), token.encode()
-        ):
+        scheme, _, given = header.partition(b" ")
+        if scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), token.encode()):
             await self.app(scope, receive, send)
             return
         error = (
@@ -399,71 +553,172 @@ class _BearerToken:
         )
 
 
-def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -> Starlette:
+# --- the application -------------------------------------------------------------------------
+
+Company = Annotated[str, Path(description="Company ID, e.g. DEMO-MFG.")]
+Wait = Annotated[
+    float, Query(description="Seconds (up to 30) to wait for queued work to finish first.")
+]
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ProblemOut, "description": text}
+    for status, text in (
+        (400, "The body is not JSON."),
+        (401, "The admin token is missing or wrong."),
+        (404, "An unknown company, user, sender, entity or object."),
+        (409, "It exists already, or a re-key was not asked for."),
+        (413, "The body is too large."),
+        (422, "The body has the wrong shape, or Intacct's validation refused it."),
+    )
+}
+
+
+def _body_model(request: Request) -> type[BaseModel] | None:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.dependant.body_params:
+        return None
+    annotation = route.dependant.body_params[0].field_info.annotation
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
+
+
+def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -> FastAPI:
     """The admin API as an ASGI app for one backend (mount it at ``/sandbox/admin``).
 
     ``faults`` is the fault plan of the front door serving the gateway (``Sandbox.faults``);
     without one, the ``/limits`` endpoints answer that there is no fault plan.
     """
     admin = Admin(backend)
-    limit = backend.settings.max_body_bytes
+    app = FastAPI(
+        title="Intacct sandbox admin API",
+        description=(
+            "What an Intacct administrator does in Intacct's screens, for the offline "
+            "sandbox: senders, companies, users, authorizations, records, periods, "
+            "transport policies, limits and faults, the clock and API sessions. When the "
+            "server has an admin token, send it as 'Authorization: Bearer TOKEN'."
+        ),
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        responses=_REFUSALS,
+    )
 
-    def endpoint(handler: Handler) -> Handler:
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except Problem as problem:
-                return _problem_response(problem.status, problem.error, problem.detail)
-            except AdminNotFound as exc:
-                return _problem_response(404, str(exc))
-            except AdminConflict as exc:
-                return _problem_response(409, str(exc))
-            except AdminError as exc:
-                return _problem_response(422, str(exc))
-
-        return wrapped
-
-    async def body(request: Request, model: type[ModelT]) -> ModelT:
-        what = f"{request.method} {request.url.path}"
-        return _validated(model, await _json_body(request, limit), what)
-
-    async def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await run_in_threadpool(function, *args, **kwargs)
-
-    def company_of(request: Request) -> str:
-        company_id = str(request.path_params["company_id"])
+    def company_of(company_id: str) -> str:
         admin.company(company_id)
         return company_id
 
+    # --- errors
+
+    def problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        return _problem_response(exc.status, exc.error, exc.detail)
+
+    def admin_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, AdminNotFound):
+            return _problem_response(404, str(exc))
+        if isinstance(exc, AdminConflict):
+            return _problem_response(409, str(exc))
+        if isinstance(exc, AdminInvalid):
+            return _problem_response(422, str(exc), {"intacct_errors": exc.errors})
+        return _problem_response(422, str(exc))
+
+    def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        what = f"{request.method} {request.url.path}"
+        errors = list(exc.errors())
+        if any(tuple(e.get("loc", ())) == ("body",) and e["type"] == "missing" for e in errors):
+            return _problem_response(
+                400, "This endpoint needs a JSON body; the request body is empty."
+            )
+        located = [{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors if e.get("loc")]
+        if all(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors):
+            found = _invalid(located, _body_model(request), what)
+        else:
+            detail = _validation_detail(
+                [{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors], None
+            )
+            first = detail[0]
+            found = Problem(
+                422,
+                f"Invalid request {what}: {first['field']}: {first['problem']}. {first['fix']}",
+                detail,
+            )
+        return _problem_response(found.status, found.error, found.detail)
+
+    def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return _problem_response(
+                404,
+                f"No admin endpoint at {request.url.path}.",
+                "See GET /sandbox/admin/openapi.json.",
+            )
+        if exc.status_code == 405:
+            return _problem_response(
+                405,
+                f"{request.method} is not allowed on {request.url.path}.",
+                {"allow": (exc.headers or {}).get("Allow", "")},
+            )
+        return _problem_response(exc.status_code, str(exc.detail))
+
+    app.add_exception_handler(Problem, problem)
+    app.add_exception_handler(AdminError, admin_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(HTTPException, http_error)
+
     # --- whole state
 
-    @endpoint
-    async def state(request: Request) -> Response:
-        return JSONResponse(await call(admin.describe))
+    @app.get("/state", response_model=StateOut, tags=["state"])
+    def state() -> dict[str, Any]:
+        """Everything, without secrets: senders, companies, policies, live sessions."""
+        return admin.describe()
 
-    @endpoint
-    async def reset(request: Request) -> Response:
-        await call(admin.reset)
-        return JSONResponse({"reset": True, "state": await call(admin.describe)})
+    @app.post("/reset", response_model=ResetOut, tags=["state"])
+    def reset() -> dict[str, Any]:
+        """Forget everything (and put the clock back to the real time)."""
+        admin.reset()
+        return {"reset": True, "state": admin.describe()}
 
     # --- senders and companies
 
-    @endpoint
-    async def create_sender(request: Request) -> Response:
-        data = await body(request, SenderIn)
-        sender = await call(
-            admin.create_sender, data.sender_id, data.password, status=data.status, replace=False
+    @app.post("/senders", status_code=201, response_model=SenderOut, tags=["senders"])
+    def create_sender(data: SenderIn) -> dict[str, Any]:
+        """Register a Web Services sender ID; an existing one is a 409 (re-key it with
+        PATCH /senders/{sender_id})."""
+        sender = admin.create_sender(
+            data.sender_id, data.password, status=data.status, replace=False
         )
-        return JSONResponse({"sender_id": sender.sender_id, "status": sender.status}, 201)
+        return {"sender_id": sender.sender_id, "status": sender.status}
 
-    @endpoint
-    async def create_company(request: Request) -> Response:
-        data = await body(request, CompanyIn)
+    @app.patch("/senders/{sender_id}", response_model=SenderChangedOut, tags=["senders"])
+    def update_sender(
+        sender_id: Annotated[str, Path(description="Sender ID.")], data: SenderPatch
+    ) -> dict[str, Any]:
+        """Re-key a sender (a new password: clients using the old one are refused from
+        now on) and/or change its status."""
+        changes = data.model_dump(exclude_unset=True)
+        _no_nulls(changes, f"PATCH /sandbox/admin/senders/{sender_id}")
+        if not changes:
+            raise Problem(
+                422,
+                "The PATCH body changes nothing; send a password or a status.",
+                {"accepted_fields": list(SenderPatch.model_fields)},
+            )
+        sender = admin.update_sender(sender_id, **changes)
+        return {
+            "sender_id": sender.sender_id,
+            "status": sender.status,
+            "rekeyed": "password" in changes,
+        }
+
+    @app.post("/companies", status_code=201, response_model=CompanyOut, tags=["companies"])
+    def create_company(data: CompanyIn) -> dict[str, Any]:
+        """Create a company, single-entity or MEGA with its entities (all or nothing)."""
         entities = [
             {"location_id": e.location_id, "name": e.name, **e.fields} for e in data.entities
         ]
-        company = await call(
-            admin.create_company,
+        company = admin.create_company(
             data.company_id,
             name=data.name,
             mega=data.mega,
@@ -471,145 +726,165 @@ def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -
             session_timeout=data.session_timeout,
             entities=entities,
         )
-        return JSONResponse(await call(admin.describe_company, company), 201)
+        return admin.describe_company(company)
 
-    @endpoint
-    async def show_company(request: Request) -> Response:
-        company = admin.company(str(request.path_params["company_id"]))
-        return JSONResponse(await call(admin.describe_company, company))
+    @app.get("/companies/{company_id}", response_model=CompanyOut, tags=["companies"])
+    def show_company(company_id: Company) -> dict[str, Any]:
+        """One company, without secrets."""
+        return admin.describe_company(admin.company(company_id))
 
-    @endpoint
-    async def set_modules(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, ModulesIn)
-        await call(admin.set_modules, company_id, data.modules)
-        return JSONResponse({"company_id": company_id, "modules": sorted(data.modules)})
+    @app.put("/companies/{company_id}/modules", tags=["companies"])
+    def set_modules(company_id: Company, data: ModulesIn) -> dict[str, Any]:
+        """Switch modules on; the ones not named are switched off."""
+        admin.set_modules(company_of(company_id), data.modules)
+        return {"company_id": company_id, "modules": sorted(data.modules)}
 
-    @endpoint
-    async def add_entity(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, EntityIn)
-        record = await call(
-            admin.add_entity_with, company_id, data.location_id, data.name, data.fields
+    @app.post("/companies/{company_id}/entities", status_code=201, tags=["companies"])
+    def add_entity(company_id: Company, data: EntityIn) -> dict[str, Any]:
+        """Add an entity to a MEGA company (its LOCATIONENTITY and LOCATION)."""
+        record = admin.add_entity_with(
+            company_of(company_id), data.location_id, data.name, data.fields
         )
-        return JSONResponse(
-            {
-                "company_id": company_id,
-                "location_id": data.location_id,
-                "name": data.name,
-                "recordno": record.recordno,
-            },
-            201,
-        )
+        return {
+            "company_id": company_id,
+            "location_id": data.location_id,
+            "name": data.name,
+            "recordno": record.recordno,
+        }
 
     # --- users
 
-    @endpoint
-    async def add_user(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, UserIn)
+    @app.post(
+        "/companies/{company_id}/users", status_code=201, response_model=UserOut, tags=["users"]
+    )
+    def add_user(company_id: Company, data: UserIn) -> dict[str, Any]:
+        """Add a web services user (seed guide defaults: business, full admin, Admin role)."""
         attributes = data.model_dump(exclude={"user_id", "password"})
-        user = await call(
-            admin.add_user, company_id, data.user_id, data.password, replace=False, **attributes
+        user = admin.add_user(
+            company_of(company_id), data.user_id, data.password, replace=False, **attributes
         )
-        return JSONResponse(describe_user(user), 201)
+        return describe_user(user)
 
-    @endpoint
-    async def update_user(request: Request) -> Response:
-        company_id = company_of(request)
-        user_id = str(request.path_params["user_id"])
-        data = await body(request, UserPatch)
+    @app.patch("/companies/{company_id}/users/{user_id}", response_model=UserOut, tags=["users"])
+    def update_user(
+        company_id: Company,
+        user_id: Annotated[str, Path(description="Web services user ID.")],
+        data: UserPatch,
+    ) -> dict[str, Any]:
+        """Change a user: status, password, privileges, roles, entity access."""
         changes = data.model_dump(exclude_unset=True)
-        nulls = sorted(key for key, value in changes.items() if value is None)
-        if nulls:
-            raise Problem(
-                422,
-                f"Invalid body for PATCH {request.url.path}: {nulls[0]} cannot be null. "
-                "Leave a field out to keep its value.",
-                [{"field": key, "problem": "null", "fix": f"Leave '{key}' out."} for key in nulls],
-            )
+        _no_nulls(changes, f"PATCH /sandbox/admin/companies/{company_id}/users/{user_id}")
         if not changes:
             raise Problem(
                 422,
                 "The PATCH body changes nothing; send at least one field.",
                 {"accepted_fields": list(UserPatch.model_fields)},
             )
-        user = await call(admin.update_user, company_id, user_id, **changes)
-        return JSONResponse(describe_user(user))
+        user = admin.update_user(company_of(company_id), user_id, **changes)
+        return describe_user(user)
 
     # --- Web Services authorizations
 
-    @endpoint
-    async def authorize(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, AuthorizationIn)
-
-        def run() -> bool:
-            with backend.lock:
-                if data.sender_password is None and data.sender_id not in backend.senders:
-                    raise AdminNotFound(
-                        f"Sender '{data.sender_id}' does not exist. Register it first with "
-                        "POST /sandbox/admin/senders, or include sender_password."
-                    )
-                existed = data.sender_id in admin.company(company_id).authorizations
-                if data.sender_password is not None:
-                    admin.create_sender(data.sender_id, data.sender_password)
-                admin.authorize_sender(company_id, data.sender_id, status=data.status)
-                return existed
-
-        existed = await call(run)
-        return JSONResponse(
-            {"company_id": company_id, "sender_id": data.sender_id, "status": data.status},
-            200 if existed else 201,
+    @app.post(
+        "/companies/{company_id}/authorizations",
+        status_code=201,
+        response_model=AuthorizationOut,
+        responses={200: {"model": AuthorizationOut, "description": "Updated"}},
+        tags=["senders"],
+    )
+    def authorize(company_id: Company, data: AuthorizationIn) -> Response:
+        """Authorize a sender for the company (201 new, 200 updated). With
+        ``sender_password`` a new sender is registered too; a different password for an
+        existing sender is a 409 unless ``rekey`` is true (the reply says ``rekeyed``)."""
+        outcome = admin.authorize(
+            company_of(company_id),
+            data.sender_id,
+            status=data.status,
+            sender_password=data.sender_password,
+            rekey=data.rekey,
         )
+        return JSONResponse(outcome, 201 if outcome["authorization"] == "created" else 200)
 
-    @endpoint
-    async def revoke(request: Request) -> Response:
-        company_id = company_of(request)
-        sender_id = str(request.path_params["sender_id"])
-        if not await call(admin.revoke_sender, company_id, sender_id):
+    @app.delete("/companies/{company_id}/authorizations/{sender_id}", tags=["senders"])
+    def revoke(
+        company_id: Company, sender_id: Annotated[str, Path(description="Sender ID.")]
+    ) -> dict[str, Any]:
+        """Remove a sender from the company's authorization list."""
+        if not admin.revoke_sender(company_of(company_id), sender_id):
             raise AdminNotFound(
                 f"Sender '{sender_id}' is not on the Web Services authorization list of "
                 f"company '{company_id}'."
             )
-        return JSONResponse({"company_id": company_id, "sender_id": sender_id, "revoked": True})
+        return {"company_id": company_id, "sender_id": sender_id, "revoked": True}
 
-    # --- dimensions and records
+    # --- dimensions, custom objects and records
 
-    @endpoint
-    async def add_dimension(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, DimensionIn)
-        await call(admin.add_dimension, company_id, data.name, data.label, replace=False)
-        key = data.name.strip().upper()
-        return JSONResponse(
-            {"company_id": company_id, "name": key, "label": data.label.strip()}, 201
-        )
+    @app.post("/companies/{company_id}/dimensions", status_code=201, tags=["records"])
+    def add_dimension(company_id: Company, data: DimensionIn) -> dict[str, Any]:
+        """Define a user-defined dimension; seed its values through /records/{NAME}."""
+        admin.add_dimension(company_of(company_id), data.name, data.label, replace=False)
+        return {
+            "company_id": company_id,
+            "name": data.name.strip().upper(),
+            "label": data.label.strip(),
+        }
 
-    @endpoint
-    async def custom_objects(request: Request) -> Response:
-        company_id = company_of(request)
-        if request.method == "GET":
-            found = await call(admin.custom_objects, company_id)
-            return JSONResponse({"company_id": company_id, "custom_objects": found})
-        data = await body(request, CustomObjectIn)
+    @app.get("/companies/{company_id}/custom-objects", tags=["records"])
+    def custom_objects(company_id: Company) -> dict[str, Any]:
+        """The company's Platform custom objects, with record counts."""
+        return {"company_id": company_id, "custom_objects": admin.custom_objects(company_id)}
+
+    @app.post("/companies/{company_id}/custom-objects", status_code=201, tags=["records"])
+    def define_custom_object(company_id: Company, data: CustomObjectIn) -> dict[str, Any]:
+        """Define a Platform custom object (Platform Services > Objects > New)."""
         fields = [field.model_dump() for field in data.fields]
-        definition = await call(
-            admin.define_custom_object, company_id, data.name, data.label, fields
+        definition = admin.define_custom_object(
+            company_of(company_id), data.name, data.label, fields
         )
-        return JSONResponse({"company_id": company_id, **definition.as_dict()}, 201)
+        return {"company_id": company_id, **definition.as_dict()}
 
-    @endpoint
-    async def records(request: Request) -> Response:
-        company_id = company_of(request)
-        object_name = str(request.path_params["object_name"])
-        entity = request.query_params.get("entity", "")
-        if request.method == "GET":
-            rows = await call(admin.records, company_id, object_name, entity=entity)
-            return JSONResponse(
-                {"object": object_name.upper(), "count": len(rows), "records": rows}
-            )
-        payload = await _json_body(request, limit)
+    @app.get("/companies/{company_id}/records/{object_name}", tags=["records"])
+    def records(
+        company_id: Company,
+        object_name: Annotated[str, Path(description="Object, e.g. GLACCOUNT.")],
+        entity: Annotated[str, Query(description="Entity (MEGA); default: top level.")] = "",
+    ) -> dict[str, Any]:
+        """The stored records of one object, as an entity session would see them."""
+        rows = admin.records(company_of(company_id), object_name, entity=entity)
+        return {"object": object_name.upper(), "count": len(rows), "records": rows}
+
+    @app.post(
+        "/companies/{company_id}/records/{object_name}",
+        status_code=201,
+        tags=["records"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "anyOf": [
+                                {"type": "array", "items": {"type": "object"}},
+                                RecordsIn.model_json_schema(),
+                            ]
+                        }
+                    }
+                },
+            }
+        },
+    )
+    async def create_records(
+        request: Request,
+        company_id: Company,
+        object_name: Annotated[str, Path(description="Object, e.g. GLACCOUNT.")],
+        entity: Annotated[str, Query(description="Entity (MEGA); default: top level.")] = "",
+    ) -> Response:
+        """Create records as the administrator would, with the API's validation: a JSON
+        array of row objects, or ``{"rows": [...], "entity": "US"}``. All or none."""
+        raw = await request.body()
+        if not raw.strip():
+            raise Problem(400, "This endpoint needs a JSON body; the request body is empty.")
+        payload = json.loads(raw)
         what = f"POST {request.url.path}"
         if isinstance(payload, list):
             data = _validated(RecordsIn, {"rows": payload, "entity": entity}, what)
@@ -624,114 +899,142 @@ def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -
             data.entity = data.entity or entity
         if not data.rows:
             raise Problem(422, "No rows to create; send a JSON array of row objects.")
-        made = await call(admin.seed, company_id, object_name, data.rows, entity=data.entity)
-        company = admin.company(company_id)
-        otype = objects.resolve(company, object_name)
-        id_field = otype.id_field if otype is not None else None
-        created = [
-            {"RECORDNO": r.recordno, **({id_field: r.values.get(id_field, "")} if id_field else {})}
-            for r in made
-        ]
-        return JSONResponse(
-            {"object": object_name.upper(), "count": len(made), "created": created}, 201
-        )
 
-    @endpoint
-    async def seed_demo(request: Request) -> Response:
+        def run() -> dict[str, Any]:
+            made = admin.seed(company_of(company_id), object_name, data.rows, entity=data.entity)
+            otype = objects.resolve(admin.company(company_id), object_name)
+            id_field = otype.id_field if otype is not None else None
+            created = [
+                {
+                    "RECORDNO": r.recordno,
+                    **({id_field: r.values.get(id_field, "")} if id_field else {}),
+                }
+                for r in made
+            ]
+            return {"object": object_name.upper(), "count": len(made), "created": created}
+
+        return JSONResponse(await run_in_threadpool(run), 201)
+
+    @app.post("/companies/{company_id}/seed-demo", status_code=201, tags=["records"])
+    def seed_demo(company_id: Company) -> dict[str, Any]:
+        """The demo manufacturing setup: chart of accounts, journals, terms, tax …"""
         from intacct_bridge.sandbox.seeds import seed_demo as run_seed_demo
 
-        company_id = company_of(request)
-        counts = await call(run_seed_demo, admin, company_id)
-        return JSONResponse({"company_id": company_id, "created": counts}, 201)
+        counts = run_seed_demo(admin, company_of(company_id))
+        return {"company_id": company_id, "created": counts}
 
     # --- books: periods, inter-entity balancing, GL balances
 
-    @endpoint
-    async def periods(request: Request) -> Response:
-        company_id = company_of(request)
-        return JSONResponse({"company_id": company_id, **await call(admin.books, company_id)})
+    @app.get("/companies/{company_id}/periods", tags=["books"])
+    def periods(company_id: Company) -> dict[str, Any]:
+        """Closed-through date and inter-entity setting."""
+        return {"company_id": company_id, **admin.books(company_id)}
 
-    @endpoint
-    async def close_period(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, PeriodCloseIn)
-        books = await call(admin.close_period, company_id, through=data.through)
-        return JSONResponse({"company_id": company_id, **books})
+    @app.post("/companies/{company_id}/periods/close", tags=["books"])
+    def close_period(company_id: Company, data: PeriodCloseIn) -> dict[str, Any]:
+        """Close the books through a date (never reopens)."""
+        return {"company_id": company_id, **admin.close_period(company_id, through=data.through)}
 
-    @endpoint
-    async def open_period(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, PeriodOpenIn)
-        books = await call(admin.open_period, company_id, from_date=data.from_date)
-        return JSONResponse({"company_id": company_id, **books})
+    @app.post("/companies/{company_id}/periods/open", tags=["books"])
+    def open_period(company_id: Company, data: PeriodOpenIn) -> dict[str, Any]:
+        """Reopen the periods from a date on (or every period)."""
+        books = admin.open_period(company_id, from_date=data.from_date)
+        return {"company_id": company_id, **books}
 
-    @endpoint
-    async def interentity(request: Request) -> Response:
-        company_id = company_of(request)
-        data = await body(request, InterEntityIn)
-        books = await call(admin.set_interentity, company_id, data.allowed)
-        return JSONResponse({"company_id": company_id, **books})
+    @app.put("/companies/{company_id}/interentity", tags=["books"])
+    def interentity(company_id: Company, data: InterEntityIn) -> dict[str, Any]:
+        """MEGA: allow journal entries unbalanced by entity (inter-entity relationships)."""
+        return {"company_id": company_id, **admin.set_interentity(company_id, data.allowed)}
 
-    @endpoint
-    async def balances(request: Request) -> Response:
-        company_id = company_of(request)
-        params = request.query_params
-        by = [name for name in params.get("by", "ACCOUNTNO").split(",") if name.strip()]
-        entity = params.get("entity")
-        rows = await call(
-            admin.balances, company_id, params.get("period") or None, by=by, entity=entity
-        )
-        return JSONResponse({"company_id": company_id, "balances": rows})
+    @app.get("/companies/{company_id}/gl/balances", tags=["books"])
+    def balances(
+        company_id: Company,
+        period: Annotated[str | None, Query(description="MM/YYYY; default: all time.")] = None,
+        by: Annotated[str, Query(description="Grouping fields, comma-separated.")] = "ACCOUNTNO",
+        entity: Annotated[str | None, Query(description="One entity's lines.")] = None,
+    ) -> dict[str, Any]:
+        """Posted GL activity per group: debits, credits, net."""
+        fields = [name for name in by.split(",") if name.strip()]
+        rows = admin.balances(company_of(company_id), period or None, by=fields, entity=entity)
+        return {"company_id": company_id, "balances": rows}
 
     # --- platform: customization packages and Smart Events
 
-    @endpoint
-    async def packages(request: Request) -> Response:
-        company_id = company_of(request)
-        if request.method == "GET":
-            return JSONResponse({"packages": await call(admin.packages, company_id)})
+    @app.get("/companies/{company_id}/packages", tags=["platform"])
+    def packages(company_id: Company) -> dict[str, Any]:
+        """The installed customization packages and their smart links."""
+        return {"packages": admin.packages(company_id)}
+
+    @app.post(
+        "/companies/{company_id}/packages",
+        status_code=201,
+        tags=["platform"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    async def import_package(request: Request, company_id: Company) -> Response:
+        """Import a ``customErpPackage`` (the XML file as the body). Smart Event URLs
+        outside the server's allowed callbacks are refused."""
         data = await request.body()
-        if len(data) > limit:
-            raise Problem(413, f"The package is larger than {limit} bytes.")
-        installed = await call(admin.import_package, company_id, data)
+        installed = await run_in_threadpool(admin.import_package, company_id, data)
         return JSONResponse({"company_id": company_id, "smart_links": installed}, 201)
 
-    @endpoint
-    async def deliveries(request: Request) -> Response:
-        company_id = company_of(request)
-        wait_text = request.query_params.get("wait", "0")
-        try:
-            wait = min(max(float(wait_text), 0.0), 30.0)
-        except ValueError:
-            raise Problem(422, f"wait must be a number of seconds; got '{wait_text}'.") from None
-        rows = await call(admin.deliveries, company_id, wait=wait)
-        return JSONResponse({"company_id": company_id, "deliveries": rows})
+    @app.get("/companies/{company_id}/smart-events/deliveries", tags=["platform"])
+    def deliveries(company_id: Company, wait: Wait = 0.0) -> dict[str, Any]:
+        """The Smart Event delivery log, oldest first (``wait``: for queued ones first)."""
+        return {
+            "company_id": company_id,
+            "deliveries": admin.deliveries(company_id, wait=min(max(wait, 0.0), 30.0)),
+        }
 
     # --- asynchronous requests
 
-    @endpoint
-    async def policies(request: Request) -> Response:
-        if request.method == "GET":
-            return JSONResponse({"policies": await call(admin.policies)})
-        data = await body(request, PolicyIn)
-        await call(admin.add_policy, data.policy_id, data.sender_id, data.response_url)
-        return JSONResponse(
-            {
-                "policy_id": data.policy_id,
-                "sender_id": data.sender_id,
-                "response_url": data.response_url,
-            },
-            201,
-        )
+    @app.get("/policies", tags=["async"])
+    def policies() -> dict[str, Any]:
+        """The asynchronous transport policies."""
+        return {"policies": admin.policies()}
 
-    @endpoint
-    async def async_log(request: Request) -> Response:
-        wait_text = request.query_params.get("wait", "0")
-        try:
-            wait = min(max(float(wait_text), 0.0), 30.0)
-        except ValueError:
-            raise Problem(422, f"wait must be a number of seconds; got '{wait_text}'.") from None
-        return JSONResponse({"requests": await call(admin.async_deliveries, wait=wait)})
+    @app.post("/policies", status_code=201, response_model=PolicyOut, tags=["async"])
+    def add_policy(data: PolicyIn) -> dict[str, Any]:
+        """Set up a transport policy: responses of the sender's requests that name it are
+        POSTed to ``response_url`` (which the server's allowed callbacks must allow)."""
+        admin.add_policy(data.policy_id, data.sender_id, data.response_url)
+        return data.model_dump()
+
+    @app.get("/async/requests", tags=["async"])
+    def async_log(wait: Wait = 0.0) -> dict[str, Any]:
+        """The log of asynchronous requests and the posting of their responses."""
+        return {"requests": admin.async_deliveries(wait=min(max(wait, 0.0), 30.0))}
+
+    # --- the clock and API sessions
+
+    @app.get("/clock", response_model=ClockOut, tags=["time and sessions"])
+    def clock() -> dict[str, Any]:
+        """The sandbox's time and its offset from the real time."""
+        return admin.clock()
+
+    @app.post("/clock/advance", response_model=ClockOut, tags=["time and sessions"])
+    def advance_clock(data: ClockAdvanceIn) -> dict[str, Any]:
+        """Move the clock forward: sessions and read cursors expire as time passes."""
+        return admin.advance_clock(data.seconds)
+
+    @app.post("/clock/reset", response_model=ClockOut, tags=["time and sessions"])
+    def reset_clock() -> dict[str, Any]:
+        """Back to the real time."""
+        return admin.reset_clock()
+
+    @app.post("/sessions/expire", response_model=SessionsExpiredOut, tags=["time and sessions"])
+    def expire_sessions(data: SessionsExpireIn) -> dict[str, Any]:
+        """End API sessions as a timeout would: one by ``session_id``, or every session
+        of ``company_id`` (or of one ``user_id`` in it)."""
+        count = admin.expire_sessions(
+            session_id=data.session_id, company_id=data.company_id, user_id=data.user_id
+        )
+        return {"expired": count}
 
     # --- limits and faults (the front door's fault plan)
 
@@ -764,89 +1067,58 @@ def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -
         except ValueError as exc:
             raise Problem(422, f"Invalid limits: {exc}.") from None
 
-    @endpoint
-    async def limits(request: Request) -> Response:
-        current = plan()
-        if request.method == "PUT":
-            data = await body(request, LimitsIn)
-            apply_limits(None, data)
-        return JSONResponse(current.describe())
+    @app.get("/limits", tags=["limits"])
+    def limits() -> dict[str, Any]:
+        """The fault plan: seed, default and per-company limits, outcomes, in flight."""
+        return plan().describe()
 
-    @endpoint
-    async def company_limits(request: Request) -> Response:
+    @app.put("/limits", tags=["limits"])
+    def set_limits(data: LimitsIn) -> dict[str, Any]:
+        """Change the default limits (fields left out keep their values)."""
         current = plan()
-        company_id = company_of(request)
-        if request.method == "DELETE":
-            removed = current.clear_limits(company_id)
-            return JSONResponse(
-                {
-                    "company_id": company_id,
-                    "removed": removed,
-                    "limits": current.limits_for(company_id).as_dict(),
-                }
-            )
-        data = await body(request, LimitsIn)
-        updated = apply_limits(company_id, data)
-        return JSONResponse({"company_id": company_id, "limits": updated.as_dict()})
+        apply_limits(None, data)
+        return current.describe()
 
-    @endpoint
-    async def reseed(request: Request) -> Response:
+    @app.put("/companies/{company_id}/limits", tags=["limits"])
+    def company_limits(company_id: Company, data: LimitsIn) -> dict[str, Any]:
+        """Change one company's limits."""
+        plan()
+        updated = apply_limits(company_of(company_id), data)
+        return {"company_id": company_id, "limits": updated.as_dict()}
+
+    @app.delete("/companies/{company_id}/limits", tags=["limits"])
+    def clear_company_limits(company_id: Company) -> dict[str, Any]:
+        """Back to the default limits for one company."""
         current = plan()
-        data = await body(request, ReseedIn)
+        company_of(company_id)
+        removed = current.clear_limits(company_id)
+        return {
+            "company_id": company_id,
+            "removed": removed,
+            "limits": current.limits_for(company_id).as_dict(),
+        }
+
+    @app.post("/limits/reseed", tags=["limits"])
+    def reseed(data: ReseedIn) -> dict[str, Any]:
+        """Reseed the fault source (``null``: from the system's randomness)."""
+        current = plan()
         current.reseed(data.seed)
-        return JSONResponse(current.describe())
+        return current.describe()
 
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 404:
-            return _problem_response(
-                404, f"No admin endpoint at {request.url.path}.", "See GET /sandbox/admin/state."
-            )
-        if exc.status_code == 405:
-            return _problem_response(
-                405,
-                f"{request.method} is not allowed on {request.url.path}.",
-                {"allow": (exc.headers or {}).get("Allow", "")},
-            )
-        return _problem_response(exc.status_code, str(exc.detail))
-
-    company = "/companies/{company_id}"
-    routes = [
-        Route("/state", state, methods=["GET"]),
-        Route("/reset", reset, methods=["POST"]),
-        Route("/senders", create_sender, methods=["POST"]),
-        Route("/companies", create_company, methods=["POST"]),
-        Route(company, show_company, methods=["GET"]),
-        Route(f"{company}/modules", set_modules, methods=["PUT"]),
-        Route(f"{company}/entities", add_entity, methods=["POST"]),
-        Route(f"{company}/users", add_user, methods=["POST"]),
-        Route(f"{company}/users/{{user_id}}", update_user, methods=["PATCH"]),
-        Route(f"{company}/authorizations", authorize, methods=["POST"]),
-        Route(f"{company}/authorizations/{{sender_id}}", revoke, methods=["DELETE"]),
-        Route(f"{company}/dimensions", add_dimension, methods=["POST"]),
-        Route(f"{company}/custom-objects", custom_objects, methods=["GET", "POST"]),
-        Route(f"{company}/records/{{object_name}}", records, methods=["GET", "POST"]),
-        Route(f"{company}/seed-demo", seed_demo, methods=["POST"]),
-        Route(f"{company}/periods", periods, methods=["GET"]),
-        Route(f"{company}/periods/close", close_period, methods=["POST"]),
-        Route(f"{company}/periods/open", open_period, methods=["POST"]),
-        Route(f"{company}/interentity", interentity, methods=["PUT"]),
-        Route(f"{company}/gl/balances", balances, methods=["GET"]),
-        Route(f"{company}/packages", packages, methods=["GET", "POST"]),
-        Route("/policies", policies, methods=["GET", "POST"]),
-        Route("/limits", limits, methods=["GET", "PUT"]),
-        Route("/limits/reseed", reseed, methods=["POST"]),
-        Route(f"{company}/limits", company_limits, methods=["PUT", "DELETE"]),
-        Route("/async/requests", async_log, methods=["GET"]),
-        Route(f"{company}/smart-events/deliveries", deliveries, methods=["GET"]),
-    ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
-    return _with_token(app, backend)
-
-
-def _with_token(app: Starlette, backend: SandboxBackend) -> Starlette:
+    app.add_middleware(_JsonBody, limit=backend.settings.max_body_bytes)
     app.add_middleware(_BearerToken, backend=backend)
     return app
+
+
+def _no_nulls(changes: dict[str, Any], what: str) -> None:
+    nulls = sorted(key for key, value in changes.items() if value is None)
+    if nulls:
+        raise Problem(
+            422,
+            f"Invalid body for {what}: {nulls[0]} cannot be null. "
+            "Leave a field out to keep its value.",
+            [{"field": key, "problem": "null", "fix": f"Leave '{key}' out."} for key in nulls],
+        )
 
 
 __all__ = ["Problem", "create_admin_app"]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from intacct_bridge.sandbox.callbacks import CallbackRules
 from intacct_bridge.sandbox.tenancy import Company, Sender
 from intacct_bridge.xmlsafe import DEFAULT_MAX_BYTES
 
@@ -72,6 +73,8 @@ class SandboxSettings:
     public_base: str = "https://www.intacct.com"
     #: Bearer token the admin API (``/sandbox/admin``) requires; ``None`` = open.
     admin_token: str | None = None
+    #: The URLs the sandbox may call (Smart Events, async responses); ``None`` = any.
+    callbacks: CallbackRules | None = None
 
 
 @dataclass
