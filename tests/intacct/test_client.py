@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from intacct_bridge.intacct import (
-    CompanyLimiter,
     IntacctAuthError,
     IntacctBusinessError,
     IntacctClient,
@@ -281,22 +280,6 @@ def test_query_pager_uses_keysets_and_filters(
             return [str(row["DEPARTMENTID"]) async for row in rows]
 
     assert run(go()) == [f"D{n:04d}" for n in range(0, 2700, 3)]
-
-
-def test_never_more_requests_in_flight_than_slots(
-    sandbox: Sandbox, config: IntacctConfig, recorder: Recorder
-) -> None:
-    limiter = CompanyLimiter(slots=2)
-
-    async def go() -> None:
-        async with IntacctClient(
-            replace(config, batch_size=10), transport=recorder, limiter=limiter
-        ) as client:
-            await asyncio.gather(*(client.execute([create_vendor(n)]) for n in range(40)))
-
-    run(go())
-    assert limiter.peak["DEMO-MFG"] <= 2
-    assert len(vendors_in(sandbox)) == 40
 
 
 def test_logs_never_show_passwords_or_sessions(
