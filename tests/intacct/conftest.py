@@ -50,6 +50,30 @@ class Recorder(httpx.AsyncBaseTransport):
         return response
 
 
+class Rewriter(httpx.AsyncBaseTransport):
+    """Wraps a transport and edits each reply body with ``edit(request_body, reply_body)``
+    — to hand the client replies that the sandbox would never send. It also keeps the
+    URL of every request."""
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, edit: Callable[[bytes, bytes], bytes]
+    ) -> None:
+        self.inner = inner
+        self.edit = edit
+        self.urls: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(str(request.url))
+        body = await request.aread()
+        response = await self.inner.handle_async_request(request)
+        content = await response.aread()  # decoded (the sandbox may gzip)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-encoding"}
+        headers.pop("content-length", None)
+        return httpx.Response(
+            response.status_code, headers=headers, content=self.edit(body, content)
+        )
+
+
 @pytest.fixture
 def recorder(sandbox: Sandbox) -> Recorder:
     return Recorder(sandbox.transport())

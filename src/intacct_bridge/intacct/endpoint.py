@@ -68,6 +68,8 @@ def refusal(configured: str, offered: str) -> str:
             return f"it is not the configured local host {base.netloc}"
         return ""
     domain = _suffixes().privatesuffix(base_host)
+    if _is_local(new_host):
+        return f"it is a local address, outside the configured domain {domain or base_host}"
     if domain is None:
         if new_host != base_host:
             return f"it is not the configured host {base_host}"
