@@ -205,7 +205,10 @@ def test_backoff_never_sleeps_past_the_budget(config: IntacctConfig) -> None:
     [
         ("&lt;datecreated&gt; is not a valid date", "<datecreated> is not a valid date"),
         ("<datecreated> is not a valid date", "<datecreated> is not a valid date"),
-        ("Field <VENDORID> <b>must</b> be set.<br/>Try again", "Field <VENDORID> must be set. Try again"),
+        (
+            "Field <VENDORID> <b>must</b> be set.<br/>Try again",
+            "Field <VENDORID> must be set. Try again",
+        ),
         ("<P>Line one</P><p>two</p>", "Line one two"),
         ("a < b and c > d", "a < b and c > d"),
         ("Bad value [Support ID: abc123] here", "Bad value here"),
