@@ -9,12 +9,37 @@ from pathlib import Path
 import httpx
 import pytest
 
-from intacct_bridge.intacct import IntacctConfig, RetryPolicy
+from intacct_bridge.intacct import IntacctConfig, RetryPolicy, functions
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 
 SCHEMA = (
     Path(__file__).resolve().parents[2].parent / "shared" / "intacct-schema" / "v3.0" / "api.xsd"
 )
+
+
+def vendor(number: int) -> dict[str, object]:
+    """A valid VENDOR for the quickstart company: ``V00042`` for 42."""
+    return {
+        "VENDORID": f"V{number:05d}",
+        "NAME": f"Vendor {number}",
+        "DISPLAYCONTACT": {"PRINTAS": f"Vendor {number} Ltd"},
+    }
+
+
+def create_vendor(number: int, version: int = 1) -> functions.Function:
+    """A create of :func:`vendor` with its business key and deterministic control ID."""
+    return functions.create(
+        "VENDOR",
+        vendor(number),
+        key_field="VENDORID",
+        controlid=functions.write_controlid("tenant-a", "VENDOR", f"V{number:05d}", version),
+    )
+
+
+def vendors_in(sandbox: Sandbox) -> list[str]:
+    """The VENDORIDs stored in the quickstart company, sorted."""
+    table = sandbox.backend.companies["DEMO-MFG"].data.table("VENDOR")
+    return sorted(r.values["VENDORID"] for r in table.records.values())
 
 
 class Recorder(httpx.AsyncBaseTransport):

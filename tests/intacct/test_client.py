@@ -20,29 +20,7 @@ from intacct_bridge.intacct import (
     functions,
 )
 from intacct_bridge.sandbox import Sandbox
-from tests.intacct.conftest import Recorder
-
-
-def vendor(number: int) -> dict[str, object]:
-    return {
-        "VENDORID": f"V{number:05d}",
-        "NAME": f"Vendor {number}",
-        "DISPLAYCONTACT": {"PRINTAS": f"Vendor {number} Ltd"},
-    }
-
-
-def create_vendor(number: int, version: int = 1) -> functions.Function:
-    return functions.create(
-        "VENDOR",
-        vendor(number),
-        key_field="VENDORID",
-        controlid=functions.write_controlid("tenant-a", "VENDOR", f"V{number:05d}", version),
-    )
-
-
-def vendors_in(sandbox: Sandbox) -> list[str]:
-    table = sandbox.backend.companies["DEMO-MFG"].data.table("VENDOR")
-    return sorted(r.values["VENDORID"] for r in table.records.values())
+from tests.intacct.conftest import Recorder, create_vendor, vendors_in
 
 
 def run(coro):  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from intacct_bridge.intacct.client import UNKNOWN
 from intacct_bridge.intacct.envelope import parse_response
 from intacct_bridge.intacct.errors import clean
 from intacct_bridge.sandbox import Sandbox
-from tests.intacct.conftest import Rewriter
+from tests.intacct.conftest import Rewriter, create_vendor
 
 
 def _drop_status(functions_named: set[str]) -> object:
@@ -45,19 +45,6 @@ def _drop_status(functions_named: set[str]) -> object:
     return edit
 
 
-def _vendor(number: int) -> functions.Function:
-    return functions.create(
-        "VENDOR",
-        {
-            "VENDORID": f"V{number:05d}",
-            "NAME": f"Vendor {number}",
-            "DISPLAYCONTACT": {"PRINTAS": f"Vendor {number} Ltd"},
-        },
-        key_field="VENDORID",
-        controlid=functions.write_controlid("t1", "VENDOR", f"V{number:05d}", 1),
-    )
-
-
 def _vendors(sandbox: Sandbox) -> dict[str, int]:
     table = sandbox.backend.companies["DEMO-MFG"].data.table("VENDOR")
     return {r.values["VENDORID"]: recordno for recordno, r in table.records.items()}
@@ -70,7 +57,7 @@ def test_a_write_without_status_is_resolved_by_its_business_key(
 
     async def go() -> list[str]:
         async with IntacctClient(config, transport=transport) as client:
-            results = await client.execute([_vendor(1), _vendor(2)])
+            results = await client.execute([create_vendor(1), create_vendor(2)])
             assert all(r.ok for r in results), [r.errors for r in results]
             return [r.recordno for r in results]
 
@@ -155,7 +142,7 @@ def test_a_retry_after_beyond_the_budget_fails_at_once(config: IntacctConfig) ->
     async def go() -> None:
         async with IntacctClient(quick, transport=transport) as client:
             # if the client slept for Retry-After, this would time out
-            await asyncio.wait_for(client.call(_vendor(1)), timeout=10)
+            await asyncio.wait_for(client.call(create_vendor(1)), timeout=10)
 
     with pytest.raises(IntacctRateLimitError) as caught:
         asyncio.run(go())
@@ -172,7 +159,7 @@ def test_a_retry_after_within_the_budget_is_honoured(config: IntacctConfig) -> N
 
     async def go() -> None:
         async with IntacctClient(quick, transport=transport) as client:
-            await client.call(_vendor(1))
+            await client.call(create_vendor(1))
 
     with pytest.raises(IntacctRateLimitError, match="HTTP 429"):
         asyncio.run(go())
@@ -193,7 +180,7 @@ def test_backoff_never_sleeps_past_the_budget(config: IntacctConfig) -> None:
 
     async def go() -> None:
         async with IntacctClient(slow, transport=transport) as client:
-            await asyncio.wait_for(client.call(_vendor(1)), timeout=10)
+            await asyncio.wait_for(client.call(create_vendor(1)), timeout=10)
 
     with pytest.raises(Exception, match="HTTP 503"):
         asyncio.run(go())
