@@ -153,6 +153,25 @@ def test_a_retry_after_beyond_the_budget_fails_at_once(config: IntacctConfig) ->
     assert is_transient(caught.value)
 
 
+@pytest.mark.parametrize("value", ["Wed, 21 Oct 2099 07:28:00 GMT", "inf", "1e400"])
+def test_a_retry_after_as_a_far_date_or_infinity_fails_at_once(
+    config: IntacctConfig, value: str
+) -> None:
+    transport = _Throttled(value)
+    quick = replace(config, retry=RetryPolicy(attempts=5, initial=0.001, budget=20))
+
+    async def go() -> None:
+        async with IntacctClient(quick, transport=transport) as client:
+            await asyncio.wait_for(client.call(create_vendor(1)), timeout=10)
+
+    with pytest.raises(IntacctRateLimitError) as caught:
+        asyncio.run(go())
+    if value.startswith("Wed"):
+        assert "retry budget" in str(caught.value) and transport.count == 1
+    else:  # not a usable number: ordinary backoff until the attempts run out
+        assert transport.count == 5
+
+
 def test_a_retry_after_within_the_budget_is_honoured(config: IntacctConfig) -> None:
     transport = _Throttled("0.05")
     quick = replace(config, retry=RetryPolicy(attempts=3, initial=0.001, budget=20))
