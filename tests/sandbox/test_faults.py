@@ -129,7 +129,8 @@ def test_the_company_is_found_in_a_utf16_request(
     responses = _burst(sandbox, [_utf16(_create_class(creds, f"C{n}")) for n in range(2)])
     assert sorted(r.status_code for r in responses) == [200, 429]
     assert sandbox.faults.outcomes == {"rate_limited": 1, "serve": 1}
-    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 1
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 2  # the refused one was there too
+    assert sandbox.faults.peak_in_flight("") == 0
     assert len(_classes(sandbox)) == 1
 
 
@@ -156,7 +157,19 @@ def test_the_company_of_a_session_request_is_its_sessions(
     )
     responses = _burst(sandbox, [by_session, _create_class(creds, "L1")])
     assert sorted(r.status_code for r in responses) == [200, 429]
-    assert sandbox.faults.peak_in_flight("demo-mfg") == 1
+    assert sandbox.faults.peak_in_flight("demo-mfg") == 2
+
+
+def test_peak_in_flight_counts_refused_requests_too(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    """One slot, three requests at once: two are refused, and the peak shows that the
+    client had more requests out than the slots (what a limit test must be able to see)."""
+    sandbox.faults.set_limits("DEMO-MFG", slots=1, latency_per_request=0.2)
+    responses = _burst(sandbox, [_create_class(creds, f"C{n}") for n in range(3)])
+    assert sorted(r.status_code for r in responses) == [200, 429, 429]
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 2
+    assert sandbox.faults.in_flight["DEMO-MFG"] == 0
 
 
 def test_peak_in_flight_is_the_sandboxs_own_count_of_overlapping_requests(

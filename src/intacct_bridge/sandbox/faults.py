@@ -110,8 +110,8 @@ class FaultPlan:
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     in_flight: dict[str, int] = field(default_factory=dict)
-    #: The most requests ever in flight at once, per company (admitted ones only: a
-    #: refused request never counts). See :meth:`peak_in_flight`.
+    #: The most requests of each company ever at the gateway at once, refused ones
+    #: included. See :meth:`peak_in_flight`.
     peaks: dict[str, int] = field(default_factory=dict)
     #: Counts of what happened, by fate (for tests and the admin API).
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -155,11 +155,15 @@ class FaultPlan:
             return self.per_company.pop(company_id.upper(), None) is not None
 
     def peak_in_flight(self, company_id: str | None = None) -> int:
-        """The most requests of ``company_id`` that were ever in flight at once (admitted
-        past the slots check, so at most its slots), or the highest figure of any company
-        when ``company_id`` is None. Tests of clients use it as the sandbox's own judgement
-        of a concurrency limit: together with ``outcomes["rate_limited"]`` (requests
-        refused with GW-0010) it shows whether a client ever exceeded the slots."""
+        """The most requests of ``company_id`` that were ever at the gateway at once, or
+        the highest figure of any company when ``company_id`` is None.
+
+        A request counts from its arrival until its reply, and one refused with GW-0010
+        counts too (at the moment it arrived, while the others were in flight): a client
+        that sends more requests at once than the company's slots shows a peak above the
+        slots even though the extra ones were refused. Tests of clients use it, with
+        ``outcomes["rate_limited"]``, as the sandbox's own judgement of a concurrency
+        limit: ``peak_in_flight(company) <= slots``."""
         with self._lock:
             if company_id is None:
                 return max(self.peaks.values(), default=0)
@@ -174,7 +178,7 @@ class FaultPlan:
     def describe(self) -> dict[str, Any]:
         """A JSON-able view: seed, default and per-company limits, outcome counters (by
         fate, and ``rate_limited``), the requests in flight per company and the peak of
-        requests in flight per company (``peak_in_flight``)."""
+        requests at the gateway per company, refused ones included (``peak_in_flight``)."""
         with self._lock:
             return {
                 "seed": self.seed,
@@ -204,11 +208,11 @@ class FaultPlan:
     def _enter(self, company: str, limits: Limits) -> bool:
         with self._lock:
             count = self.in_flight.get(company, 0)
+            if count + 1 > self.peaks.get(company, 0):
+                self.peaks[company] = count + 1  # this request is here, admitted or not
             if count >= limits.slots:
                 return False
             self.in_flight[company] = count + 1
-            if count + 1 > self.peaks.get(company, 0):
-                self.peaks[company] = count + 1
             return True
 
     def _leave(self, company: str) -> None:
