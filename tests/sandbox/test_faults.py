@@ -200,3 +200,31 @@ def test_an_unparsable_request_is_refused_once_and_counted_without_a_company(
     assert reply.status_code == 200  # as Intacct: a control failure in a 200 reply
     assert b"<errorno>XL03000003</errorno>" in reply.content
     assert sandbox.faults.describe()["peak_in_flight"] == {"": 1}
+
+
+@pytest.mark.server
+def test_a_large_request_over_http_is_parsed_off_the_event_loop_and_counted(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    """Bodies over 64 KB are parsed in a worker thread by the server; the company is still
+    found and the request served once."""
+    functions = "".join(
+        fn(f"<create><CLASS><CLASSID>B{n:04d}</CLASSID><NAME>{'n' * 80}</NAME></CLASS></create>")
+        for n in range(400)
+    )
+    body = envelope(
+        functions,
+        sender_id=creds.sender_id,
+        sender_password=creds.sender_password,
+        authentication=login(creds.user_id, creds.company_id, creds.user_password),
+    )
+    assert len(body) > 64 * 1024
+    sandbox.faults.set_limits("DEMO-MFG", slots=1)
+    with serve_in_thread(sandbox.asgi_app()) as base, httpx.Client(timeout=30) as client:
+        reply = client.post(f"{base}/ia/xml/xmlgw.phtml", content=body)
+    assert reply.status_code == 200
+    # control, authentication and the 400 functions
+    assert reply.text.count("<status>success</status>") == 402
+    assert sandbox.faults.outcomes == {"serve": 1}
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 1
+    assert len(_classes(sandbox)) == 400
