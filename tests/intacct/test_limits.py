@@ -216,8 +216,29 @@ def test_a_cancelled_waiter_gives_no_slot_away() -> None:
     assert limiter.in_flight(key) == 0
 
 
+def test_a_company_can_be_given_more_slots_before_work_starts(
+    sandbox: Sandbox, config: IntacctConfig
+) -> None:
+    _strict_sandbox(sandbox, slots=3)
+    limiter = CompanyLimiter()
+    limiter.set_slots("demo-mfg", 3)
+
+    async def go() -> None:
+        async with IntacctClient(config, transport=sandbox.transport(), limiter=limiter) as c:
+            await _burst(c, "A", 15)
+            async with limiter.slot(limiter_key(config.endpoint, COMPANY)):
+                with pytest.raises(ValueError, match="in flight"):
+                    limiter.set_slots(COMPANY, 1)
+
+    asyncio.run(go())
+    assert sandbox.faults.outcomes.get("rate_limited", 0) == 0
+    assert sandbox.faults.peak_in_flight(COMPANY) == 3
+
+
 def test_slots_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         CompanyLimiter(slots=0)
     with pytest.raises(ValueError, match="at least 1"):
         CompanyLimiter(per_company={"ACME": 0})
+    with pytest.raises(ValueError, match="at least 1"):
+        CompanyLimiter().set_slots("ACME", 0)

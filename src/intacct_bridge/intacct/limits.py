@@ -50,8 +50,8 @@ def limiter_key(endpoint: str, company_id: str) -> LimiterKey:
 class CompanyLimiter:
     """At most ``slots`` requests in flight per company (see the module docstring).
 
-    ``per_company`` gives some companies other slot counts (by company ID, any case). A
-    company's slot count is fixed when its first request takes a slot.
+    ``per_company`` (or :meth:`set_slots`) gives some companies other slot counts (by
+    company ID, any case).
     """
 
     def __init__(
@@ -67,6 +67,25 @@ class CompanyLimiter:
         self._semaphores: dict[LimiterKey, aiologic.Semaphore] = {}
         self._in_flight: dict[LimiterKey, int] = {}
         self._peak: dict[LimiterKey, int] = {}
+
+    def set_slots(self, company_id: str, slots: int) -> None:
+        """Give ``company_id`` (at every gateway) ``slots`` slots from now on — for a
+        company whose Intacct tier allows more (or fewer) than the default. Raises
+        ``ValueError`` while requests of the company hold slots (change it before work
+        starts)."""
+        if slots < 1:
+            raise ValueError("slots must be at least 1")
+        company = company_id.strip().upper()
+        with self._lock:
+            busy = [k for k, n in self._in_flight.items() if k[1] == company and n]
+            if busy:
+                raise ValueError(
+                    f"cannot change the slots of {company} while {len(busy)} of its "
+                    "gateways have requests in flight"
+                )
+            self.per_company[company] = slots
+            for key in [k for k in self._semaphores if k[1] == company]:
+                del self._semaphores[key]
 
     def slots_for(self, company_id: str) -> int:
         return self.per_company.get(company_id.strip().upper(), self.slots)
