@@ -191,6 +191,11 @@ class Gateway:
             return self._parse(body)
         except errors.ControlError as exc:
             return exc
+        except Exception as exc:  # a defect: answered as in handle(), never raised
+            if self.reraise_internal_errors:
+                raise
+            log.exception("Sandbox defect while parsing a request")
+            return _internal_control_error(exc)
 
     def _parse(self, body: bytes) -> etree._Element:
         limit = self.backend.settings.max_body_bytes
