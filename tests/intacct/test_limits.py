@@ -23,7 +23,8 @@ from intacct_bridge.intacct import (
     limiter_key,
     process_limiter,
 )
-from intacct_bridge.sandbox import Sandbox
+from intacct_bridge.sandbox import GATEWAY_PATH, Sandbox
+from tests.servers import serve_in_thread
 
 COMPANY = "DEMO-MFG"
 #: Long enough for the requests of concurrent tasks to overlap at the sandbox.
@@ -84,6 +85,24 @@ def test_two_clients_of_one_process_share_the_companys_slots(
 
     asyncio.run(go())
     assert _classes(sandbox) == 40
+    assert sandbox.faults.outcomes.get("rate_limited", 0) == 0
+    assert sandbox.faults.peak_in_flight(COMPANY) == 2
+
+
+@pytest.mark.server
+def test_two_clients_over_http_share_the_slots_of_a_served_sandbox(
+    sandbox: Sandbox, config: IntacctConfig
+) -> None:
+    _strict_sandbox(sandbox)
+    with serve_in_thread(sandbox.asgi_app()) as base:
+        served = replace(config, endpoint=f"{base}{GATEWAY_PATH}")
+
+        async def go() -> None:
+            async with IntacctClient(served) as first, IntacctClient(served) as second:
+                await asyncio.gather(_burst(first, "A", 12), _burst(second, "B", 12))
+
+        asyncio.run(go())
+    assert _classes(sandbox) == 24
     assert sandbox.faults.outcomes.get("rate_limited", 0) == 0
     assert sandbox.faults.peak_in_flight(COMPANY) == 2
 
