@@ -8,21 +8,28 @@ free port. Data is seeded in-process through :mod:`intacct_bridge.sandbox.admin`
   (tests may change clocks, settings and data freely);
 * ``big`` — one session-wide, read-only company with 2,600 vendors, a chart of accounts,
   dimensions and a user-defined dimension, for paging and reading tests. Tests must not
-  write to it.
+  write to it;
+* ``connect`` — builds a ``sageintacctsdk`` client on a sandbox URL ("Recipe B");
+* ``make_client`` — builds ``pyintacct`` clients on a sandbox URL, each with a
+  :class:`Wire` of what it sent and received; ``utc_machine`` runs a test as on a UTC
+  machine (pyintacct needs it); :func:`import_pyintacct` imports pyintacct quietly.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import uvicorn
+from lxml import etree
 
 from intacct_bridge.sandbox import GATEWAY_PATH, QuickstartCredentials, Sandbox
 
@@ -81,6 +88,121 @@ def server(sandbox: Sandbox) -> Iterator[RunningServer]:
     """The per-test ``sandbox`` fixture, served over HTTP."""
     with serve(sandbox) as running:
         yield running
+
+
+# --- third-party clients on the sandbox ---------------------------------------------------------
+
+#: ``connect(url, creds, **overrides)`` — a sageintacctsdk client on ``url``.
+Connect = Callable[..., Any]
+
+
+@pytest.fixture
+def connect(monkeypatch: pytest.MonkeyPatch) -> Connect:
+    """Recipe B (connector-landscape §6.2): construct ``SageIntacctSDK`` normally (its real
+    login) with every ``ApiBase`` starting on the sandbox URL."""
+    from sageintacctsdk import SageIntacctSDK
+    from sageintacctsdk.apis.api_base import ApiBase
+
+    def connect(url: str, creds: QuickstartCredentials, **overrides: Any) -> Any:
+        original = ApiBase.__init__
+
+        def init(self: ApiBase, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            self._ApiBase__api_url = url
+
+        monkeypatch.setattr(ApiBase, "__init__", init)
+        arguments: dict[str, Any] = {
+            "sender_id": creds.sender_id,
+            "sender_password": creds.sender_password,
+            "user_id": creds.user_id,
+            "company_id": creds.company_id,
+            "user_password": creds.user_password,
+            **overrides,
+        }
+        try:
+            return SageIntacctSDK(**arguments)
+        finally:
+            monkeypatch.setattr(ApiBase, "__init__", original)
+
+    return connect
+
+
+def import_pyintacct() -> Any:
+    """pyintacct 0.1.1 calls ``logging.basicConfig(level=INFO)`` at import; undo that."""
+    root = logging.getLogger()
+    level, handlers = root.level, root.handlers[:]
+    try:
+        import pyintacct
+        import pyintacct.models.accounts_receivable
+        import pyintacct.models.base
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+    return pyintacct
+
+
+class Wire:
+    """What one IntacctAPI instance sent and received (a ``requests`` response hook)."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[tuple[bytes, str]] = []
+
+    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        self.exchanges.append((response.request.body, response.text))
+        return response
+
+    def functions(self) -> list[str]:
+        names = []
+        for body, _reply in self.exchanges:
+            function = etree.fromstring(body).find("operation/content/function")
+            assert function is not None
+            names.append(etree.QName(function[0]).localname)
+        return names
+
+
+PyClient = tuple[Any, Wire]
+#: ``make_client(url, creds, **config)`` — a pyintacct IntacctAPI on ``url`` and its wire.
+Make = Callable[..., PyClient]
+
+
+@pytest.fixture
+def utc_machine() -> Iterator[None]:
+    """pyintacct reads the UTC ``sessiontimeout`` as local time (``time.mktime``): on a
+    machine east of UTC it would think every session had already expired and log in
+    before every call. Run its tests as on a UTC machine."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+@pytest.fixture
+def make_client() -> Iterator[Make]:
+    """Build IntacctAPI instances pointed at a sandbox URL; closes their HTTP sessions."""
+    pyintacct = import_pyintacct()
+    made: list[Any] = []
+
+    def make(url: str, creds: QuickstartCredentials, **config: str) -> PyClient:
+        api = pyintacct.IntacctAPI(
+            config={
+                "SENDER_ID": creds.sender_id,
+                "SENDER_PW": creds.sender_password,
+                "COMPANY_ID": creds.company_id,
+                "USER_ID": creds.user_id,
+                "USER_PW": creds.user_password,
+                **config,
+            }
+        )
+        api.url = url
+        wire = Wire()
+        api.session.hooks["response"].append(wire)
+        made.append(api)
+        return api, wire
+
+    yield make
+    for api in made:
+        api.session.close()
 
 
 class ShiftableClock:

@@ -13,20 +13,16 @@ Both talk HTTP to a uvicorn-served sandbox (``tests/contract/conftest.py``).
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sageintacctsdk import SageIntacctSDK
-from sageintacctsdk.apis.api_base import ApiBase
 from sageintacctsdk.apis.constants import dimensions_fields_mapping
 from sageintacctsdk.exceptions import WrongParamsError
 
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
-from tests.contract.conftest import RunningServer
+from tests.contract.conftest import Connect, Make, RunningServer, import_pyintacct
 from tests.sandbox.books import seed_books
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
@@ -39,27 +35,9 @@ def seeded(sandbox: Sandbox, creds: QuickstartCredentials) -> QuickstartCredenti
 
 
 @pytest.fixture
-def sdk(
-    monkeypatch: pytest.MonkeyPatch, server: RunningServer, seeded: QuickstartCredentials
-) -> SageIntacctSDK:
+def sdk(connect: Connect, server: RunningServer, seeded: QuickstartCredentials) -> SageIntacctSDK:
     """Recipe B (connector-landscape §6.2): every ApiBase starts on the sandbox URL."""
-    original = ApiBase.__init__
-
-    def init(self: ApiBase, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self._ApiBase__api_url = server.url
-
-    monkeypatch.setattr(ApiBase, "__init__", init)
-    try:
-        return SageIntacctSDK(
-            sender_id=seeded.sender_id,
-            sender_password=seeded.sender_password,
-            user_id=seeded.user_id,
-            company_id=seeded.company_id,
-            user_password=seeded.user_password,
-        )
-    finally:
-        monkeypatch.setattr(ApiBase, "__init__", original)
+    return connect(server.url, seeded)
 
 
 def _bill_payload() -> dict[str, Any]:
@@ -252,45 +230,17 @@ def test_sdk_pays_a_bill(sdk: SageIntacctSDK) -> None:
 # --- pyintacct --------------------------------------------------------------------------------
 
 
-def _pyintacct() -> Any:
-    """pyintacct 0.1.1 calls ``logging.basicConfig(level=INFO)`` at import; undo that."""
-    root = logging.getLogger()
-    level, handlers = root.level, root.handlers[:]
-    try:
-        import pyintacct
-        import pyintacct.models.accounts_receivable
-        import pyintacct.models.base
-    finally:
-        root.setLevel(level)
-        root.handlers[:] = handlers
-    return pyintacct
-
-
-pyintacct = _pyintacct()
+pyintacct = import_pyintacct()
 
 
 @pytest.fixture
-def api(server: RunningServer, seeded: QuickstartCredentials) -> Iterator[Any]:
+def api(
+    make_client: Make, utc_machine: None, server: RunningServer, seeded: QuickstartCredentials
+) -> Any:
     """An IntacctAPI on the sandbox, run as on a UTC machine (pyintacct reads the UTC
     ``sessiontimeout`` with ``time.mktime``)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TZ", "UTC")
-        time.tzset()
-        client = pyintacct.IntacctAPI(
-            config={
-                "SENDER_ID": seeded.sender_id,
-                "SENDER_PW": seeded.sender_password,
-                "COMPANY_ID": seeded.company_id,
-                "USER_ID": seeded.user_id,
-                "USER_PW": seeded.user_password,
-            }
-        )
-        client.url = server.url
-        try:
-            yield client
-        finally:
-            client.session.close()
-    time.tzset()
+    client, _wire = make_client(server.url, seeded)
+    return client
 
 
 def _invoice_model() -> Any:

@@ -9,14 +9,10 @@ surface as ``IntacctException`` built from ``description`` + ``description2``.
 from __future__ import annotations
 
 import calendar
-import logging
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from lxml import etree
 
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from tests.contract.conftest import (
@@ -25,91 +21,25 @@ from tests.contract.conftest import (
     GL_ACCOUNTS,
     LOCATIONS,
     BigCompany,
+    Make,
+    PyClient,
     RunningServer,
+    import_pyintacct,
     vendor_id,
 )
 
-pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.timeout(60),
+    pytest.mark.usefixtures("utc_machine"),
+]
 
 
-def _import_pyintacct() -> Any:
-    """pyintacct 0.1.1 calls ``logging.basicConfig(level=INFO)`` at import; undo that."""
-    root = logging.getLogger()
-    level, handlers = root.level, root.handlers[:]
-    try:
-        import pyintacct
-    finally:
-        root.setLevel(level)
-        root.handlers[:] = handlers
-    return pyintacct
-
-
-pyintacct = _import_pyintacct()
+pyintacct = import_pyintacct()
 IntacctAPI = pyintacct.IntacctAPI
 IntacctException = pyintacct.IntacctException
 IntacctServerError = pyintacct.exceptions.IntacctServerError
-
-
-class Wire:
-    """What one IntacctAPI instance sent and received (a ``requests`` response hook)."""
-
-    def __init__(self) -> None:
-        self.exchanges: list[tuple[bytes, str]] = []
-
-    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
-        self.exchanges.append((response.request.body, response.text))
-        return response
-
-    def functions(self) -> list[str]:
-        names = []
-        for body, _reply in self.exchanges:
-            function = etree.fromstring(body).find("operation/content/function")
-            assert function is not None
-            names.append(etree.QName(function[0]).localname)
-        return names
-
-
-Client = tuple[Any, Wire]
-Make = Callable[..., Client]
-
-
-@pytest.fixture(autouse=True)
-def utc_machine() -> Iterator[None]:
-    """pyintacct reads the UTC ``sessiontimeout`` as local time (``time.mktime``): on a
-    machine east of UTC it would think every session had already expired and log in
-    before every call. Run its tests as on a UTC machine."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TZ", "UTC")
-        time.tzset()
-        yield
-    time.tzset()
-
-
-@pytest.fixture
-def make_client() -> Iterator[Make]:
-    """Build IntacctAPI instances pointed at a sandbox URL; closes their HTTP sessions."""
-    made: list[Any] = []
-
-    def make(url: str, creds: QuickstartCredentials, **config: str) -> Client:
-        api = IntacctAPI(
-            config={
-                "SENDER_ID": creds.sender_id,
-                "SENDER_PW": creds.sender_password,
-                "COMPANY_ID": creds.company_id,
-                "USER_ID": creds.user_id,
-                "USER_PW": creds.user_password,
-                **config,
-            }
-        )
-        api.url = url
-        wire = Wire()
-        api.session.hooks["response"].append(wire)
-        made.append(api)
-        return api, wire
-
-    yield make
-    for api in made:
-        api.session.close()
+Client = PyClient
 
 
 @pytest.fixture

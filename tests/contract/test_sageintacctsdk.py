@@ -33,6 +33,7 @@ from tests.contract.conftest import (
     LOCATIONS,
     PRODUCT_LINES,
     BigCompany,
+    Connect,
     RunningServer,
     serve,
     vendor_id,
@@ -40,43 +41,12 @@ from tests.contract.conftest import (
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
 
-Connect = Callable[..., SageIntacctSDK]
-
-
 def _url_of(client: ApiBase) -> str:
     return str(client._ApiBase__api_url)
 
 
 def _session_of(sdk: SageIntacctSDK) -> str:
     return str(sdk._SageIntacctSDK__session_id)
-
-
-@pytest.fixture
-def connect(monkeypatch: pytest.MonkeyPatch) -> Connect:
-    """Recipe B: construct the SDK normally (real login) with every URL on the sandbox."""
-
-    def connect(url: str, creds: QuickstartCredentials, **overrides: Any) -> SageIntacctSDK:
-        original = ApiBase.__init__
-
-        def init(self: ApiBase, *args: Any, **kwargs: Any) -> None:
-            original(self, *args, **kwargs)
-            self._ApiBase__api_url = url
-
-        monkeypatch.setattr(ApiBase, "__init__", init)
-        arguments: dict[str, Any] = {
-            "sender_id": creds.sender_id,
-            "sender_password": creds.sender_password,
-            "user_id": creds.user_id,
-            "company_id": creds.company_id,
-            "user_password": creds.user_password,
-            **overrides,
-        }
-        try:
-            return SageIntacctSDK(**arguments)
-        finally:
-            monkeypatch.setattr(ApiBase, "__init__", original)
-
-    return connect
 
 
 @pytest.fixture

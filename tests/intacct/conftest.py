@@ -9,12 +9,37 @@ from pathlib import Path
 import httpx
 import pytest
 
-from intacct_bridge.intacct import IntacctConfig, RetryPolicy
+from intacct_bridge.intacct import IntacctConfig, RetryPolicy, functions
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 
 SCHEMA = (
     Path(__file__).resolve().parents[2].parent / "shared" / "intacct-schema" / "v3.0" / "api.xsd"
 )
+
+
+def vendor(number: int) -> dict[str, object]:
+    """A valid VENDOR for the quickstart company: ``V00042`` for 42."""
+    return {
+        "VENDORID": f"V{number:05d}",
+        "NAME": f"Vendor {number}",
+        "DISPLAYCONTACT": {"PRINTAS": f"Vendor {number} Ltd"},
+    }
+
+
+def create_vendor(number: int, version: int = 1) -> functions.Function:
+    """A create of :func:`vendor` with its business key and deterministic control ID."""
+    return functions.create(
+        "VENDOR",
+        vendor(number),
+        key_field="VENDORID",
+        controlid=functions.write_controlid("tenant-a", "VENDOR", f"V{number:05d}", version),
+    )
+
+
+def vendors_in(sandbox: Sandbox) -> list[str]:
+    """The VENDORIDs stored in the quickstart company, sorted."""
+    table = sandbox.backend.companies["DEMO-MFG"].data.table("VENDOR")
+    return sorted(r.values["VENDORID"] for r in table.records.values())
 
 
 class Recorder(httpx.AsyncBaseTransport):
@@ -48,6 +73,30 @@ class Recorder(httpx.AsyncBaseTransport):
             await response.aread()
             raise httpx.ReadError("connection dropped after commit", request=request)
         return response
+
+
+class Rewriter(httpx.AsyncBaseTransport):
+    """Wraps a transport and edits each reply body with ``edit(request_body, reply_body)``
+    — to hand the client replies that the sandbox would never send. It also keeps the
+    URL of every request."""
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, edit: Callable[[bytes, bytes], bytes]
+    ) -> None:
+        self.inner = inner
+        self.edit = edit
+        self.urls: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(str(request.url))
+        body = await request.aread()
+        response = await self.inner.handle_async_request(request)
+        content = await response.aread()  # decoded (the sandbox may gzip)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-encoding"}
+        headers.pop("content-length", None)
+        return httpx.Response(
+            response.status_code, headers=headers, content=self.edit(body, content)
+        )
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from intacct_bridge.intacct import IntacctAuthError, IntacctClient, IntacctConfig, functions
+from intacct_bridge.errors import is_transient
+from intacct_bridge.intacct import (
+    IntacctAuthError,
+    IntacctClient,
+    IntacctConfig,
+    IntacctPolicyError,
+    functions,
+)
 from intacct_bridge.intacct.envelope import parse_response
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from intacct_bridge.sandbox.admin import AdminError
@@ -71,10 +78,16 @@ def test_unknown_policy_is_refused_as_intacct_does(
         async with IntacctClient(config, transport=sandbox.transport()) as client:
             await client.submit_async([_create(1)], policy_id="NOPE")
 
-    with pytest.raises(IntacctAuthError) as caught:
+    with pytest.raises(IntacctPolicyError) as caught:
         asyncio.run(go())
+    # its own error, not a credentials one: the fix is the policy, and the message says so
+    assert not isinstance(caught.value, IntacctAuthError)
     assert caught.value.errorno == "XL03000006"
+    assert caught.value.policy_id == "NOPE"
     assert caught.value.description2 == "NOPE is not a valid transport policy."
+    assert "credentials are fine" in str(caught.value)
+    assert "intacct-bridge sandbox add-policy" in str(caught.value)
+    assert not is_transient(caught.value)
     assert posted == []
 
 
@@ -88,7 +101,7 @@ def test_policy_of_another_sender_is_refused(
         async with IntacctClient(config, transport=sandbox.transport()) as client:
             await client.submit_async([_create(1)], policy_id="THEIRS")
 
-    with pytest.raises(IntacctAuthError, match="THEIRS is not a valid transport policy"):
+    with pytest.raises(IntacctPolicyError, match="THEIRS is not a valid transport policy"):
         asyncio.run(go())
 
 

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from intacct_bridge.intacct import (
-    CompanyLimiter,
     IntacctAuthError,
     IntacctBusinessError,
     IntacctClient,
@@ -21,29 +20,7 @@ from intacct_bridge.intacct import (
     functions,
 )
 from intacct_bridge.sandbox import Sandbox
-from tests.intacct.conftest import Recorder
-
-
-def vendor(number: int) -> dict[str, object]:
-    return {
-        "VENDORID": f"V{number:05d}",
-        "NAME": f"Vendor {number}",
-        "DISPLAYCONTACT": {"PRINTAS": f"Vendor {number} Ltd"},
-    }
-
-
-def create_vendor(number: int, version: int = 1) -> functions.Function:
-    return functions.create(
-        "VENDOR",
-        vendor(number),
-        key_field="VENDORID",
-        controlid=functions.write_controlid("tenant-a", "VENDOR", f"V{number:05d}", version),
-    )
-
-
-def vendors_in(sandbox: Sandbox) -> list[str]:
-    table = sandbox.backend.companies["DEMO-MFG"].data.table("VENDOR")
-    return sorted(r.values["VENDORID"] for r in table.records.values())
+from tests.intacct.conftest import Recorder, create_vendor, vendors_in
 
 
 def run(coro):  # type: ignore[no-untyped-def]
@@ -281,22 +258,6 @@ def test_query_pager_uses_keysets_and_filters(
             return [str(row["DEPARTMENTID"]) async for row in rows]
 
     assert run(go()) == [f"D{n:04d}" for n in range(0, 2700, 3)]
-
-
-def test_never_more_requests_in_flight_than_slots(
-    sandbox: Sandbox, config: IntacctConfig, recorder: Recorder
-) -> None:
-    limiter = CompanyLimiter(slots=2)
-
-    async def go() -> None:
-        async with IntacctClient(
-            replace(config, batch_size=10), transport=recorder, limiter=limiter
-        ) as client:
-            await asyncio.gather(*(client.execute([create_vendor(n)]) for n in range(40)))
-
-    run(go())
-    assert limiter.peak["DEMO-MFG"] <= 2
-    assert len(vendors_in(sandbox)) == 40
 
 
 def test_logs_never_show_passwords_or_sessions(

@@ -103,3 +103,128 @@ def test_commit_then_drop_over_http(sandbox: Sandbox, creds: QuickstartCredentia
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
             client.post(f"{base}/ia/xml/xmlgw.phtml", content=_create_class(creds, "C9"))
     assert _classes(sandbox) == ["C9"]
+
+
+def _burst(sandbox: Sandbox, bodies: list[bytes]) -> list[httpx.Response]:
+    async def go() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=sandbox.transport()) as client:
+            return await asyncio.gather(
+                *(client.post(sandbox.endpoint, content=body) for body in bodies)
+            )
+
+    return asyncio.run(go())
+
+
+def _utf16(body: bytes) -> bytes:
+    text = body.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    return text.encode("utf-16")
+
+
+def test_the_company_is_found_in_a_utf16_request(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    # The company has one slot, the default two: if the fault layer could not read the
+    # company of a UTF-16 body, both requests would share the default and both be served.
+    sandbox.faults.set_limits("DEMO-MFG", slots=1, latency_per_request=0.2)
+    responses = _burst(sandbox, [_utf16(_create_class(creds, f"C{n}")) for n in range(2)])
+    assert sorted(r.status_code for r in responses) == [200, 429]
+    assert sandbox.faults.outcomes == {"rate_limited": 1, "serve": 1}
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 2  # the refused one was there too
+    assert sandbox.faults.peak_in_flight("") == 0
+    assert len(_classes(sandbox)) == 1
+
+
+def test_the_company_of_a_session_request_is_its_sessions(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    with httpx.Client(transport=sandbox.transport()) as client:
+        reply = client.post(
+            sandbox.endpoint,
+            content=envelope(
+                fn("<getAPISession/>"),
+                sender_id=creds.sender_id,
+                sender_password=creds.sender_password,
+                authentication=login(creds.user_id, creds.company_id, creds.user_password),
+            ),
+        )
+    session_id = reply.text.split("<sessionid>")[1].split("</sessionid>")[0]
+    sandbox.faults.set_limits("DEMO-MFG", slots=1, latency_per_request=0.2)
+    by_session = envelope(
+        fn("<create><CLASS><CLASSID>S1</CLASSID><NAME>n</NAME></CLASS></create>"),
+        sender_id=creds.sender_id,
+        sender_password=creds.sender_password,
+        authentication=f"<sessionid>{session_id}</sessionid>",
+    )
+    responses = _burst(sandbox, [by_session, _create_class(creds, "L1")])
+    assert sorted(r.status_code for r in responses) == [200, 429]
+    assert sandbox.faults.peak_in_flight("demo-mfg") == 2
+
+
+def test_peak_in_flight_counts_refused_requests_too(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    """One slot, three requests at once: two are refused, and the peak shows that the
+    client had more requests out than the slots (what a limit test must be able to see)."""
+    sandbox.faults.set_limits("DEMO-MFG", slots=1, latency_per_request=0.2)
+    responses = _burst(sandbox, [_create_class(creds, f"C{n}") for n in range(3)])
+    assert sorted(r.status_code for r in responses) == [200, 429, 429]
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 2
+    assert sandbox.faults.in_flight["DEMO-MFG"] == 0
+
+
+def test_peak_in_flight_is_the_sandboxs_own_count_of_overlapping_requests(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    sandbox.faults.set_limits(None, slots=5, latency_per_request=0.2)
+    assert sandbox.faults.peak_in_flight() == 0
+    responses = _burst(sandbox, [_create_class(creds, f"C{n}") for n in range(3)])
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 3
+    assert sandbox.faults.peak_in_flight() == 3
+    assert sandbox.faults.peak_in_flight("OTHER") == 0
+    assert sandbox.faults.describe()["peak_in_flight"] == {"DEMO-MFG": 3}
+    assert sandbox.faults.in_flight["DEMO-MFG"] == 0
+    # one at a time: the peak is a high-water mark, until the counters are reset
+    sandbox.faults.reset_counters()
+    assert sandbox.faults.outcomes == {}
+    with httpx.Client(transport=sandbox.transport()) as client:
+        assert client.post(sandbox.endpoint, content=_create_class(creds, "X")).status_code == 200
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 1
+
+
+def test_an_unparsable_request_is_refused_once_and_counted_without_a_company(
+    sandbox: Sandbox,
+) -> None:
+    with httpx.Client(transport=sandbox.transport()) as client:
+        reply = client.post(sandbox.endpoint, content=b"<request><control>")
+    assert reply.status_code == 200  # as Intacct: a control failure in a 200 reply
+    assert b"<errorno>XL03000003</errorno>" in reply.content
+    assert sandbox.faults.describe()["peak_in_flight"] == {"": 1}
+
+
+@pytest.mark.server
+def test_a_large_request_over_http_is_parsed_off_the_event_loop_and_counted(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    """Bodies over 64 KB are parsed in a worker thread by the server; the company is still
+    found and the request served once."""
+    functions = "".join(
+        fn(f"<create><CLASS><CLASSID>B{n:04d}</CLASSID><NAME>{'n' * 80}</NAME></CLASS></create>")
+        for n in range(400)
+    )
+    body = envelope(
+        functions,
+        sender_id=creds.sender_id,
+        sender_password=creds.sender_password,
+        authentication=login(creds.user_id, creds.company_id, creds.user_password),
+    )
+    assert len(body) > 64 * 1024
+    sandbox.faults.set_limits("DEMO-MFG", slots=1)
+    with serve_in_thread(sandbox.asgi_app()) as base, httpx.Client(timeout=30) as client:
+        reply = client.post(f"{base}/ia/xml/xmlgw.phtml", content=body)
+    assert reply.status_code == 200
+    # control, authentication and the 400 functions
+    assert reply.text.count("<status>success</status>") == 402
+    assert sandbox.faults.outcomes == {"serve": 1}
+    assert sandbox.faults.peak_in_flight("DEMO-MFG") == 1
+    assert len(_classes(sandbox)) == 400

@@ -66,10 +66,13 @@ def test_get_shows_defaults_companies_and_outcomes(
         "companies": {},
         "outcomes": {},
         "in_flight": {},
+        "peak_in_flight": {},
     }
     with httpx.Client(transport=sandbox.transport()) as client:
         assert client.post(sandbox.endpoint, content=_create_class(creds, "C1")).status_code == 200
-    assert api("GET", "/limits").json()["outcomes"] == {"serve": 1}
+    described = api("GET", "/limits").json()
+    assert described["outcomes"] == {"serve": 1}
+    assert described["peak_in_flight"] == {"DEMO-MFG": 1}
 
 
 def test_put_failure_rate_then_the_gateway_answers_503(
@@ -118,6 +121,8 @@ def test_put_company_slots_then_the_gateway_answers_429(
     assert described["default"] == DEFAULTS  # the default did not move
     assert described["companies"]["DEMO-MFG"]["slots"] == 1
     assert described["outcomes"] == {"rate_limited": 2, "serve": 1}
+    # the refused requests arrived while the first was in flight: the peak shows two
+    assert described["peak_in_flight"] == {"DEMO-MFG": 2}
     # dropping the company's own limits puts it back on the default
     dropped = api("DELETE", "/companies/DEMO-MFG/limits").json()
     assert dropped == {"company_id": "DEMO-MFG", "removed": True, "limits": DEFAULTS}

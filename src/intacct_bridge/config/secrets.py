@@ -8,126 +8,34 @@
 * **Encrypting.** :class:`Keyring` wraps :class:`cryptography.fernet.MultiFernet`: the
   first key encrypts, every key decrypts, so a rotation can re-encrypt at leisure
   (``intacct-bridge config rotate-key``).
-* **Never shown.** A :class:`Secret` prints as ``••••`` in ``str``, ``repr``, logs,
-  tracebacks and pydantic dumps; only :meth:`Secret.reveal` gives the value.
+* **Never shown.** A :class:`~intacct_bridge.secret.Secret` (defined in
+  :mod:`intacct_bridge.secret`, re-exported here) prints as ``••••`` in ``str``, ``repr``,
+  logs, tracebacks and pydantic dumps; only :meth:`Secret.reveal` gives the value.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
 
 from intacct_bridge.errors import BridgeError
+from intacct_bridge.secret import MASK, Secret, SecretUnavailableError
 
 ENV_KEY = "INTACCT_BRIDGE_SECRET_KEY"
 ENV_KEY_FILE = "INTACCT_BRIDGE_SECRET_KEY_FILE"
 DEFAULT_KEY_FILE = Path(".intacct-bridge") / "secret.key"
-#: What a secret looks like wherever it is shown.
-MASK = "••••"
 
 
 class SecretKeyError(BridgeError):
     """No usable secret key: run ``intacct-bridge init`` or set INTACCT_BRIDGE_SECRET_KEY."""
-
-
-class SecretUnavailableError(BridgeError):
-    """A stored secret cannot be read with the current key(s)."""
-
-
-class Secret:
-    """A secret value that never shows itself; :meth:`reveal` returns it.
-
-    ``Secret.unavailable(reason)`` stands for a secret that is stored but cannot be read
-    (no key, or the wrong key): it still says "set", and :meth:`reveal` raises
-    :class:`SecretUnavailableError` with the reason.
-    """
-
-    __slots__ = ("_problem", "_value")
-
-    def __init__(self, value: str) -> None:
-        if not isinstance(value, str) or not value:
-            raise ValueError("a secret must be a non-empty string")
-        self._value = value
-        self._problem = ""
-
-    @classmethod
-    def unavailable(cls, problem: str) -> Secret:
-        secret = cls.__new__(cls)
-        secret._value = ""
-        secret._problem = problem
-        return secret
-
-    @property
-    def readable(self) -> bool:
-        return not self._problem
-
-    @property
-    def problem(self) -> str:
-        return self._problem
-
-    def reveal(self) -> str:
-        """The value itself; only ever pass it to where it is needed."""
-        if self._problem:
-            raise SecretUnavailableError(self._problem)
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret('{MASK}')"
-
-    def __str__(self) -> str:
-        return MASK
-
-    def __format__(self, spec: str) -> str:
-        return format(MASK, spec)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Secret):
-            return NotImplemented
-        if self._problem or other._problem:
-            return self is other
-        return hmac.compare_digest(self._value.encode(), other._value.encode())
-
-    def __hash__(self) -> int:
-        return hash(hashlib.sha256(self._value.encode()).digest())
-
-    def __reduce__(self) -> Any:
-        raise TypeError("a Secret cannot be pickled")
-
-    def __copy__(self) -> Secret:
-        return self  # immutable
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
-        return self
-
-    # pydantic: accept a str or a Secret; dump as the mask (never the value).
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        def validate(value: Any) -> Secret:
-            if isinstance(value, Secret):
-                return value
-            if isinstance(value, str):
-                return cls(value)
-            raise ValueError("a secret must be text")
-
-        return core_schema.no_info_plain_validator_function(
-            validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda _value: MASK, when_used="always"
-            ),
-        )
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,16 @@ from intacct_bridge.intacct.errors import (
     IntacctAuthError,
     IntacctBusinessError,
     IntacctError,
+    IntacctOutcomeUnknownError,
     IntacctPagingError,
+    IntacctPolicyError,
     IntacctProtocolError,
     IntacctRateLimitError,
     IntacctRequestError,
     IntacctSessionError,
     IntacctTransportError,
 )
-from intacct_bridge.intacct.limits import CompanyLimiter
+from intacct_bridge.intacct.limits import CompanyLimiter, limiter_key, process_limiter
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -36,7 +38,9 @@ __all__ = [
     "IntacctClient",
     "IntacctConfig",
     "IntacctError",
+    "IntacctOutcomeUnknownError",
     "IntacctPagingError",
+    "IntacctPolicyError",
     "IntacctProtocolError",
     "IntacctRateLimitError",
     "IntacctRequestError",
@@ -45,5 +49,7 @@ __all__ = [
     "Response",
     "RetryPolicy",
     "functions",
+    "limiter_key",
+    "process_limiter",
     "redact",
 ]

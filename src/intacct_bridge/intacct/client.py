@@ -14,12 +14,16 @@ Usage::
 * **Exactly once** — writes go with ``uniqueid=true`` and deterministic control IDs; when
   Intacct says a control ID was already recorded, the client finds the existing record
   by its business key and reports success with its RECORDNO.
-* **Limits** — never more than the company's slots in flight (:class:`CompanyLimiter`);
-  HTTP 429 / ``GW-0010`` and ``Retry-After`` are honoured.
+* **Limits** — never more than the company's slots in flight, counted for every client
+  of the process (:func:`~intacct_bridge.intacct.limits.process_limiter`, keyed by the
+  configured endpoint's host and the company ID); HTTP 429 / ``GW-0010`` and
+  ``Retry-After`` are honoured within the retry budget.
 * **Retries** — exponential backoff with jitter on transient failures only, bounded by
-  ``RetryPolicy``; an ambiguous outcome (sent, no reply) is safe to retry thanks to
-  ``uniqueid``.
-* **Sessions** — ``getAPISession`` once, the returned endpoint used from then on,
+  ``RetryPolicy``; no wait goes past the budget (a ``Retry-After`` beyond it fails at once
+  with a transient error that says so); an ambiguous outcome (sent, no reply) is safe to
+  retry thanks to ``uniqueid``.
+* **Sessions** — ``getAPISession`` once, the returned endpoint used from then on if it
+  stays on the configured scheme and domain (:mod:`~intacct_bridge.intacct.endpoint`),
   transparent re-login when the session expires.
 """
 
@@ -27,12 +31,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httpx
 from tenacity import (
@@ -45,6 +52,7 @@ from tenacity import (
 
 from intacct_bridge.errors import Transient
 from intacct_bridge.intacct import functions as fn
+from intacct_bridge.intacct.endpoint import follow
 from intacct_bridge.intacct.envelope import (
     Authenticated,
     Authentication,
@@ -52,7 +60,6 @@ from intacct_bridge.intacct.envelope import (
     FunctionResult,
     Login,
     Response,
-    Secret,
     SenderCredentials,
     SessionAuth,
     build_request,
@@ -63,19 +70,26 @@ from intacct_bridge.intacct.errors import (
     IntacctAuthError,
     IntacctBusinessError,
     IntacctError,
+    IntacctOutcomeUnknownError,
     IntacctPagingError,
+    IntacctPolicyError,
     IntacctProtocolError,
     IntacctRateLimitError,
     IntacctRequestError,
     IntacctSessionError,
     IntacctTransportError,
 )
-from intacct_bridge.intacct.limits import CompanyLimiter
+from intacct_bridge.intacct.limits import CompanyLimiter, limiter_key, process_limiter
+from intacct_bridge.secret import Secret
 
 log = logging.getLogger("intacct_bridge.intacct")
 
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
 _ALREADY_RECORDED = "already been recorded with the control id"
+#: The statuses a function result can have; anything else (or none) is a protocol error.
+_STATUSES = frozenset({"success", "failure", "aborted"})
+#: Status the client gives a write whose result came back without one.
+UNKNOWN = "unknown"
 _REDACT = re.compile(rb"(<(password|sessionid)>)(.*?)(</\2>)", re.DOTALL)
 
 
@@ -98,10 +112,10 @@ class RetryPolicy:
 @dataclass(frozen=True)
 class IntacctConfig:
     sender_id: str
-    sender_password: str
+    sender_password: str | Secret
     company_id: str
     user_id: str
-    user_password: str
+    user_password: str | Secret
     endpoint: str = DEFAULT_ENDPOINT
     #: Entity of a MEGA company to work in; ``""`` = top level.
     location_id: str = ""
@@ -146,12 +160,54 @@ def _expiry(auth: Authenticated) -> datetime | None:
     return datetime.now(UTC) + timedelta(seconds=max(remaining * 0.9 - 5, 0))
 
 
+def _secret(value: str | Secret) -> Secret:
+    return value if isinstance(value, Secret) else Secret(value)
+
+
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
+    """``Retry-After`` in seconds: a number of seconds or an HTTP date (RFC 9110)."""
+    value = response.headers.get("retry-after", "").strip()
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
-        return None
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        seconds = (moment - datetime.now(UTC)).total_seconds()
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
+
+
+def _no_status(result: FunctionResult) -> str:
+    status = f"the status {result.status!r}" if result.status else "no status"
+    return (
+        f"Intacct's reply has {status} for the {result.function or 'function'} with control "
+        f"ID {result.controlid}; it is not a valid Intacct response."
+    )
+
+
+def _unknown_entry(result: FunctionResult) -> ErrorEntry:
+    return ErrorEntry(
+        "OUTCOME_UNKNOWN",
+        description=_no_status(result),
+        description2="The write may or may not have been done.",
+        correction=(
+            "Send it again: it goes with uniqueid=true and the same control ID, so Intacct "
+            "refuses it if it was recorded."
+        ),
+    )
+
+
+def _invalid_policy(entries: tuple[ErrorEntry, ...]) -> str | None:
+    """The policy ID of an ``XL03000006 … is not a valid transport policy`` refusal."""
+    for entry in entries:
+        for text in (entry.description2, entry.description):
+            marker = text.find(" is not a valid transport policy")
+            if entry.errorno == "XL03000006" and marker >= 0:
+                return text[:marker].strip()
+    return None
 
 
 class IntacctClient:
@@ -166,16 +222,18 @@ class IntacctClient:
         http: httpx.AsyncClient | None = None,
     ) -> None:
         self.config = config
-        self.limiter = limiter or CompanyLimiter()
+        #: Shared by every client of the process unless one is given (see ``limits.py``).
+        self.limiter = limiter if limiter is not None else process_limiter()
+        self._limit_key = limiter_key(config.endpoint, config.company_id)
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(config.timeout),
             headers={"content-type": "application/xml", "user-agent": "intacct-bridge"},
         )
-        self._sender = SenderCredentials(config.sender_id, Secret(config.sender_password))
+        self._sender = SenderCredentials(config.sender_id, _secret(config.sender_password))
         self._login = Login(
-            config.user_id, config.company_id, Secret(config.user_password), config.location_id
+            config.user_id, config.company_id, _secret(config.user_password), config.location_id
         )
         self._session: _Session | None = None
         self._session_lock = asyncio.Lock()
@@ -197,7 +255,7 @@ class IntacctClient:
     async def _post_once(self, url: str, body: bytes) -> Response:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("Intacct request to %s: %s", url, redact(body))
-        async with self.limiter.slot(self.config.company_id):
+        async with self.limiter.slot(self._limit_key):
             self.requests_sent += 1
             try:
                 reply = await self._http.post(url, content=body)
@@ -235,14 +293,26 @@ class IntacctClient:
     async def _post(self, url: str, body: bytes) -> Response:
         policy = self.config.retry
 
+        started = time.monotonic()
+
         def wait(state: RetryCallState) -> float:
             outcome = state.outcome
             error = outcome.exception() if outcome is not None else None
+            remaining = max(policy.budget - (time.monotonic() - started), 0.0)
             if isinstance(error, IntacctRateLimitError) and error.retry_after is not None:
+                if error.retry_after > remaining:
+                    raise IntacctRateLimitError(
+                        f"Intacct asked to wait {error.retry_after:g} s before retrying "
+                        f"(Retry-After), more than the {remaining:.1f} s left of this "
+                        f"request's retry budget ({policy.budget:g} s); giving up now. "
+                        "Try again later.",
+                        retry_after=error.retry_after,
+                        errors=error.errors,
+                    ) from error
                 return float(error.retry_after)
             exponent = int(state.attempt_number) - 1
             backoff: float = min(policy.maximum, policy.initial * 2.0**exponent)
-            return backoff + random.uniform(0, policy.initial)  # full jitter on top
+            return min(backoff + random.uniform(0, policy.initial), remaining)
 
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda e: isinstance(e, Transient)),
@@ -275,8 +345,7 @@ class IntacctClient:
         result = self._single(response, function)
         if not result.ok:
             raise IntacctAuthError(errors=result.errors, controlid=result.controlid)
-        assert result.data is not None
-        api = result.data.find("api")
+        api = result.data.find("api") if result.data is not None else None
         session_id = api.findtext("sessionid") if api is not None else None
         endpoint = api.findtext("endpoint") if api is not None else None
         if not session_id:
@@ -284,7 +353,7 @@ class IntacctClient:
         assert response.authentication is not None
         return _Session(
             Secret(session_id),
-            endpoint or self.config.endpoint,
+            follow(self.config.endpoint, (endpoint or "").strip()),
             _expiry(response.authentication),
         )
 
@@ -295,13 +364,19 @@ class IntacctClient:
             raise IntacctProtocolError(
                 f"The response has no result for control ID {function.controlid}."
             )
-        return results[function.controlid]
+        result = results[function.controlid]
+        if result.status not in _STATUSES:
+            raise IntacctProtocolError(_no_status(result))
+        return result
 
     @staticmethod
     def _raise_for_envelope(response: Response) -> None:
         if response.control_status != "success":
             entries = response.errors
             errorno = entries[0].errorno if entries else ""
+            policy = _invalid_policy(entries)
+            if policy is not None:
+                raise IntacctPolicyError(policy_id=policy, errors=entries)
             if errorno in ("XMLGW_JPP0002", "XL03000006", "PL04000055"):
                 raise IntacctAuthError(errors=entries)
             if errorno.startswith("GW-"):
@@ -348,6 +423,17 @@ class IntacctClient:
             missing = [f.controlid for f in functions if f.controlid not in results]
             if missing:
                 raise IntacctProtocolError(f"The response has no result for control IDs {missing}.")
+            for function in functions:
+                result = results[function.controlid]
+                if result.status in _STATUSES:
+                    continue
+                if not function.writes:
+                    raise IntacctProtocolError(_no_status(result))
+                # A write without a status may or may not have been done: say so, and let
+                # execute() resolve it by its business key.
+                results[function.controlid] = replace(
+                    result, status=UNKNOWN, errors=(_unknown_entry(result),)
+                )
             return results
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -388,14 +474,23 @@ class IntacctClient:
     async def _settle(
         self, functions: Sequence[Function], results: list[FunctionResult]
     ) -> list[FunctionResult]:
-        """Turn "control ID already recorded" into success with the existing RECORDNO.
+        """Turn "control ID already recorded" into success with the existing RECORDNO, and
+        resolve writes whose outcome is unknown (a result without a status).
 
         The existing records are found by business key with one ``readByName`` per object
-        (up to 100 keys each), so a whole retried batch costs one extra request.
+        (up to 100 keys each), so a whole retried batch costs one extra request. An unknown
+        write whose record is found is a success; one that is not found, or has no business
+        key, keeps the status ``unknown`` (:meth:`call` raises
+        :class:`IntacctOutcomeUnknownError` for it; sending it again is safe).
         """
         pending: dict[str, dict[str, int]] = {}
         for index, (function, result) in enumerate(zip(functions, results, strict=True)):
             if result.ok or not function.writes:
+                continue
+            if result.status == UNKNOWN:
+                if function.business_key is not None:
+                    object_name, _key_field, key_value = function.business_key
+                    pending.setdefault(object_name, {})[key_value] = index
                 continue
             if not any(_ALREADY_RECORDED in e.description2 for e in result.errors):
                 continue
@@ -468,6 +563,8 @@ class IntacctClient:
     async def call(self, function: Function) -> FunctionResult:
         """Run one function; raise :class:`IntacctBusinessError` if it failed."""
         result = (await self.execute([function]))[0]
+        if result.status == UNKNOWN:
+            raise IntacctOutcomeUnknownError(errors=result.errors, controlid=result.controlid)
         if not result.ok:
             raise IntacctBusinessError(errors=result.errors, controlid=result.controlid)
         return result
@@ -557,6 +654,7 @@ class IntacctClient:
 
 __all__ = [
     "DEFAULT_ENDPOINT",
+    "UNKNOWN",
     "CompanyLimiter",
     "ErrorEntry",
     "IntacctClient",

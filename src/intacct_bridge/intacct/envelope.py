@@ -15,19 +15,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from intacct_bridge.intacct.errors import ErrorEntry, IntacctProtocolError, clean
+from intacct_bridge.secret import Secret
 from intacct_bridge.xmlsafe import (
     MalformedXMLError,
     OversizedXMLError,
     UnsafeXMLError,
     parse_document,
 )
-
-
-class Secret(str):
-    """A string that never shows itself in ``repr`` (logs, tracebacks)."""
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +79,7 @@ def build_request(
     request = etree.Element("request")
     control = etree.SubElement(request, "control")
     etree.SubElement(control, "senderid").text = sender.sender_id
-    etree.SubElement(control, "password").text = str(sender.password)
+    etree.SubElement(control, "password").text = sender.password.reveal()
     etree.SubElement(control, "controlid").text = control_id
     etree.SubElement(control, "uniqueid").text = "true" if unique_id else "false"
     etree.SubElement(control, "dtdversion").text = dtd_version
@@ -100,11 +94,11 @@ def build_request(
         login = etree.SubElement(auth, "login")
         etree.SubElement(login, "userid").text = authentication.user_id
         etree.SubElement(login, "companyid").text = authentication.company_id
-        etree.SubElement(login, "password").text = str(authentication.password)
+        etree.SubElement(login, "password").text = authentication.password.reveal()
         if authentication.location_id:
             etree.SubElement(login, "locationid").text = authentication.location_id
     else:
-        etree.SubElement(auth, "sessionid").text = str(authentication.session_id)
+        etree.SubElement(auth, "sessionid").text = authentication.session_id.reveal()
     content = etree.SubElement(operation, "content")
     for function in functions:
         wrapper = etree.SubElement(content, "function", controlid=function.controlid)

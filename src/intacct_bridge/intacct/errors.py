@@ -5,14 +5,18 @@ IntacctError                      errorno, description, description2, correction
 ├─ IntacctTransportError   Transient   connection failure, timeout, HTTP 5xx
 │   └─ IntacctRateLimitError          HTTP 429 / GW-0010 (carries retry_after)
 ├─ IntacctProtocolError    Transient   the reply was not an Intacct response
+│   └─ IntacctOutcomeUnknownError      a write's result has no status: resolve by its key
 ├─ IntacctAuthError        Terminal    sender or user rejected
 │   └─ IntacctSessionError             session unknown or expired (the client re-logs in)
+├─ IntacctPolicyError      Terminal    the transport policy of an async request is invalid
 ├─ IntacctRequestError     Terminal    the request itself is invalid (XL03000003 …)
 ├─ IntacctBusinessError    by errorno  one function failed (see TRANSIENT_ERRORNOS)
 └─ IntacctPagingError      Terminal    a paged read lost or repeated rows
 ```
 
-Messages are cleaned of Intacct's noise (HTML tags, ``[Support ID: …]``).
+Messages are cleaned of Intacct's noise (HTML formatting tags such as ``<br>`` or ``<b>``,
+``[Support ID: …]``); any other angle-bracket text is kept, because Intacct names fields
+that way (``<datecreated> is not a valid date``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,12 @@ from dataclasses import dataclass
 
 from intacct_bridge.errors import BridgeError, Terminal, Transient
 
-_TAGS = re.compile(r"<[^>]+>")
+#: HTML formatting that Intacct puts in messages; other ``<…>`` text is a field name.
+_HTML_TAGS = re.compile(
+    r"</?(?:a|b|big|br|code|div|em|font|h[1-6]|hr|i|li|ol|p|pre|small|span|strong|sub|sup"
+    r"|table|tbody|td|th|thead|tr|u|ul)\b[^<>]*/?>",
+    re.IGNORECASE,
+)
 _SUPPORT_ID = re.compile(r"\s*\[Support ID:[^\]]*\]")
 _SPACES = re.compile(r"\s+")
 
@@ -38,8 +47,12 @@ TRANSIENT_TEXTS = (
 
 
 def clean(text: str) -> str:
-    """Strip tags, entity-encoding and Support IDs; fold white space."""
-    text = html.unescape(_TAGS.sub(" ", text or ""))
+    """Strip HTML formatting tags, entity-encoding and Support IDs; fold white space.
+
+    Only HTML formatting tags go; other angle-bracket text (a field name such as
+    ``<datecreated>``, or ``&lt;…&gt;`` once decoded) stays in the message.
+    """
+    text = html.unescape(_HTML_TAGS.sub(" ", text or ""))
     text = _SUPPORT_ID.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -113,6 +126,34 @@ class IntacctRateLimitError(IntacctTransportError):
 
 class IntacctProtocolError(IntacctError, Transient):
     """The reply was not a well-formed Intacct response."""
+
+
+class IntacctOutcomeUnknownError(IntacctProtocolError):
+    """Intacct's reply has no status for a write: it may or may not have been done.
+
+    The client resolves such a write by its business key (``readByName``) when it has
+    one; otherwise retrying it is safe, because writes go with ``uniqueid=true`` and a
+    deterministic control ID (a second send of a recorded write is refused as already
+    recorded, never done twice).
+    """
+
+
+class IntacctPolicyError(IntacctError, Terminal):
+    """The transport policy of an asynchronous request is not valid for this sender."""
+
+    def __init__(self, message: str = "", *, policy_id: str = "", **kw: object) -> None:
+        self.policy_id = policy_id
+        if not message:
+            errors = kw.get("errors") or ()
+            said = "; ".join(e.text() for e in errors)  # type: ignore[attr-defined]
+            message = (
+                f"Intacct does not accept the transport policy {policy_id!r} for this sender"
+                f"{f' ({said})' if said else ''}. The credentials are fine; fix the policy: use "
+                "the ID of a policy set up for this sender, or have one set up (on Intacct "
+                "by Sage support; on the sandbox with `intacct-bridge sandbox add-policy` or "
+                "POST /sandbox/admin/policies)."
+            )
+        super().__init__(message, **kw)  # type: ignore[arg-type]
 
 
 class IntacctAuthError(IntacctError, Terminal):

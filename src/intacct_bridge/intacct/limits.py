@@ -1,45 +1,156 @@
-"""Per-company concurrency limits shared by every client in a process."""
+"""Per-company concurrency limits, shared by every client of a process.
+
+Intacct limits the requests a company may have in flight at once (its *slots*; two on the
+entry tier) and refuses one more with HTTP 429 / ``GW-0010``. The limit belongs to the
+company, not to a client object, so the client takes its slots from one **process-wide**
+:class:`CompanyLimiter` (:func:`process_limiter`) unless it is handed another one:
+
+* **Key** — the configured endpoint's host (and port) plus the company ID, case-folded:
+  ``("api.intacct.com", "ACME")``. Two clients of one company share its slots whatever
+  their user, their entity (``location_id``: the entities of a multi-entity company share
+  the company's limit) or their session endpoint; the same company ID at another gateway
+  (a sandbox on another port, production vs. a test gateway) is another company.
+* **Threads and event loops** — the slots are ``aiologic`` semaphores, which work across
+  threads and event loops: clients running in different threads, each with its own event
+  loop, still never have more than the slots in flight together.
+* **Across processes** — not covered here: several worker processes of one company need
+  a shared count (the sync engine's job).
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import aiologic
 
 #: Intacct's Tier 1 allows two concurrent requests per company (3rd-party guides).
 DEFAULT_SLOTS = 2
 
+#: ``(endpoint host[:port], COMPANY)`` — what one set of slots belongs to.
+LimiterKey = tuple[str, str]
 
-@dataclass
+
+def limiter_key(endpoint: str, company_id: str) -> LimiterKey:
+    """The key of ``company_id`` at the gateway ``endpoint`` (a URL)."""
+    parts = urlsplit(endpoint)
+    host = (parts.hostname or "").lower()
+    default_port = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port != default_port:
+        host = f"{host}:{port}"
+    return host, company_id.strip().upper()
+
+
 class CompanyLimiter:
-    """At most ``slots`` requests in flight per Intacct company.
+    """At most ``slots`` requests in flight per company (see the module docstring).
 
-    Share one limiter between all clients of a process (workers of many tenants);
-    each company gets its own semaphore, created on first use.
+    ``per_company`` (or :meth:`set_slots`) gives some companies other slot counts (by
+    company ID, any case).
     """
 
-    slots: int = DEFAULT_SLOTS
-    per_company: dict[str, int] = field(default_factory=dict)
-    _semaphores: dict[tuple[int, str], asyncio.Semaphore] = field(default_factory=dict)
-    in_flight: dict[str, int] = field(default_factory=dict)
-    peak: dict[str, int] = field(default_factory=dict)
+    def __init__(
+        self, slots: int = DEFAULT_SLOTS, per_company: Mapping[str, int] | None = None
+    ) -> None:
+        if slots < 1:
+            raise ValueError("slots must be at least 1")
+        self.slots = slots
+        self.per_company = {k.upper(): v for k, v in (per_company or {}).items()}
+        if any(v < 1 for v in self.per_company.values()):
+            raise ValueError("slots must be at least 1")
+        self._lock = threading.Lock()
+        self._semaphores: dict[LimiterKey, aiologic.Semaphore] = {}
+        self._in_flight: dict[LimiterKey, int] = {}
+        self._peak: dict[LimiterKey, int] = {}
 
-    def _semaphore(self, company_id: str) -> asyncio.Semaphore:
-        key = (id(asyncio.get_running_loop()), company_id.lower())
-        semaphore = self._semaphores.get(key)
-        if semaphore is None:
-            semaphore = asyncio.Semaphore(self.per_company.get(company_id, self.slots))
-            self._semaphores[key] = semaphore
-        return semaphore
+    def set_slots(self, company_id: str, slots: int) -> None:
+        """Give ``company_id`` (at every gateway) ``slots`` slots from now on — for a
+        company whose Intacct tier allows more (or fewer) than the default. Raises
+        ``ValueError`` while requests of the company hold slots (change it before work
+        starts)."""
+        if slots < 1:
+            raise ValueError("slots must be at least 1")
+        company = company_id.strip().upper()
+        with self._lock:
+            busy = [k for k, n in self._in_flight.items() if k[1] == company and n]
+            if busy:
+                raise ValueError(
+                    f"cannot change the slots of {company} while {len(busy)} of its "
+                    "gateways have requests in flight"
+                )
+            self.per_company[company] = slots
+            for key in [k for k in self._semaphores if k[1] == company]:
+                del self._semaphores[key]
+
+    def slots_for(self, company_id: str) -> int:
+        return self.per_company.get(company_id.strip().upper(), self.slots)
+
+    def _semaphore(self, key: LimiterKey) -> aiologic.Semaphore:
+        with self._lock:
+            semaphore = self._semaphores.get(key)
+            if semaphore is None:
+                semaphore = aiologic.Semaphore(self.slots_for(key[1]))
+                self._semaphores[key] = semaphore
+            return semaphore
+
+    def _count(self, key: LimiterKey, step: int) -> None:
+        with self._lock:
+            count = self._in_flight.get(key, 0) + step
+            self._in_flight[key] = count
+            if count > self._peak.get(key, 0):
+                self._peak[key] = count
 
     @asynccontextmanager
-    async def slot(self, company_id: str) -> AsyncIterator[None]:
-        async with self._semaphore(company_id):
-            count = self.in_flight.get(company_id, 0) + 1
-            self.in_flight[company_id] = count
-            self.peak[company_id] = max(self.peak.get(company_id, 0), count)
+    async def slot(self, key: LimiterKey | str) -> AsyncIterator[None]:
+        """Hold one of the company's slots for the block (waits for a free one).
+
+        ``key`` is a :func:`limiter_key`; a bare company ID stands for that company at
+        no particular gateway.
+        """
+        if isinstance(key, str):
+            key = ("", key.strip().upper())
+        async with self._semaphore(key):
+            self._count(key, +1)
             try:
                 yield
             finally:
-                self.in_flight[company_id] -= 1
+                self._count(key, -1)
+
+    def in_flight(self, key: LimiterKey) -> int:
+        """Requests holding a slot of ``key`` now."""
+        with self._lock:
+            return self._in_flight.get(key, 0)
+
+    def peak(self, key: LimiterKey) -> int:
+        """The most slots of ``key`` ever held at once (this limiter's own view; tests
+        judge a limit by the gateway's count, not by this)."""
+        with self._lock:
+            return self._peak.get(key, 0)
+
+
+_PROCESS_LIMITER: CompanyLimiter | None = None
+_PROCESS_LOCK = threading.Lock()
+
+
+def process_limiter() -> CompanyLimiter:
+    """The limiter every :class:`~intacct_bridge.intacct.client.IntacctClient` of this
+    process uses unless it is given its own (created on first use, default slots)."""
+    global _PROCESS_LIMITER
+    with _PROCESS_LOCK:
+        if _PROCESS_LIMITER is None:
+            _PROCESS_LIMITER = CompanyLimiter()
+        return _PROCESS_LIMITER
+
+
+__all__ = [
+    "DEFAULT_SLOTS",
+    "CompanyLimiter",
+    "LimiterKey",
+    "limiter_key",
+    "process_limiter",
+]

@@ -27,21 +27,25 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
 from typing import Any
 
+from lxml import etree
 from starlette.concurrency import run_in_threadpool
 
 from intacct_bridge.sandbox import errors
-from intacct_bridge.sandbox.gateway import Gateway, GatewayReply
+from intacct_bridge.sandbox.gateway import Gateway, GatewayReply, _children, _local
+from intacct_bridge.xmlsafe import text_of
 
-_COMPANY = re.compile(rb"<companyid>\s*([^<\s]*)\s*</companyid>")
-_SESSION = re.compile(rb"<sessionid>\s*([^<\s]*)\s*</sessionid>")
-_FUNCTION = re.compile(rb"<function[\s>]")
+#: Bodies up to this size are parsed on the event loop (server mode); larger ones in a
+#: worker thread, so that one big request does not stall the other connections.
+_PARSE_INLINE_BYTES = 64 * 1024
+
+#: What :meth:`Gateway.parse` made of a request body: its document or the refusal.
+Parsed = etree._Element | errors.ControlError
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,9 @@ class FaultPlan:
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     in_flight: dict[str, int] = field(default_factory=dict)
+    #: The most requests of each company ever at the gateway at once, refused ones
+    #: included. See :meth:`peak_in_flight`.
+    peaks: dict[str, int] = field(default_factory=dict)
     #: Counts of what happened, by fate (for tests and the admin API).
     outcomes: dict[str, int] = field(default_factory=dict)
 
@@ -147,9 +154,31 @@ class FaultPlan:
         with self._lock:
             return self.per_company.pop(company_id.upper(), None) is not None
 
+    def peak_in_flight(self, company_id: str | None = None) -> int:
+        """The most requests of ``company_id`` that were ever at the gateway at once, or
+        the highest figure of any company when ``company_id`` is None.
+
+        A request counts from its arrival until its reply, and one refused with GW-0010
+        counts too (at the moment it arrived, while the others were in flight): a client
+        that sends more requests at once than the company's slots shows a peak above the
+        slots even though the extra ones were refused. Tests of clients use it, with
+        ``outcomes["rate_limited"]``, as the sandbox's own judgement of a concurrency
+        limit: ``peak_in_flight(company) <= slots``."""
+        with self._lock:
+            if company_id is None:
+                return max(self.peaks.values(), default=0)
+            return self.peaks.get(company_id.upper(), 0)
+
+    def reset_counters(self) -> None:
+        """Forget outcome counters and peaks (requests in flight are kept)."""
+        with self._lock:
+            self.outcomes.clear()
+            self.peaks = {k: v for k, v in self.in_flight.items() if v}
+
     def describe(self) -> dict[str, Any]:
         """A JSON-able view: seed, default and per-company limits, outcome counters (by
-        fate, and ``rate_limited``) and the requests in flight per company."""
+        fate, and ``rate_limited``), the requests in flight per company and the peak of
+        requests at the gateway per company, refused ones included (``peak_in_flight``)."""
         with self._lock:
             return {
                 "seed": self.seed,
@@ -160,6 +189,7 @@ class FaultPlan:
                 },
                 "outcomes": dict(sorted(self.outcomes.items())),
                 "in_flight": {k: v for k, v in sorted(self.in_flight.items()) if v},
+                "peak_in_flight": dict(sorted(self.peaks.items())),
             }
 
     def _fate(self, limits: Limits) -> Fate:
@@ -178,6 +208,8 @@ class FaultPlan:
     def _enter(self, company: str, limits: Limits) -> bool:
         with self._lock:
             count = self.in_flight.get(company, 0)
+            if count + 1 > self.peaks.get(company, 0):
+                self.peaks[company] = count + 1  # this request is here, admitted or not
             if count >= limits.slots:
                 return False
             self.in_flight[company] = count + 1
@@ -192,6 +224,17 @@ class FaultPlan:
             self.outcomes[what] = self.outcomes.get(what, 0) + 1
 
 
+@dataclass(frozen=True)
+class _Admitted:
+    """A request past the slots check: its company, limits, fate and parsed document."""
+
+    company: str
+    limits: Limits
+    fate: Fate
+    latency: float
+    parsed: Parsed
+
+
 class FrontDoor:
     """Applies a :class:`FaultPlan` around :meth:`Gateway.handle`; used by both adapters."""
 
@@ -199,16 +242,40 @@ class FrontDoor:
         self.gateway = gateway
         self.plan = plan
 
-    def _company_of(self, body: bytes) -> str:
-        match = _COMPANY.search(body)
-        if match:
-            return match.group(1).decode("utf-8", "replace").upper()
-        match = _SESSION.search(body)
-        if match:
-            session = self.gateway.backend.sessions.get(match.group(1).decode("utf-8", "replace"))
-            if session is not None:
-                return session.company_id.upper()
+    def _company_of(self, parsed: Parsed) -> str:
+        """The company a request is for, read from its parsed document: the login's
+        ``companyid`` or the company of its ``sessionid``; ``""`` (a bucket of its own)
+        when the request names none or could not be parsed."""
+        if isinstance(parsed, errors.ControlError):
+            return ""
+        for operation in _children(parsed)[1:2]:
+            parts = _children(operation)
+            if not parts or _local(parts[0]) != "authentication":
+                return ""
+            for item in _children(parts[0]):
+                name = _local(item)
+                if name == "login":
+                    for field_ in _children(item):
+                        if _local(field_) == "companyid":
+                            return text_of(field_).upper()
+                    return ""
+                if name == "sessionid":
+                    session = self.gateway.backend.sessions.get(text_of(item))
+                    return session.company_id.upper() if session is not None else ""
         return ""
+
+    @staticmethod
+    def _functions_in(parsed: Parsed) -> int:
+        if isinstance(parsed, errors.ControlError):
+            return 0
+        return sum(
+            1
+            for operation in _children(parsed)[1:]
+            for content in _children(operation)
+            if _local(content) == "content"
+            for function in _children(content)
+            if _local(function) == "function"
+        )
 
     def _failure_reply(self) -> GatewayReply:
         return GatewayReply(
@@ -217,8 +284,9 @@ class FrontDoor:
             content_type="text/html",
         )
 
-    def _prepare(self, body: bytes) -> tuple[str, Limits, Fate, float] | GatewayReply:
-        company = self._company_of(body)
+    def _prepare(self, body: bytes) -> _Admitted | GatewayReply:
+        parsed = self.gateway.parse(body)
+        company = self._company_of(parsed)
         limits = self.plan.limits_for(company)
         if not self.plan._enter(company, limits):
             self.plan._count("rate_limited")
@@ -227,49 +295,51 @@ class FrontDoor:
             return reply
         fate = self.plan._fate(limits)
         self.plan._count(fate.value)
-        return company, limits, fate, limits.latency(len(_FUNCTION.findall(body)))
+        latency = limits.latency(self._functions_in(parsed))
+        return _Admitted(company, limits, fate, latency, parsed)
 
-    def _finish(self, fate: Fate, body: bytes, endpoint: str) -> GatewayReply:
-        if fate is Fate.FAIL:
+    def _finish(self, admitted: _Admitted, body: bytes, endpoint: str) -> GatewayReply:
+        if admitted.fate is Fate.FAIL:
             return self._failure_reply()
-        reply = self.gateway.handle(body, endpoint=endpoint)
-        if fate is Fate.DROP:
+        reply = self.gateway.handle(body, endpoint=endpoint, parsed=admitted.parsed)
+        if admitted.fate is Fate.DROP:
             raise ConnectionDropped("commit then drop")
         return reply
 
     def serve(self, body: bytes, endpoint: str) -> GatewayReply:
         """Synchronous path (sync httpx clients): sleeps block the calling thread."""
-        prepared = self._prepare(body)
-        if isinstance(prepared, GatewayReply):
-            return prepared
-        company, limits, fate, latency = prepared
+        admitted = self._prepare(body)
+        if isinstance(admitted, GatewayReply):
+            return admitted
         try:
-            if fate is Fate.TIMEOUT:
-                time.sleep(limits.timeout_seconds)
+            if admitted.fate is Fate.TIMEOUT:
+                time.sleep(admitted.limits.timeout_seconds)
                 raise ConnectionDropped("timed out")
-            if latency:
-                time.sleep(latency)
-            return self._finish(fate, body, endpoint)
+            if admitted.latency:
+                time.sleep(admitted.latency)
+            return self._finish(admitted, body, endpoint)
         finally:
-            self.plan._leave(company)
+            self.plan._leave(admitted.company)
 
     async def serve_async(
         self, body: bytes, endpoint: str, *, threaded: bool = False
     ) -> GatewayReply:
         """Async path: sleeps yield to the event loop; with ``threaded`` the gateway runs in
         a worker thread (server mode) so the event loop keeps serving other requests."""
-        prepared = self._prepare(body)
-        if isinstance(prepared, GatewayReply):
-            return prepared
-        company, limits, fate, latency = prepared
+        if threaded and len(body) > _PARSE_INLINE_BYTES:
+            admitted = await run_in_threadpool(self._prepare, body)
+        else:
+            admitted = self._prepare(body)
+        if isinstance(admitted, GatewayReply):
+            return admitted
         try:
-            if fate is Fate.TIMEOUT:
-                await asyncio.sleep(limits.timeout_seconds)
+            if admitted.fate is Fate.TIMEOUT:
+                await asyncio.sleep(admitted.limits.timeout_seconds)
                 raise ConnectionDropped("timed out")
-            if latency:
-                await asyncio.sleep(latency)
+            if admitted.latency:
+                await asyncio.sleep(admitted.latency)
             if not threaded:
-                return self._finish(fate, body, endpoint)
-            return await run_in_threadpool(self._finish, fate, body, endpoint)
+                return self._finish(admitted, body, endpoint)
+            return await run_in_threadpool(self._finish, admitted, body, endpoint)
         finally:
-            self.plan._leave(company)
+            self.plan._leave(admitted.company)

@@ -137,16 +137,27 @@ class Gateway:
 
     # --- entry point -----------------------------------------------------------------------
 
-    def handle(self, body: bytes, *, endpoint: str, offline: bool = False) -> GatewayReply:
+    def handle(
+        self,
+        body: bytes,
+        *,
+        endpoint: str,
+        offline: bool = False,
+        parsed: etree._Element | errors.ControlError | None = None,
+    ) -> GatewayReply:
         """Answer one request; never raises, whatever ``body`` holds.
 
         A request with a ``policyid`` is acknowledged and handed to the asynchronous
-        runner, which calls back with ``offline=True`` to run it.
+        runner, which calls back with ``offline=True`` to run it. ``parsed`` is what
+        :meth:`parse` returned for ``body`` when the caller parsed it already (the fault
+        layer does, to find the company), so the body is parsed once.
         """
         control = Control()
         try:
             try:
-                root = self._parse(body)
+                if isinstance(parsed, errors.ControlError):
+                    raise parsed
+                root = self._parse(body) if parsed is None else parsed
                 control = self._control(root)
                 operations = self._operations(root)
                 self._check_sender(control)
@@ -172,6 +183,19 @@ class Gateway:
         )
 
     # --- parsing ---------------------------------------------------------------------------
+
+    def parse(self, body: bytes) -> etree._Element | errors.ControlError:
+        """The request document of ``body`` (size limit, hardened parse, root element), or
+        the control failure that refuses it; pass the result to :meth:`handle`."""
+        try:
+            return self._parse(body)
+        except errors.ControlError as exc:
+            return exc
+        except Exception as exc:  # a defect: answered as in handle(), never raised
+            if self.reraise_internal_errors:
+                raise
+            log.exception("Sandbox defect while parsing a request")
+            return _internal_control_error(exc)
 
     def _parse(self, body: bytes) -> etree._Element:
         limit = self.backend.settings.max_body_bytes
