@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,7 @@ from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from intacct_bridge.sandbox.persistence import load_state
 from intacct_bridge.sandbox.seeds import DEMO_ACCOUNTS
 from tests.sandbox.envelope import Caller, envelope, fn, login
+from tests.servers import free_port, start_sandbox_serve, stop_sandbox_serve
 
 ENV = "INTACCT_BRIDGE_SANDBOX_STATE"
 
@@ -268,46 +265,14 @@ def test_serve_refuses_a_corrupt_state_file_without_overwriting_it(
 # --- the real server ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(state: Path, port: int) -> subprocess.Popen[bytes]:
-    script = Path(sys.executable).with_name("intacct-bridge")
-    command = (
-        [str(script)] if script.exists() else [sys.executable, "-m", "intacct_bridge.cli.main"]
-    )
-    process = subprocess.Popen(
-        [*command, "sandbox", "serve", "--port", str(port), "--state", str(state)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            out = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"serve exited early ({process.returncode}): {out}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("serve did not start")
+    return start_sandbox_serve(state, port)
 
 
 def _interrupt(process: subprocess.Popen[bytes]) -> str:
-    process.send_signal(signal.SIGINT)
-    try:
-        out, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        process.kill()
-        raise
-    assert process.returncode == 0, out.decode()
-    return out.decode()
+    out = stop_sandbox_serve(process, signal.SIGINT)
+    assert process.returncode == 0, out
+    return out
 
 
 def _post(port: int, authentication: str) -> httpx.Response:
@@ -333,7 +298,7 @@ def test_serve_keeps_state_across_restarts(tmp_path: Path) -> None:
 
     state = tmp_path / "served.json"
     creds = QuickstartCredentials()
-    port = _free_port()
+    port = free_port()
     process = _start(state, port)
     try:
         reply = _post(port, login(creds.user_id, creds.company_id, creds.user_password))
@@ -358,7 +323,7 @@ def test_serve_keeps_state_across_restarts(tmp_path: Path) -> None:
     assert [s["sender_id"] for s in saved["senders"]] == [creds.sender_id]
 
     # a second server on the same file: the session from the first one still works
-    port = _free_port()
+    port = free_port()
     process = _start(state, port)
     try:
         again = _post(port, f"<sessionid>{session_id}</sessionid>")

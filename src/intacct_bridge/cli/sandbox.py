@@ -83,13 +83,22 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load_into(sandbox: Sandbox, path: Path) -> None:
+def _load_into(sandbox: Sandbox, path: Path) -> int:
+    """Load ``path`` (and its journal) into ``sandbox``; the last journal entry held."""
     from intacct_bridge.sandbox.persistence import StateFileError, load_state
 
     try:
-        load_state(sandbox.backend, path)
+        restored = load_state(sandbox.backend, path)
     except StateFileError as exc:
         _fail(str(exc))
+    if restored.replayed:
+        typer.echo(
+            f"Recovered {restored.replayed} journaled change(s) from {path.name}.journal "
+            "(the server did not stop cleanly)"
+        )
+    for warning in restored.warnings:
+        typer.secho(f"Warning: {path.name}.journal {warning}", err=True, fg=typer.colors.YELLOW)
+    return restored.journal_seq
 
 
 def _load(path: Path, *, must_exist: bool = False) -> Sandbox:
@@ -119,40 +128,27 @@ def _save(sandbox: Sandbox, path: Path) -> None:
 def _claimed(path: Path, holder: str) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (a ``.NAME.lock`` file beside it) for the block.
 
-    A running ``serve`` holds it, so an administration command cannot edit a file whose
-    server would overwrite the edit when it stops. No-op where ``fcntl`` is missing.
+    A running ``serve`` holds it, so an administration command cannot edit a file the
+    server is keeping. A path in a directory that does not exist is refused.
     """
+    from intacct_bridge.files import LockHeld, exclusive_lock
+    from intacct_bridge.sandbox.persistence import StateFileError, check_writable
+
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    lock_path = path.with_name(f".{path.name}.lock")
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+", encoding="utf-8")
-    except OSError as exc:
-        _fail(f"Cannot lock {path}: {exc.strerror or exc}.")
-    with handle:
+        check_writable(path)
+    except StateFileError as exc:
+        _fail(str(exc))
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "another process"
+            stack.enter_context(exclusive_lock(path, holder))
+        except LockHeld as exc:
             _fail(
-                f"{path} is in use by {owner}. Stop it first, or change a running sandbox "
+                f"{path} is in use by {exc.owner}. Stop it first, or change a running sandbox "
                 "through its admin API (/sandbox/admin)."
             )
-        handle.seek(0)
-        handle.truncate()
-        handle.write(holder)
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        except OSError as exc:
+            _fail(f"Cannot lock {path}: {exc.strerror or exc}.")
+        yield
 
 
 @contextmanager
@@ -196,7 +192,18 @@ def serve(
             envvar=ENV_STATE,
             dir_okay=False,
             help="JSON file holding the sandbox state across restarts (default: in memory). "
-            "Loaded at start, written when the server stops.",
+            "Every acknowledged write is journaled (FILE.journal) before its reply, so it "
+            "survives SIGTERM, SIGINT and kill -9; the directory must exist.",
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="INTACCT_BRIDGE_SANDBOX_PUBLIC_URL",
+            metavar="URL",
+            help="Base URL clients reach the server at (e.g. https://sandbox.example.com), "
+            "returned as the session endpoint by getAPISession. Default: the address the "
+            "client connected to (never the Host header).",
         ),
     ] = None,
     quickstart: Annotated[
@@ -255,9 +262,13 @@ def serve(
     The limit and fault options set the defaults for every company; change them while
     the server runs with the admin API (GET/PUT /sandbox/admin/limits).
     """
+    import signal
+
     import uvicorn
 
     from intacct_bridge.sandbox import FaultPlan, Limits, Sandbox, SandboxSettings
+    from intacct_bridge.sandbox.journal import SavingAdminChanges, StateKeeper
+    from intacct_bridge.sandbox.persistence import StateFileError, journal_path
 
     try:
         limits = Limits(
@@ -274,31 +285,81 @@ def serve(
         settings=SandboxSettings(admin_token=admin_token or None),
         faults=FaultPlan(limits, seed=fault_seed),
     )
-    with contextlib.ExitStack() as stack:
-        if state is not None:
-            holder = f"intacct-bridge sandbox serve (pid {os.getpid()}, port {port})"
-            stack.enter_context(_claimed(state, holder))
-            if state.exists():
-                _load_into(sandbox, state)
-                typer.echo(f"Loaded sandbox state from {state}")
-        backend = sandbox.backend
-        if quickstart and not backend.companies and not backend.senders:
-            creds = sandbox.quickstart()
-            typer.echo(
-                f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
-                f"{creds.sender_password}, user {creds.user_id} / {creds.user_password}"
-            )
-        application = sandbox.asgi_app()
-        typer.echo(f"Intacct sandbox gateway: http://{host}:{port}/ia/xml/xmlgw.phtml")
-        typer.echo(f"Admin API: http://{host}:{port}/sandbox/admin/state")
-        if limits != Limits():
-            typer.echo(f"Limits and faults: {_describe_limits(limits)}")
-        try:
-            uvicorn.run(application, host=host, port=port, log_level="warning")
-        finally:
+    if public_url is not None:
+        public_url = _check_public_url(public_url)
+
+    def terminate(signum: int, frame: object) -> None:
+        # uvicorn stops gracefully on SIGTERM, then re-raises it: end through the finally
+        # blocks below (final save) instead of dying in the default handler.
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    keeper: StateKeeper | None = None
+    try:
+        with contextlib.ExitStack() as stack:
+            journal_seq = 0
             if state is not None:
-                _save(sandbox, state)
-                typer.echo(f"Saved sandbox state to {state}")
+                holder = f"intacct-bridge sandbox serve (pid {os.getpid()}, port {port})"
+                stack.enter_context(_claimed(state, holder))
+                if state.exists():
+                    journal_seq = _load_into(sandbox, state)
+                    typer.echo(f"Loaded sandbox state from {state}")
+                elif journal_path(state).exists():
+                    _fail(
+                        f"{journal_path(state)} exists but {state} does not: restore the state "
+                        "file, or remove the journal to start empty."
+                    )
+            backend = sandbox.backend
+            if quickstart and not backend.companies and not backend.senders:
+                creds = sandbox.quickstart()
+                typer.echo(
+                    f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
+                    f"{creds.sender_password}, user {creds.user_id} / {creds.user_password}"
+                )
+            application: Any = sandbox.asgi_app(public_url=public_url)
+            if state is not None:
+                keeper = StateKeeper(backend, state, journal_seq=journal_seq)
+                try:
+                    keeper.start()
+                except StateFileError as exc:
+                    keeper = None
+                    _fail(str(exc))
+                sandbox.gateway.on_commit = keeper.commit
+                application = SavingAdminChanges(application, keeper)
+            base = public_url or f"http://{host}:{port}"
+            typer.echo(f"Intacct sandbox gateway: {base}/ia/xml/xmlgw.phtml")
+            typer.echo(f"Admin API: {base}/sandbox/admin/state")
+            if limits != Limits():
+                typer.echo(f"Limits and faults: {_describe_limits(limits)}")
+            try:
+                uvicorn.run(application, host=host, port=port, log_level="warning")
+            finally:
+                if keeper is not None:
+                    sandbox.gateway.on_commit = None
+                    try:
+                        keeper.close()
+                    except StateFileError as exc:
+                        _fail(f"{exc} Every change is still in {keeper.journal}.")
+                    typer.echo(f"Saved sandbox state to {state}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _check_public_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise typer.BadParameter(
+            f"'{url}' is not an http(s) URL such as https://sandbox.example.com.",
+            param_hint="--public-url",
+        )
+    if parts.query or parts.fragment:
+        raise typer.BadParameter(
+            f"'{url}' has a query or fragment; give only scheme, host, port and path.",
+            param_hint="--public-url",
+        )
+    return url.strip().rstrip("/")
 
 
 def _describe_limits(limits: Limits) -> str:

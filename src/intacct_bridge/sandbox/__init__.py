@@ -74,11 +74,12 @@ class Sandbox:
         """An httpx transport (sync and async) that serves requests in-process."""
         return SandboxTransport(self.front)
 
-    def asgi_app(self) -> Starlette:
-        """The ASGI application (gateway + admin API) for server mode."""
+    def asgi_app(self, *, public_url: str | None = None) -> Starlette:
+        """The ASGI application (gateway + admin API) for server mode; ``public_url`` is
+        the base URL returned as the session endpoint (default: the bound address)."""
         from intacct_bridge.sandbox.asgi import create_app
 
-        return create_app(self.front)
+        return create_app(self.front, public_url=public_url)
 
     def quickstart(
         self,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -134,6 +135,9 @@ class Gateway:
         self.reraise_internal_errors = False
         self._verified: set[tuple[str, bytes]] = set()
         self._pepper = secrets.token_bytes(16)
+        #: Called with the backend lock held after each request has run, before its reply
+        #: is sent (the server's write-ahead journal, :mod:`.journal`).
+        self.on_commit: Callable[[], None] | None = None
 
     # --- entry point -----------------------------------------------------------------------
 
@@ -153,7 +157,11 @@ class Gateway:
                 if control.policyid and not offline:
                     return self._acknowledge(body, root, control, endpoint)
                 with self.backend.lock:
-                    response = self._run(control, operations, endpoint)
+                    try:
+                        response = self._run(control, operations, endpoint)
+                    finally:
+                        if self.on_commit is not None:
+                            self.on_commit()
             except errors.ControlError as exc:
                 response = self._control_failure(control, exc)
                 return GatewayReply(exc.http_status, self._serialise(response, control))
