@@ -14,11 +14,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from intacct_bridge.errors import BridgeError
+from intacct_bridge.files import atomic_write
 
 ENV_KEY = "INTACCT_BRIDGE_SECRET_KEY"
 ENV_KEY_FILE = "INTACCT_BRIDGE_SECRET_KEY_FILE"
@@ -259,20 +258,8 @@ _HEADER = (
 def write_key_file(path: Path, keys: Sequence[bytes]) -> None:
     """Write ``keys`` to ``path`` atomically, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as stream:
-            stream.write(_HEADER)
-            for key in keys:
-                stream.write(key.decode("ascii") + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    text = _HEADER + "".join(key.decode("ascii") + "\n" for key in keys)
+    atomic_write(path, text, mode=0o600)
 
 
 def create_key_file(path: Path) -> bool:
