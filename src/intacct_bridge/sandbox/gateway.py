@@ -43,7 +43,12 @@ from intacct_bridge.xmlsafe import (
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPE = 'text/xml; encoding="UTF-8"'
+#: The reply's media type. The official SDKs' mocks carry ``text/xml; encoding="UTF-8"``,
+#: but ``encoding`` is not a parameter HTTP clients know: without ``charset`` a text/* body
+#: is read as ISO-8859-1 by ``requests`` (sageintacctsdk, pyintacct). The body is UTF-8
+#: (its XML declaration says so), and every SDK only checks the ``text/xml`` prefix, so
+#: the sandbox says ``charset=UTF-8`` (docs/sandbox.md, "Reply Content-Type").
+CONTENT_TYPE = "text/xml; charset=UTF-8"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _CONTROL_ORDER = (
     "appid",
