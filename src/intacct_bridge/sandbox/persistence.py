@@ -213,6 +213,13 @@ class _StateDoc(_Doc):
 # --- backend -> document ---------------------------------------------------------------------
 
 
+def _dump(model: type[_Doc], obj: object) -> dict[str, Any]:
+    """``obj`` (a state dataclass) as the JSON-able document ``model`` describes: every
+    field of the model is read from the attribute of the same name (the guard test in
+    ``tests/sandbox/test_persistence.py`` checks that the two sets of names agree)."""
+    return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
+
+
 def _record_doc(record: Record, key: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {"recordno": record.recordno}
     if key is not None:
@@ -233,24 +240,7 @@ def _table_doc(table: Table) -> list[dict[str, Any]]:
 
 
 def _delivery_doc(delivery: Delivery) -> dict[str, Any]:
-    return {
-        "delivery_id": delivery.delivery_id,
-        "company_id": delivery.company_id,
-        "smart_link_id": delivery.smart_link_id,
-        "topic": delivery.topic,
-        "object_name": delivery.object_name,
-        "object_key": delivery.object_key,
-        "url": delivery.url,
-        "method": delivery.method,
-        "payload": [list(pair) for pair in delivery.payload],
-        "timeout": delivery.timeout,
-        "status": delivery.status,
-        "attempts": delivery.attempts,
-        "http_status": delivery.http_status,
-        "last_error": delivery.last_error,
-        "created_at": delivery.created_at,
-        "finished_at": delivery.finished_at,
-    }
+    return _dump(_DeliveryDoc, delivery)
 
 
 def _platform_doc(platform: PlatformState) -> dict[str, Any]:
@@ -272,39 +262,14 @@ def _company_doc(company: Company) -> dict[str, Any]:
         "mega": company.mega,
         "modules": sorted(company.modules),
         "session_timeout": company.session_timeout,
-        "users": [
-            {
-                "user_id": user.user_id,
-                "password_hash": user.password_hash,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "email": user.email,
-                "user_type": user.user_type,
-                "admin": user.admin,
-                "status": user.status,
-                "roles": list(user.roles),
-                "top_level_access": user.top_level_access,
-                "entity_access": list(user.entity_access),
-            }
-            for user in company.users.values()
-        ],
+        "users": [_dump(_UserDoc, user) for user in company.users.values()],
         "authorizations": dict(company.authorizations),
         "udds": dict(company.udds),
         "custom_objects": [
             {
                 "name": definition.name,
                 "label": definition.label,
-                "fields": [
-                    {
-                        "name": field.name,
-                        "type": field.type,
-                        "label": field.label,
-                        "length": field.length,
-                        "required": field.required,
-                        "values": list(field.values),
-                    }
-                    for field in definition.fields
-                ],
+                "fields": [_dump(_CustomFieldDoc, field) for field in definition.fields],
             }
             for definition in company.custom_objects.values()
         ],
@@ -329,13 +294,7 @@ def _books_doc(books: Books) -> dict[str, Any]:
 
 
 def _session_doc(session: Session) -> dict[str, Any]:
-    return {
-        "session_id": session.session_id,
-        "company_id": session.company_id,
-        "user_id": session.user_id,
-        "location_id": session.location_id,
-        "expires_at": session.expires_at.isoformat(),
-    }
+    return _dump(_SessionDoc, session)
 
 
 def dump_state(backend: SandboxBackend, *, journal_seq: int = 0) -> dict[str, Any]:
@@ -349,23 +308,9 @@ def dump_state(backend: SandboxBackend, *, journal_seq: int = 0) -> dict[str, An
             "format": FORMAT,
             "saved_at": now.isoformat(),
             "journal_seq": journal_seq,
-            "senders": [
-                {
-                    "sender_id": sender.sender_id,
-                    "password_hash": sender.password_hash,
-                    "status": sender.status,
-                }
-                for sender in backend.senders.values()
-            ],
+            "senders": [_dump(_SenderDoc, sender) for sender in backend.senders.values()],
             "companies": [_company_doc(company) for company in backend.companies.values()],
-            "policies": [
-                {
-                    "policy_id": policy.policy_id,
-                    "sender_id": policy.sender_id,
-                    "response_url": policy.response_url,
-                }
-                for policy in backend.policies.values()
-            ],
+            "policies": [_dump(_PolicyDoc, policy) for policy in backend.policies.values()],
             "sessions": [
                 _session_doc(session)
                 for session in backend.sessions.values()
@@ -457,24 +402,7 @@ def _build_platform(doc: _PlatformDoc, company: Company, where: str) -> None:
 
 
 def _delivery(d: _DeliveryDoc) -> Delivery:
-    return Delivery(
-        delivery_id=d.delivery_id,
-        company_id=d.company_id,
-        smart_link_id=d.smart_link_id,
-        topic=d.topic,
-        object_name=d.object_name,
-        object_key=d.object_key,
-        url=d.url,
-        method=d.method,
-        payload=tuple(d.payload),
-        timeout=d.timeout,
-        status=d.status,
-        attempts=d.attempts,
-        http_status=d.http_status,
-        last_error=d.last_error,
-        created_at=d.created_at,
-        finished_at=d.finished_at,
-    )
+    return Delivery(**{**d.model_dump(), "payload": tuple(d.payload)})
 
 
 def _build_company(doc: _CompanyDoc, where: str) -> Company:
@@ -489,17 +417,11 @@ def _build_company(doc: _CompanyDoc, where: str) -> Company:
         if user.user_id in users:
             raise _Inconsistent(f"{where}.users[{index}]: user '{user.user_id}' appears twice.")
         users[user.user_id] = WebServicesUser(
-            user_id=user.user_id,
-            password_hash=user.password_hash,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            user_type=user.user_type,
-            admin=user.admin,
-            status=user.status,
-            roles=tuple(user.roles),
-            top_level_access=user.top_level_access,
-            entity_access=tuple(user.entity_access),
+            **{
+                **user.model_dump(),
+                "roles": tuple(user.roles),
+                "entity_access": tuple(user.entity_access),
+            }
         )
     for name in doc.udds:
         if not name.isidentifier() or name != name.upper():
@@ -573,9 +495,7 @@ def _build_policies(doc: _StateDoc, senders: dict[str, Sender]) -> dict[str, Tra
             raise _Inconsistent(f"{here}: sender '{policy.sender_id}' does not exist.")
         if not policy.response_url.startswith(("http://", "https://")):
             raise _Inconsistent(f"{here}.response_url: must be an http(s) URL.")
-        policies[policy.policy_id] = TransportPolicy(
-            policy.policy_id, policy.sender_id, policy.response_url
-        )
+        policies[policy.policy_id] = TransportPolicy(**policy.model_dump())
     return policies
 
 
@@ -591,7 +511,7 @@ def _build(doc: _StateDoc, now: datetime) -> _Built:
     for index, sender in enumerate(doc.senders):
         if sender.sender_id in senders:
             raise _Inconsistent(f"senders[{index}]: sender '{sender.sender_id}' appears twice.")
-        senders[sender.sender_id] = Sender(sender.sender_id, sender.password_hash, sender.status)
+        senders[sender.sender_id] = Sender(**sender.model_dump())
     companies: dict[str, Company] = {}
     for index, company_doc in enumerate(doc.companies):
         if company_doc.company_id in companies:
@@ -616,13 +536,7 @@ def _build(doc: _StateDoc, now: datetime) -> _Built:
             raise _Inconsistent(f"{here}: session ID appears twice.")
         if session_doc.expires_at <= now:
             continue
-        sessions[session_doc.session_id] = Session(
-            session_id=session_doc.session_id,
-            company_id=session_doc.company_id,
-            user_id=session_doc.user_id,
-            location_id=session_doc.location_id,
-            expires_at=session_doc.expires_at,
-        )
+        sessions[session_doc.session_id] = Session(**session_doc.model_dump())
     return _Built(senders, companies, sessions, _build_policies(doc, senders))
 
 
@@ -848,13 +762,7 @@ def _apply_entry(built: _Built, entry: _EntryDoc, where: str, now: datetime) -> 
             or session.expires_at <= now
         ):
             continue
-        built.sessions[session.session_id] = Session(
-            session_id=session.session_id,
-            company_id=session.company_id,
-            user_id=session.user_id,
-            location_id=session.location_id,
-            expires_at=session.expires_at,
-        )
+        built.sessions[session.session_id] = Session(**session.model_dump())
     return warnings
 
 
