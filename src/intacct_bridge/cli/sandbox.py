@@ -16,8 +16,8 @@ serves — everything the seed guide does in Intacct's screens, as a script::
 
 Each command loads the file, makes its change, and writes the file back atomically; a
 refused change prints why, exits 1, and leaves the file as it was. Edit the file while
-the server is stopped (a running server writes its own state back when it stops); while
-it runs, use the admin HTTP API at ``/sandbox/admin`` instead.
+the server is stopped (a running server keeps the file and its journal, ``FILE.journal``,
+and holds a lock on them); while it runs, use the admin HTTP API at ``/sandbox/admin``.
 """
 
 from __future__ import annotations
