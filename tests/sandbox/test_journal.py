@@ -175,3 +175,30 @@ def test_admin_commands_replay_a_journal_left_by_a_crash(
     table = restarted.backend.companies[QuickstartCredentials().company_id].data.table("VENDOR")
     assert "C1" in table.by_id
     assert "AFTER" in restarted.backend.senders
+
+
+def test_writes_during_a_snapshot_stay_in_the_journal(
+    sandbox: Sandbox,
+    books: Caller,
+    keeper: StateKeeper,
+    state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from intacct_bridge.sandbox import journal
+
+    books.ok(_vendor("S1", "Before"))
+    real_write = journal.write_state
+
+    def write_while_busy(target: Path, document: dict[str, Any]) -> None:
+        books.ok(_vendor("S2", "During the snapshot"))  # commits while the file is written
+        real_write(target, document)
+
+    monkeypatch.setattr(journal, "write_state", write_while_busy)
+    keeper.snapshot()
+    monkeypatch.setattr(journal, "write_state", real_write)
+    lines = keeper.journal.read_bytes().splitlines()
+    assert len(lines) == 1 and b"S2" in lines[0], "only the entry after the snapshot is kept"
+    books.ok(_vendor("S3", "After"))  # the journal is still appended to after the swap
+    restarted, replayed = _restart(state)
+    assert replayed == 2
+    assert _comparable(restarted) == _comparable(sandbox)

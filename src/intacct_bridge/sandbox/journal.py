@@ -227,7 +227,9 @@ class StateKeeper:
                 self._size = 0
                 return
             # Entries were added while the snapshot was written: keep them, atomically.
-            tail = os.pread(self._fd, self._size - held, held)
+            with open(self.journal, "rb") as reader:
+                reader.seek(held)
+                tail = reader.read(self._size - held)
             handle, temporary = tempfile.mkstemp(
                 dir=self.journal.parent, prefix=f".{self.journal.name}.", suffix=".tmp"
             )
