@@ -6,7 +6,10 @@ Sends ``--functions`` (default 10,000) VENDOR ``create`` functions in requests o
 * **in-process** — ``Sandbox().gateway.handle(body)`` directly;
 * **transport** — an ``httpx.Client`` on ``Sandbox().transport()`` (no socket);
 * **http** — ``uvicorn`` serving ``Sandbox().asgi_app()`` on 127.0.0.1 (a free port) in a
-  background thread, and one ``httpx.Client`` posting to it.
+  background thread, and one ``httpx.Client`` posting to it;
+* **http+state** — the same with the state file kept as ``sandbox serve --state`` keeps it:
+  every committed request journaled before its reply (``sandbox/journal.py``), in a
+  temporary directory. The ratio ``http_state_vs_http`` is the cost of that guarantee.
 
 Every reply is checked afterwards (control success, one successful result per function,
 all vendors stored), outside the timed loop. The target is 2,000 functions/s in-process on
@@ -28,11 +31,14 @@ import platform
 import pstats
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 from lxml import etree
@@ -151,8 +157,8 @@ def run_transport(total: int, batch: int) -> Run:
 
 
 @contextmanager
-def uvicorn_server(sandbox: Sandbox) -> Iterator[str]:
-    """Serve the sandbox on 127.0.0.1 (a free port) from a background thread."""
+def uvicorn_server(sandbox: Sandbox, app: Any = None) -> Iterator[str]:
+    """Serve the sandbox (or ``app``) on 127.0.0.1 (a free port) from a background thread."""
     import uvicorn
 
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
@@ -162,7 +168,7 @@ def uvicorn_server(sandbox: Sandbox) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        sandbox.asgi_app(), log_level="warning", lifespan="off", access_log=False
+        app or sandbox.asgi_app(), log_level="warning", lifespan="off", access_log=False
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -193,6 +199,36 @@ def run_http(total: int, batch: int) -> Run:
             return response.content
 
         return timed("http", post, total, batch)
+
+
+def run_http_state(total: int, batch: int) -> Run:
+    from intacct_bridge.sandbox.journal import SavingAdminChanges, StateKeeper
+
+    sandbox, _ = SANDBOXES["http+state"] = fresh()
+    with tempfile.TemporaryDirectory() as directory:
+        keeper = StateKeeper(sandbox.backend, Path(directory) / "state.json")
+        keeper.start()
+        sandbox.gateway.on_commit = keeper.commit
+        try:
+            with (
+                uvicorn_server(sandbox, SavingAdminChanges(sandbox.asgi_app(), keeper)) as url,
+                httpx.Client(timeout=30, headers={"content-type": "application/xml"}) as client,
+            ):
+
+                def post(body: bytes) -> bytes:
+                    response = client.post(url, content=body)
+                    response.raise_for_status()
+                    return response.content
+
+                run = timed("http+state", post, total, batch)
+                JOURNAL_BYTES["http+state"] = keeper.journal.stat().st_size
+        finally:
+            sandbox.gateway.on_commit = None
+            keeper.close()
+    return run
+
+
+JOURNAL_BYTES: dict[str, int] = {}
 
 
 def profile_inprocess(total: int, batch: int, top: int) -> str:
@@ -256,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = [run_inprocess(args.functions, args.batch), run_transport(args.functions, args.batch)]
     if not args.skip_http:
         runs.append(run_http(args.functions, args.batch))
+        runs.append(run_http_state(args.functions, args.batch))
     table(runs, args.functions, args.batch)
 
     by_mode = {run.mode: run for run in runs}
@@ -268,6 +305,15 @@ def main(argv: list[str] | None = None) -> int:
         "inprocess_functions_per_s": round(inprocess, 1),
         "transport_functions_per_s": round(by_mode["transport"].per_second, 1),
         "http_functions_per_s": round(by_mode["http"].per_second, 1) if "http" in by_mode else None,
+        "http_state_functions_per_s": (
+            round(by_mode["http+state"].per_second, 1) if "http+state" in by_mode else None
+        ),
+        "http_state_vs_http": (
+            round(by_mode["http+state"].per_second / by_mode["http"].per_second, 3)
+            if "http+state" in by_mode
+            else None
+        ),
+        "journal_bytes": JOURNAL_BYTES.get("http+state"),
         "target_inprocess_functions_per_s": TARGET_INPROCESS,
         "meets_target": inprocess >= TARGET_INPROCESS,
         "elapsed_s": round(time.perf_counter() - started, 2),

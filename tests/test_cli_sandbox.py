@@ -23,6 +23,7 @@ from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from intacct_bridge.sandbox.persistence import load_state
 from intacct_bridge.sandbox.seeds import DEMO_ACCOUNTS
 from tests.sandbox.envelope import Caller, envelope, fn, login
+from tests.servers import free_port, start_sandbox_serve, stop_sandbox_serve
 
 ENV = "INTACCT_BRIDGE_SANDBOX_STATE"
 
@@ -268,46 +269,14 @@ def test_serve_refuses_a_corrupt_state_file_without_overwriting_it(
 # --- the real server ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(state: Path, port: int) -> subprocess.Popen[bytes]:
-    script = Path(sys.executable).with_name("intacct-bridge")
-    command = (
-        [str(script)] if script.exists() else [sys.executable, "-m", "intacct_bridge.cli.main"]
-    )
-    process = subprocess.Popen(
-        [*command, "sandbox", "serve", "--port", str(port), "--state", str(state)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            out = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"serve exited early ({process.returncode}): {out}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("serve did not start")
+    return start_sandbox_serve(state, port)
 
 
 def _interrupt(process: subprocess.Popen[bytes]) -> str:
-    process.send_signal(signal.SIGINT)
-    try:
-        out, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        process.kill()
-        raise
-    assert process.returncode == 0, out.decode()
-    return out.decode()
+    out = stop_sandbox_serve(process, signal.SIGINT)
+    assert process.returncode == 0, out
+    return out
 
 
 def _post(port: int, authentication: str) -> httpx.Response:
@@ -333,7 +302,7 @@ def test_serve_keeps_state_across_restarts(tmp_path: Path) -> None:
 
     state = tmp_path / "served.json"
     creds = QuickstartCredentials()
-    port = _free_port()
+    port = free_port()
     process = _start(state, port)
     try:
         reply = _post(port, login(creds.user_id, creds.company_id, creds.user_password))
@@ -358,7 +327,7 @@ def test_serve_keeps_state_across_restarts(tmp_path: Path) -> None:
     assert [s["sender_id"] for s in saved["senders"]] == [creds.sender_id]
 
     # a second server on the same file: the session from the first one still works
-    port = _free_port()
+    port = free_port()
     process = _start(state, port)
     try:
         again = _post(port, f"<sessionid>{session_id}</sessionid>")
@@ -724,7 +693,7 @@ def test_the_cli_administers_a_running_server_like_a_file(
 ) -> None:
     state = tmp_path / "file.json"
     in_file = _same_script(runner, ["--state", str(state)], tmp_path)
-    port = _free_port()
+    port = free_port()
     served = tmp_path / "served.json"
     process = _serve("--state", str(served), "--no-quickstart", port=port)
     url = f"http://127.0.0.1:{port}"
@@ -760,7 +729,7 @@ def test_the_cli_administers_a_running_server_like_a_file(
 @pytest.mark.server
 @pytest.mark.timeout(90)
 def test_remote_cli_needs_the_token_and_drives_the_clock(runner: CliRunner) -> None:
-    port = _free_port()
+    port = free_port()
     process = _serve("--admin-token", TOKEN, port=port)
     url = f"http://127.0.0.1:{port}"
     creds = QuickstartCredentials()
@@ -810,7 +779,7 @@ def test_cli_refusals_for_the_remote_and_clock_options(runner: CliRunner, state:
     clock = runner.invoke(app, ["sandbox", "advance-clock", "60"], env={ENV: str(state)})
     assert clock.exit_code == 2
     assert "--url" in clock.output
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     down = runner.invoke(
         app, ["sandbox", "show", "--url", f"http://127.0.0.1:{port}"], env={ENV: None}
     )
@@ -826,7 +795,7 @@ def test_cli_refusals_for_the_remote_and_clock_options(runner: CliRunner, state:
 def test_serve_allows_only_the_callbacks_it_is_told(runner: CliRunner, state: Path) -> None:
     _script(runner, state)
     run(runner, state, "add-policy", "OLD", "XT_mfg", "http://10.1.2.3/async")  # file: no rules
-    port = _free_port()
+    port = free_port()
     process = _serve(
         "--state", str(state), "--allow-callback", "https://bridge.example/intacct/", port=port
     )

@@ -364,3 +364,22 @@ def test_inspect_describes_the_fields_the_sandbox_accepts(big_client: Client) ->
 
     names = {_text(f["Name"]) for f in response.find_nodes_with_tag("Field")}
     assert {"VENDORID", "NAME", "DISPLAYCONTACT.PRINTAS", "PARENTKEY", "APACCOUNTTITLE"} <= names
+
+
+# --- non-ASCII text -----------------------------------------------------------------------------
+
+NON_ASCII_NAME = "Müller & Søn Łódź \u2013 東京 ✓"
+
+
+def test_a_non_ascii_vendor_name_comes_back_unchanged(
+    sandbox: Sandbox, creds: QuickstartCredentials, client: Client
+) -> None:
+    api, _ = client
+    sandbox.admin.seed(
+        creds.company_id,
+        "VENDOR",
+        [{"VENDORID": "V-UTF8", "NAME": NON_ASCII_NAME, "DISPLAYCONTACT.PRINTAS": "Müller"}],
+    )
+    (row,) = api.read_by_query("VENDOR", "VENDORID = 'V-UTF8'", fields="NAME,DISPLAYCONTACT")
+    assert _text(row["NAME"]) == NON_ASCII_NAME
+    assert _text(row["DISPLAYCONTACT"]["PRINTAS"]) == "Müller"

@@ -653,3 +653,27 @@ def test_entity_project_item_and_bank_objects_get_all_with_default_fields(
     assert (entity["NAME"], entity["LEGALNAME"]) == ("East", "East Manufacturing LLC")
     (project,) = sdk.projects.get_all()
     assert (project["PROJECTCATEGORY"], project["LOCATIONID"]) == ("Capitalized", "E100")
+
+
+# --- non-ASCII text -----------------------------------------------------------------------------
+
+#: Latin-1 and beyond: what a requests-based client would garble if the reply's charset were
+#: missing (ISO-8859-1 is requests' default for text/*).
+NON_ASCII_NAME = "Müller & Søn Łódź \u2013 東京 ✓"
+
+
+def test_a_non_ascii_vendor_name_round_trips_unchanged(
+    sandbox: Sandbox, sdk: SageIntacctSDK
+) -> None:
+    created = sdk.vendors.post(
+        {
+            "VENDORID": "V-UTF8",
+            "NAME": NON_ASCII_NAME,
+            "DISPLAYCONTACT": {"PRINTAS": NON_ASCII_NAME},
+        }
+    )
+    assert created["status"] == "success"
+    (row,) = sdk.vendors.get(field="VENDORID", value="V-UTF8")["VENDOR"]
+    assert row["NAME"] == NON_ASCII_NAME
+    assert row["DISPLAYCONTACT.PRINTAS"] == NON_ASCII_NAME
+    assert sdk.vendors.get_all(fields=["NAME"]) == [{"NAME": NON_ASCII_NAME}]

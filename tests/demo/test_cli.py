@@ -60,7 +60,7 @@ def test_writes_a_file(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == _expected(1, 25, "2024-11")
     records = len(_expected(1, 25, "2024-11").splitlines())
     assert out == f"wrote {records:,} records ({records - 25:,} master, 25 documents) to {target}\n"
-    assert not list(tmp_path.glob(".*partial"))
+    assert not list(tmp_path.glob(".*")), "a temporary file was left behind"
 
 
 def test_imports_into_the_store_and_again_changes_nothing(db_url: str) -> None:

@@ -24,18 +24,11 @@ from tests.sandbox.books import (
     line,
     net,
     read,
-    seed_books,
     snapshot,
     totals,
 )
 from tests.sandbox.envelope import Caller
 from tests.sandbox.xmlbits import attrs, children, column
-
-
-@pytest.fixture
-def books(sandbox: Sandbox, caller: Caller) -> Caller:
-    seed_books(sandbox)
-    return caller
 
 
 def _refused(

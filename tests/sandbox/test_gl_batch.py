@@ -24,7 +24,6 @@ from tests.sandbox.books import (
     entry,
     ledger_rows,
     read,
-    seed_books,
     snapshot,
 )
 from tests.sandbox.envelope import Caller
@@ -36,12 +35,6 @@ CLOSED = (
     "within a period that's open."
 )
 CLOSED_FIX = "Use a date in an open period, or have an administrator reopen the period."
-
-
-@pytest.fixture
-def books(sandbox: Sandbox, caller: Caller) -> Caller:
-    seed_books(sandbox)
-    return caller
 
 
 def _balanced(amount: str = "1450.80", **dims: Any) -> str:

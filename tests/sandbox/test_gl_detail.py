@@ -26,7 +26,6 @@ from tests.sandbox.books import (
     ledger_rows,
     line,
     read,
-    seed_books,
 )
 from tests.sandbox.envelope import Caller
 from tests.sandbox.xmlbits import attrs, children, column, row
@@ -36,12 +35,6 @@ FIELDS = (
     "TR_TYPE", "DEBITAMOUNT", "CREDITAMOUNT", "AMOUNT", "LOCATION", "DEPARTMENT", "CUSTOMERID",
     "VENDORID", "ITEMID", "CLASSID", "RECORDTYPE", "MODULEKEY", "DOCNUMBER", "DESCRIPTION",
 )  # fmt: skip
-
-
-@pytest.fixture
-def books(sandbox: Sandbox, caller: Caller) -> Caller:
-    seed_books(sandbox)
-    return caller
 
 
 def _activity(books: Caller) -> dict[str, int]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from intacct_bridge.sandbox import Sandbox
 from tests.sandbox.books import (
     COMPANY,
@@ -24,18 +22,11 @@ from tests.sandbox.books import (
     line,
     net,
     read,
-    seed_books,
     snapshot,
     totals,
 )
 from tests.sandbox.envelope import Caller
 from tests.sandbox.xmlbits import children
-
-
-@pytest.fixture
-def books(sandbox: Sandbox, caller: Caller) -> Caller:
-    seed_books(sandbox)
-    return caller
 
 
 def arpymt(*details: dict[str, Any], **header: Any) -> str:

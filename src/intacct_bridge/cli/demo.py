@@ -9,16 +9,16 @@ thousand; the store import commits every :data:`IMPORT_BATCH` records.
 from __future__ import annotations
 
 import io
-import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
@@ -33,6 +33,7 @@ from intacct_bridge.demo.generator import (
     MIN_ITEMS,
     DemoGenerator,
 )
+from intacct_bridge.files import atomic_writer
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
 if TYPE_CHECKING:
@@ -178,12 +179,12 @@ def _tee(
 
 
 class _Sink:
-    """stdout as UTF-8 text, or a file written next to its target and moved in when done."""
+    """stdout as UTF-8 text, or a file that replaces its target atomically when done."""
 
     def __init__(self, target: str) -> None:
         self.target = target
-        self.partial: Path | None = None
         self.stream: TextIO | None = None
+        self.writer: AbstractContextManager[IO[str]] | None = None
 
     def __enter__(self) -> TextIO:
         if self.target == "-":
@@ -194,26 +195,26 @@ class _Sink:
                 sys.stdout.flush()
                 self.stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n")
             return self.stream
-        path = Path(self.target)
-        self.partial = path.with_name(f".{path.name}.partial")
+        self.writer = atomic_writer(Path(self.target))
         try:
-            self.stream = open(self.partial, "w", encoding="utf-8", newline="\n")
+            stream = self.writer.__enter__()
         except OSError as error:
             raise _fail(f"cannot write {self.target}: {error.strerror}") from None
-        return self.stream
+        return cast(TextIO, stream)
 
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        assert self.stream is not None
-        if self.partial is None:
-            self.stream.flush()
-            if isinstance(self.stream, io.TextIOWrapper) and self.stream is not sys.stdout:
-                self.stream.detach()
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.writer is not None:
+            self.writer.__exit__(kind, error, trace)
             return
-        self.stream.close()
-        if kind is None:
-            os.replace(self.partial, self.target)
-        else:
-            self.partial.unlink(missing_ok=True)
+        assert self.stream is not None
+        self.stream.flush()
+        if isinstance(self.stream, io.TextIOWrapper) and self.stream is not sys.stdout:
+            self.stream.detach()
 
 
 def _progress(

@@ -16,11 +16,11 @@ serves — everything the seed guide does in Intacct's screens, as a script::
 
 Each command loads the file, makes its change, and writes the file back atomically; a
 refused change prints why, exits 1, and leaves the file as it was. Edit the file while
-the server is stopped (a running server writes its own state back when it stops); while
-it runs, give the same commands ``--url http://127.0.0.1:PORT`` (or
-``INTACCT_BRIDGE_SANDBOX_URL``, plus ``--admin-token`` / ``INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN``
-when the server has one): they then go through the server's admin HTTP API, with the same
-output.
+the server is stopped (a running server keeps the file and its journal, ``FILE.journal``,
+and holds a lock on them); while it runs, give the same commands
+``--url http://127.0.0.1:PORT`` (or ``INTACCT_BRIDGE_SANDBOX_URL``, plus ``--admin-token`` /
+``INTACCT_BRIDGE_SANDBOX_ADMIN_TOKEN`` when the server has one): they then go through the
+server's admin HTTP API, with the same output.
 """
 
 from __future__ import annotations
@@ -81,13 +81,22 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load_into(sandbox: Sandbox, path: Path) -> None:
+def _load_into(sandbox: Sandbox, path: Path) -> int:
+    """Load ``path`` (and its journal) into ``sandbox``; the last journal entry held."""
     from intacct_bridge.sandbox.persistence import StateFileError, load_state
 
     try:
-        load_state(sandbox.backend, path)
+        restored = load_state(sandbox.backend, path)
     except StateFileError as exc:
         _fail(str(exc))
+    if restored.replayed:
+        typer.echo(
+            f"Recovered {restored.replayed} journaled change(s) from {path.name}.journal "
+            "(the server did not stop cleanly)"
+        )
+    for warning in restored.warnings:
+        typer.secho(f"Warning: {path.name}.journal {warning}", err=True, fg=typer.colors.YELLOW)
+    return restored.journal_seq
 
 
 def _load(path: Path, *, must_exist: bool = False) -> Sandbox:
@@ -117,40 +126,27 @@ def _save(sandbox: Sandbox, path: Path) -> None:
 def _claimed(path: Path, holder: str) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (a ``.NAME.lock`` file beside it) for the block.
 
-    A running ``serve`` holds it, so an administration command cannot edit a file whose
-    server would overwrite the edit when it stops. No-op where ``fcntl`` is missing.
+    A running ``serve`` holds it, so an administration command cannot edit a file the
+    server is keeping. A path in a directory that does not exist is refused.
     """
+    from intacct_bridge.files import LockHeld, exclusive_lock
+    from intacct_bridge.sandbox.persistence import StateFileError, check_writable
+
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    lock_path = path.with_name(f".{path.name}.lock")
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+", encoding="utf-8")
-    except OSError as exc:
-        _fail(f"Cannot lock {path}: {exc.strerror or exc}.")
-    with handle:
+        check_writable(path)
+    except StateFileError as exc:
+        _fail(str(exc))
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "another process"
+            stack.enter_context(exclusive_lock(path, holder))
+        except LockHeld as exc:
             _fail(
-                f"{path} is in use by {owner}. Stop it first, or administer the running "
+                f"{path} is in use by {exc.owner}. Stop it first, or administer the running "
                 "server with --url http://127.0.0.1:PORT (its admin API) instead of --state."
             )
-        handle.seek(0)
-        handle.truncate()
-        handle.write(holder)
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        except OSError as exc:
+            _fail(f"Cannot lock {path}: {exc.strerror or exc}.")
+        yield
 
 
 @contextmanager
@@ -194,7 +190,18 @@ def serve(
             envvar=ENV_STATE,
             dir_okay=False,
             help="JSON file holding the sandbox state across restarts (default: in memory). "
-            "Loaded at start, written when the server stops.",
+            "Every acknowledged write is journaled (FILE.journal) before its reply, so it "
+            "survives SIGTERM, SIGINT and kill -9; the directory must exist.",
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="INTACCT_BRIDGE_SANDBOX_PUBLIC_URL",
+            metavar="URL",
+            help="Base URL clients reach the server at (e.g. https://sandbox.example.com), "
+            "returned as the session endpoint by getAPISession. Default: the address the "
+            "client connected to (never the Host header).",
         ),
     ] = None,
     quickstart: Annotated[
@@ -275,9 +282,13 @@ def serve(
     The limit and fault options set the defaults for every company; change them while
     the server runs with the admin API (GET/PUT /sandbox/admin/limits).
     """
+    import signal
+
     import uvicorn
 
     from intacct_bridge.sandbox import FaultPlan, Limits, Sandbox, SandboxSettings
+    from intacct_bridge.sandbox.journal import SavingAdminChanges, StateKeeper
+    from intacct_bridge.sandbox.persistence import StateFileError, journal_path
 
     try:
         limits = Limits(
@@ -295,32 +306,82 @@ def serve(
         settings=SandboxSettings(admin_token=door.admin_token, callbacks=door.callbacks),
         faults=FaultPlan(limits, seed=fault_seed),
     )
-    with contextlib.ExitStack() as stack:
-        if state is not None:
-            holder = f"intacct-bridge sandbox serve (pid {os.getpid()}, port {port})"
-            stack.enter_context(_claimed(state, holder))
-            if state.exists():
-                _load_into(sandbox, state)
-                typer.echo(f"Loaded sandbox state from {state}")
-        backend = sandbox.backend
-        if quickstart and not backend.companies and not backend.senders:
-            creds = _quickstart(sandbox, sender_password)
-            shown = "(the password given)" if sender_password else creds.sender_password
-            typer.echo(
-                f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
-                f"{shown}, user {creds.user_id} / {creds.user_password}"
-            )
-        application = sandbox.asgi_app(admin=not no_admin_api)
-        typer.echo(f"Intacct sandbox gateway: http://{host}:{port}/ia/xml/xmlgw.phtml")
-        _announce_door(sandbox, door, f"http://{host}:{port}")
-        if limits != Limits():
-            typer.echo(f"Limits and faults: {_describe_limits(limits)}")
-        try:
-            uvicorn.run(application, host=host, port=port, log_level="warning")
-        finally:
+    if public_url is not None:
+        public_url = _check_public_url(public_url)
+
+    def terminate(signum: int, frame: object) -> None:
+        # uvicorn stops gracefully on SIGTERM, then re-raises it: end through the finally
+        # blocks below (final save) instead of dying in the default handler.
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    keeper: StateKeeper | None = None
+    try:
+        with contextlib.ExitStack() as stack:
+            journal_seq = 0
             if state is not None:
-                _save(sandbox, state)
-                typer.echo(f"Saved sandbox state to {state}")
+                holder = f"intacct-bridge sandbox serve (pid {os.getpid()}, port {port})"
+                stack.enter_context(_claimed(state, holder))
+                if state.exists():
+                    journal_seq = _load_into(sandbox, state)
+                    typer.echo(f"Loaded sandbox state from {state}")
+                elif journal_path(state).exists():
+                    _fail(
+                        f"{journal_path(state)} exists but {state} does not: restore the state "
+                        "file, or remove the journal to start empty."
+                    )
+            backend = sandbox.backend
+            if quickstart and not backend.companies and not backend.senders:
+                creds = _quickstart(sandbox, sender_password)
+                shown = "(the password given)" if sender_password else creds.sender_password
+                typer.echo(
+                    f"Sandbox company {creds.company_id}: sender {creds.sender_id} / "
+                    f"{shown}, user {creds.user_id} / {creds.user_password}"
+                )
+            application: Any = sandbox.asgi_app(admin=not no_admin_api, public_url=public_url)
+            if state is not None:
+                keeper = StateKeeper(backend, state, journal_seq=journal_seq)
+                try:
+                    keeper.start()
+                except StateFileError as exc:
+                    keeper = None
+                    _fail(str(exc))
+                sandbox.gateway.on_commit = keeper.commit
+                application = SavingAdminChanges(application, keeper)
+            base = public_url or f"http://{host}:{port}"
+            typer.echo(f"Intacct sandbox gateway: {base}/ia/xml/xmlgw.phtml")
+            _announce_door(sandbox, door, base)
+            if limits != Limits():
+                typer.echo(f"Limits and faults: {_describe_limits(limits)}")
+            try:
+                uvicorn.run(application, host=host, port=port, log_level="warning")
+            finally:
+                if keeper is not None:
+                    sandbox.gateway.on_commit = None
+                    try:
+                        keeper.close()
+                    except StateFileError as exc:
+                        _fail(f"{exc} Every change is still in {keeper.journal}.")
+                    typer.echo(f"Saved sandbox state to {state}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _check_public_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise typer.BadParameter(
+            f"'{url}' is not an http(s) URL such as https://sandbox.example.com.",
+            param_hint="--public-url",
+        )
+    if parts.query or parts.fragment:
+        raise typer.BadParameter(
+            f"'{url}' has a query or fragment; give only scheme, host, port and path.",
+            param_hint="--public-url",
+        )
+    return url.strip().rstrip("/")
 
 
 #: The shortest admin token a server reachable from other machines accepts.

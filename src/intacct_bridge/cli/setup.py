@@ -14,8 +14,8 @@ configured Endpoint URL. Exit codes: 0 ok, 1 problems found, 2 the command could
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +35,7 @@ from intacct_bridge.cli.config import (
     ready_engine,
 )
 from intacct_bridge.cli.ops import DbOption, TenantOption
+from intacct_bridge.files import atomic_write
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
 if TYPE_CHECKING:
@@ -95,34 +96,20 @@ def _load_sandbox(path: Path) -> Sandbox:
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """The sandbox CLI's lock (``.NAME.lock`` beside the file): no edit under a running
-    ``sandbox serve``, which would overwrite it when it stops."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    lock_path = path.with_name(f".{path.name}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+", encoding="utf-8") as handle:
+    ``sandbox serve``, which keeps the file itself."""
+    from intacct_bridge.files import LockHeld, exclusive_lock
+
+    directory = path.parent if str(path.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "another process"
+            stack.enter_context(exclusive_lock(path, f"intacct-bridge setup (pid {os.getpid()})"))
+        except LockHeld as exc:
             fail(
-                f"{path} is in use by {owner}. Stop the sandbox server first, then run this "
-                "again (the server writes its state back when it stops)."
+                f"{path} is in use by {exc.owner}. Stop the sandbox server first (Ctrl+C or "
+                "SIGTERM; it saves on the way out), then run this again."
             )
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"intacct-bridge setup (pid {os.getpid()})")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
 
 
 def _print_report(report: ConnectionReport) -> None:
@@ -206,17 +193,7 @@ def _write_private(path: Path, data: bytes) -> None:
     """Write ``data`` atomically with mode 0600 (the file carries the webhook secret)."""
     directory = path.parent if str(path.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data, mode=0o600)
 
 
 @package_app.command("export")

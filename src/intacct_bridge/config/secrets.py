@@ -15,10 +15,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Literal
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from intacct_bridge.errors import BridgeError
+from intacct_bridge.files import atomic_write
 from intacct_bridge.secret import MASK, Secret, SecretUnavailableError
 
 ENV_KEY = "INTACCT_BRIDGE_SECRET_KEY"
@@ -167,20 +166,8 @@ _HEADER = (
 def write_key_file(path: Path, keys: Sequence[bytes]) -> None:
     """Write ``keys`` to ``path`` atomically, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as stream:
-            stream.write(_HEADER)
-            for key in keys:
-                stream.write(key.decode("ascii") + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    text = _HEADER + "".join(key.decode("ascii") + "\n" for key in keys)
+    atomic_write(path, text, mode=0o600)
 
 
 def create_key_file(path: Path) -> bool:

@@ -80,12 +80,13 @@ class Sandbox:
         """An httpx transport (sync and async) that serves requests in-process."""
         return SandboxTransport(self.front)
 
-    def asgi_app(self, *, admin: bool = True) -> Starlette:
+    def asgi_app(self, *, admin: bool = True, public_url: str | None = None) -> Starlette:
         """The ASGI application (gateway + admin API) for server mode; ``admin=False``
-        serves the gateway alone."""
+        serves the gateway alone; ``public_url`` is the base URL returned as the session
+        endpoint (default: the address each client connected to)."""
         from intacct_bridge.sandbox.asgi import create_app
 
-        return create_app(self.front, admin=admin)
+        return create_app(self.front, admin=admin, public_url=public_url)
 
     def quickstart(
         self,

@@ -38,9 +38,25 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _bound_endpoint(scope: Scope) -> str:
+    """The gateway URL at the address the client connected to (the listening socket's,
+    from the server — never the client's ``Host`` header)."""
+    server = scope.get("server")
+    scheme = "https" if scope.get("scheme") == "https" else "http"
+    if not server or server[1] is None:
+        return f"{scheme}://localhost{GATEWAY_PATH}"
+    host, port = str(server[0]), int(server[1])
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}{'' if port == default else f':{port}'}{GATEWAY_PATH}"
+
+
 class _GatewayEndpoint:
-    def __init__(self, front: FrontDoor) -> None:
+    def __init__(self, front: FrontDoor, public_url: str | None = None) -> None:
         self.front = front
+        #: The advertised gateway URL (``None``: the bound address of each connection).
+        self.endpoint = f"{public_url.rstrip('/')}{GATEWAY_PATH}" if public_url else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -56,7 +72,7 @@ class _GatewayEndpoint:
             size = request.headers.get("content-length", "")
             reply = gateway.reply_for(errors.oversized(_length(size) or limit + 1, limit))
         else:
-            endpoint = str(request.url.replace(query=None, fragment=None))
+            endpoint = self.endpoint or _bound_endpoint(scope)
             try:
                 reply = await self.front.serve_async(body, endpoint, threaded=True)
             except ConnectionDropped:
@@ -74,14 +90,19 @@ class _GatewayEndpoint:
         await Response(payload, status_code=reply.status, headers=headers)(scope, receive, send)
 
 
-def create_app(front: FrontDoor, *, admin: bool = True) -> Starlette:
-    """The sandbox server: ``POST /ia/xml/xmlgw.phtml`` plus ``/sandbox/admin/…``."""
+def create_app(front: FrontDoor, *, admin: bool = True, public_url: str | None = None) -> Starlette:
+    """The sandbox server: ``POST /ia/xml/xmlgw.phtml`` plus ``/sandbox/admin/…``.
+
+    ``public_url`` (e.g. ``https://sandbox.example.com``) is the base URL clients reach the
+    server at; getAPISession returns it as the session endpoint. Without it, the endpoint
+    is the address each client connected to — the ``Host`` header is never trusted.
+    """
 
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     routes: list[Route | Mount] = [
-        Route(GATEWAY_PATH, _GatewayEndpoint(front), methods=["POST", "GET"]),
+        Route(GATEWAY_PATH, _GatewayEndpoint(front, public_url), methods=["POST", "GET"]),
         Route("/healthz", health, methods=["GET"]),
     ]
     if admin:

@@ -67,6 +67,11 @@ class SandboxSettings:
     #: (authentication failure XL03000006) for a bad user/company/password.
     login_failure_style: str = "modern"
     max_body_bytes: int = DEFAULT_MAX_BYTES
+    #: Budget of one reply (the functions' ``<data>``, ``<key>`` and ``<listtype>``); a
+    #: function whose output would exceed it fails instead (*inferred*, see docs/sandbox.md).
+    max_reply_bytes: int = 16 * 1024 * 1024
+    #: Functions in one request; more is a control failure (*inferred*).
+    max_functions: int = 10_000
     #: Lifetime of a readByQuery resultId, renewed by each readMore.
     cursor_ttl_seconds: int = 900
     #: Public base URL used in RECORD_URL deep links.

@@ -253,6 +253,44 @@ def already_executed(control_id: str) -> FunctionError:
     )
 
 
+def too_many_functions(count: int, limit: int) -> ControlError:
+    """*Inferred*: Intacct documents no maximum; the sandbox bounds the work of one request."""
+    return ControlError(
+        ErrorDetail(
+            "XL03000003",
+            "Too many functions",
+            f"The request holds {count} functions; the gateway accepts at most {limit} per "
+            "request.",
+            "Split the functions over several requests.",
+        )
+    )
+
+
+def reply_too_large(function: str, size: int, remaining: int, limit: int) -> FunctionError:
+    """*Inferred*: a function whose output does not fit the reply's size budget."""
+    return FunctionError(
+        ErrorDetail(
+            "DL02000001",
+            "There was an error processing the request.",
+            f"The result of {function} is {size} bytes, and only {remaining} of the reply's "
+            f"{limit} bytes are left; the function was not run to completion.",
+            "Use a smaller pagesize or fewer fields, or send the functions in several requests.",
+        )
+    )
+
+
+def reply_full(function: str, limit: int) -> FunctionError:
+    """*Inferred*: a function after one whose output did not fit the reply's budget."""
+    return FunctionError(
+        ErrorDetail(
+            "DL02000001",
+            "There was an error processing the request.",
+            f"{function} was not run: the reply reached its limit of {limit} bytes.",
+            "Send this function again in another request.",
+        )
+    )
+
+
 def rolled_back() -> ErrorDetail:
     return ErrorDetail(
         "XL03000009",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,7 +43,12 @@ from intacct_bridge.xmlsafe import (
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPE = 'text/xml; encoding="UTF-8"'
+#: The reply's media type. The official SDKs' mocks carry ``text/xml; encoding="UTF-8"``,
+#: but ``encoding`` is not a parameter HTTP clients know: without ``charset`` a text/* body
+#: is read as ISO-8859-1 by ``requests`` (sageintacctsdk, pyintacct). The body is UTF-8
+#: (its XML declaration says so), and every SDK only checks the ``text/xml`` prefix, so
+#: the sandbox says ``charset=UTF-8`` (docs/sandbox.md, "Reply Content-Type").
+CONTENT_TYPE = "text/xml; charset=UTF-8"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _CONTROL_ORDER = (
     "appid",
@@ -134,6 +140,9 @@ class Gateway:
         self.reraise_internal_errors = False
         self._verified: set[tuple[str, bytes]] = set()
         self._pepper = secrets.token_bytes(16)
+        #: Called with the backend lock held after each request has run, before its reply
+        #: is sent (the server's write-ahead journal, :mod:`.journal`).
+        self.on_commit: Callable[[], None] | None = None
 
     # --- entry point -----------------------------------------------------------------------
 
@@ -164,7 +173,12 @@ class Gateway:
                 if control.policyid and not offline:
                     return self._acknowledge(body, root, control, endpoint)
                 with self.backend.lock:
-                    response = self._run(control, operations, endpoint)
+                    try:
+                        budget = _Budget(self.backend.settings.max_reply_bytes)
+                        response = self._run(control, operations, endpoint, budget)
+                    finally:
+                        if self.on_commit is not None:
+                            self.on_commit()
             except errors.ControlError as exc:
                 response = self._control_failure(control, exc)
                 return GatewayReply(exc.http_status, self._serialise(response, control))
@@ -276,6 +290,9 @@ class Gateway:
                     raise errors.schema_error(f"Element '{name}': this element is not expected.")
                 calls.extend(self._calls(content))
             operations.append(Operation(transaction, children[0], calls))
+        count = sum(len(operation.calls) for operation in operations)
+        if count > self.backend.settings.max_functions:
+            raise errors.too_many_functions(count, self.backend.settings.max_functions)
         return operations
 
     def _calls(self, content: etree._Element) -> list[FunctionCall]:
@@ -455,15 +472,22 @@ class Gateway:
 
     # --- running ---------------------------------------------------------------------------
 
-    def _run(self, control: Control, operations: list[Operation], endpoint: str) -> etree._Element:
+    def _run(
+        self, control: Control, operations: list[Operation], endpoint: str, budget: _Budget
+    ) -> etree._Element:
         response = etree.Element("response")
         self._control_block(response, control, "success")
         for operation in operations:
-            self._run_operation(response, control, operation, endpoint)
+            self._run_operation(response, control, operation, endpoint, budget)
         return response
 
     def _run_operation(
-        self, response: etree._Element, control: Control, operation: Operation, endpoint: str
+        self,
+        response: etree._Element,
+        control: Control,
+        operation: Operation,
+        endpoint: str,
+        budget: _Budget,
     ) -> None:
         op_el = etree.SubElement(response, "operation")
         try:
@@ -489,10 +513,10 @@ class Gateway:
         timeout_el = etree.SubElement(auth, "sessiontimeout")
         timeout_el.text = _iso(session.expires_at)
         if operation.transaction:
-            self._run_transaction(op_el, control, ctx, operation.calls)
+            self._run_transaction(op_el, control, ctx, operation.calls, budget)
         else:
             for call in operation.calls:
-                outcome, failure = self._run_call(control, ctx, call)
+                outcome, failure = self._run_call(control, ctx, call, budget)
                 self._result(op_el, call, outcome, failure)
         if ctx.session_id:
             current = self.backend.live_session(ctx.session_id)
@@ -500,17 +524,19 @@ class Gateway:
                 timeout_el.text = _iso(current.expires_at)
 
     def _run_call(
-        self, control: Control, ctx: Context, call: FunctionCall
+        self, control: Control, ctx: Context, call: FunctionCall, budget: _Budget
     ) -> tuple[Outcome | None, errors.SandboxError | None]:
         data = ctx.company.data
         try:
             with data.atomic():
+                budget.check(call.name)
                 if call.spec.writes:
                     if not ctx.user.may_write():
                         raise errors.permission_denied(call.name.upper(), _object_name(call))
                     if control.uniqueid and call.controlid in data.executed_controlids:
                         raise errors.already_executed(call.controlid)
                 outcome = call.spec.handler(ctx, call.element)
+                budget.take(call.name, _outcome_size(outcome))
                 if call.spec.writes and control.uniqueid:
                     data.remember_controlid(call.controlid)
         except errors.FunctionError as exc:
@@ -530,7 +556,12 @@ class Gateway:
         return outcome, None
 
     def _run_transaction(
-        self, op_el: etree._Element, control: Control, ctx: Context, calls: list[FunctionCall]
+        self,
+        op_el: etree._Element,
+        control: Control,
+        ctx: Context,
+        calls: list[FunctionCall],
+        budget: _Budget,
     ) -> None:
         outcomes: list[tuple[Outcome | None, errors.SandboxError | None]] = []
 
@@ -540,7 +571,7 @@ class Gateway:
         try:
             with ctx.company.data.atomic():
                 for call in calls:
-                    outcome, failure = self._run_call(control, ctx, call)
+                    outcome, failure = self._run_call(control, ctx, call, budget)
                     outcomes.append((outcome, failure))
                     if failure is not None:
                         raise _Abort
@@ -620,6 +651,45 @@ class Gateway:
         return _DECLARATION + etree.tostring(
             response, encoding="UTF-8", pretty_print=control.includewhitespace
         )
+
+
+@dataclass
+class _Budget:
+    """The bytes of function output one reply may still carry."""
+
+    limit: int
+    used: int = 0
+    #: A function's output did not fit: the functions after it are not run.
+    full: bool = False
+
+    def check(self, function: str) -> None:
+        """Refuse to run a function once the reply is full (bounds the work, too).
+
+        Raises:
+            FunctionError: an earlier function's output did not fit.
+        """
+        if self.full:
+            raise errors.reply_full(function, self.limit)
+
+    def take(self, function: str, size: int) -> None:
+        """Charge ``size`` bytes, or fail the function (rolling it back) if they do not fit.
+
+        Raises:
+            FunctionError: the output does not fit.
+        """
+        remaining = self.limit - self.used
+        if size > remaining:
+            self.full = True
+            raise errors.reply_too_large(function, size, max(remaining, 0), self.limit)
+        self.used += size
+
+
+def _outcome_size(outcome: Outcome) -> int:
+    size = len(outcome.key) if outcome.key is not None else 0
+    for element in (outcome.data, outcome.listtype):
+        if element is not None:
+            size += len(etree.tostring(element))
+    return size
 
 
 def _defect(exc: BaseException) -> str:

@@ -32,20 +32,24 @@ import base64
 import binascii
 import contextlib
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from intacct_bridge.files import atomic_write
 from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.objects import custom, registry
 from intacct_bridge.sandbox.packages import Package, PackageError, parse_package
 from intacct_bridge.sandbox.periods import Books
-from intacct_bridge.sandbox.smartevents import Delivery, PlatformState, install_packages
+from intacct_bridge.sandbox.smartevents import (
+    LOG_LIMIT,
+    Delivery,
+    PlatformState,
+    install_packages,
+)
 from intacct_bridge.sandbox.store import CompanyData, Record, Table
 from intacct_bridge.sandbox.tenancy import (
     KNOWN_MODULES,
@@ -198,6 +202,8 @@ class _PolicyDoc(_Doc):
 class _StateDoc(_Doc):
     format: Literal[1]
     saved_at: datetime | None = None
+    #: Journal entries up to this sequence number are already in this file.
+    journal_seq: int = Field(default=0, ge=0)
     senders: list[_SenderDoc] = Field(default_factory=list)
     companies: list[_CompanyDoc] = Field(default_factory=list)
     policies: list[_PolicyDoc] = Field(default_factory=list)
@@ -207,44 +213,34 @@ class _StateDoc(_Doc):
 # --- backend -> document ---------------------------------------------------------------------
 
 
+def _dump(model: type[_Doc], obj: object) -> dict[str, Any]:
+    """``obj`` (a state dataclass) as the JSON-able document ``model`` describes: every
+    field of the model is read from the attribute of the same name (the guard test in
+    ``tests/sandbox/test_persistence.py`` checks that the two sets of names agree)."""
+    return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
+
+
+def _record_doc(record: Record, key: str | None) -> dict[str, Any]:
+    row: dict[str, Any] = {"recordno": record.recordno}
+    if key is not None:
+        row["id"] = key
+    if record.entity is not None:
+        row["entity"] = record.entity
+    row["values"] = dict(record.values)
+    if record.lines:
+        row["lines"] = {
+            name: [dict(line) for line in items] for name, items in record.lines.items()
+        }
+    return row
+
+
 def _table_doc(table: Table) -> list[dict[str, Any]]:
     ids = {recordno: key for key, recordno in table.by_id.items()}
-    rows: list[dict[str, Any]] = []
-    for record in table.records.values():
-        row: dict[str, Any] = {"recordno": record.recordno}
-        key = ids.get(record.recordno)
-        if key is not None:
-            row["id"] = key
-        if record.entity is not None:
-            row["entity"] = record.entity
-        row["values"] = dict(record.values)
-        if record.lines:
-            row["lines"] = {
-                name: [dict(line) for line in items] for name, items in record.lines.items()
-            }
-        rows.append(row)
-    return rows
+    return [_record_doc(record, ids.get(record.recordno)) for record in table.records.values()]
 
 
 def _delivery_doc(delivery: Delivery) -> dict[str, Any]:
-    return {
-        "delivery_id": delivery.delivery_id,
-        "company_id": delivery.company_id,
-        "smart_link_id": delivery.smart_link_id,
-        "topic": delivery.topic,
-        "object_name": delivery.object_name,
-        "object_key": delivery.object_key,
-        "url": delivery.url,
-        "method": delivery.method,
-        "payload": [list(pair) for pair in delivery.payload],
-        "timeout": delivery.timeout,
-        "status": delivery.status,
-        "attempts": delivery.attempts,
-        "http_status": delivery.http_status,
-        "last_error": delivery.last_error,
-        "created_at": delivery.created_at,
-        "finished_at": delivery.finished_at,
-    }
+    return _dump(_DeliveryDoc, delivery)
 
 
 def _platform_doc(platform: PlatformState) -> dict[str, Any]:
@@ -266,39 +262,14 @@ def _company_doc(company: Company) -> dict[str, Any]:
         "mega": company.mega,
         "modules": sorted(company.modules),
         "session_timeout": company.session_timeout,
-        "users": [
-            {
-                "user_id": user.user_id,
-                "password_hash": user.password_hash,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "email": user.email,
-                "user_type": user.user_type,
-                "admin": user.admin,
-                "status": user.status,
-                "roles": list(user.roles),
-                "top_level_access": user.top_level_access,
-                "entity_access": list(user.entity_access),
-            }
-            for user in company.users.values()
-        ],
+        "users": [_dump(_UserDoc, user) for user in company.users.values()],
         "authorizations": dict(company.authorizations),
         "udds": dict(company.udds),
         "custom_objects": [
             {
                 "name": definition.name,
                 "label": definition.label,
-                "fields": [
-                    {
-                        "name": field.name,
-                        "type": field.type,
-                        "label": field.label,
-                        "length": field.length,
-                        "required": field.required,
-                        "values": list(field.values),
-                    }
-                    for field in definition.fields
-                ],
+                "fields": [_dump(_CustomFieldDoc, field) for field in definition.fields],
             }
             for definition in company.custom_objects.values()
         ],
@@ -310,48 +281,38 @@ def _company_doc(company: Company) -> dict[str, Any]:
             },
         },
         "platform": _platform_doc(company.platform),
-        "books": {
-            "closed_through": (
-                format_date(company.books.closed_through) if company.books.closed_through else None
-            ),
-            "interentity": company.books.interentity,
-            "sequences": dict(company.books.sequences),
-        },
+        "books": _books_doc(company.books),
     }
 
 
-def dump_state(backend: SandboxBackend) -> dict[str, Any]:
-    """The backend's state as a JSON-able document (format 1). Expired sessions are left out."""
+def _books_doc(books: Books) -> dict[str, Any]:
+    return {
+        "closed_through": format_date(books.closed_through) if books.closed_through else None,
+        "interentity": books.interentity,
+        "sequences": dict(books.sequences),
+    }
+
+
+def _session_doc(session: Session) -> dict[str, Any]:
+    return _dump(_SessionDoc, session)
+
+
+def dump_state(backend: SandboxBackend, *, journal_seq: int = 0) -> dict[str, Any]:
+    """The backend's state as a JSON-able document (format 1). Expired sessions are left out.
+
+    ``journal_seq``: the last journal entry the state includes (see :mod:`.journal`).
+    """
     with backend.lock:
         now = backend.now()
         return {
             "format": FORMAT,
             "saved_at": now.isoformat(),
-            "senders": [
-                {
-                    "sender_id": sender.sender_id,
-                    "password_hash": sender.password_hash,
-                    "status": sender.status,
-                }
-                for sender in backend.senders.values()
-            ],
+            "journal_seq": journal_seq,
+            "senders": [_dump(_SenderDoc, sender) for sender in backend.senders.values()],
             "companies": [_company_doc(company) for company in backend.companies.values()],
-            "policies": [
-                {
-                    "policy_id": policy.policy_id,
-                    "sender_id": policy.sender_id,
-                    "response_url": policy.response_url,
-                }
-                for policy in backend.policies.values()
-            ],
+            "policies": [_dump(_PolicyDoc, policy) for policy in backend.policies.values()],
             "sessions": [
-                {
-                    "session_id": session.session_id,
-                    "company_id": session.company_id,
-                    "user_id": session.user_id,
-                    "location_id": session.location_id,
-                    "expires_at": session.expires_at.isoformat(),
-                }
+                _session_doc(session)
                 for session in backend.sessions.values()
                 if session.expires_at > now
             ],
@@ -436,28 +397,12 @@ def _build_platform(doc: _PlatformDoc, company: Company, where: str) -> None:
         install_packages(company, packages)
     except PackageError as exc:
         raise _Inconsistent(f"{where}.platform.packages: {exc}") from None
-    company.platform.deliveries = [
-        Delivery(
-            delivery_id=d.delivery_id,
-            company_id=d.company_id,
-            smart_link_id=d.smart_link_id,
-            topic=d.topic,
-            object_name=d.object_name,
-            object_key=d.object_key,
-            url=d.url,
-            method=d.method,
-            payload=tuple(d.payload),
-            timeout=d.timeout,
-            status=d.status,
-            attempts=d.attempts,
-            http_status=d.http_status,
-            last_error=d.last_error,
-            created_at=d.created_at,
-            finished_at=d.finished_at,
-        )
-        for d in doc.deliveries
-    ]
+    company.platform.deliveries = [_delivery(d) for d in doc.deliveries]
     company.platform.next_id = doc.next_id
+
+
+def _delivery(d: _DeliveryDoc) -> Delivery:
+    return Delivery(**{**d.model_dump(), "payload": tuple(d.payload)})
 
 
 def _build_company(doc: _CompanyDoc, where: str) -> Company:
@@ -472,17 +417,11 @@ def _build_company(doc: _CompanyDoc, where: str) -> Company:
         if user.user_id in users:
             raise _Inconsistent(f"{where}.users[{index}]: user '{user.user_id}' appears twice.")
         users[user.user_id] = WebServicesUser(
-            user_id=user.user_id,
-            password_hash=user.password_hash,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            user_type=user.user_type,
-            admin=user.admin,
-            status=user.status,
-            roles=tuple(user.roles),
-            top_level_access=user.top_level_access,
-            entity_access=tuple(user.entity_access),
+            **{
+                **user.model_dump(),
+                "roles": tuple(user.roles),
+                "entity_access": tuple(user.entity_access),
+            }
         )
     for name in doc.udds:
         if not name.isidentifier() or name != name.upper():
@@ -556,9 +495,7 @@ def _build_policies(doc: _StateDoc, senders: dict[str, Sender]) -> dict[str, Tra
             raise _Inconsistent(f"{here}: sender '{policy.sender_id}' does not exist.")
         if not policy.response_url.startswith(("http://", "https://")):
             raise _Inconsistent(f"{here}.response_url: must be an http(s) URL.")
-        policies[policy.policy_id] = TransportPolicy(
-            policy.policy_id, policy.sender_id, policy.response_url
-        )
+        policies[policy.policy_id] = TransportPolicy(**policy.model_dump())
     return policies
 
 
@@ -574,7 +511,7 @@ def _build(doc: _StateDoc, now: datetime) -> _Built:
     for index, sender in enumerate(doc.senders):
         if sender.sender_id in senders:
             raise _Inconsistent(f"senders[{index}]: sender '{sender.sender_id}' appears twice.")
-        senders[sender.sender_id] = Sender(sender.sender_id, sender.password_hash, sender.status)
+        senders[sender.sender_id] = Sender(**sender.model_dump())
     companies: dict[str, Company] = {}
     for index, company_doc in enumerate(doc.companies):
         if company_doc.company_id in companies:
@@ -599,20 +536,20 @@ def _build(doc: _StateDoc, now: datetime) -> _Built:
             raise _Inconsistent(f"{here}: session ID appears twice.")
         if session_doc.expires_at <= now:
             continue
-        sessions[session_doc.session_id] = Session(
-            session_id=session_doc.session_id,
-            company_id=session_doc.company_id,
-            user_id=session_doc.user_id,
-            location_id=session_doc.location_id,
-            expires_at=session_doc.expires_at,
-        )
+        sessions[session_doc.session_id] = Session(**session_doc.model_dump())
     return _Built(senders, companies, sessions, _build_policies(doc, senders))
 
 
 def restore_state(
-    backend: SandboxBackend, document: Any, *, source: Path | str = "<memory>"
-) -> None:
-    """Replace the backend's state with ``document`` (as :func:`dump_state` returns it).
+    backend: SandboxBackend,
+    document: Any,
+    *,
+    source: Path | str = "<memory>",
+    journal: JournalEntries | None = None,
+    journal_source: Path | str = "<memory>",
+) -> Restored:
+    """Replace the backend's state with ``document`` (as :func:`dump_state` returns it),
+    then with the ``journal`` entries it does not already hold replayed on top.
 
     Everything is checked before anything is replaced; on error the backend is unchanged.
 
@@ -638,11 +575,24 @@ def restore_state(
         doc = _StateDoc.model_validate(document)
     except ValidationError as exc:
         raise StateFileError(source, _validation_problem(exc)) from None
+    warnings: list[str] = []
+    last_seq = doc.journal_seq
+    replayed = 0
     with backend.lock:
+        now = backend.now()
         try:
-            built = _build(doc, backend.now())
+            built = _build(doc, now)
         except _Inconsistent as exc:
             raise StateFileError(source, f"inconsistent content — {exc}") from None
+        for line, entry in journal.entries if journal is not None else []:
+            if entry.seq <= doc.journal_seq:
+                continue
+            try:
+                warnings += _apply_entry(built, entry, f"line {line}", now)
+            except _Inconsistent as exc:
+                raise StateFileError(journal_source, f"inconsistent entry — {exc}") from None
+            last_seq = entry.seq
+            replayed += 1
         backend.senders.clear()
         backend.senders.update(built.senders)
         backend.companies.clear()
@@ -652,59 +602,272 @@ def restore_state(
         backend.policies.clear()
         backend.policies.update(built.policies)
         backend.cursors.clear()
+    return Restored(last_seq, replayed, warnings)
+
+
+class Restored(NamedTuple):
+    """What :func:`load_state` restored."""
+
+    #: The last journal entry the restored state includes.
+    journal_seq: int
+    #: How many journal entries were replayed on top of the state file.
+    replayed: int
+    #: Parts of journal entries that could not be applied (and were skipped).
+    warnings: list[str]
+
+
+# --- the write-ahead journal (``FILE.journal``) -----------------------------------------------
+
+
+class _CompanyChangeDoc(_Doc):
+    next_recordno: int = Field(ge=1)
+    controlids: list[str] = Field(default_factory=list)
+    #: Records as they are after the change, by table.
+    put: dict[str, list[_RecordDoc]] = Field(default_factory=dict)
+    #: Record numbers removed, by table.
+    removed: dict[str, list[int]] = Field(default_factory=dict)
+    books: _BooksDoc = Field(default_factory=_BooksDoc)
+    #: Smart Event deliveries logged by the change (as they were when it committed).
+    deliveries: list[_DeliveryDoc] = Field(default_factory=list)
+    next_delivery_id: int = Field(default=1, ge=1)
+
+
+class _EntryDoc(_Doc):
+    seq: int = Field(ge=1)
+    companies: dict[str, _CompanyChangeDoc] = Field(default_factory=dict)
+    sessions: list[_SessionDoc] = Field(default_factory=list)
+
+
+def journal_path(path: Path | str) -> Path:
+    """The journal that goes with the state file ``path``: ``NAME.journal`` beside it."""
+    target = Path(path)
+    return target.with_name(f"{target.name}.journal")
+
+
+def _id_of(table: Table, recordno: int, hint: str | None) -> str | None:
+    if hint is not None and table.by_id.get(hint) == recordno:
+        return hint
+    for key, number in table.by_id.items():
+        if number == recordno:
+            return key
+    return None
+
+
+def company_changes(company: Company, delivered_up_to: int) -> dict[str, Any] | None:
+    """The journal document of what changed in ``company`` since its tracking was last
+    emptied (and empty it); ``None`` if nothing did. Call with the backend lock held.
+
+    ``delivered_up_to``: the highest Smart Event delivery ID already journaled.
+    """
+    data = company.data
+    tracking = data.tracking
+    platform = company.platform
+    if tracking is None or (
+        not tracking.records and not tracking.controlids and platform.next_id - 1 <= delivered_up_to
+    ):
+        return None
+    put: dict[str, list[dict[str, Any]]] = {}
+    removed: dict[str, list[int]] = {}
+    for (name, recordno), hint in tracking.records.items():
+        table = data.table(name)
+        record = table.records.get(recordno)
+        if record is None:
+            removed.setdefault(name, []).append(recordno)
+        else:
+            put.setdefault(name, []).append(_record_doc(record, _id_of(table, recordno, hint)))
+    controlids = [cid for cid in tracking.controlids if cid in data.executed_controlids]
+    tracking.records.clear()
+    tracking.controlids.clear()
+    return {
+        "next_recordno": data.next_recordno,
+        "controlids": controlids,
+        "put": put,
+        "removed": removed,
+        "books": _books_doc(company.books),
+        "deliveries": [
+            _delivery_doc(d) for d in platform.deliveries if d.delivery_id > delivered_up_to
+        ],
+        "next_delivery_id": platform.next_id,
+    }
+
+
+def session_doc(session: Session) -> dict[str, Any]:
+    """A session as the state file and the journal hold it."""
+    return _session_doc(session)
+
+
+def _apply_company_change(company: Company, doc: _CompanyChangeDoc, where: str) -> None:
+    data = company.data
+    data.next_recordno = max(data.next_recordno, doc.next_recordno)
+    data.executed_controlids.update(doc.controlids)
+    for name, recordnos in doc.removed.items():
+        table = data.table(name)
+        for recordno in recordnos:
+            old = table.records.pop(recordno, None)
+            if old is not None:
+                key = _id_of(table, recordno, None)
+                if key is not None:
+                    del table.by_id[key]
+    for name, rows in doc.put.items():
+        if not name or name != name.upper():
+            raise _Inconsistent(f"{where}.put: table name '{name}' must be upper case.")
+        table = data.table(name)
+        for row in rows:
+            if row.recordno >= data.next_recordno:
+                raise _Inconsistent(
+                    f"{where}.put.{name}: record number {row.recordno} is not below "
+                    f"next_recordno ({data.next_recordno})."
+                )
+            if row.recordno in table.records:
+                key = _id_of(table, row.recordno, row.id)
+                if key is not None and key != row.id:
+                    del table.by_id[key]
+            if row.id:
+                other = table.by_id.get(row.id)
+                if other is not None and other != row.recordno:
+                    raise _Inconsistent(f"{where}.put.{name}: ID '{row.id}' is used twice.")
+                table.by_id[row.id] = row.recordno
+            table.records[row.recordno] = Record(
+                recordno=row.recordno,
+                values=dict(row.values),
+                entity=row.entity,
+                lines={key: [dict(line) for line in items] for key, items in row.lines.items()},
+            )
+    company.books = _build_books(doc.books, where)
+    platform = company.platform
+    known = {delivery.delivery_id for delivery in platform.deliveries}
+    platform.deliveries.extend(_delivery(d) for d in doc.deliveries if d.delivery_id not in known)
+    del platform.deliveries[:-LOG_LIMIT]
+    platform.next_id = max(platform.next_id, doc.next_delivery_id)
+
+
+def _apply_entry(built: _Built, entry: _EntryDoc, where: str, now: datetime) -> list[str]:
+    """Apply one journal entry to the built state; returns warnings (skipped parts)."""
+    warnings: list[str] = []
+    for company_id, change in entry.companies.items():
+        company = built.companies.get(company_id)
+        if company is None:
+            warnings.append(
+                f"{where}: company '{company_id}' is not in the state file; its changes "
+                "were skipped."
+            )
+            continue
+        _apply_company_change(company, change, f"{where}.companies.{company_id}")
+    for session in entry.sessions:
+        company = built.companies.get(session.company_id)
+        if (
+            company is None
+            or session.user_id not in company.users
+            or session.expires_at.tzinfo is None
+            or session.expires_at <= now
+        ):
+            continue
+        built.sessions[session.session_id] = Session(**session.model_dump())
+    return warnings
+
+
+class JournalEntries(NamedTuple):
+    entries: list[tuple[int, _EntryDoc]]
+    last_seq: int
+
+
+def read_journal(path: Path | str) -> JournalEntries:
+    """The entries of the journal ``path`` (none if it does not exist).
+
+    A last line cut short (the process died while writing it, before the reply was sent)
+    is ignored; any other unreadable line is an error.
+
+    Raises:
+        StateFileError: the journal cannot be read or holds a damaged entry.
+    """
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        return JournalEntries([], 0)
+    except OSError as exc:
+        raise StateFileError(source, f"cannot be read: {exc.strerror or exc}.") from None
+    lines = raw.split(b"\n")
+    entries: list[tuple[int, _EntryDoc]] = []
+    last_seq = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = _EntryDoc.model_validate_json(line)
+        except ValidationError as exc:
+            if number == len(lines):
+                break  # torn final write: never acknowledged
+            raise StateFileError(
+                source, f"line {number}: damaged journal entry ({_validation_problem(exc)})."
+            ) from None
+        if entry.seq <= last_seq:
+            raise StateFileError(
+                source, f"line {number}: entry {entry.seq} is out of order (after {last_seq})."
+            )
+        last_seq = entry.seq
+        entries.append((number, entry))
+    return JournalEntries(entries, last_seq)
 
 
 # --- files -----------------------------------------------------------------------------------
 
 
-def save_state(backend: SandboxBackend, path: Path | str) -> None:
-    """Write the backend's state to ``path`` atomically (temp file + rename).
+def save_state(
+    backend: SandboxBackend, path: Path | str, *, journal_seq: int | None = None
+) -> None:
+    """Write the backend's state to ``path`` atomically (temp file + rename), and remove
+    the journal beside it (whose entries the state now holds).
+
+    ``journal_seq``: the last journal entry the state holds (default: the last one in the
+    journal beside ``path``, which :func:`load_state` replayed).
 
     Raises:
         StateFileError: the file cannot be written (the previous file, if any, is intact).
     """
     target = Path(path)
-    payload = json.dumps(dump_state(backend), indent=1, ensure_ascii=False) + "\n"
+    journal = journal_path(target)
+    if journal_seq is None:
+        journal_seq = read_journal(journal).last_seq
+    write_state(target, dump_state(backend, journal_seq=journal_seq))
+    with contextlib.suppress(FileNotFoundError):
+        journal.unlink()
+
+
+def write_state(target: Path, document: dict[str, Any]) -> None:
+    """Write a document from :func:`dump_state` to ``target`` atomically, owner-only.
+
+    Raises:
+        StateFileError: the directory is missing, or the file cannot be written.
+    """
+    check_writable(target)
+    payload = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise StateFileError(target, "is a directory; give a file name.")
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
+        atomic_write(target, payload, mode=0o600)
     except OSError as exc:
         raise StateFileError(target, f"cannot be written: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise StateFileError(target, f"cannot be written: {exc.strerror or exc}.") from None
-        raise
-    _sync_directory(target.parent)
 
 
-def _sync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (best effort)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+def check_writable(target: Path) -> None:
+    """Refuse a state file path whose directory does not exist, or that is a directory.
+
+    Raises:
+        StateFileError: naming the missing directory.
+    """
+    directory = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise StateFileError(target, "is a directory; give a file name.")
+    if not directory.is_dir():
+        raise StateFileError(
+            target,
+            f"the directory {directory} does not exist. Create it first (mkdir -p {directory}) "
+            "or choose a path in an existing directory.",
+        )
 
 
-def load_state(backend: SandboxBackend, path: Path | str) -> None:
-    """Replace the backend's state with the one saved in ``path``.
+def load_state(backend: SandboxBackend, path: Path | str) -> Restored:
+    """Replace the backend's state with the one saved in ``path``, plus the entries of the
+    journal beside it (``NAME.journal``, left by a server that did not stop cleanly).
 
     Raises:
         StateFileError: missing, unreadable, not JSON, unknown format or invalid content;
@@ -733,4 +896,7 @@ def load_state(backend: SandboxBackend, path: Path | str) -> None:
         ) from None
     except RecursionError:
         raise StateFileError(source, "is not valid JSON (nested too deeply).") from None
-    restore_state(backend, document, source=source)
+    journal = journal_path(source)
+    return restore_state(
+        backend, document, source=source, journal=read_journal(journal), journal_source=journal
+    )

@@ -50,9 +50,10 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeAlias
+
+from intacct_bridge.sandbox.values import parse_datetime
 
 __all__ = [
     "MAX_NESTING_DEPTH",
@@ -122,14 +123,6 @@ def _show(text: str, limit: int = 40) -> str:
 # --------------------------------------------------------------------------------------
 
 _NUMBER_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
-_US_DATE_RE = re.compile(
-    r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"
-    r"(?:[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?\s*"
-)
-_ISO_DATE_RE = re.compile(
-    r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})"
-    r"(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?\s*"
-)
 
 
 def parse_number(text: str) -> Decimal:
@@ -140,25 +133,6 @@ def parse_number(text: str) -> Decimal:
         return Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
         raise ValueError(text) from exc
-
-
-def parse_datetime(text: str) -> datetime:
-    """Read ``MM/DD/YYYY[ HH:MM[:SS]]`` or ISO ``YYYY-MM-DD[ HH:MM[:SS]]``.
-
-    A date without a time is midnight of that day. Raises ValueError for anything else,
-    including impossible dates such as ``02/30/2024``.
-    """
-    m = _US_DATE_RE.fullmatch(text)
-    if m is not None:
-        month, day, year, hour, minute, second = m.groups()
-    else:
-        m = _ISO_DATE_RE.fullmatch(text)
-        if m is None:
-            raise ValueError(text)
-        year, month, day, hour, minute, second = m.groups()
-    return datetime(
-        int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-    )
 
 
 def _identity(text: str) -> str:

@@ -17,17 +17,16 @@ the arguments in the query string *(inferred: Intacct does not document the enco
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import httpx
 
 from intacct_bridge.sandbox.conditions import ConditionError, evaluate, merge
+from intacct_bridge.sandbox.delivery import Worker, now_text, send_with_retries
 from intacct_bridge.sandbox.packages import Package, SmartLink
 
 if TYPE_CHECKING:
@@ -129,10 +128,6 @@ def install_packages(company: Company, packages: list[Package]) -> list[str]:
     return sorted(incoming)
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%m/%d/%Y %H:%M:%S")
-
-
 def collect(
     company: Company,
     object_name: str,
@@ -182,7 +177,7 @@ def collect(
 
 
 class Dispatcher:
-    """Delivers Smart Event posts on one background thread, with bounded retries."""
+    """Delivers Smart Event posts on one background worker, with bounded retries."""
 
     def __init__(
         self,
@@ -191,14 +186,10 @@ class Dispatcher:
         max_attempts: int = MAX_ATTEMPTS,
         backoff: float = 0.2,
     ) -> None:
-        self.transport = transport
         self.max_attempts = max_attempts
         self.backoff = backoff
-        self._queue: queue.Queue[Delivery | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("smart-events", transport)
         self._lock = threading.Lock()
-        self._pending = 0
-        self._idle = threading.Condition(self._lock)
 
     def submit(self, company: Company, deliveries: list[Delivery]) -> None:
         """Log and queue ``deliveries`` (called after the change is committed)."""
@@ -209,62 +200,27 @@ class Dispatcher:
             for delivery in deliveries:
                 delivery.delivery_id = platform.next_id
                 platform.next_id += 1
-                delivery.created_at = _now()
+                delivery.created_at = now_text()
                 platform.deliveries.append(delivery)
-                self._pending += 1
             del platform.deliveries[:-LOG_LIMIT]
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="smart-events", daemon=True)
-                self._thread.start()
         for delivery in deliveries:
-            self._queue.put(delivery)
+            self._worker.submit(partial(self._deliver, delivery=delivery))
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until every queued delivery is finished (for tests and shutdown)."""
-        deadline = time.monotonic() + timeout
-        with self._idle:
-            while self._pending:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._idle.wait(remaining)
-        return True
-
-    def _run(self) -> None:
-        with httpx.Client(transport=self.transport) as client:
-            while True:
-                delivery = self._queue.get()
-                if delivery is None:
-                    return
-                try:
-                    self._deliver(client, delivery)
-                finally:
-                    with self._idle:
-                        self._pending -= 1
-                        self._idle.notify_all()
+        return self._worker.wait_idle(timeout)
 
     def _deliver(self, client: httpx.Client, delivery: Delivery) -> None:
         data = dict(delivery.payload)
-        for attempt in range(1, self.max_attempts + 1):
-            delivery.attempts = attempt
-            try:
-                if delivery.method == "get":
-                    response = client.get(delivery.url, params=data, timeout=delivery.timeout)
-                else:
-                    response = client.post(delivery.url, data=data, timeout=delivery.timeout)
-                delivery.http_status = response.status_code
-                if response.status_code < 400:
-                    delivery.status = "delivered"
-                    delivery.last_error = ""
-                    delivery.finished_at = _now()
-                    return
-                delivery.last_error = f"HTTP {response.status_code}"
-            except httpx.HTTPError as exc:
-                delivery.last_error = f"{type(exc).__name__}: {exc}"
-            if attempt < self.max_attempts:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-        delivery.status = "failed"
-        delivery.finished_at = _now()
+
+        def send(client: httpx.Client) -> httpx.Response:
+            if delivery.method == "get":
+                return client.get(delivery.url, params=data, timeout=delivery.timeout)
+            return client.post(delivery.url, data=data, timeout=delivery.timeout)
+
+        send_with_retries(
+            client, delivery, send, max_attempts=self.max_attempts, backoff=self.backoff
+        )
 
 
 def fire(ctx: Context, otype: ObjectType, event: str, record: Record) -> None:

@@ -37,6 +37,20 @@ class Table:
 
 
 @dataclass
+class ChangeSet:
+    """What changed in one company since a write-ahead journal last looked.
+
+    ``records`` maps ``(object name, recordno)`` to the ID the record was given (a hint,
+    checked against the table's index when read; ``None`` = removed or unknown);
+    ``controlids`` lists control IDs remembered for ``uniqueid``. Rolled-back changes stay
+    listed: the journal writes each record as it *now* is, so a rollback is harmless.
+    """
+
+    records: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    controlids: list[str] = field(default_factory=list)
+
+
+@dataclass
 class CompanyData:
     """The records of one company plus its uniqueid memory."""
 
@@ -49,6 +63,8 @@ class CompanyData:
     #: Tables whose creation order a rollback disturbed (restored deletions); each is
     #: re-sorted once when the rollback ends rather than once per restored record.
     _unsorted: dict[int, Table] = field(default_factory=dict, repr=False, compare=False)
+    #: Change tracking for the server's write-ahead journal (``None`` = not tracked).
+    tracking: ChangeSet | None = field(default=None, repr=False, compare=False)
 
     def table(self, object_name: str) -> Table:
         table = self.tables.get(object_name)
@@ -69,6 +85,8 @@ class CompanyData:
 
     def insert(self, object_name: str, record: Record, id_value: str | None) -> None:
         table = self.table(object_name)
+        if self.tracking is not None:
+            self.tracking.records[(object_name, record.recordno)] = id_value or None
         table.records[record.recordno] = record
         if id_value:
             table.by_id[id_value] = record.recordno
@@ -86,6 +104,8 @@ class CompanyData:
         old_id = old.values.get(id_field, "") if id_field else ""
         new_id = record.values.get(id_field, "") if id_field else ""
         table.records[record.recordno] = record
+        if self.tracking is not None:
+            self.tracking.records[(object_name, record.recordno)] = new_id or old_id or None
         if id_field and old_id != new_id:
             table.by_id.pop(old_id, None)
             if new_id:
@@ -104,6 +124,8 @@ class CompanyData:
         table = self.table(object_name)
         old = table.records.pop(recordno)
         old_id = old.values.get(id_field, "") if id_field else ""
+        if self.tracking is not None:
+            self.tracking.records[(object_name, recordno)] = old_id or None
         if old_id:
             table.by_id.pop(old_id, None)
         # dict order is creation order; a restore re-inserts at the end, and the table is
@@ -126,6 +148,8 @@ class CompanyData:
 
     def remember_controlid(self, control_id: str) -> None:
         self.executed_controlids.add(control_id)
+        if self.tracking is not None:
+            self.tracking.controlids.append(control_id)
         self._log(lambda: self.executed_controlids.discard(control_id))
 
     def after_commit(self, callback: Callable[[], None]) -> None:

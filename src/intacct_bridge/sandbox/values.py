@@ -8,12 +8,14 @@ from decimal import Decimal, InvalidOperation
 
 from intacct_bridge.sandbox.schema import FieldSpec
 
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_US_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
-
+_TIME = r"(?:[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?"
+#: ``MM/DD/YYYY`` (Intacct's form), optionally with ``HH:MM[:SS]``.
+_US_DATETIME = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})" + _TIME)
+#: ISO ``YYYY-MM-DD``, optionally with a time and a zone (``Z``, ``+00:00``; ignored).
+_ISO_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})" + _TIME + r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
 
 #: Numbers are kept within Oracle NUMBER's 38 significant digits: magnitudes from 1e-38
 #: to below 1e38 (anything else, e.g. ``1e999999``, is refused rather than expanded).
@@ -35,18 +37,36 @@ class ValueProblem(ValueError):
     """A value does not fit its field; the message names the valid form."""
 
 
-def parse_date(text: str) -> date:
-    """Accept ``MM/DD/YYYY`` (Intacct's form) or ISO ``YYYY-MM-DD``."""
-    match = _US_DATE.match(text)
+def _date_and_time(text: str) -> tuple[date, tuple[int, int, int]] | None:
+    """The date and time (``(0, 0, 0)`` when absent) in ``text``, or ``None``."""
+    stripped = text.strip()
+    match = _US_DATETIME.fullmatch(stripped)
+    order = (3, 1, 2)
+    if match is None:
+        match = _ISO_DATETIME.fullmatch(stripped)
+        order = (1, 2, 3)
+        if match is None:
+            return None
+    year, month, day = (int(match[i]) for i in order)
     try:
-        if match:
-            return date(int(match[3]), int(match[1]), int(match[2]))
-        match = _ISO_DATE.match(text)
-        if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        pass
-    raise ValueProblem(f"'{text}' is not a valid date. Use the format mm/dd/yyyy.")
+        return date(year, month, day), (int(match[4] or 0), int(match[5] or 0), int(match[6] or 0))
+    except ValueError:  # 02/30/2024
+        return None
+
+
+def parse_date(text: str) -> date:
+    """Accept ``MM/DD/YYYY`` (Intacct's form) or ISO ``YYYY-MM-DD`` (no time of day).
+
+    Raises:
+        ValueProblem: anything else, including impossible dates such as ``02/30/2024``.
+    """
+    found = _date_and_time(text)
+    if found is None or _TIME_PART.search(text):
+        raise ValueProblem(f"'{text}' is not a valid date. Use the format mm/dd/yyyy.")
+    return found[0]
+
+
+_TIME_PART = re.compile(r"[0-9]:[0-9]")
 
 
 def format_date(value: date) -> str:
@@ -58,19 +78,20 @@ def format_datetime(value: datetime) -> str:
 
 
 def parse_datetime(text: str) -> datetime:
-    for pattern, order in ((_US_DATETIME, (3, 1, 2)), (_ISO_DATETIME, (1, 2, 3))):
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(match[i]) for i in order)
-            try:
-                return datetime(year, month, day, int(match[4]), int(match[5]), int(match[6] or 0))
-            except ValueError:
-                break
-    try:
-        d = parse_date(text)
-        return datetime(d.year, d.month, d.day)
-    except ValueProblem:
-        pass
+    """Read ``MM/DD/YYYY[ HH:MM[:SS]]`` or ISO ``YYYY-MM-DD[THH:MM[:SS[.fff]]][zone]``; a
+    date without a time is midnight. The one date reader of the sandbox (values and query
+    filters alike).
+
+    Raises:
+        ValueProblem: anything else, including impossible dates and times.
+    """
+    found = _date_and_time(text)
+    if found is not None:
+        day, (hour, minute, second) = found
+        try:
+            return datetime(day.year, day.month, day.day, hour, minute, second)
+        except ValueError:  # 25:00
+            pass
     raise ValueProblem(f"'{text}' is not a valid date and time. Use mm/dd/yyyy hh:mm:ss.")
 
 
