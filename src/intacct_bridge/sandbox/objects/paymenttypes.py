@@ -12,9 +12,10 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from intacct_bridge.sandbox import ledger, periods
+from intacct_bridge.sandbox import currencies, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt, money
+from intacct_bridge.sandbox.objects import balances
 from intacct_bridge.sandbox.objects.payments import (
     APPLIED,
     DECLARED_AMOUNT,
@@ -46,6 +47,7 @@ def ledger_header(ctx: Context, kind: PaymentKind, record: Record, when: str) ->
         "PRRECORDKEY": str(record.recordno),
         "DOCNUMBER": values.get("DOCNUMBER", ""),
         "CURRENCY": values.get("CURRENCY", ""),
+        "BASECURR": values.get("BASECURR", ""),
     }
 
 
@@ -69,7 +71,7 @@ def undo_applications(ctx: Context, payment: Record, container: str) -> Decimal:
 
 def payment_deleter(kind: PaymentKind) -> Callable[..., None]:
     def delete(ctx: Context, otype: object, record: Record) -> None:
-        periods.check_open(ctx, record.values.get(kind.date_field, ""))
+        periods.check_open(ctx, record.values.get(kind.date_field, ""), _module(kind))
         own = undo_applications(ctx, record, kind.container)
         used = Decimal(record.values.get("TOTALPAID") or "0")
         if used != own:
@@ -79,6 +81,7 @@ def payment_deleter(kind: PaymentKind) -> Callable[..., None]:
                 "Delete those payments first.",
             )
         ledger.unpost(ctx, record.recordno)
+        balances.moved(ctx, kind.name, record.values, None)
 
     return delete
 
@@ -150,11 +153,12 @@ def payment_validator(kind: PaymentKind) -> Callable[..., None]:
                 "Leave ACTION out: the payment is posted and applied at once.",
             )
         when = values.get(kind.date_field, "")
-        periods.check_open(ctx, when)
+        periods.check_open(ctx, when, _module(kind))
         party = values.get(kind.party_field, "")
         if party:
             active_record(ctx, kind.party, party, kind.party_label)
         bank_account(ctx, values, required=False)
+        currencies.convert(ctx, values, kind.date_field, ctx.location_id)
         values["WHENCREATED"] = when
         if kind.date_field == "RECEIPTDATE" and not values.get("PAYMENTDATE"):
             values["PAYMENTDATE"] = when
@@ -185,12 +189,20 @@ def payment_poster(kind: PaymentKind) -> Callable[..., None]:
             unapplied = entered - result.cash
             if unapplied:
                 result.postings += _unapplied(ctx, kind, record, unapplied)
-        set_totals(values, entered, result.cash)
+        conversion = currencies.stored(values)
+        base_entered = conversion.to_base(entered)
+        base_cash = base_entered if entered == result.cash else conversion.to_base(result.cash)
+        set_totals(values, entered, result.cash, base_entered, base_cash)
         if entered == result.cash:
             values["WHENPAID"] = when
         ledger.post(ctx, record, ledger_header(ctx, kind, record, when), result.postings)
+        balances.moved(ctx, kind.name, None, values)
 
     return post
+
+
+def _module(kind: PaymentKind) -> str:
+    return "ap" if kind.party == "VENDOR" else "ar"
 
 
 def _unapplied(ctx: Context, kind: PaymentKind, record: Record, amount: Decimal) -> list[Posting]:
@@ -209,7 +221,9 @@ def _unapplied(ctx: Context, kind: PaymentKind, record: Record, amount: Decimal)
     }
     dims = {key: value for key, value in dims.items() if value}
     entity = LineRules(ctx, "doc").entity(dims)
+    base = currencies.stored(values).to_base(amount)
+    text = "Unapplied payment"
     return [
-        Posting(bank, kind.sign * amount, dims, "Unapplied payment", entity),
-        Posting(account, -kind.sign * amount, dims, "Unapplied payment", entity),
+        Posting(bank, kind.sign * base, dims, text, entity, trx=kind.sign * amount),
+        Posting(account, -kind.sign * base, dims, text, entity, trx=-kind.sign * amount),
     ]
