@@ -256,7 +256,7 @@ def consume_base(
     set_totals(values, entered, paid, base_entered, base_paid)
     if values.get("STATE") != "Draft" and name != "ARPYMT":
         values["STATE"] = state_of(values)
-    if values["TOTALDUE"] == "0.00" and when:
+    if values["TRX_TOTALDUE"] == "0.00" and when:
         values["WHENPAID"] = when
     else:
         values.pop("WHENPAID", None)
@@ -376,6 +376,13 @@ def apply_detail(payer: Payer, number: int, detail: dict[str, str], result: Appl
         if source is not None:
             owner = payer.party or target.values.get(kind.party_field, "")
             _check_credit(kind, owner, source_name, source)
+            credit_currency = source.values.get("CURRENCY", "")
+            if currency and credit_currency and credit_currency != currency:
+                raise error(
+                    f"The credit {source.recordno} is in {credit_currency}; the {word} {key} "
+                    f"is in {currency}.",
+                    "Apply credits in the currency of the document they pay.",
+                )
             available = remaining(source)
             if amount is None:
                 amount = min(available, left)

@@ -73,7 +73,8 @@ def payment_deleter(kind: PaymentKind) -> Callable[..., None]:
     def delete(ctx: Context, otype: object, record: Record) -> None:
         periods.check_open(ctx, record.values.get(kind.date_field, ""), _module(kind))
         own = undo_applications(ctx, record, kind.container)
-        used = Decimal(record.values.get("TOTALPAID") or "0")
+        values = record.values
+        used = Decimal(values.get("TRX_TOTALPAID") or values.get("TOTALPAID") or "0")
         if used != own:
             raise error(
                 f"{kind.label} {record.recordno} cannot be deleted: {fmt(used - own)} of it is "

@@ -249,8 +249,8 @@ def due_date(created: str, days: int, due_from: str) -> str:
 
 def state_of(values: dict[str, str]) -> str:
     """Posted / Partially Paid / Paid from the totals (documents that are not drafts)."""
-    entered = Decimal(values.get("TOTALENTERED") or "0")
-    paid = Decimal(values.get("TOTALPAID") or "0")
+    entered = Decimal(values.get("TRX_TOTALENTERED") or values.get("TOTALENTERED") or "0")
+    paid = Decimal(values.get("TRX_TOTALPAID") or values.get("TOTALPAID") or "0")
     if paid.is_zero():
         return "Posted"
     if paid == entered:
