@@ -175,6 +175,7 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
             credits += base
             pair[1] += base
     new.lines["ENTRIES"] = entries
+    _check_entity_periods(ctx, rules, values, sums, old)
     if taxes.solution:
         values["TAXSOLUTIONID"] = taxes.solution
     values["MODULE"] = "2.GL"
@@ -256,6 +257,27 @@ def _interentity(
         found.append([entity, own_to if net > 0 else own_from, fmt(-net), base])
         found.append([base, base_from if net > 0 else base_to, fmt(net), entity])
     return found
+
+
+def _check_entity_periods(
+    ctx: Context,
+    rules: LineRules,
+    values: dict[str, str],
+    sums: dict[str, list[Decimal]],
+    old: Record | None,
+) -> None:
+    """The dates of the entry (and of the entry it replaces) in the periods of every entity
+    its lines post to (a GL closed for one entity only)."""
+    if not ctx.company.books.closes:
+        return
+    entities = tuple(entity for entity in sums if entity)
+    for day in (values.get("BATCH_DATE", ""), values.get("REVERSEDATE", "")):
+        periods.check_open(ctx, day, "gl", entities)
+    if old is not None:
+        before = tuple(
+            {rules.entity(rules.plain(line)) for line in old.lines.get("ENTRIES", [])} - {""}
+        )
+        periods.check_open(ctx, old.values.get("BATCH_DATE", ""), "gl", before)
 
 
 def _line_conversion(
@@ -399,7 +421,9 @@ def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | N
 
 
 def _delete_batch(ctx: Context, otype: ObjectType, record: Record) -> None:
-    periods.check_open(ctx, record.values.get("BATCH_DATE", ""))
+    rules = LineRules(ctx, "gl")
+    entities = {rules.entity(rules.plain(line)) for line in record.lines.get("ENTRIES", [])}
+    periods.check_open(ctx, record.values.get("BATCH_DATE", ""), "gl", tuple(entities - {""}))
     ledger.unpost(ctx, record.recordno)
 
 

@@ -377,7 +377,7 @@ def validator(kind: DocumentKind) -> Callable[[Context, ObjectType, Record, Reco
         if taxes.solution:
             values["TAXSOLUTIONID"] = taxes.solution
         if not draft:
-            periods.check_open(ctx, values.get("WHENPOSTED", ""), kind.module, entities)
+            periods.check_open(ctx, values.get("WHENPOSTED", ""), kind.module, tuple(entities))
         entity = ctx.location_id or (min(entities) if entities else "")
         if len({currencies.entity_currency(ctx, e) for e in entities}) > 1:
             raise errors.business_error(
