@@ -329,3 +329,62 @@ def test_journal_entry_with_purchase_tax(sandbox: Sandbox, books: Caller) -> Non
               TAXIMPLICATIONS="Inbound"),
         "The journal entry is not balanced: debits total 120.00 and credits total 100.00.",
     )  # fmt: skip
+
+
+# --- approvals --------------------------------------------------------------------------------
+
+
+def test_bill_through_approval(sandbox: Sandbox, books: Caller) -> None:
+    admin = sandbox.admin
+    assert admin.set_approvals(COMPANY, bills=True)["approvals"] == ["APBILL"]
+    number = created(books, bill("V200", line("6300", "100.00")))
+    assert totals(read(books, "APBILL", number))[3] == "Submitted"
+    assert entries(sandbox, number) == []
+    assert _due(books, "VENDOR", "V200") == ""
+    _refused(
+        sandbox,
+        books,
+        appymt({"RECORDKEY": number, "TRX_PAYMENTAMOUNT": "100.00"}),
+        f"Record {number} cannot be paid: it is Submitted (bill approval).",
+    )
+    approved = admin.approve(COMPANY, "APBILL", number)
+    assert approved["STATE"] == "Posted"
+    assert not any(key.startswith("_") for key in approved)
+    assert entries(sandbox, number) == [("2000", "0.00", "100.00"), ("6300", "100.00", "0.00")]
+    assert _due(books, "VENDOR", "V200") == "100.00"
+    created(books, appymt({"RECORDKEY": number, "TRX_PAYMENTAMOUNT": "100.00"}))
+    assert totals(read(books, "APBILL", number))[3] == "Paid"
+    with pytest.raises(AdminError, match="is Paid; only Submitted entries"):
+        admin.approve(COMPANY, "APBILL", number)
+
+
+def test_journal_entry_declined_then_resubmitted_and_approved(
+    sandbox: Sandbox, books: Caller
+) -> None:
+    admin = sandbox.admin
+    admin.set_approvals(COMPANY, journal_entries=True)
+    number = created(books, batch(entry("6300", 1, "5"), entry("2100", -1, "5")))
+    assert read(books, "GLBATCH", number).findtext("STATE") == "Submitted"
+    assert entries(sandbox, number) == []
+    assert admin.decline(COMPANY, "GLBATCH", number)["STATE"] == "Declined"
+    assert entries(sandbox, number) == []
+    books.ok(
+        f"<update><GLBATCH><RECORDNO>{number}</RECORDNO><BATCH_TITLE>Fixed</BATCH_TITLE>"
+        "</GLBATCH></update>"
+    )
+    assert read(books, "GLBATCH", number).findtext("STATE") == "Submitted"
+    admin.close_period(COMPANY, through="03/31/2025", module="gl")
+    with pytest.raises(AdminError, match="Periods are closed"):
+        admin.approve(COMPANY, "GLBATCH", number)
+    assert read(books, "GLBATCH", number).findtext("STATE") == "Submitted"
+    admin.open_period(COMPANY, module="gl")
+    admin.approve(COMPANY, "GLBATCH", number)
+    record = read(books, "GLBATCH", number)
+    assert (record.findtext("STATE"), record.findtext("BATCH_TITLE")) == ("Posted", "Fixed")
+    assert entries(sandbox, number) == [("2100", "0.00", "5.00"), ("6300", "5.00", "0.00")]
+    # approval off again: new entries post at once
+    admin.set_approvals(COMPANY, journal_entries=False)
+    direct = created(books, batch(entry("6300", 1, "1"), entry("2100", -1, "1")))
+    assert read(books, "GLBATCH", direct).findtext("STATE") == "Posted"
+    with pytest.raises(AdminError, match="Only GLBATCH, APBILL entries"):
+        admin.approve(COMPANY, "ARINVOICE", number)

@@ -571,6 +571,7 @@ BACKEND_NOT_SAVED = {"settings", "clock", "seed", "cursors", "lock"}
                 "fx_accounts",
                 "duplicate_bills",
                 "ie_accounts",
+                "approvals",
             },
         ),
         (CustomObject, {"name", "label", "fields"}),

@@ -915,6 +915,64 @@ class Admin:
             company.books.interentity = True
             return company.books.describe_settings()
 
+    # --- approvals -----------------------------------------------------------------------------
+
+    def set_approvals(
+        self,
+        company_id: str,
+        *,
+        journal_entries: bool | None = None,
+        bills: bool | None = None,
+    ) -> dict[str, Any]:
+        """Require approval of new journal entries and/or bills (they wait as Submitted);
+        ``False`` stops requiring it (entries already submitted still wait)."""
+        company = self.company(company_id)
+        wanted = {"GLBATCH": journal_entries, "APBILL": bills}
+        for name, flag in wanted.items():
+            if flag is not None and not isinstance(flag, bool):
+                raise AdminError(f"The approval flag for {name} must be true or false.")
+        with self.backend.lock:
+            current = company.books.approvals
+            for name, flag in wanted.items():
+                if flag and name not in current:
+                    current.append(name)
+                elif flag is False and name in current:
+                    current.remove(name)
+            return company.books.describe_settings()
+
+    def approve(self, company_id: str, object_name: str, recordno: int) -> dict[str, Any]:
+        """Approve a Submitted journal entry (``GLBATCH``) or bill (``APBILL``): it is posted
+        to the GL on its own date. Returns the record's values."""
+        return self._decide(company_id, object_name, recordno, approve=True)
+
+    def decline(self, company_id: str, object_name: str, recordno: int) -> dict[str, Any]:
+        """Decline a Submitted journal entry or bill: Declined, nothing posted."""
+        return self._decide(company_id, object_name, recordno, approve=False)
+
+    def _decide(
+        self, company_id: str, object_name: str, recordno: int, *, approve: bool
+    ) -> dict[str, Any]:
+        from intacct_bridge.sandbox.objects import approvals
+
+        company = self.company(company_id)
+        name = _text(object_name).strip().upper()
+        if name not in approvals.APPROVABLE:
+            raise AdminError(
+                f"Only {', '.join(approvals.APPROVABLE)} entries go through approval; "
+                f"got {object_name!r}."
+            )
+        if isinstance(recordno, bool) or not isinstance(recordno, int):
+            raise AdminError(f"recordno must be a whole number; got {recordno!r}.")
+        ctx = self._context(company)
+        with self.backend.lock:
+            try:
+                with company.data.atomic():
+                    record = approvals.decide(ctx, name, recordno, approve=approve)
+            except errors.FunctionError as exc:
+                raise AdminError(_detail_text(exc)) from None
+            visible_values = {k: v for k, v in record.values.items() if not k.startswith("_")}
+            return {"RECORDNO": record.recordno, **visible_values}
+
     def accounting(self, company_id: str) -> dict[str, Any]:
         """Every accounting setting of a company (closes, currencies, AP, inter-entity)."""
         company = self.company(company_id)

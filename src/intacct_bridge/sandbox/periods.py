@@ -26,6 +26,9 @@ What an administrator sets in Intacct's *General Ledger > Setup* and *Close book
 * **inter-entity accounts** (MEGA) — the due-to / due-from accounts added to an entry that
   does not balance by entity (``ie_accounts``: key ``"E1>E2"`` = E1's accounts for its
   relationship with E2, or ``"*"`` for every pair; value ``(due_from, due_to)``).
+* **approvals** — the objects (journal entries ``GLBATCH``, bills ``APBILL``) whose entries
+  wait as *Submitted*, posting nothing, until an administrator approves them
+  (:mod:`intacct_bridge.sandbox.objects.approvals`).
 * **sequences** — the last number used per journal (``BATCHNO``), kept here so that
   numbering never scans the ledger; changes are journaled with the company's undo log.
 
@@ -89,6 +92,8 @@ class Books:
     duplicate_bills: str = "allow"
     #: MEGA: inter-entity accounts, ``"E1>E2"`` or ``"*"`` -> ``[due_from, due_to]``.
     ie_accounts: dict[str, list[str]] = field(default_factory=dict)
+    #: Objects whose new entries wait as Submitted for approval (``GLBATCH``, ``APBILL``).
+    approvals: list[str] = field(default_factory=list)
 
     def is_closed(self, day: date, module: str = "gl", entities: tuple[str, ...] = ()) -> bool:
         """Whether a transaction of ``module`` dated ``day`` (posting to ``entities``) falls in
@@ -152,6 +157,7 @@ class Books:
             "exchange_rates": len(self.rates),
             "fx_accounts": dict(sorted(self.fx_accounts.items())),
             "duplicate_bills": self.duplicate_bills,
+            "approvals": list(self.approvals),
         }
 
 

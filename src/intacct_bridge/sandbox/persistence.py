@@ -165,6 +165,7 @@ class _BooksDoc(_Doc):
     fx_accounts: dict[str, str] = Field(default_factory=dict)
     duplicate_bills: Literal["allow", "warn", "refuse"] = "allow"
     ie_accounts: dict[str, list[str]] = Field(default_factory=dict)
+    approvals: list[Literal["GLBATCH", "APBILL"]] = Field(default_factory=list)
 
 
 class _CustomFieldDoc(_Doc):
@@ -347,6 +348,7 @@ def _company_doc(company: Company) -> dict[str, Any]:
             "fx_accounts": dict(company.books.fx_accounts),
             "duplicate_bills": company.books.duplicate_bills,
             "ie_accounts": {key: list(value) for key, value in company.books.ie_accounts.items()},
+            "approvals": list(company.books.approvals),
         },
     }
 
@@ -603,6 +605,7 @@ def _build_books(doc: _BooksDoc, where: str) -> Books:
         fx_accounts=dict(doc.fx_accounts),
         duplicate_bills=doc.duplicate_bills,
         ie_accounts={key: list(value) for key, value in doc.ie_accounts.items()},
+        approvals=list(dict.fromkeys(doc.approvals)),
     )
 
 

@@ -428,7 +428,7 @@ def create_arpayment(ctx: Context, element: etree._Element) -> Outcome:
         )
     values.setdefault("RECEIPTDATE", format_date(ctx.now.date()))
     values.setdefault("PAYMENTMETHOD", "Printed Check")
-    values.setdefault("CURRENCY", values.get("BASECURR", "") or "USD")
+    values.setdefault("CURRENCY", values.get("BASECURR", "") or ctx.company.books.base_currency)
     details = [{"RECORDKEY": key, "TRX_PAYMENTAMOUNT": amount} for key, amount in items]
     record = _insert(ctx, otype, values, {"ARPYMTDETAILS": details})
     return Outcome(key=str(record.recordno))

@@ -3,7 +3,7 @@
 What a vendor is owed (a customer owes) in base currency: the ``TOTALDUE`` of its posted
 bills and AP adjustments (invoices and AR adjustments) — a credit memo's is negative —
 less, for a customer, what is left to apply of its advances and unapplied payments
-*(inferred)*. Drafts count for nothing.
+*(inferred)*. Drafts, and bills waiting for approval or declined, count for nothing.
 
 The balance is kept up to date as documents, adjustments and payments are written: every
 change of a document's ``TOTALDUE`` moves its party's balance by the difference
@@ -19,6 +19,9 @@ from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, fmt
 from intacct_bridge.sandbox.store import Record
 
+#: States that owe nothing yet (a draft; a bill waiting for, or refused, approval).
+WAITING = frozenset({"Draft", "Submitted", "Declined"})
+
 #: Object -> (party object, party field, sign of its TOTALDUE in the party's balance).
 PARTIES: dict[str, tuple[str, str, int]] = {
     "APBILL": ("VENDOR", "VENDORID", 1),
@@ -33,7 +36,7 @@ PARTIES: dict[str, tuple[str, str, int]] = {
 def contribution(object_name: str, values: dict[str, str] | None) -> tuple[str, Decimal]:
     """``(party id, amount)`` a record adds to its party's balance."""
     found = PARTIES.get(object_name)
-    if found is None or values is None or values.get("STATE") == "Draft":
+    if found is None or values is None or values.get("STATE") in WAITING:
         return "", ZERO
     _party, field, sign = found
     return values.get(field, ""), sign * Decimal(values.get("TOTALDUE") or "0")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
-from intacct_bridge.sandbox.objects import tax
+from intacct_bridge.sandbox.objects import approvals, tax
 from intacct_bridge.sandbox.objects.transactions import (
     LineRules,
     active_record,
@@ -37,7 +37,7 @@ BATCH_STATES = (
     ("L", "Reversal pending"),
     ("Z", "Reversed"),
 )
-#: States a client may write: the sandbox has no approval workflow.
+#: States a client may write (approval states are the approver's: ``objects/approvals.py``).
 WRITABLE_STATES = ("Draft", "Posted")
 
 _TAX = (
@@ -98,11 +98,15 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
     """Every GLBATCH rule; normalises the entries (LINE_NO, rounded amounts)."""
     values = new.values
     state = values.get("STATE") or "Posted"
+    if old is not None and state in (approvals.SUBMITTED, approvals.DECLINED):
+        if old.values.get("STATE") == state:
+            state = values["STATE"] = "Posted"  # saved again: submitted again
     if state not in WRITABLE_STATES:
         raise _problem(
-            f"A journal entry cannot be saved in state {state}: the sandbox has no approval "
-            "workflow.",
-            "Use STATE Posted (the default) or Draft.",
+            f"A journal entry cannot be saved in state {state}: only an approver moves an "
+            "entry through the approval states.",
+            "Use STATE Posted (the default; Submitted when the company requires approval) "
+            "or Draft.",
         )
     if old is not None and old.values.get("STATE") == "Posted" and state == "Draft":
         raise _problem(
@@ -110,6 +114,8 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
             "Leave STATE out of the update, or reverse the entry.",
         )
     _check_dates(ctx, values, old)
+    if state == "Posted" and approvals.required(ctx, "GLBATCH"):
+        values["STATE"] = state = approvals.SUBMITTED
     symbol = values.get("JOURNAL", "")
     active_record(ctx, "GLJOURNAL", symbol, "Journal")
     rules = LineRules(ctx, "gl")

@@ -331,7 +331,13 @@ def apply_detail(payer: Payer, number: int, detail: dict[str, str], result: Appl
             f"{target.values.get(kind.party_field)}, not {payer.party}.",
             f"Pay the {kind.documents_word} of one {kind.party_label.lower()} per payment.",
         )
-    if target.values.get("STATE") == "Draft" or Decimal(target.values["TOTALENTERED"]) <= 0:
+    state = target.values.get("STATE", "")
+    if state in ("Submitted", "Declined"):
+        raise error(
+            f"Record {key} cannot be paid: it is {state} (bill approval).",
+            f"Have the {word} approved first.",
+        )
+    if state == "Draft" or Decimal(target.values["TOTALENTERED"]) <= 0:
         raise error(
             f"Record {key} cannot be paid: it is a draft or a credit.",
             f"Pay posted {kind.documents_word} and debit memos.",

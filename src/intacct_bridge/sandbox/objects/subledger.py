@@ -39,7 +39,7 @@ from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.currencies import Conversion
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
-from intacct_bridge.sandbox.objects import balances, tax
+from intacct_bridge.sandbox.objects import approvals, balances, tax
 from intacct_bridge.sandbox.objects.transactions import (
     LineRules,
     active_record,
@@ -395,6 +395,8 @@ def validator(kind: DocumentKind) -> Callable[[Context, ObjectType, Record, Reco
             )
         set_totals(values, total, ZERO, base_total, ZERO)
         values["STATE"] = "Draft" if draft else "Posted"
+        if not draft and approvals.required(ctx, kind.name):
+            values["STATE"] = approvals.SUBMITTED
         values["RECORDTYPE"] = kind.record_type
         values["MODULEKEY"] = kind.module_key
         values.pop("WHENPAID", None)
@@ -600,7 +602,7 @@ def poster(kind: DocumentKind) -> Callable[[Context, ObjectType, Record, Record 
         if old is not None:
             ledger.unpost(ctx, record.recordno)
         balances.moved(ctx, kind.name, old.values if old is not None else None, record.values)
-        if record.values.get("STATE") == "Draft":
+        if record.values.get("STATE") in approvals.WAITING:
             return
         ledger.post(ctx, record, ledger_header(ctx, kind, record), line_postings(ctx, kind, record))
 
