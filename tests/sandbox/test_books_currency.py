@@ -297,3 +297,73 @@ def test_admin_currency_settings_are_checked_and_saved(
         restored.backend.companies[COMPANY].books.rates
         == sandbox.backend.companies[COMPANY].books.rates
     )
+
+
+def test_legacy_create_bill_with_exchrate(sandbox: Sandbox, books: Caller) -> None:
+    from tests.sandbox.books import key_of, legacy_date
+
+    reply = books.ok(
+        "<create_bill><vendorid>V200</vendorid>"
+        f"{legacy_date('datecreated', '03/15/2025')}{legacy_date('datedue', '04/14/2025')}"
+        "<currency>EUR</currency><exchrate>1.25</exchrate>"
+        "<billitems><lineitem><glaccountno>6300</glaccountno><amount>80.00</amount>"
+        "</lineitem></billitems></create_bill>"
+    )
+    number = int(key_of(reply))
+    assert totals(read(books, "APBILL", number))[0] == "100.00"
+    assert entries(sandbox, number) == [("2000", "0.00", "100.00"), ("6300", "100.00", "0.00")]
+
+
+def test_extreme_rates_are_refused_and_huge_amounts_keep_every_digit(
+    sandbox: Sandbox, books: Caller
+) -> None:
+    before = snapshot(sandbox)
+    reply = books.call(create(bill("V200", line("6300", "10"), CURRENCY="EUR",
+                                   EXCHANGE_RATE="1e30")))  # fmt: skip
+    assert reply.errors()[0][2] == (
+        "EXCHANGE_RATE 1000000000000000000000000000000 is out of range (0.0000000001 to "
+        "1000000000000)."
+    )
+    assert snapshot(sandbox) == before
+    vat = {"TAXENTRY": {"DETAILID": "UK Purchase Goods Standard Rate"}}
+    number = created(books, bill("V200", line("6300", "1e36", TAXENTRIES=vat), CURRENCY="EUR",
+                                 EXCHANGE_RATE="1000000000000"))  # fmt: skip
+    # 1e36 + 20 % = 1.2e36 EUR; x 1e12 = 1.2e48 USD, to the cent
+    assert read(books, "APBILL", number).findtext("TOTALENTERED") == "12" + "0" * 47 + ".00"
+
+
+def test_mega_entity_keeps_its_books_in_its_own_currency(sandbox: Sandbox, http: Any) -> None:
+    from intacct_bridge.sandbox import QuickstartCredentials
+
+    creds = sandbox.quickstart(QuickstartCredentials(company_id="MEGA"), mega=True)
+    admin = sandbox.admin
+    admin.add_entity("MEGA", "US", "Acme US")
+    admin.add_entity("MEGA", "FR", "Acme FR", CURRENCY="EUR")
+    admin.seed("MEGA", "GLACCOUNT", [
+        {"ACCOUNTNO": "6300", "TITLE": "Freight", "ACCOUNTTYPE": "incomestatement"},
+        {"ACCOUNTNO": "2000", "TITLE": "AP", "ALTERNATIVEACCOUNT": "Payables account"},
+    ])  # fmt: skip
+    admin.seed(
+        "MEGA",
+        "VENDOR",
+        [{"VENDORID": "V1", "NAME": "Carrier", "DISPLAYCONTACT.PRINTAS": "Carrier"}],
+    )
+    admin.add_exchange_rate(
+        "MEGA", from_currency="USD", to_currency="EUR", rate="0.9", effective="01/01/2025"
+    )
+    mega = Caller(http, sandbox.endpoint, creds)
+    euro = created(mega, bill("V1", line("6300", "100", LOCATIONID="FR"), CURRENCY="EUR"))
+    record = read(mega, "APBILL", euro)
+    assert (record.findtext("BASECURR"), record.findtext("TOTALENTERED")) == ("EUR", "100.00")
+    dollars = created(mega, bill("V1", line("6300", "100", LOCATIONID="FR"), CURRENCY="USD"))
+    record = read(mega, "APBILL", dollars)
+    assert (record.findtext("BASECURR"), record.findtext("TOTALENTERED")) == ("EUR", "90.00")
+    home = created(mega, bill("V1", line("6300", "100", LOCATIONID="US")))
+    assert read(mega, "APBILL", home).findtext("BASECURR") == "USD"
+    before = snapshot(sandbox, "MEGA")
+    mixed = bill("V1", line("6300", "1", LOCATIONID="US"), line("6300", "1", LOCATIONID="FR"))
+    assert mega.call(create(mixed)).errors()[0][2] == (
+        "The lines of this bill post to entities with different base currencies; the sandbox "
+        "does not emulate that."
+    )
+    assert snapshot(sandbox, "MEGA") == before

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING
 
 from intacct_bridge.sandbox import errors
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 DEFAULT_RATE_TYPE = "Intacct Daily Rate"
 ONE = Decimal(1)
 _CODE = re.compile(r"^[A-Z]{3}$")
+#: The rates a transaction may carry *(sandbox limit)*.
+MIN_RATE = Decimal("0.0000000001")
+MAX_RATE = Decimal("1000000000000")
 #: Rates keep at most this many decimals.
 RATE_PLACES = Decimal("0.0000000001")
 
@@ -51,7 +54,9 @@ class Conversion:
     def to_base(self, amount: Decimal) -> Decimal:
         if not self.foreign:
             return amount
-        return (amount * self.rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        with localcontext() as context:
+            context.prec = 90
+            return (amount * self.rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def check_code(code: str, what: str) -> str:
@@ -125,6 +130,11 @@ def convert(ctx: Context, values: dict[str, str], date_field: str, entity: str) 
         if rate <= 0:
             raise errors.business_error(
                 f"EXCHANGE_RATE must be more than zero; got {text}.",
+                "Give the rate as the base amount of one unit of the transaction currency.",
+            )
+        if not MIN_RATE <= rate <= MAX_RATE:
+            raise errors.business_error(
+                f"EXCHANGE_RATE {text[:40]} is out of range ({MIN_RATE:f} to {MAX_RATE:f}).",
                 "Give the rate as the base amount of one unit of the transaction currency.",
             )
         return Conversion(currency, base, rate)

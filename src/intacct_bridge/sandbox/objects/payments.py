@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from intacct_bridge.sandbox import currencies, errors
 from intacct_bridge.sandbox.context import Context
@@ -165,7 +165,9 @@ def _base_paid(trx_paid: Decimal, trx_total: Decimal, base_total: Decimal) -> De
     payments add up to the whole)."""
     if trx_paid == trx_total or trx_total.is_zero():
         return base_total if trx_paid == trx_total else ZERO
-    return (trx_paid * base_total / trx_total).quantize(CENT, rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 90
+        return (trx_paid * base_total / trx_total).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def split(record: Record, container: str, amount: Decimal, entry_key: str) -> list[Piece]:
@@ -541,7 +543,9 @@ class _Shares:
         if amount >= trx_left:
             share = base_left
         else:
-            share = (amount * base_left / trx_left).quantize(CENT, rounding=ROUND_HALF_UP)
+            with localcontext() as context:
+                context.prec = 90
+                share = (amount * base_left / trx_left).quantize(CENT, rounding=ROUND_HALF_UP)
         self.pieces[line] = trx_left - amount
         self.base[line] = base_left - share
         return share

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from intacct_bridge.sandbox import errors
 from intacct_bridge.sandbox.context import Context
@@ -211,7 +211,20 @@ def line_taxes(
     where: str,
 ) -> tuple[Decimal, list[Tax]]:
     """``(net amount, taxes)`` of a line whose entered amount is ``amount`` (the gross when
-    ``inclusive``)."""
+    ``inclusive``), with room for any amount the values layer lets through."""
+    with localcontext() as context:
+        context.prec = 90
+        return _line_taxes(taxes, entries, amount, inclusive=inclusive, where=where)
+
+
+def _line_taxes(
+    taxes: TaxContext,
+    entries: list[dict[str, str]],
+    amount: Decimal,
+    *,
+    inclusive: bool,
+    where: str,
+) -> tuple[Decimal, list[Tax]]:
     if len(entries) > MAX_ENTRIES:
         raise errors.business_error(
             f"{where} has {len(entries)} tax entries; a line takes at most {MAX_ENTRIES}.",
