@@ -61,7 +61,14 @@ def us_books(sandbox: Sandbox, http: Any) -> Caller:
     admin.seed("US-DIST", "GLJOURNAL", DEMO_JOURNALS)
     admin.seed("US-DIST", "CUSTOMER", [c for c in CUSTOMERS if c["CUSTOMERID"] != "C100"])
     admin.seed("US-DIST", "VENDOR", [v for v in VENDORS if v["VENDORID"] == "V200"])
-    admin.seed("US-DIST", "TAXDETAIL", US_DETAILS)
+    for detail in US_DETAILS:
+        admin.add_tax_detail(
+            "US-DIST",
+            detail["DETAILID"],
+            tax_type="S",
+            percent=detail["VALUE"],
+            account=detail["GLACCOUNT"],
+        )
     return Caller(http, sandbox.endpoint, creds)
 
 
@@ -353,3 +360,48 @@ def test_us_company_has_no_solution_to_name(sandbox: Sandbox, us_books: Caller) 
         f"Invalid Tax solution '{UK_VAT}' specified.",
         "US-DIST",
     )
+
+
+def test_tax_setup_through_the_admin_api(sandbox: Sandbox, us_books: Caller) -> None:
+    from intacct_bridge.sandbox.admin import AdminError
+    from intacct_bridge.sandbox.seeds import US_SALES_TAX_DETAILS, seed_us_sales_tax
+
+    admin = sandbox.admin
+    assert seed_us_sales_tax(admin, "US-DIST") == len(US_SALES_TAX_DETAILS)
+    admin.add_tax_solution(
+        "US-DIST", "Canada - GST", purchase_account="1400", sale_account="2210", method="GST"
+    )
+    admin.add_tax_detail(
+        "US-DIST", "CA GST Purchases", tax_type="P", percent="5", account="1400",
+        solution="Canada - GST", reverse_charge=True,
+    )  # fmt: skip
+    with pytest.raises(AdminError, match="tax_type must be S"):
+        admin.add_tax_detail("US-DIST", "X", tax_type="sales", percent=5, account="2200")
+    with pytest.raises(AdminError, match="purchase"):
+        admin.add_tax_detail(
+            "US-DIST", "X", tax_type="S", percent=5, account="2200", reverse_charge=True
+        )
+    with pytest.raises(AdminError, match="Invalid GL Account '9999'"):
+        admin.add_tax_detail("US-DIST", "X", tax_type="S", percent=5, account="9999")
+    # 250.00 at 7.25 % = 18.125 -> 18.13 (half away from zero)
+    number = created(
+        us_books,
+        invoice("C200", line("4200", "250.00", TAXENTRIES=taxes(("CA State Sales Tax", None)))),
+    )
+    assert totals(read(us_books, "ARINVOICE", number))[0] == "268.13"
+    # GST reverse charge: 200 x 5 % = 10 both ways, the vendor is owed 200
+    number = created(
+        us_books,
+        bill("V200", line("6300", "200.00", TAXENTRIES=taxes(("CA GST Purchases", None)))),
+    )
+    record = read(us_books, "APBILL", number)
+    assert (record.findtext("TOTALENTERED"), record.findtext("TAXSOLUTIONID")) == (
+        "200.00",
+        "Canada - GST",
+    )
+    assert entries(sandbox, number, "US-DIST") == [
+        ("1400", "10.00", "0.00"),
+        ("2000", "0.00", "200.00"),
+        ("2210", "0.00", "10.00"),
+        ("6300", "200.00", "0.00"),
+    ]

@@ -915,6 +915,65 @@ class Admin:
             company.books.interentity = True
             return company.books.describe_settings()
 
+    # --- tax -------------------------------------------------------------------------------------
+
+    def add_tax_solution(
+        self,
+        company_id: str,
+        solution_id: str,
+        *,
+        purchase_account: str,
+        sale_account: str,
+        method: str = "VAT",
+        description: str = "",
+    ) -> Record:
+        """A VAT/GST tax solution with its default purchase (input) and sales (output) tax
+        accounts; its details are added with :meth:`add_tax_detail`."""
+        row = {
+            "TAXSOLUTIONID": solution_id,
+            "DESCRIPTION": description or solution_id,
+            "TAXMETHOD": method,
+            "GLACCOUNTPURCHASE": purchase_account,
+            "GLACCOUNTSALE": sale_account,
+            "STATUS": "active",
+        }
+        return self.seed(company_id, "TAXSOLUTION", [row])[0]
+
+    def add_tax_detail(
+        self,
+        company_id: str,
+        detail_id: str,
+        *,
+        tax_type: str,
+        percent: str | int | Decimal,
+        account: str,
+        solution: str | None = None,
+        reverse_charge: bool = False,
+        description: str = "",
+    ) -> Record:
+        """A tax detail: ``tax_type`` ``S`` (sales) or ``P`` (purchase), its rate in percent
+        and GL account; ``solution`` for a VAT/GST company (none for US sales tax);
+        ``reverse_charge`` for purchases only."""
+        kinds = {"S": "Sale", "P": "Purchase", "Sale": "Sale", "Purchase": "Purchase"}
+        if tax_type not in kinds:
+            raise AdminError(f"tax_type must be S (sales) or P (purchase); got {tax_type!r}.")
+        if reverse_charge and kinds[tax_type] != "Purchase":
+            raise AdminError("Reverse charge applies to purchase (P) tax details only.")
+        if isinstance(percent, bool) or not isinstance(percent, (str, int, Decimal)):
+            raise AdminError(f"percent must be a number; got {percent!r}.")
+        row: dict[str, Any] = {
+            "DETAILID": detail_id,
+            "DESCRIPTION": description or detail_id,
+            "TAXTYPE": kinds[tax_type],
+            "VALUE": str(percent),
+            "GLACCOUNT": account,
+            "REVERSECHARGE": reverse_charge,
+            "STATUS": "active",
+        }
+        if solution:
+            row["TAXSOLUTIONID"] = solution
+        return self.seed(company_id, "TAXDETAIL", [row])[0]
+
     # --- approvals -----------------------------------------------------------------------------
 
     def set_approvals(
