@@ -140,7 +140,11 @@ def _parse_lines(
                 f"expected {collection.item}.",
             )
         values: dict[str, str] = {}
-        tax_groups = [child for child in item if _is_named(child, "TAXENTRIES")] if taxed else []
+        tax_groups = (
+            [child for child in item if _is_named(child, "TAXENTRIES")]
+            if taxed and _any_tax(item)
+            else []
+        )
         skip = "TAXENTRIES" if tax_groups else ""
         _parse_fields(line_type, views, item, "", values, None, modules, aliases, skip)
         if len(tax_groups) > 1:
@@ -152,6 +156,15 @@ def _parse_lines(
             _tax_entries(line_type, views, group, values)
         result.append(values)
     return result
+
+
+def _any_tax(item: etree._Element) -> bool:
+    """Whether a line element has a TAXENTRIES child in any letter case (cheap test)."""
+    for child in item:
+        tag = child.tag
+        if isinstance(tag, str) and tag[-10:].upper() == "TAXENTRIES":
+            return True
+    return False
 
 
 def _is_named(element: etree._Element, name: str) -> bool:

@@ -109,7 +109,8 @@ def store_entries(line: dict[str, str], entries: list[dict[str, str]]) -> None:
 
 
 def computed(line: dict[str, str]) -> list[Tax]:
-    return [Tax.decode(row) for row in json.loads(line.get(COMPUTED) or "[]")]
+    text = line.get(COMPUTED)
+    return [Tax.decode(row) for row in json.loads(text)] if text else []
 
 
 @dataclass
@@ -262,6 +263,8 @@ def _line_taxes(
 
 def owed(taxes: list[Tax], *, base: bool = False) -> Decimal:
     """The tax the vendor / customer owes or is owed (reverse charge excluded)."""
+    if not taxes:
+        return ZERO
     return sum(((t.base if base else t.trx) for t in taxes if not t.reverse), ZERO)
 
 
