@@ -8,8 +8,10 @@ advance (``ADVANCEKEY`` + ``TRX_POSTEDADVANCEAMOUNT``), a credit memo adjustment
 §14.13; the advance and adjustment amount names are *(inferred)* by analogy, and a credit
 key without its amount applies as much as both sides allow *(inferred)*.
 
-Applying an amount moves ``TOTALPAID`` / ``TOTALDUE`` / ``STATE`` of the paid document (and
-of its lines, first line first) and consumes the credit the same way (``TOTALDUE`` of an
+Amounts are in the transaction currency (a payment pays documents of its own currency).
+Applying an amount moves ``TRX_TOTALPAID`` / ``TRX_TOTALDUE`` / ``STATE`` of the paid
+document (and of its lines, first line first) — the base ``TOTALPAID`` / ``TOTALDUE``
+follow proportionally, to the cent — and consumes the credit the same way (``TOTALDUE`` of an
 advance or credit memo is what is left to apply). Over-application is refused
 (``… exceeds total amount due (<due>)``, the production fragment in reference §5), as is
 paying a paid document (``Payment cannot be processed because one or more bills are already
@@ -18,8 +20,11 @@ paid``, verbatim for AP; the AR wording *(inferred)*).
 GL: cash debits the bank's GL account (``FINANCIALENTITY`` → CHECKINGACCOUNT.GLACCOUNTNO, or
 ``UNDEPOSITEDACCOUNTNO``) and credits the paid line's offset (AR) account — the other way
 round for AP; an advance debits the account its line credited; a credit memo or unapplied
-payment moves the amount between receivables (payables) lines. Deleting a payment undoes
-all of it. The ARPYMT / APPYMT object types are built in :mod:`.paymenttypes`.
+payment moves the amount between receivables (payables) lines. Each side posts in base
+currency at its own rate — the document's part at the document's, the cash at the
+payment's — and the difference is the realised exchange gain or loss, posted to the
+subledger's gain/loss account (``Books.fx_accounts``). Deleting a payment undoes all of
+it. The ARPYMT / APPYMT object types are built in :mod:`.paymenttypes`.
 """
 
 from __future__ import annotations

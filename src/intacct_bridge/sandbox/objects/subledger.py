@@ -9,21 +9,31 @@ posting below. Rules (reference §14.9 to §14.12; texts *(inferred)* unless not
 * ``WHENCREATED`` (the document date) and, for bills and invoices, ``WHENDUE`` are required
   unless ``ACTION`` is ``Draft``; ``WHENDUE`` is computed from the term (``TERMNAME``, else
   the party's term) when it is not given; ``WHENPOSTED`` (GL date) defaults to
-  ``WHENCREATED`` and must be in an open period;
+  ``WHENCREATED`` and must be in a period open for the module (and for the entities the
+  lines post to);
 * every line names an existing, active account with the dimensions it requires (the party
   fills the vendor / customer dimension); amounts are rounded to two decimals;
 * bills and invoices cannot total less than zero; an adjustment's lines are all positive (a
   debit memo) or all negative (a credit memo);
-* totals: ``TOTALENTERED`` = the lines' sum, ``TOTALPAID`` = what payments and credits have
-  applied, ``TOTALDUE`` = the difference (``TRX_*`` the same: the sandbox keeps one
-  currency); ``STATE`` is Draft, Posted, Partially Paid or Paid;
+* tax entries (``TAXENTRIES``) are computed by :mod:`.tax`; a line's ``TRX_AMOUNT`` is its
+  net amount, ``TOTALTRXAMOUNT`` net plus tax;
+* a document in another currency converts line by line (:mod:`intacct_bridge.sandbox.
+  currencies`): ``AMOUNT`` and ``TOTAL*`` in base currency, ``TRX_AMOUNT`` and ``TRX_*``
+  in the transaction currency;
+* totals: ``TOTALENTERED`` = the lines' sum with their tax, ``TOTALPAID`` = what payments
+  and credits have applied, ``TOTALDUE`` = the difference; ``STATE`` is Draft, Submitted /
+  Declined (bill approval, :mod:`.approvals`), Posted, Partially Paid or Paid;
+* a bill number the vendor already used is refused when the AP configuration says so
+  (``Books.duplicate_bills``);
 * a document with payments applied cannot be changed or deleted; nor can one dated in a
   closed period.
 
-Posting (when not a draft): per line, the line account takes the amount (a debit on AP
-documents, a credit on AR ones) and the offset account — the line's
-``OFFSETGLACCOUNTNO``, else the party's, else the company's first active account flagged
-*Payables account* / *Receivables account* — the opposite, with the line's dimensions.
+Posting (when not a draft or waiting for approval), in base currency: per line, the line
+account takes the net amount (a debit on AP documents, a credit on AR ones), each tax its
+tax account, and the offset account — the line's ``OFFSETGLACCOUNTNO``, else the party's,
+else the company's first active account flagged *Payables account* / *Receivables account*
+— the opposite total, with the line's dimensions. The party's open balance follows
+(:mod:`.balances`).
 """
 
 from __future__ import annotations
