@@ -388,3 +388,33 @@ def test_journal_entry_declined_then_resubmitted_and_approved(
     assert read(books, "GLBATCH", direct).findtext("STATE") == "Posted"
     with pytest.raises(AdminError, match="Only GLBATCH, APBILL entries"):
         admin.approve(COMPANY, "ARINVOICE", number)
+
+
+def test_month_end_settings_and_balances_survive_a_restart(
+    sandbox: Sandbox, mega: Caller, tmp_path: Any
+) -> None:
+    from intacct_bridge.sandbox.persistence import load_state, save_state
+
+    admin = sandbox.admin
+    admin.set_interentity_accounts("MEGA", due_from="1900", due_to="2900", entity="E1", other="E2")
+    admin.close_period("MEGA", through="02/28/2025", module="ap", entity="E2")
+    admin.close_period("MEGA", through="01/31/2025", module="gl")
+    admin.set_duplicate_bills("MEGA", "refuse")
+    admin.set_approvals("MEGA", journal_entries=True)
+    admin.set_base_currency("MEGA", "CAD")
+    settings = admin.accounting("MEGA")
+    assert settings["closes"] == {"ap:E2": "02/28/2025", "gl": "01/31/2025"}
+    state = tmp_path / "state.json"
+    save_state(sandbox.backend, state)
+    restored = Sandbox()
+    load_state(restored.backend, state)
+    assert restored.admin.accounting("MEGA") == settings
+
+
+def test_vendor_update_keeps_its_open_balance(sandbox: Sandbox, books: Caller) -> None:
+    created(books, bill("V200", line("6300", "75.00")))
+    books.ok(
+        "<update><VENDOR><VENDORID>V200</VENDORID><NAME>Freight Company</NAME>"
+        "<TOTALDUE>0</TOTALDUE></VENDOR></update>"
+    )
+    assert _due(books, "VENDOR", "V200") == "75.00"

@@ -405,3 +405,59 @@ def test_tax_setup_through_the_admin_api(sandbox: Sandbox, us_books: Caller) -> 
         ("2210", "0.00", "10.00"),
         ("6300", "200.00", "0.00"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("items", "text"),
+    [
+        (
+            "<TAXENTRIES><TAXENTRY><DETAILID>X</DETAILID><RATE>5</RATE></TAXENTRY></TAXENTRIES>",
+            "The field 'TAXENTRIES.TAXENTRY.RATE' does not exist on the APBILLITEM object.",
+        ),
+        (
+            "<TAXENTRIES><TAX><DETAILID>X</DETAILID></TAX></TAXENTRIES>",
+            "Unexpected element 'TAX' in TAXENTRIES; expected TAXENTRY.",
+        ),
+        (
+            f"<TAXENTRIES><TAXENTRY><DETAILID>{PURCHASE_20}</DETAILID></TAXENTRY></TAXENTRIES>"
+            f"<TAXENTRIES><TAXENTRY><DETAILID>{PURCHASE_20}</DETAILID></TAXENTRY></TAXENTRIES>",
+            "One APBILLITEM has 2 TAXENTRIES elements; give one, with a TAXENTRY per tax detail.",
+        ),
+        (
+            "<TAXENTRIES><TAXENTRY><TRX_TAX>5</TRX_TAX></TAXENTRY></TAXENTRIES>",
+            "Required field DETAILID is missing in a TAXENTRY on line 1 of APBILLITEMS.",
+        ),
+        (
+            f"<TAXENTRIES><TAXENTRY><DETAILID>{PURCHASE_20}</DETAILID><TRX_TAX>abc</TRX_TAX>"
+            "</TAXENTRY></TAXENTRIES>",
+            "'abc' is not a valid number for TAXENTRIES.TAXENTRY.TRX_TAX.",
+        ),
+    ],
+    ids=["unknown-field", "wrong-element", "two-groups", "no-detail", "bad-number"],
+)
+def test_malformed_tax_entries_are_refused(
+    sandbox: Sandbox, books: Caller, items: str, text: str
+) -> None:
+    body = (
+        "<APBILL><VENDORID>V200</VENDORID><WHENCREATED>03/15/2025</WHENCREATED>"
+        "<WHENDUE>04/14/2025</WHENDUE><APBILLITEMS><APBILLITEM><ACCOUNTNO>6300</ACCOUNTNO>"
+        f"<TRX_AMOUNT>10</TRX_AMOUNT>{items}</APBILLITEM></APBILLITEMS></APBILL>"
+    )
+    _refused(sandbox, books, body, text)
+
+
+def test_legacy_taxentry_with_an_unknown_element_is_refused(
+    sandbox: Sandbox, books: Caller
+) -> None:
+    before = snapshot(sandbox)
+    reply = books.call(
+        "<create_bill><vendorid>V200</vendorid>"
+        f"{legacy_date('datecreated', '03/15/2025')}{legacy_date('datedue', '04/14/2025')}"
+        "<billitems><lineitem><glaccountno>6300</glaccountno><amount>10</amount>"
+        f"<taxentries><taxentry><detailid>{PURCHASE_20}</detailid><rate>5</rate></taxentry>"
+        "</taxentries></lineitem></billitems></create_bill>"
+    )
+    assert reply.errors()[0][2] == (
+        "XML Parse schema error: Element 'rate' is not valid in taxentry 1 of create_bill line 1."
+    )
+    assert snapshot(sandbox) == before

@@ -149,7 +149,7 @@ def _parse_lines(
         _parse_fields(line_type, views, item, "", values, None, modules, aliases, skip)
         if len(tax_groups) > 1:
             raise errors.business_error(
-                f"A {collection.item} has {len(tax_groups)} TAXENTRIES elements; give one, "
+                f"One {collection.item} has {len(tax_groups)} TAXENTRIES elements; give one, "
                 "with a TAXENTRY per tax detail.",
             )
         for group in tax_groups:
