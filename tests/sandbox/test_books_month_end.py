@@ -418,3 +418,22 @@ def test_vendor_update_keeps_its_open_balance(sandbox: Sandbox, books: Caller) -
         "<TOTALDUE>0</TOTALDUE></VENDOR></update>"
     )
     assert _due(books, "VENDOR", "V200") == "75.00"
+
+
+def test_ap_closed_for_one_entity_refuses_its_payments(sandbox: Sandbox, mega: Caller) -> None:
+    admin = sandbox.admin
+    admin.seed("MEGA", "GLACCOUNT", [
+        {"ACCOUNTNO": "2000", "TITLE": "AP", "ALTERNATIVEACCOUNT": "Payables account"},
+        {"ACCOUNTNO": "1000", "TITLE": "Bank"},
+    ])  # fmt: skip
+    admin.seed("MEGA", "VENDOR", [{"VENDORID": "V1", "NAME": "Carrier",
+                                   "DISPLAYCONTACT.PRINTAS": "Carrier"}])  # fmt: skip
+    admin.seed("MEGA", "CHECKINGACCOUNT", [{"BANKACCOUNTID": "BANK", "BANKACCOUNTNO": "1",
+                                            "GLACCOUNTNO": "1000"}])  # fmt: skip
+    east = created(mega, bill("V1", line("1200", "10", LOCATIONID="E1")))
+    west = created(mega, bill("V1", line("1200", "10", LOCATIONID="E2")))
+    admin.close_period("MEGA", through="04/30/2025", module="ap", entity="E2")
+    pay = {"FINANCIALENTITY": "BANK", "VENDORID": "V1", "PAYMENTDATE": "04/05/2025"}
+    _refused(sandbox, mega, appymt({"RECORDKEY": west, "TRX_PAYMENTAMOUNT": "10"}, **pay),
+             closed_period_text("04/05/2025"), "MEGA")  # fmt: skip
+    created(mega, appymt({"RECORDKEY": east, "TRX_PAYMENTAMOUNT": "10"}, **pay))

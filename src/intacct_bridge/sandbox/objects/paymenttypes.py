@@ -196,6 +196,9 @@ def payment_poster(kind: PaymentKind) -> Callable[..., None]:
         set_totals(values, entered, result.cash, base_entered, base_cash)
         if entered == result.cash:
             values["WHENPAID"] = when
+        entities = tuple(sorted({posting.entity for posting in result.postings} - {""}))
+        if entities:
+            periods.check_open(ctx, when, _module(kind), entities)
         ledger.post(ctx, record, ledger_header(ctx, kind, record, when), result.postings)
         balances.moved(ctx, kind.name, None, values)
 
