@@ -205,7 +205,9 @@ def test_eur_journal_entry_posts_base_and_puts_the_rounding_cent_on_the_largest_
         ("6300", "36.66", "0.00"),
         ("6500", "36.67", "0.00"),
     ]
-    assert {r["TRX_AMOUNT"] for r in ledger_rows(sandbox, number)} == {"33.33", "33.34", "100.00"}
+    rows = ledger_rows(sandbox, number)
+    assert {r["TRX_AMOUNT"] for r in rows} == {"33.33", "33.34", "100.00"}
+    assert {(r["CURRENCY"], r["BASECURR"]) for r in rows} == {("EUR", "USD")}
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,10 @@ class Posting:
     when: str = ""
     #: The amount in the transaction currency (``None``: the same as ``amount``).
     trx: Decimal | None = None
+    #: Transaction and base currency of this line when they differ from the header's (a
+    #: journal entry line in its own currency).
+    currency: str = ""
+    base_currency: str = ""
 
 
 def entity_of(data: CompanyData, location_id: str) -> str:
@@ -167,6 +171,9 @@ def post(ctx: Context, source: Record, header: dict[str, str], postings: Iterabl
             values["DESCRIPTION"] = posting.description
         if posting.entity:
             values["ENTITY"] = posting.entity
+        if posting.currency:
+            values["CURRENCY"] = posting.currency
+            values["BASECURR"] = posting.base_currency
         dims = posting.dims
         if dims:
             values.update(dims)

@@ -345,6 +345,8 @@ def _postings(record: Record, ctx: Context) -> list[Posting]:
         }
         entity = rules.entity(dims)
         line_no = int(line.get("LINE_NO", "0") or 0)
+        currency = line.get("CURRENCY", "")
+        base_currency = currencies.entity_currency(ctx, entity) if currency else ""
         found.append(
             Posting(
                 account=line.get("ACCOUNTNO", ""),
@@ -354,18 +356,21 @@ def _postings(record: Record, ctx: Context) -> list[Posting]:
                 entity=entity,
                 line_no=line_no,
                 trx=sign * trx,
+                currency=currency,
+                base_currency=base_currency,
             )
         )
         for item in tax.computed(line):
             text = f"Tax: {item.detail}"
             found.append(
                 Posting(item.account, sign * item.base, dims, text, entity, line_no,
-                        trx=sign * item.trx)
+                        trx=sign * item.trx, currency=currency, base_currency=base_currency)
             )  # fmt: skip
             if item.reverse:
                 found.append(
                     Posting(item.reverse, -sign * item.base, dims, text, entity, line_no,
-                            trx=-sign * item.trx)
+                            trx=-sign * item.trx, currency=currency,
+                            base_currency=base_currency)
                 )  # fmt: skip
     return found
 
@@ -420,6 +425,8 @@ def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | N
                 p.line_no,
                 when=reverse,
                 trx=None if p.trx is None else -p.trx,
+                currency=p.currency,
+                base_currency=p.base_currency,
             )
             for p in list(postings)
         ]
