@@ -369,3 +369,17 @@ def test_mega_entity_keeps_its_books_in_its_own_currency(sandbox: Sandbox, http:
         "does not emulate that."
     )
     assert snapshot(sandbox, "MEGA") == before
+
+
+def test_payment_without_currency_takes_the_bills(sandbox: Sandbox, books: Caller) -> None:
+    number = created(books, bill("V200", line("6300", "100"), CURRENCY="EUR", EXCHANGE_RATE="1.1"))
+    payment = created(
+        books,
+        document("APPYMT", "APPYMTDETAILS", "APPYMTDETAIL",
+                 {"FINANCIALENTITY": "OPERATING", "PAYMENTMETHOD": "EFT",
+                  "PAYMENTDATE": "04/05/2025", "VENDORID": "V200"},
+                 [_pay(number, "100")]),
+    )  # fmt: skip
+    paid = read(books, "APPYMT", payment)
+    assert (paid.findtext("CURRENCY"), paid.findtext("EXCHANGE_RATE")) == ("EUR", "1.2")
+    assert totals(read(books, "APBILL", number))[3] == "Paid"

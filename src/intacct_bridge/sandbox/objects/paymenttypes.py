@@ -32,6 +32,7 @@ from intacct_bridge.sandbox.objects.subledger import TOTALS, default_offset, set
 from intacct_bridge.sandbox.objects.transactions import LineRules, active_record
 from intacct_bridge.sandbox.schema import SYSTEM_FIELDS, FieldSpec, LineCollection, ObjectType
 from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.values import whole_number
 
 
 def ledger_header(ctx: Context, kind: PaymentKind, record: Record, when: str) -> dict[str, str]:
@@ -159,6 +160,8 @@ def payment_validator(kind: PaymentKind) -> Callable[..., None]:
         if party:
             active_record(ctx, kind.party, party, kind.party_label)
         bank_account(ctx, values, required=False)
+        if not values.get("CURRENCY"):
+            values["CURRENCY"] = _documents_currency(ctx, kind, new)
         currencies.convert(ctx, values, kind.date_field, ctx.location_id)
         values["WHENCREATED"] = when
         if kind.date_field == "RECEIPTDATE" and not values.get("PAYMENTDATE"):
@@ -203,6 +206,20 @@ def payment_poster(kind: PaymentKind) -> Callable[..., None]:
         balances.moved(ctx, kind.name, None, values)
 
     return post
+
+
+def _documents_currency(ctx: Context, kind: PaymentKind, record: Record) -> str:
+    """A payment without CURRENCY is in the currency of the first document it pays (``""``
+    when that is unknown: then the base currency) *(inferred)*."""
+    for detail in record.lines.get(kind.container, []):
+        number = whole_number(detail.get("RECORDKEY", ""))
+        for name in kind.targets:
+            table = ctx.company.data.tables.get(name)
+            target = table.records.get(number) if table is not None and number else None
+            if target is not None:
+                return target.values.get("CURRENCY", "")
+        break
+    return ""
 
 
 def _module(kind: PaymentKind) -> str:
