@@ -437,3 +437,29 @@ def test_ap_closed_for_one_entity_refuses_its_payments(sandbox: Sandbox, mega: C
     _refused(sandbox, mega, appymt({"RECORDKEY": west, "TRX_PAYMENTAMOUNT": "10"}, **pay),
              closed_period_text("04/05/2025"), "MEGA")  # fmt: skip
     created(mega, appymt({"RECORDKEY": east, "TRX_PAYMENTAMOUNT": "10"}, **pay))
+
+
+def test_journal_entry_with_sales_tax_and_its_reversal(sandbox: Sandbox, books: Caller) -> None:
+    sale = taxes(("UK Sale Goods Standard Rate", "30.00"))
+    number = created(books, batch(
+        entry("1000", 1, "180.00"), entry("4200", -1, "150.00", TAXENTRIES=sale),
+        TAXIMPLICATIONS="Outbound", REVERSEDATE="04/01/2025",
+    ))  # fmt: skip
+    # Dr bank 180 / Cr freight billed 150 / Cr VAT payable 30 — and the reversal on 04/01
+    assert entries(sandbox, number) == [
+        ("1000", "0.00", "180.00"),
+        ("1000", "180.00", "0.00"),
+        ("2210", "0.00", "30.00"),
+        ("2210", "30.00", "0.00"),
+        ("4200", "0.00", "150.00"),
+        ("4200", "150.00", "0.00"),
+    ]
+    _refused(
+        sandbox,
+        books,
+        batch(entry("1000", 1, "120.00"), entry("4200", -1, "100.00",
+              TAXENTRIES=taxes(("UK Purchase Goods Standard Rate", None)))
+              , TAXIMPLICATIONS="Outbound"),
+        "Tax detail 'UK Purchase Goods Standard Rate' on line 2 of ENTRIES is a purchase tax "
+        "detail; journal entries with TAXIMPLICATIONS Outbound take sale (S) tax details.",
+    )  # fmt: skip
