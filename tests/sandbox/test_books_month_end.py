@@ -463,3 +463,21 @@ def test_journal_entry_with_sales_tax_and_its_reversal(sandbox: Sandbox, books: 
         "Tax detail 'UK Purchase Goods Standard Rate' on line 2 of ENTRIES is a purchase tax "
         "detail; journal entries with TAXIMPLICATIONS Outbound take sale (S) tax details.",
     )  # fmt: skip
+
+
+def test_ar_closed_refuses_receipts_and_advances_but_not_bills(
+    sandbox: Sandbox, books: Caller
+) -> None:
+    number = created(books, invoice("C200", line("4200", "50.00"), WHENCREATED="03/01/2025"))
+    sandbox.admin.close_period(COMPANY, through="03/31/2025", module="ar")
+    _refused(sandbox, books, arpymt({"RECORDKEY": number, "TRX_PAYMENTAMOUNT": "50"},
+                                    RECEIPTDATE="03/31/2025"),
+             closed_period_text("03/31/2025"))  # fmt: skip
+    _refused(sandbox, books, document(
+        "ARADVANCE", "ARADVANCEITEMS", "ARADVANCEITEM",
+        {"CUSTOMERID": "C200", "PAYMENTMETHOD": "EFT", "RECEIPTDATE": "03/05/2025",
+         "FINANCIALENTITY": "OPERATING"},
+        [{"ACCOUNTNO": "2400", "TRX_AMOUNT": "10.00"}],
+    ), closed_period_text("03/05/2025"))  # fmt: skip
+    created(books, bill("V200", line("6300", "10.00")))
+    created(books, arpymt({"RECORDKEY": number, "TRX_PAYMENTAMOUNT": "50"}))  # April is open
