@@ -461,3 +461,18 @@ def test_legacy_taxentry_with_an_unknown_element_is_refused(
         "XML Parse schema error: Element 'rate' is not valid in taxentry 1 of create_bill line 1."
     )
     assert snapshot(sandbox) == before
+
+
+def test_us_bill_with_vendor_sales_tax_expensed(sandbox: Sandbox, us_books: Caller) -> None:
+    from intacct_bridge.sandbox.seeds import seed_us_sales_tax
+
+    seed_us_sales_tax(sandbox.admin, "US-DIST")
+    number = created(
+        us_books, bill("V200", line("6300", "100.00", TAXENTRIES=taxes(("Sales Tax Paid", None))))
+    )
+    assert totals(read(us_books, "APBILL", number))[0] == "107.25"
+    assert entries(sandbox, number, "US-DIST") == [
+        ("2000", "0.00", "107.25"),
+        ("6300", "100.00", "0.00"),
+        ("6300", "7.25", "0.00"),
+    ]

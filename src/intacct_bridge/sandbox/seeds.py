@@ -316,8 +316,9 @@ DEMO_TAX_DETAILS: tuple[dict[str, Any], ...] = (
     ),
 )
 
-#: A US distributor's sales tax: details without a tax solution, posting to the sales tax
-#: payable account (``seed_us_sales_tax``).
+#: A US distributor's sales tax: details without a tax solution — sales tax collected,
+#: posting to the sales tax payable account, and sales tax charged by vendors, expensed with
+#: the freight it is paid on (``seed_us_sales_tax``).
 US_SALES_TAX_DETAILS: tuple[dict[str, Any], ...] = (
     {"DETAILID": "CA State Sales Tax", "DESCRIPTION": "California state sales tax",
      "TAXTYPE": "Sale", "VALUE": "7.25", "GLACCOUNT": "2200", "TAXAUTHORITY": "CDTFA",
@@ -328,8 +329,8 @@ US_SALES_TAX_DETAILS: tuple[dict[str, Any], ...] = (
     {"DETAILID": "Travis County Sales Tax", "DESCRIPTION": "Travis County local sales tax",
      "TAXTYPE": "Sale", "VALUE": "2", "GLACCOUNT": "2200",
      "TAXAUTHORITY": "Texas Comptroller", "STATUS": "active"},
-    {"DETAILID": "Use Tax", "DESCRIPTION": "Use tax on untaxed purchases", "TAXTYPE": "Purchase",
-     "VALUE": "7.25", "GLACCOUNT": "2200", "TAXAUTHORITY": "CDTFA", "STATUS": "active"},
+    {"DETAILID": "Sales Tax Paid", "DESCRIPTION": "Sales tax charged by vendors (expensed)",
+     "TAXTYPE": "Purchase", "VALUE": "7.25", "GLACCOUNT": "6300", "STATUS": "active"},
 )  # fmt: skip
 
 
