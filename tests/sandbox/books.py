@@ -53,8 +53,9 @@ def _fields(fields: dict[str, Any]) -> str:
     for key, value in fields.items():
         if value is None:
             continue
-        inner = _fields(value) if isinstance(value, dict) else escape(str(value))
-        parts.append(f"<{key}>{inner}</{key}>")
+        for item in value if isinstance(value, list) else [value]:
+            inner = _fields(item) if isinstance(item, dict) else escape(str(item))
+            parts.append(f"<{key}>{inner}</{key}>")
     return "".join(parts)
 
 
@@ -177,6 +178,19 @@ def net(rows: list[dict[str, str]], account: str) -> Decimal:
         ),
         Decimal("0"),
     )
+
+
+def entries(sandbox: Sandbox, source: int, company_id: str = COMPANY) -> list[tuple[str, str, str]]:
+    """The ledger lines of ``source`` as sorted ``(account, debit, credit)`` (base currency)."""
+    return sorted(
+        (row["ACCOUNTNO"], row["DEBITAMOUNT"], row["CREDITAMOUNT"])
+        for row in ledger_rows(sandbox, source, company_id)
+    )
+
+
+def taxes(*pairs: tuple[str, str | None]) -> dict[str, Any]:
+    """``TAXENTRIES`` with one ``TAXENTRY`` per ``(DETAILID, TRX_TAX)`` (``None``: computed)."""
+    return {"TAXENTRY": [{"DETAILID": detail, "TRX_TAX": tax} for detail, tax in pairs]}
 
 
 def companion(object_name: str, action: str = "create") -> tuple[str, str, str, str]:

@@ -403,9 +403,10 @@ def test_workflow_states_cannot_be_written(sandbox: Sandbox, books: Caller, stat
         books,
         batch(entry("6300", 1, "5"), entry("2100", -1, "5"), STATE=state),
         (
-            f"A journal entry cannot be saved in state {state}: the sandbox has no approval "
-            "workflow.",
-            "Use STATE Posted (the default) or Draft.",
+            f"A journal entry cannot be saved in state {state}: only an approver moves an "
+            "entry through the approval states.",
+            "Use STATE Posted (the default; Submitted when the company requires approval) "
+            "or Draft.",
         ),
     )
 

@@ -567,3 +567,30 @@ def test_backend_fields_left_out_of_the_file_are_really_left_out(
     document = dump_state(populated[0].backend)
     assert not BACKEND_NOT_SAVED & set(document)
     assert {"senders", "companies", "sessions", "policies"} <= set(document)
+
+
+def test_book_keeping_settings_survive(tmp_path: Path) -> None:
+    """Closes per module and entity, currency settings, rates, policies and approvals."""
+    sandbox = Sandbox()
+    creds = sandbox.quickstart()
+    seed_demo(sandbox.admin, creds.company_id)
+    admin = sandbox.admin
+    company = creds.company_id
+    admin.close_period(company, through="01/31/2026", module="ap")
+    admin.add_exchange_rate(
+        company, from_currency="EUR", to_currency="USD", rate="1.1", effective="01/01/2026"
+    )
+    admin.set_currency_accounts(company, ap="7200", ar="7200")
+    admin.set_duplicate_bills(company, "refuse")
+    admin.set_approvals(company, bills=True)
+    path = tmp_path / "s.json"
+    save_state(sandbox.backend, path)
+    other = Sandbox()
+    load_state(other.backend, path)
+    saved = sandbox.admin.company(company).books
+    loaded = other.admin.company(company).books
+    assert loaded == saved
+    assert loaded.duplicate_bills == "refuse" and loaded.approvals == ["APBILL"]
+    assert [rate.rate for rate in loaded.rates] == ["1.1"]
+    assert loaded.fx_accounts == {"ap": "7200", "ar": "7200"}
+    assert set(loaded.closes) == {"ap"}

@@ -15,8 +15,10 @@ anything, and record writes run inside the company's undo journal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, get_args
 
 from intacct_bridge.sandbox import errors, objects
@@ -81,6 +83,12 @@ def _day(value: Any, what: str) -> date:
         except ValueProblem:
             pass
     raise AdminError(f"{what} must be a date (MM/DD/YYYY); got {value!r}.")
+
+
+def _currency(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value.strip()):
+        raise AdminError(f"{what} must be a three-letter currency code (USD); got {value!r}.")
+    return value.strip()
 
 
 def _text(value: Any) -> str:
@@ -842,24 +850,336 @@ class Admin:
 
     # --- books: closed periods, inter-entity balancing, GL balances ----------------------------
 
-    def close_period(self, company_id: str, *, through: date | str) -> dict[str, Any]:
+    def close_period(
+        self,
+        company_id: str,
+        *,
+        through: date | str,
+        module: str | None = None,
+        entity: str | None = None,
+    ) -> dict[str, Any]:
         """Close the books through ``through`` (a date or ``MM/DD/YYYY``): transactions dated
-        on or before it can no longer be added, changed or deleted. Never reopens."""
+        on or before it can no longer be added, changed or deleted. Never reopens.
+
+        Without ``module`` every module closes (the whole company). With ``module`` (``gl``,
+        ``ap``, ``ar``, ``cm`` …) only that one — closing ``gl`` closes its subledgers too —
+        and with ``entity`` (MEGA) only for that entity."""
         company = self.company(company_id)
         day = _day(through, "through")
+        key_module, key_entity = self._close_target(company, module, entity)
         with self.backend.lock:
-            company.books.close_through(day)
-            return company.books.describe()
+            if key_module is None:
+                company.books.close_through(day)
+            else:
+                company.books.close_module(key_module, key_entity, day)
+            return company.books.describe_settings() if key_module else company.books.describe()
 
     def open_period(
-        self, company_id: str, *, from_date: date | str | None = None
+        self,
+        company_id: str,
+        *,
+        from_date: date | str | None = None,
+        module: str | None = None,
+        entity: str | None = None,
     ) -> dict[str, Any]:
-        """Reopen the periods from ``from_date`` on (``None``: reopen every period)."""
+        """Reopen the periods from ``from_date`` on (``None``: reopen every period) — of the
+        whole company, or of one ``module`` (and ``entity``) closed with
+        :meth:`close_period`."""
         company = self.company(company_id)
         day = _day(from_date, "from") if from_date is not None else None
+        key_module, key_entity = self._close_target(company, module, entity)
         with self.backend.lock:
-            company.books.reopen_from(day)
-            return company.books.describe()
+            if key_module is None:
+                company.books.reopen_from(day)
+            else:
+                company.books.reopen_module(key_module, key_entity, day)
+            return company.books.describe_settings() if key_module else company.books.describe()
+
+    @staticmethod
+    def _close_target(
+        company: Company, module: str | None, entity: str | None
+    ) -> tuple[str | None, str]:
+        from intacct_bridge.sandbox.periods import CLOSABLE_MODULES
+
+        if module is None:
+            if entity is not None:
+                raise AdminError("Name the module to close for an entity (e.g. module='gl').")
+            return None, ""
+        name = _text(module).strip().lower()
+        if name not in CLOSABLE_MODULES:
+            raise AdminError(
+                f"Cannot close module {module!r}; use one of {', '.join(CLOSABLE_MODULES)}."
+            )
+        if entity is None:
+            return name, ""
+        entity_id = _text(entity).strip()
+        if entity_id not in _entity_table(company).by_id:
+            raise AdminNotFound(
+                f"Company '{company.company_id}' has no entity '{entity_id}'; add it first."
+            )
+        return name, entity_id
+
+    # --- currencies -------------------------------------------------------------------------
+
+    def set_base_currency(self, company_id: str, currency: str) -> dict[str, Any]:
+        """The company's base currency (every entity without its own ``CURRENCY``). Refused
+        once the company has posted to its ledger (Intacct fixes it at setup)."""
+        company = self.company(company_id)
+        code = _currency(currency, "currency")
+        with self.backend.lock:
+            posted = company.data.tables.get("GLDETAIL")
+            if posted is not None and posted.records and code != company.books.base_currency:
+                raise AdminConflict(
+                    f"Company '{company_id}' has posted transactions in "
+                    f"{company.books.base_currency}; its base currency cannot change."
+                )
+            company.books.base_currency = code
+            return company.books.describe_settings()
+
+    def add_exchange_rate(
+        self,
+        company_id: str,
+        *,
+        from_currency: str,
+        to_currency: str,
+        rate: str | int | Decimal,
+        effective: date | str,
+        rate_type: str = "Intacct Daily Rate",
+    ) -> dict[str, Any]:
+        """1 ``from_currency`` = ``rate`` ``to_currency`` from ``effective`` on, for
+        ``rate_type``. A rate of the same type, pair and day replaces the earlier one."""
+        from intacct_bridge.sandbox.periods import ExchangeRate
+
+        company = self.company(company_id)
+        source = _currency(from_currency, "from_currency")
+        target = _currency(to_currency, "to_currency")
+        if source == target:
+            raise AdminError("An exchange rate needs two different currencies.")
+        if isinstance(rate, bool) or not isinstance(rate, (str, int, Decimal)):
+            raise AdminError(f"rate must be a decimal number (as text); got {rate!r}.")
+        try:
+            value = Decimal(str(rate).strip())
+        except InvalidOperation:
+            raise AdminError(f"rate must be a decimal number; got {rate!r}.") from None
+        if not value.is_finite() or value <= 0 or value.adjusted() > 12 or value.adjusted() < -10:
+            raise AdminError(f"rate must be more than zero and sensible; got {rate!r}.")
+        kind = _text(rate_type).strip()
+        if not kind or len(kind) > 40:
+            raise AdminError("rate_type must be 1 to 40 characters.")
+        day = _day(effective, "effective")
+        with self.backend.lock:
+            rates = company.books.rates
+            rates[:] = [
+                r
+                for r in rates
+                if (r.rate_type, r.from_currency, r.to_currency, r.effective)
+                != (kind, source, target, day)
+            ]
+            rates.append(ExchangeRate(kind, source, target, day, f"{value.normalize():f}"))
+            return company.books.describe_settings()
+
+    def set_currency_accounts(
+        self, company_id: str, *, ap: str | None = None, ar: str | None = None
+    ) -> dict[str, Any]:
+        """The realised exchange gain/loss account of AP and/or AR (Intacct's
+        *Multi-currency gain and losses* account); ``""`` unsets it."""
+        company = self.company(company_id)
+        wanted = {module: value for module, value in (("ap", ap), ("ar", ar)) if value is not None}
+        accounts = company.data.tables.get("GLACCOUNT")
+        for module, value in wanted.items():
+            account = _text(value).strip()
+            if account and (accounts is None or account not in accounts.by_id):
+                raise AdminNotFound(
+                    f"Company '{company_id}' has no GL account '{account}' for the {module} "
+                    "exchange gain/loss; seed it first."
+                )
+            wanted[module] = account
+        with self.backend.lock:
+            for module, account in wanted.items():
+                if account:
+                    company.books.fx_accounts[module] = account
+                else:
+                    company.books.fx_accounts.pop(module, None)
+            return company.books.describe_settings()
+
+    # --- AP settings, inter-entity ------------------------------------------------------------
+
+    def set_duplicate_bills(self, company_id: str, policy: str) -> dict[str, Any]:
+        """What AP does with a bill number the vendor already used: ``allow`` (Intacct's
+        default), ``warn`` (accepted — the XML API carries no warnings) or ``refuse``."""
+        from intacct_bridge.sandbox.periods import DUPLICATE_POLICIES
+
+        company = self.company(company_id)
+        chosen = _choice(policy, DUPLICATE_POLICIES, "policy")
+        with self.backend.lock:
+            company.books.duplicate_bills = chosen
+            return company.books.describe_settings()
+
+    def set_interentity_accounts(
+        self,
+        company_id: str,
+        *,
+        due_from: str,
+        due_to: str,
+        entity: str | None = None,
+        other: str | None = None,
+    ) -> dict[str, Any]:
+        """MEGA: the inter-entity relationship accounts. ``entity``'s *due from* ``other``
+        (an asset) and *due to* ``other`` (a liability) accounts; without ``entity`` and
+        ``other`` the accounts of every pair. Also allows inter-entity entries
+        (:meth:`set_interentity`)."""
+        company = self.company(company_id)
+        if not company.mega:
+            raise AdminError(
+                f"Company '{company_id}' is single-entity; inter-entity accounts need a "
+                "multi-entity (MEGA) company."
+            )
+        if (entity is None) != (other is None):
+            raise AdminError("Give both entity and other, or neither (every pair).")
+        entities = _entity_table(company).by_id
+        key = "*"
+        if entity is not None and other is not None:
+            first, second = _text(entity).strip(), _text(other).strip()
+            for name in (first, second):
+                if name not in entities:
+                    raise AdminNotFound(f"Company '{company_id}' has no entity '{name}'.")
+            if first == second:
+                raise AdminError("An inter-entity relationship needs two different entities.")
+            key = f"{first}>{second}"
+        accounts = company.data.tables.get("GLACCOUNT")
+        chosen = [_text(due_from).strip(), _text(due_to).strip()]
+        for account in chosen:
+            if accounts is None or account not in accounts.by_id:
+                raise AdminNotFound(
+                    f"Company '{company_id}' has no GL account '{account}'; seed it first."
+                )
+        with self.backend.lock:
+            company.books.ie_accounts[key] = chosen
+            company.books.interentity = True
+            return company.books.describe_settings()
+
+    # --- tax -------------------------------------------------------------------------------------
+
+    def add_tax_solution(
+        self,
+        company_id: str,
+        solution_id: str,
+        *,
+        purchase_account: str,
+        sale_account: str,
+        method: str = "VAT",
+        description: str = "",
+    ) -> Record:
+        """A VAT/GST tax solution with its default purchase (input) and sales (output) tax
+        accounts; its details are added with :meth:`add_tax_detail`."""
+        row = {
+            "TAXSOLUTIONID": solution_id,
+            "DESCRIPTION": description or solution_id,
+            "TAXMETHOD": method,
+            "GLACCOUNTPURCHASE": purchase_account,
+            "GLACCOUNTSALE": sale_account,
+            "STATUS": "active",
+        }
+        return self.seed(company_id, "TAXSOLUTION", [row])[0]
+
+    def add_tax_detail(
+        self,
+        company_id: str,
+        detail_id: str,
+        *,
+        tax_type: str,
+        percent: str | int | Decimal,
+        account: str,
+        solution: str | None = None,
+        reverse_charge: bool = False,
+        description: str = "",
+    ) -> Record:
+        """A tax detail: ``tax_type`` ``S`` (sales) or ``P`` (purchase), its rate in percent
+        and GL account; ``solution`` for a VAT/GST company (none for US sales tax);
+        ``reverse_charge`` for purchases only."""
+        kinds = {"S": "Sale", "P": "Purchase", "Sale": "Sale", "Purchase": "Purchase"}
+        if tax_type not in kinds:
+            raise AdminError(f"tax_type must be S (sales) or P (purchase); got {tax_type!r}.")
+        if reverse_charge and kinds[tax_type] != "Purchase":
+            raise AdminError("Reverse charge applies to purchase (P) tax details only.")
+        if isinstance(percent, bool) or not isinstance(percent, (str, int, Decimal)):
+            raise AdminError(f"percent must be a number; got {percent!r}.")
+        row: dict[str, Any] = {
+            "DETAILID": detail_id,
+            "DESCRIPTION": description or detail_id,
+            "TAXTYPE": kinds[tax_type],
+            "VALUE": str(percent),
+            "GLACCOUNT": account,
+            "REVERSECHARGE": reverse_charge,
+            "STATUS": "active",
+        }
+        if solution:
+            row["TAXSOLUTIONID"] = solution
+        return self.seed(company_id, "TAXDETAIL", [row])[0]
+
+    # --- approvals -----------------------------------------------------------------------------
+
+    def set_approvals(
+        self,
+        company_id: str,
+        *,
+        journal_entries: bool | None = None,
+        bills: bool | None = None,
+    ) -> dict[str, Any]:
+        """Require approval of new journal entries and/or bills (they wait as Submitted);
+        ``False`` stops requiring it (entries already submitted still wait)."""
+        company = self.company(company_id)
+        wanted = {"GLBATCH": journal_entries, "APBILL": bills}
+        for name, flag in wanted.items():
+            if flag is not None and not isinstance(flag, bool):
+                raise AdminError(f"The approval flag for {name} must be true or false.")
+        with self.backend.lock:
+            current = company.books.approvals
+            for name, flag in wanted.items():
+                if flag and name not in current:
+                    current.append(name)
+                elif flag is False and name in current:
+                    current.remove(name)
+            return company.books.describe_settings()
+
+    def approve(self, company_id: str, object_name: str, recordno: int) -> dict[str, Any]:
+        """Approve a Submitted journal entry (``GLBATCH``) or bill (``APBILL``): it is posted
+        to the GL on its own date. Returns the record's values."""
+        return self._decide(company_id, object_name, recordno, approve=True)
+
+    def decline(self, company_id: str, object_name: str, recordno: int) -> dict[str, Any]:
+        """Decline a Submitted journal entry or bill: Declined, nothing posted."""
+        return self._decide(company_id, object_name, recordno, approve=False)
+
+    def _decide(
+        self, company_id: str, object_name: str, recordno: int, *, approve: bool
+    ) -> dict[str, Any]:
+        from intacct_bridge.sandbox.objects import approvals
+
+        company = self.company(company_id)
+        name = _text(object_name).strip().upper()
+        if name not in approvals.APPROVABLE:
+            raise AdminError(
+                f"Only {', '.join(approvals.APPROVABLE)} entries go through approval; "
+                f"got {object_name!r}."
+            )
+        if isinstance(recordno, bool) or not isinstance(recordno, int):
+            raise AdminError(f"recordno must be a whole number; got {recordno!r}.")
+        ctx = self._context(company)
+        with self.backend.lock:
+            try:
+                with company.data.atomic():
+                    record = approvals.decide(ctx, name, recordno, approve=approve)
+            except errors.FunctionError as exc:
+                raise AdminError(_detail_text(exc)) from None
+            visible_values = {k: v for k, v in record.values.items() if not k.startswith("_")}
+            return {"RECORDNO": record.recordno, **visible_values}
+
+    def accounting(self, company_id: str) -> dict[str, Any]:
+        """Every accounting setting of a company (closes, currencies, AP, inter-entity)."""
+        company = self.company(company_id)
+        with self.backend.lock:
+            return company.books.describe_settings()
 
     def set_interentity(self, company_id: str, allowed: bool) -> dict[str, Any]:
         """MEGA: with inter-entity relationships, a journal entry may be unbalanced by entity

@@ -12,7 +12,9 @@ else: a failed or rolled-back function leaves no ledger lines behind, and they a
 the state file. Updating or deleting a source replaces or removes its lines.
 
 Amounts are decimals rounded to two places, half away from zero (Intacct rounds currency
-values with more than two decimals, reference §7).
+values with more than two decimals, reference §7). ``AMOUNT``, ``DEBITAMOUNT`` and
+``CREDITAMOUNT`` are in the base currency (``BASECURR``); ``TRX_AMOUNT`` is the absolute
+amount in the transaction currency (``CURRENCY``).
 """
 
 from __future__ import annotations
@@ -86,6 +88,12 @@ class Posting:
     line_no: int = 0
     #: Posting date when it differs from the batch's (a reversal).
     when: str = ""
+    #: The amount in the transaction currency (``None``: the same as ``amount``).
+    trx: Decimal | None = None
+    #: Transaction and base currency of this line when they differ from the header's (a
+    #: journal entry line in its own currency).
+    currency: str = ""
+    base_currency: str = ""
 
 
 def entity_of(data: CompanyData, location_id: str) -> str:
@@ -136,6 +144,8 @@ def post(ctx: Context, source: Record, header: dict[str, str], postings: Iterabl
     for posting in postings:
         amount = posting.amount
         absolute = fmt(-amount if amount < 0 else amount)
+        trx = posting.trx
+        trx_absolute = absolute if trx is None else fmt(-trx if trx < 0 else trx)
         account = posting.account
         title = titles.get(account)
         if title is None:
@@ -148,7 +158,7 @@ def post(ctx: Context, source: Record, header: dict[str, str], postings: Iterabl
             "ACCOUNTNO": account,
             "TR_TYPE": "-1" if amount < 0 else "1",
             "AMOUNT": absolute,
-            "TRX_AMOUNT": absolute,
+            "TRX_AMOUNT": trx_absolute,
             "DEBITAMOUNT": "0.00" if amount < 0 else absolute,
             "CREDITAMOUNT": absolute if amount < 0 else "0.00",
         }
@@ -161,6 +171,9 @@ def post(ctx: Context, source: Record, header: dict[str, str], postings: Iterabl
             values["DESCRIPTION"] = posting.description
         if posting.entity:
             values["ENTITY"] = posting.entity
+        if posting.currency:
+            values["CURRENCY"] = posting.currency
+            values["BASECURR"] = posting.base_currency
         dims = posting.dims
         if dims:
             values.update(dims)

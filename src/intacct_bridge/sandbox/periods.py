@@ -9,6 +9,26 @@ What an administrator sets in Intacct's *General Ledger > Setup* and *Close book
 * **inter-entity balancing** (MEGA) — with inter-entity relationships set up, a journal
   entry whose lines do not balance by entity is accepted when it names its
   ``BASELOCATION_NO``; without them every entity must balance on its own.
+* **module closes** — Intacct closes each subledger (AP, AR, CM …) before the GL, and can
+  close them per entity; ``closes`` holds "closed through" dates per module, or per module
+  and entity (key ``"ap"`` or ``"ap:E100"``). A transaction of module *M* dated *d* is
+  refused when the company is closed through *d* (``closed_through``, every module), or
+  the GL is (closing the GL closes its subledgers), or *M* is — for the company or for one
+  of the entities the transaction posts to.
+* **currencies** — the company's base currency (``base_currency``; in a MEGA company an
+  entity's own is its ``LOCATIONENTITY.CURRENCY``), the exchange rates by rate type and date
+  (``rates``), and the realised exchange gain/loss account of each subledger
+  (``fx_accounts``, Intacct's *Multi-currency gain and losses* account of *Configure
+  Accounts Payable / Receivable*).
+* **duplicate bill numbers** — what AP does with a bill whose number (``RECORDID``) the
+  same vendor already used: ``allow``, ``warn`` (accepted: the XML API has no warnings)
+  or ``refuse``.
+* **inter-entity accounts** (MEGA) — the due-to / due-from accounts added to an entry that
+  does not balance by entity (``ie_accounts``: key ``"E1>E2"`` = E1's accounts for its
+  relationship with E2, or ``"*"`` for every pair; value ``(due_from, due_to)``).
+* **approvals** — the objects (journal entries ``GLBATCH``, bills ``APBILL``) whose entries
+  wait as *Submitted*, posting nothing, until an administrator approves them
+  (:mod:`intacct_bridge.sandbox.objects.approvals`).
 * **sequences** — the last number used per journal (``BATCHNO``), kept here so that
   numbering never scans the ledger; changes are journaled with the company's undo log.
 
@@ -31,6 +51,24 @@ if TYPE_CHECKING:
     from intacct_bridge.sandbox.store import CompanyData
 
 
+#: Modules a period can be closed for (``gl`` closes every subledger too).
+CLOSABLE_MODULES = ("gl", "ap", "ar", "cm", "inventory", "purchasing", "order_entry")
+DUPLICATE_POLICIES = ("allow", "warn", "refuse")
+
+
+@dataclass
+class ExchangeRate:
+    """One daily rate: 1 ``from_currency`` = ``rate`` ``to_currency`` from ``effective`` on
+    (until the next rate of the same type and pair)."""
+
+    rate_type: str
+    from_currency: str
+    to_currency: str
+    effective: date
+    #: Decimal text, up to 10 decimals.
+    rate: str
+
+
 @dataclass
 class Books:
     """Book-keeping settings of one company (persisted with it)."""
@@ -42,9 +80,51 @@ class Books:
     interentity: bool = False
     #: Last number used per sequence, e.g. ``{"GJ": 12}`` (GLBATCH ``BATCHNO`` per journal).
     sequences: dict[str, int] = field(default_factory=dict)
+    #: Closed-through dates per module (``"ap"``) or per module and entity (``"ap:E100"``).
+    closes: dict[str, date] = field(default_factory=dict)
+    #: Base currency of the company (and of every entity without its own).
+    base_currency: str = "USD"
+    #: Exchange rates, in the order they were added.
+    rates: list[ExchangeRate] = field(default_factory=list)
+    #: Realised exchange gain/loss account per subledger (``"ap"``, ``"ar"``).
+    fx_accounts: dict[str, str] = field(default_factory=dict)
+    #: ``allow``, ``warn`` or ``refuse`` a bill number the vendor already used.
+    duplicate_bills: str = "allow"
+    #: MEGA: inter-entity accounts, ``"E1>E2"`` or ``"*"`` -> ``[due_from, due_to]``.
+    ie_accounts: dict[str, list[str]] = field(default_factory=dict)
+    #: Objects whose new entries wait as Submitted for approval (``GLBATCH``, ``APBILL``).
+    approvals: list[str] = field(default_factory=list)
 
-    def is_closed(self, day: date) -> bool:
-        return self.closed_through is not None and day <= self.closed_through
+    def is_closed(self, day: date, module: str = "gl", entities: tuple[str, ...] = ()) -> bool:
+        """Whether a transaction of ``module`` dated ``day`` (posting to ``entities``) falls in
+        a closed period."""
+        if self.closed_through is not None and day <= self.closed_through:
+            return True
+        closes = self.closes
+        if not closes:
+            return False
+        keys = {"gl", module}
+        for entity in entities:
+            if entity:
+                keys.update((f"gl:{entity}", f"{module}:{entity}"))
+        return any(key in closes and day <= closes[key] for key in keys)
+
+    def close_module(self, module: str, entity: str, day: date) -> None:
+        """Close ``module`` (for ``entity``, or the whole company when ``""``) through ``day``
+        (never reopens anything)."""
+        key = f"{module}:{entity}" if entity else module
+        if key not in self.closes or day > self.closes[key]:
+            self.closes[key] = day
+
+    def reopen_module(self, module: str, entity: str, day: date | None) -> None:
+        key = f"{module}:{entity}" if entity else module
+        current = self.closes.get(key)
+        if current is None:
+            return
+        if day is None or day == date.min:
+            self.closes.pop(key)
+        elif day <= current:
+            self.closes[key] = day - timedelta(days=1)
 
     def close_through(self, day: date) -> None:
         """Close every period up to and including ``day`` (never reopens anything)."""
@@ -64,6 +144,22 @@ class Books:
             "interentity": self.interentity,
         }
 
+    def describe_settings(self) -> dict[str, object]:
+        """Every accounting setting (:meth:`describe` plus module closes, currencies,
+        duplicate-bill policy, inter-entity accounts)."""
+        return {
+            **self.describe(),
+            "closes": {key: format_date(day) for key, day in sorted(self.closes.items())},
+            "interentity_accounts": {
+                key: list(value) for key, value in sorted(self.ie_accounts.items())
+            },
+            "base_currency": self.base_currency,
+            "exchange_rates": len(self.rates),
+            "fx_accounts": dict(sorted(self.fx_accounts.items())),
+            "duplicate_bills": self.duplicate_bills,
+            "approvals": list(self.approvals),
+        }
+
 
 def closed_period_text(day: str) -> str:
     """Intacct's closed-period text (two spaces after each sentence, as Intacct sends it)."""
@@ -81,17 +177,22 @@ def closed_period(day: str) -> errors.FunctionError:
     )
 
 
-def check_open(ctx: Context, day: str) -> None:
-    """Refuse a transaction dated ``day`` (``MM/DD/YYYY``, already normalised) when its
-    period is closed. An empty date is left to the required-field checks."""
+def check_open(
+    ctx: Context, day: str, module: str = "gl", entities: tuple[str, ...] | None = None
+) -> None:
+    """Refuse a transaction of ``module`` dated ``day`` (``MM/DD/YYYY``, already normalised)
+    when its period is closed — for the company, or for one of ``entities`` (default: the
+    session's entity). An empty date is left to the required-field checks."""
     books = ctx.company.books
-    if not day or books.closed_through is None:
+    if not day or (books.closed_through is None and not books.closes):
         return
     try:
         when = parse_date(day)
     except ValueProblem:
         return
-    if books.is_closed(when):
+    if entities is None:
+        entities = (ctx.location_id,) if ctx.location_id else ()
+    if books.is_closed(when, module, entities):
         raise closed_period(day)
 
 

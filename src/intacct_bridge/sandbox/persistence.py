@@ -43,7 +43,7 @@ from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.objects import custom, registry
 from intacct_bridge.sandbox.packages import Package, PackageError, parse_package
-from intacct_bridge.sandbox.periods import Books
+from intacct_bridge.sandbox.periods import Books, ExchangeRate
 from intacct_bridge.sandbox.smartevents import (
     LOG_LIMIT,
     Delivery,
@@ -148,11 +148,28 @@ class _PlatformDoc(_Doc):
     next_id: int = Field(default=1, ge=1)
 
 
+class _RateDoc(_Doc):
+    rate_type: str = Field(min_length=1)
+    from_currency: str = Field(pattern=r"^[A-Z]{3}$")
+    to_currency: str = Field(pattern=r"^[A-Z]{3}$")
+    #: ``MM/DD/YYYY``.
+    effective: str
+    rate: str = Field(pattern=r"^[0-9]+(\.[0-9]+)?$")
+
+
 class _BooksDoc(_Doc):
     #: ``MM/DD/YYYY`` or ``None`` (every period open).
     closed_through: str | None = None
     interentity: bool = False
     sequences: dict[str, int] = Field(default_factory=dict)
+    #: Module (``ap``) or module and entity (``ap:E1``) -> ``MM/DD/YYYY``.
+    closes: dict[str, str] = Field(default_factory=dict)
+    base_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    rates: list[_RateDoc] = Field(default_factory=list)
+    fx_accounts: dict[str, str] = Field(default_factory=dict)
+    duplicate_bills: Literal["allow", "warn", "refuse"] = "allow"
+    ie_accounts: dict[str, list[str]] = Field(default_factory=dict)
+    approvals: list[Literal["GLBATCH", "APBILL"]] = Field(default_factory=list)
 
 
 class _CustomFieldDoc(_Doc):
@@ -290,6 +307,22 @@ def _books_doc(books: Books) -> dict[str, Any]:
         "closed_through": format_date(books.closed_through) if books.closed_through else None,
         "interentity": books.interentity,
         "sequences": dict(books.sequences),
+        "closes": {key: format_date(day) for key, day in books.closes.items()},
+        "base_currency": books.base_currency,
+        "rates": [
+            {
+                "rate_type": rate.rate_type,
+                "from_currency": rate.from_currency,
+                "to_currency": rate.to_currency,
+                "effective": format_date(rate.effective),
+                "rate": rate.rate,
+            }
+            for rate in books.rates
+        ],
+        "fx_accounts": dict(books.fx_accounts),
+        "duplicate_bills": books.duplicate_bills,
+        "ie_accounts": {key: list(value) for key, value in books.ie_accounts.items()},
+        "approvals": list(books.approvals),
     }
 
 
@@ -482,7 +515,37 @@ def _build_books(doc: _BooksDoc, where: str) -> Books:
             ) from None
     if any(number < 0 for number in doc.sequences.values()):
         raise _Inconsistent(f"{where}.books.sequences: numbers cannot be negative.")
-    return Books(closed_through=closed, interentity=doc.interentity, sequences=dict(doc.sequences))
+
+    def day(text: str, here: str) -> date:
+        try:
+            return parse_date(text)
+        except ValueProblem:
+            raise _Inconsistent(f"{where}.books.{here}: '{text}' is not a date.") from None
+
+    rates = [
+        ExchangeRate(
+            rate.rate_type,
+            rate.from_currency,
+            rate.to_currency,
+            day(rate.effective, f"rates[{index}].effective"),
+            rate.rate,
+        )
+        for index, rate in enumerate(doc.rates)
+    ]
+    if any(len(pair) != 2 for pair in doc.ie_accounts.values()):
+        raise _Inconsistent(f"{where}.books.ie_accounts: each entry is [due_from, due_to].")
+    return Books(
+        closed_through=closed,
+        interentity=doc.interentity,
+        sequences=dict(doc.sequences),
+        closes={key: day(text, f"closes.{key}") for key, text in doc.closes.items()},
+        base_currency=doc.base_currency,
+        rates=rates,
+        fx_accounts=dict(doc.fx_accounts),
+        duplicate_bills=doc.duplicate_bills,
+        ie_accounts={key: list(value) for key, value in doc.ie_accounts.items()},
+        approvals=list(dict.fromkeys(doc.approvals)),
+    )
 
 
 def _build_policies(doc: _StateDoc, senders: dict[str, Sender]) -> dict[str, TransportPolicy]:

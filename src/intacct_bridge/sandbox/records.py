@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 
 from intacct_bridge.sandbox import errors
@@ -34,6 +36,7 @@ def _parse_fields(
     lines: dict[str, list[dict[str, str]]] | None,
     modules: set[str],
     aliases: dict[str, str] | None = None,
+    skip: str = "",
 ) -> None:
     index, groups = views.index, views.groups
     for child in element:
@@ -41,6 +44,8 @@ def _parse_fields(
         if not isinstance(tag, str):
             continue
         name = (tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag).upper()
+        if name == skip:
+            continue
         path = f"{prefix}{name}"
         if lines is not None and not prefix:
             collection = otype.collection(name)
@@ -92,12 +97,40 @@ def _line_type(collection: LineCollection) -> tuple[ObjectType, dict[str, str]]:
     return found[1], found[2]
 
 
+#: A line's repeatable ``TAXENTRIES/TAXENTRY`` group: its flat fields, and the hidden line
+#: key holding every entry (JSON) — read by ``objects/tax.py``.
+_TAX_PREFIX = "TAXENTRIES.TAXENTRY."
+TAX_ENTRIES_KEY = "_TAXENTRIES"
+
+
+def _tax_entries(
+    line_type: ObjectType, views: FieldViews, element: etree._Element, values: dict[str, str]
+) -> None:
+    """``<TAXENTRIES>`` with one or more ``<TAXENTRY>``: every entry is kept (a second entry
+    must not overwrite the first), the first also in the flat fields."""
+    entries: list[dict[str, str]] = []
+    for entry in element:
+        if not isinstance(entry.tag, str):
+            continue
+        if etree.QName(entry).localname.upper() != "TAXENTRY":
+            raise errors.business_error(
+                f"Unexpected element '{entry.tag}' in TAXENTRIES; expected TAXENTRY.",
+            )
+        found: dict[str, str] = {}
+        _parse_fields(line_type, views, entry, _TAX_PREFIX, found, None, set())
+        entries.append({path[len(_TAX_PREFIX) :]: value for path, value in found.items()})
+    if entries:
+        values.update({_TAX_PREFIX + key: value for key, value in entries[0].items()})
+        values[TAX_ENTRIES_KEY] = json.dumps(entries)
+
+
 def _parse_lines(
     otype: ObjectType, collection: LineCollection, element: etree._Element, modules: set[str]
 ) -> list[dict[str, str]]:
     result: list[dict[str, str]] = []
     line_type, aliases = _line_type(collection)
     views = line_type.views(modules)
+    taxed = _TAX_PREFIX + "DETAILID" in views.index
     for item in element:
         if not isinstance(item.tag, str):
             continue
@@ -107,9 +140,35 @@ def _parse_lines(
                 f"expected {collection.item}.",
             )
         values: dict[str, str] = {}
-        _parse_fields(line_type, views, item, "", values, None, modules, aliases)
+        tax_groups = (
+            [child for child in item if _is_named(child, "TAXENTRIES")]
+            if taxed and _any_tax(item)
+            else []
+        )
+        skip = "TAXENTRIES" if tax_groups else ""
+        _parse_fields(line_type, views, item, "", values, None, modules, aliases, skip)
+        if len(tax_groups) > 1:
+            raise errors.business_error(
+                f"One {collection.item} has {len(tax_groups)} TAXENTRIES elements; give one, "
+                "with a TAXENTRY per tax detail.",
+            )
+        for group in tax_groups:
+            _tax_entries(line_type, views, group, values)
         result.append(values)
     return result
+
+
+def _any_tax(item: etree._Element) -> bool:
+    """Whether a line element has a TAXENTRIES child in any letter case (cheap test)."""
+    for child in item:
+        tag = child.tag
+        if isinstance(tag, str) and tag[-10:].upper() == "TAXENTRIES":
+            return True
+    return False
+
+
+def _is_named(element: etree._Element, name: str) -> bool:
+    return isinstance(element.tag, str) and etree.QName(element).localname.upper() == name
 
 
 def parse_object(
@@ -307,10 +366,23 @@ def write_record(
         container = etree.SubElement(element, collection.container)
         for line in record.lines.get(collection.container, []):
             item = etree.SubElement(container, collection.item)
+            entries = line.get(TAX_ENTRIES_KEY, "")
             for spec in collection.fields:
+                if entries and spec.path.startswith(_TAX_PREFIX):
+                    continue
                 if spec.path in line:
                     etree.SubElement(item, spec.path).text = line[spec.path]
+            if entries:
+                _write_tax_entries(item, entries)
     return element
+
+
+def _write_tax_entries(item: etree._Element, entries: str) -> None:
+    holder = etree.SubElement(item, "TAXENTRIES")
+    for entry in json.loads(entries):
+        element = etree.SubElement(holder, "TAXENTRY")
+        for key, value in entry.items():
+            etree.SubElement(element, key).text = value
 
 
 def value_of(ctx: Context, otype: ObjectType, record: Record, path: str) -> str:

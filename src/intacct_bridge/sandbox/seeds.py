@@ -316,6 +316,30 @@ DEMO_TAX_DETAILS: tuple[dict[str, Any], ...] = (
     ),
 )
 
+#: A US distributor's sales tax: details without a tax solution — sales tax collected,
+#: posting to the sales tax payable account, and sales tax charged by vendors, expensed with
+#: the freight it is paid on (``seed_us_sales_tax``).
+US_SALES_TAX_DETAILS: tuple[dict[str, Any], ...] = (
+    {"DETAILID": "CA State Sales Tax", "DESCRIPTION": "California state sales tax",
+     "TAXTYPE": "Sale", "VALUE": "7.25", "GLACCOUNT": "2200", "TAXAUTHORITY": "CDTFA",
+     "STATUS": "active"},
+    {"DETAILID": "TX State Sales Tax", "DESCRIPTION": "Texas state sales tax",
+     "TAXTYPE": "Sale", "VALUE": "6.25", "GLACCOUNT": "2200",
+     "TAXAUTHORITY": "Texas Comptroller", "STATUS": "active"},
+    {"DETAILID": "Travis County Sales Tax", "DESCRIPTION": "Travis County local sales tax",
+     "TAXTYPE": "Sale", "VALUE": "2", "GLACCOUNT": "2200",
+     "TAXAUTHORITY": "Texas Comptroller", "STATUS": "active"},
+    {"DETAILID": "Sales Tax Paid", "DESCRIPTION": "Sales tax charged by vendors (expensed)",
+     "TAXTYPE": "Purchase", "VALUE": "7.25", "GLACCOUNT": "6300", "STATUS": "active"},
+)  # fmt: skip
+
+
+def seed_us_sales_tax(admin: Admin, company_id: str) -> int:
+    """Add the US sales tax details (``US_SALES_TAX_DETAILS``) to a company that has the
+    demo chart of accounts (account 2200); returns how many were created."""
+    return len(admin.seed(company_id, "TAXDETAIL", US_SALES_TAX_DETAILS))
+
+
 DEMO_DEPARTMENTS: tuple[dict[str, Any], ...] = (
     {"DEPARTMENTID": "ADM", "TITLE": "Administration"},
     {"DEPARTMENTID": "FIN", "TITLE": "Finance", "PARENTID": "ADM"},

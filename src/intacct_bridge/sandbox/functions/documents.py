@@ -14,7 +14,9 @@ payment (its ``TOTALDUE``) until ``apply_arpayment`` applies it. ``delete_bill``
 
 Elements the DTD allows but the sandbox does not emulate (``customfields`` with content,
 ``onlinecardpayment``…) are refused; bookkeeping-only ones (``externalid``, ``batchkey``,
-``key``/``totalpaid``/``totaldue`` on lines, tax entries) are accepted and ignored.
+``key``/``totalpaid``/``totaldue`` on lines) are accepted and ignored. Tax entries
+(``taxentries/taxentry(detailid, trx_tax)``) are the 3.0 ``TAXENTRIES`` (see
+:mod:`intacct_bridge.sandbox.objects.tax`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import Outcome, register
 from intacct_bridge.sandbox.functions.common import child, child_text, visible
 from intacct_bridge.sandbox.functions.generic import cannot_find, delete_record, insert_record
+from intacct_bridge.sandbox.objects import tax
 from intacct_bridge.sandbox.objects.payments import DECLARED_AMOUNT, remaining, run_details
 from intacct_bridge.sandbox.objects.paymenttypes import ledger_header
 from intacct_bridge.sandbox.objects.receivables import AR_PAYMENT
@@ -227,6 +230,35 @@ def _fields(
         _set(values, lookup.get(path), path, _raw(item, name), function)
 
 
+_TAX_ELEMENTS = {"detailid": "DETAILID", "trx_tax": "TRX_TAX"}
+
+
+def _tax_entries(
+    where: str, element: etree._Element, specs: dict[str, FieldSpec], line: dict[str, str]
+) -> None:
+    """``<taxentries><taxentry><detailid/><trx_tax/></taxentry>…</taxentries>`` onto the
+    line's tax entries (the same as the 3.0 ``TAXENTRIES``)."""
+    entries: list[dict[str, str]] = []
+    for number, entry in enumerate(_elements(element), start=1):
+        if _name(entry) != "taxentry":
+            raise errors.schema_function_error(
+                f"Unexpected element '{_name(entry)}' in <taxentries> of {where}; expected "
+                "taxentry."
+            )
+        found: dict[str, str] = {}
+        for part in _elements(entry):
+            name = _name(part)
+            if name not in _TAX_ELEMENTS or _elements(part):
+                raise errors.schema_function_error(
+                    f"Element '{name}' is not valid in taxentry {number} of {where}."
+                )
+            key = _TAX_ELEMENTS[name]
+            _set(found, specs.get(f"{tax.PREFIX}{key}"), f"{tax.PREFIX}{key}",
+                 (part.text or "").strip(), where)  # fmt: skip
+        entries.append({path[len(tax.PREFIX) :]: value for path, value in found.items()})
+    tax.store_entries(line, entries)
+
+
 def _resolve(ctx: Context, name: str) -> ObjectType:
     otype = objects.resolve(ctx.company, name)
     if otype is None:
@@ -270,6 +302,9 @@ def _document(function: str, object_name: str, items_name: str, extra: dict[str,
                 )
             line: dict[str, str] = {}
             _fields(f"{function} line {number}", item, line_map, line_specs, line)
+            taxes = child(item, "taxentries")
+            if taxes is not None:
+                _tax_entries(f"{function} line {number}", taxes, line_specs, line)
             lines.append(line)
         record = _insert(ctx, otype, values, {collection.container: lines})
         return Outcome(key=str(record.recordno))
@@ -393,7 +428,7 @@ def create_arpayment(ctx: Context, element: etree._Element) -> Outcome:
         )
     values.setdefault("RECEIPTDATE", format_date(ctx.now.date()))
     values.setdefault("PAYMENTMETHOD", "Printed Check")
-    values.setdefault("CURRENCY", values.get("BASECURR", "") or "USD")
+    values.setdefault("CURRENCY", values.get("BASECURR", "") or ctx.company.books.base_currency)
     details = [{"RECORDKEY": key, "TRX_PAYMENTAMOUNT": amount} for key, amount in items]
     record = _insert(ctx, otype, values, {"ARPYMTDETAILS": details})
     return Outcome(key=str(record.recordno))

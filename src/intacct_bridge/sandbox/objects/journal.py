@@ -9,11 +9,13 @@ invalid account: verbatim production texts; see :mod:`.transactions`).
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-from intacct_bridge.sandbox import errors, ledger, periods
+from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
+from intacct_bridge.sandbox.objects import approvals, tax
 from intacct_bridge.sandbox.objects.transactions import (
     LineRules,
     active_record,
@@ -35,7 +37,7 @@ BATCH_STATES = (
     ("L", "Reversal pending"),
     ("Z", "Reversed"),
 )
-#: States a client may write: the sandbox has no approval workflow.
+#: States a client may write (approval states are the approver's: ``objects/approvals.py``).
 WRITABLE_STATES = ("Draft", "Posted")
 
 _TAX = (
@@ -73,6 +75,10 @@ def _problem(text: str, correction: str = "") -> errors.FunctionError:
     return errors.business_error(text, correction)
 
 
+#: TAXIMPLICATIONS -> the tax type of the entry's tax details *(inferred values)*.
+TAX_IMPLICATIONS = {"Inbound": "P", "Outbound": "S"}
+
+
 def _check_dates(ctx: Context, values: dict[str, str], old: Record | None) -> None:
     if old is not None:
         periods.check_open(ctx, old.values.get("BATCH_DATE", ""))
@@ -92,11 +98,15 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
     """Every GLBATCH rule; normalises the entries (LINE_NO, rounded amounts)."""
     values = new.values
     state = values.get("STATE") or "Posted"
+    if old is not None and state in (approvals.SUBMITTED, approvals.DECLINED):
+        if old.values.get("STATE") == state:
+            state = values["STATE"] = "Posted"  # saved again: submitted again
     if state not in WRITABLE_STATES:
         raise _problem(
-            f"A journal entry cannot be saved in state {state}: the sandbox has no approval "
-            "workflow.",
-            "Use STATE Posted (the default) or Draft.",
+            f"A journal entry cannot be saved in state {state}: only an approver moves an "
+            "entry through the approval states.",
+            "Use STATE Posted (the default; Submitted when the company requires approval) "
+            "or Draft.",
         )
     if old is not None and old.values.get("STATE") == "Posted" and state == "Draft":
         raise _problem(
@@ -104,6 +114,8 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
             "Leave STATE out of the update, or reverse the entry.",
         )
     _check_dates(ctx, values, old)
+    if state == "Posted" and approvals.required(ctx, "GLBATCH"):
+        values["STATE"] = state = approvals.SUBMITTED
     symbol = values.get("JOURNAL", "")
     active_record(ctx, "GLJOURNAL", symbol, "Journal")
     rules = LineRules(ctx, "gl")
@@ -111,6 +123,19 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
     entries: list[dict[str, str]] = []
     sums: dict[str, list[Decimal]] = {}
     debits = credits = ZERO
+    implications = values.get("TAXIMPLICATIONS", "")
+    solution = values.get("TAXSOLUTIONID", "")
+    taxes = tax.TaxContext(
+        ctx,
+        TAX_IMPLICATIONS.get(implications, ""),
+        f"journal entries with TAXIMPLICATIONS {implications}",
+        solution,
+        named=bool(solution),
+    )
+    if solution:
+        taxes.solution_record()
+    rates: set[tuple[str, Decimal]] = set()
+    trx_sums = [ZERO, ZERO]
     for number, line in enumerate(new.lines.get("ENTRIES", []), start=1):
         where = f"line {number} of ENTRIES"
         tr_type = line.get("TR_TYPE", "")
@@ -131,21 +156,48 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
         rules.require(account, dims)
         entity = rules.entity(dims)
         entry = dict(line)
+        entry.pop(tax.COMPUTED, None)
         entry["LINE_NO"] = str(number)
-        entry["TRX_AMOUNT"] = entry["AMOUNT"] = fmt(amount)
+        conversion = _line_conversion(ctx, values, entry, entity)
+        base = conversion.to_base(amount)
+        entry["TRX_AMOUNT"] = fmt(amount)
+        entry["AMOUNT"] = fmt(base)
         entry.setdefault("DESCRIPTION", title)
+        found = _entry_taxes(taxes, implications, entry, amount, where, rules, dims)
+        for item in found:
+            item.base = conversion.to_base(item.trx)
+            if not item.reverse:
+                base += item.base
+        if found:
+            entry[tax.COMPUTED] = tax.encode(found)
         entries.append(entry)
+        rates.add((conversion.currency, conversion.rate))
+        trx_sums[0 if tr_type == "1" else 1] += amount + tax.owed(found)
         pair = sums.setdefault(entity, [ZERO, ZERO])
         if tr_type == "1":
-            debits += amount
-            pair[0] += amount
+            debits += base
+            pair[0] += base
         else:
-            credits += amount
-            pair[1] += amount
+            credits += base
+            pair[1] += base
     new.lines["ENTRIES"] = entries
+    _check_entity_periods(ctx, rules, values, sums, old)
+    if taxes.solution:
+        values["TAXSOLUTIONID"] = taxes.solution
     values["MODULE"] = "2.GL"
+    values.pop(INTERENTITY, None)
     if state == "Draft":
         return  # drafts need not balance (inferred)
+    if debits != credits and len(rates) == 1 and trx_sums[0] == trx_sums[1]:
+        # One foreign currency, balanced in it: the cent lost to rounding each line goes to
+        # the largest line (inferred).
+        difference = debits - credits
+        largest = max(entries, key=lambda e: Decimal(e["AMOUNT"]))
+        side = 1 if largest.get("TR_TYPE") == "1" else -1
+        largest["AMOUNT"] = fmt(Decimal(largest["AMOUNT"]) - side * difference)
+        pair = sums[rules.entity(rules.plain(largest))]
+        pair[0 if side == 1 else 1] -= side * difference
+        debits = credits
     if debits != credits:
         raise _problem(
             f"The journal entry is not balanced: debits total {fmt(debits)} and credits "
@@ -169,30 +221,157 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
                 "BASELOCATION_NO is required when the entries do not balance by entity.",
                 "Give the base location (entity) of the inter-entity transaction.",
             )
+        if ctx.company.books.ie_accounts:
+            lines = _interentity(ctx, rules, values["BASELOCATION_NO"], sums)
+            values[INTERENTITY] = json.dumps(lines)
+
+
+#: Hidden GLBATCH key: the due-to / due-from lines the entry needs, JSON
+#: ``[[entity, account, amount], …]`` (amount > 0 debit).
+INTERENTITY = "_INTERENTITY"
+
+
+def _interentity(
+    ctx: Context, rules: LineRules, base_location: str, sums: dict[str, list[Decimal]]
+) -> list[list[str]]:
+    """Due-to / due-from lines that balance every entity against the base entity: an
+    entity with more debits than credits owes the base (Cr *due to* base; the base Dr *due
+    from* it), and the other way round (accounts: ``Books.ie_accounts``; a company that
+    allows inter-entity entries without mapping any accounts gets no such lines)."""
+    base = ledger.entity_of(ctx.company.data, base_location) or base_location
+    books = ctx.company.books
+    found: list[list[str]] = []
+
+    def accounts(entity: str, other: str) -> list[str]:
+        pair = books.ie_accounts.get(f"{entity}>{other}") or books.ie_accounts.get("*")
+        if not pair:
+            raise _problem(
+                f"There are no inter-entity accounts for entity {entity} and entity {other}.",
+                "Have an administrator map the inter-entity accounts "
+                "(Admin.set_interentity_accounts).",
+            )
+        for account in pair:
+            rules.account(account)
+        return pair
+
+    for entity, (debit, credit) in sorted(sums.items()):
+        if entity == base or debit == credit:
+            continue
+        net = debit - credit
+        own_from, own_to = accounts(entity, base)
+        base_from, base_to = accounts(base, entity)
+        found.append([entity, own_to if net > 0 else own_from, fmt(-net), base])
+        found.append([base, base_from if net > 0 else base_to, fmt(net), entity])
+    return found
+
+
+def _check_entity_periods(
+    ctx: Context,
+    rules: LineRules,
+    values: dict[str, str],
+    sums: dict[str, list[Decimal]],
+    old: Record | None,
+) -> None:
+    """The dates of the entry (and of the entry it replaces) in the periods of every entity
+    its lines post to (a GL closed for one entity only)."""
+    if not ctx.company.books.closes:
+        return
+    entities = tuple(entity for entity in sums if entity)
+    for day in (values.get("BATCH_DATE", ""), values.get("REVERSEDATE", "")):
+        periods.check_open(ctx, day, "gl", entities)
+    if old is not None:
+        before = tuple(
+            {rules.entity(rules.plain(line)) for line in old.lines.get("ENTRIES", [])} - {""}
+        )
+        periods.check_open(ctx, old.values.get("BATCH_DATE", ""), "gl", before)
+
+
+def _line_conversion(
+    ctx: Context, values: dict[str, str], entry: dict[str, str], entity: str
+) -> currencies.Conversion:
+    """The currency of one entry (``CURRENCY``, rate by ``EXCHANGE_RATE`` or rate type on
+    ``EXCH_RATE_DATE``, default the posting date)."""
+    if not entry.get("CURRENCY") and not entry.get("EXCHANGE_RATE"):
+        return currencies.Conversion("", "", currencies.ONE)
+    probe = dict(entry)
+    probe["BATCH_DATE"] = values.get("BATCH_DATE", "")
+    conversion = currencies.convert(ctx, probe, "BATCH_DATE", ctx.location_id or entity)
+    for name in ("CURRENCY", "EXCHANGE_RATE", "EXCH_RATE_DATE", "EXCH_RATE_TYPE_ID"):
+        if probe.get(name):
+            entry[name] = probe[name]
+    return conversion
+
+
+def _entry_taxes(
+    taxes: tax.TaxContext,
+    implications: str,
+    entry: dict[str, str],
+    amount: Decimal,
+    where: str,
+    rules: LineRules,
+    dims: dict[str, str],
+) -> list[tax.Tax]:
+    """The taxes of one journal entry line: posted on the line's side to the detail's
+    account, on top of the line's amount *(inferred)*."""
+    given = tax.entries_of(entry)
+    if not given:
+        return []
+    if not taxes.tax_type:
+        raise _problem(
+            f"{where} has tax entries, but the journal entry's TAXIMPLICATIONS is "
+            f"'{implications or 'None'}'.",
+            "Set TAXIMPLICATIONS to Inbound (purchase tax) or Outbound (sales tax).",
+        )
+    _net, found = tax.line_taxes(taxes, given, amount, inclusive=False, where=where)
+    for item in found:
+        rules.require(rules.account(item.account), dims)
+        if item.reverse:
+            rules.require(rules.account(item.reverse), dims)
+    tax.store_entries(entry, [{"DETAILID": t.detail, "TRX_TAX": fmt(t.trx)} for t in found])
+    return found
 
 
 def _postings(record: Record, ctx: Context) -> list[Posting]:
     rules = LineRules(ctx, "gl")
     found: list[Posting] = []
     for line in record.lines.get("ENTRIES", []):
-        amount = Decimal(line.get("TRX_AMOUNT", "0"))
-        if line.get("TR_TYPE") == "-1":
-            amount = -amount
+        trx = Decimal(line.get("TRX_AMOUNT", "0"))
+        amount = Decimal(line.get("AMOUNT") or line.get("TRX_AMOUNT", "0"))
+        sign = -1 if line.get("TR_TYPE") == "-1" else 1
         dims = {
             dim.doc_field: line[dim.field_of("gl")]
             for dim in rules.dimensions
             if line.get(dim.field_of("gl"))
         }
+        entity = rules.entity(dims)
+        line_no = int(line.get("LINE_NO", "0") or 0)
+        currency = line.get("CURRENCY", "")
+        base_currency = currencies.entity_currency(ctx, entity) if currency else ""
         found.append(
             Posting(
                 account=line.get("ACCOUNTNO", ""),
-                amount=amount,
+                amount=sign * amount,
                 dims=dims,
                 description=line.get("DESCRIPTION", ""),
-                entity=rules.entity(dims),
-                line_no=int(line.get("LINE_NO", "0") or 0),
+                entity=entity,
+                line_no=line_no,
+                trx=sign * trx,
+                currency=currency,
+                base_currency=base_currency,
             )
         )
+        for item in tax.computed(line):
+            text = f"Tax: {item.detail}"
+            found.append(
+                Posting(item.account, sign * item.base, dims, text, entity, line_no,
+                        trx=sign * item.trx, currency=currency, base_currency=base_currency)
+            )  # fmt: skip
+            if item.reverse:
+                found.append(
+                    Posting(item.reverse, -sign * item.base, dims, text, entity, line_no,
+                            trx=-sign * item.trx, currency=currency,
+                            base_currency=base_currency)
+                )  # fmt: skip
     return found
 
 
@@ -222,6 +401,18 @@ def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | N
     if values.get("STATE") != "Posted":
         return
     postings = _postings(record, ctx)
+    for entity, account, amount, other in json.loads(values.get(INTERENTITY) or "[]"):
+        postings.append(
+            Posting(
+                account,
+                Decimal(amount),
+                {"LOCATIONID": entity},
+                f"Inter-entity: due to/from {other}",
+                entity,
+                0,
+                trx=Decimal(amount),
+            )
+        )
     reverse = values.get("REVERSEDATE", "")
     if reverse:
         postings += [
@@ -233,6 +424,9 @@ def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | N
                 p.entity,
                 p.line_no,
                 when=reverse,
+                trx=None if p.trx is None else -p.trx,
+                currency=p.currency,
+                base_currency=p.base_currency,
             )
             for p in list(postings)
         ]
@@ -240,7 +434,9 @@ def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | N
 
 
 def _delete_batch(ctx: Context, otype: ObjectType, record: Record) -> None:
-    periods.check_open(ctx, record.values.get("BATCH_DATE", ""))
+    rules = LineRules(ctx, "gl")
+    entities = {rules.entity(rules.plain(line)) for line in record.lines.get("ENTRIES", [])}
+    periods.check_open(ctx, record.values.get("BATCH_DATE", ""), "gl", tuple(entities - {""}))
     ledger.unpost(ctx, record.recordno)
 
 

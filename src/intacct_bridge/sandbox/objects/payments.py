@@ -8,8 +8,10 @@ advance (``ADVANCEKEY`` + ``TRX_POSTEDADVANCEAMOUNT``), a credit memo adjustment
 §14.13; the advance and adjustment amount names are *(inferred)* by analogy, and a credit
 key without its amount applies as much as both sides allow *(inferred)*.
 
-Applying an amount moves ``TOTALPAID`` / ``TOTALDUE`` / ``STATE`` of the paid document (and
-of its lines, first line first) and consumes the credit the same way (``TOTALDUE`` of an
+Amounts are in the transaction currency (a payment pays documents of its own currency).
+Applying an amount moves ``TRX_TOTALPAID`` / ``TRX_TOTALDUE`` / ``STATE`` of the paid
+document (and of its lines, first line first) — the base ``TOTALPAID`` / ``TOTALDUE``
+follow proportionally, to the cent — and consumes the credit the same way (``TOTALDUE`` of an
 advance or credit memo is what is left to apply). Over-application is refused
 (``… exceeds total amount due (<due>)``, the production fragment in reference §5), as is
 paying a paid document (``Payment cannot be processed because one or more bills are already
@@ -18,20 +20,25 @@ paid``, verbatim for AP; the AR wording *(inferred)*).
 GL: cash debits the bank's GL account (``FINANCIALENTITY`` → CHECKINGACCOUNT.GLACCOUNTNO, or
 ``UNDEPOSITEDACCOUNTNO``) and credits the paid line's offset (AR) account — the other way
 round for AP; an advance debits the account its line credited; a credit memo or unapplied
-payment moves the amount between receivables (payables) lines. Deleting a payment undoes
-all of it. The ARPYMT / APPYMT object types are built in :mod:`.paymenttypes`.
+payment moves the amount between receivables (payables) lines. Each side posts in base
+currency at its own rate — the document's part at the document's, the cash at the
+payment's — and the difference is the realised exchange gain or loss, posted to the
+subledger's gain/loss account (``Books.fx_accounts``). Deleting a payment undoes all of
+it. The ARPYMT / APPYMT object types are built in :mod:`.paymenttypes`.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from intacct_bridge.sandbox import errors
+from intacct_bridge.sandbox import currencies, errors
 from intacct_bridge.sandbox.context import Context
-from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt, money
-from intacct_bridge.sandbox.objects.subledger import set_totals, state_of
+from intacct_bridge.sandbox.currencies import Conversion
+from intacct_bridge.sandbox.ledger import CENT, ZERO, Posting, fmt, money
+from intacct_bridge.sandbox.objects import balances
+from intacct_bridge.sandbox.objects.subledger import line_total, set_totals, state_of
 from intacct_bridge.sandbox.objects.transactions import LineRules, active_record, missing_field
 from intacct_bridge.sandbox.store import Record
 from intacct_bridge.sandbox.values import whole_number
@@ -151,8 +158,21 @@ def find(ctx: Context, names: tuple[str, ...], key: str, what: str) -> tuple[str
 
 
 def remaining(record: Record) -> Decimal:
-    """What is left to pay on a document, or to apply from a credit (always ≥ 0)."""
-    return abs(Decimal(record.values.get("TOTALDUE") or "0"))
+    """What is left to pay on a document, or to apply from a credit (always ≥ 0), in its
+    transaction currency."""
+    values = record.values
+    return abs(Decimal(values.get("TRX_TOTALDUE") or values.get("TOTALDUE") or "0"))
+
+
+def _base_paid(trx_paid: Decimal, trx_total: Decimal, base_total: Decimal) -> Decimal:
+    """The base-currency part of ``base_total`` that ``trx_paid`` of ``trx_total`` settles:
+    proportional, rounded to cents, and exactly ``base_total`` once all is paid (so partial
+    payments add up to the whole)."""
+    if trx_paid == trx_total or trx_total.is_zero():
+        return base_total if trx_paid == trx_total else ZERO
+    with localcontext() as context:
+        context.prec = 90
+        return (trx_paid * base_total / trx_total).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def split(record: Record, container: str, amount: Decimal, entry_key: str) -> list[Piece]:
@@ -165,8 +185,8 @@ def split(record: Record, container: str, amount: Decimal, entry_key: str) -> li
     for line in record.lines.get(container, []):
         if entry_key and line.get("RECORDNO") != entry_key:
             continue
-        line_amount = Decimal(line.get("TRX_AMOUNT") or "0") * sign
-        room = line_amount - Decimal(line.get("TOTALPAID") or "0") * sign
+        line_amount = line_total(line)[0] * sign
+        room = line_amount - _trx_paid(line) * sign
         take = min(room, left)
         if line_amount <= 0 or take <= 0:
             continue
@@ -184,16 +204,32 @@ def split(record: Record, container: str, amount: Decimal, entry_key: str) -> li
     return pieces
 
 
+def _trx_paid(line: dict[str, str]) -> Decimal:
+    return Decimal(line.get("TRX_TOTALPAID") or line.get("TOTALPAID") or "0")
+
+
 def consume(
     ctx: Context, name: str, number: int, pieces: list[Piece], when: str, *, undo: bool = False
 ) -> Record:
-    """Move ``pieces`` into (or, with ``undo``, out of) TOTALPAID of record ``number``."""
+    """Move ``pieces`` (transaction currency) into (or, with ``undo``, out of)
+    TRX_TOTALPAID of record ``number``; the base TOTALPAID follows (:func:`_base_paid`)."""
+    return consume_base(ctx, name, number, pieces, when, undo=undo)[0]
+
+
+def consume_base(
+    ctx: Context, name: str, number: int, pieces: list[Piece], when: str, *, undo: bool = False
+) -> tuple[Record, dict[str, Decimal]]:
+    """:func:`consume`, also returning the base amount each piece settled (by line
+    RECORDNO; ``""`` for a record without lines), positive."""
     data = ctx.company.data
     old = data.table(name).records[number]
-    sign = 1 if Decimal(old.values.get("TOTALENTERED") or "0") >= 0 else -1
+    old_values = old.values
+    sign = 1 if Decimal(old_values.get("TOTALENTERED") or "0") >= 0 else -1
     factor = -sign if undo else sign
     container = CONTAINERS.get(name, "")
     lines = old.lines
+    settled: dict[str, Decimal] = {}
+    base_delta = ZERO
     if container:
         by_no = {piece.line: piece.amount for piece in pieces}
         new_lines = []
@@ -201,24 +237,40 @@ def consume(
             taken = by_no.get(line.get("RECORDNO", ""))
             if taken is not None:
                 line = dict(line)
-                line_paid = fmt(Decimal(line.get("TOTALPAID") or "0") + factor * taken)
-                line["TOTALPAID"] = line["TRX_TOTALPAID"] = line_paid
+                trx_total, base_total = line_total(line)
+                before = _trx_paid(line)
+                after = before + factor * taken
+                base_before = Decimal(line.get("TOTALPAID") or "0")
+                base_after = _base_paid(after, trx_total, base_total)
+                line["TRX_TOTALPAID"] = fmt(after)
+                line["TOTALPAID"] = fmt(base_after)
+                settled[line.get("RECORDNO", "")] = abs(base_after - base_before)
+                base_delta += base_after - base_before
             new_lines.append(line)
         lines = {**old.lines, container: new_lines}
-    values = dict(old.values)
+    values = dict(old_values)
     total = sum((piece.amount for piece in pieces), ZERO)
-    entered = Decimal(values.get("TOTALENTERED") or "0")
-    paid = Decimal(values.get("TOTALPAID") or "0") + factor * total
-    set_totals(values, entered, paid)
+    entered = Decimal(values.get("TRX_TOTALENTERED") or values.get("TOTALENTERED") or "0")
+    base_entered = Decimal(values.get("TOTALENTERED") or "0")
+    paid = Decimal(values.get("TRX_TOTALPAID") or values.get("TOTALPAID") or "0")
+    paid += factor * total
+    base_paid_before = Decimal(values.get("TOTALPAID") or "0")
+    if container:
+        base_paid = base_paid_before + base_delta
+    else:
+        base_paid = _base_paid(paid, entered, base_entered)
+        settled[""] = abs(base_paid - base_paid_before)
+    set_totals(values, entered, paid, base_entered, base_paid)
     if values.get("STATE") != "Draft" and name != "ARPYMT":
         values["STATE"] = state_of(values)
-    if values["TOTALDUE"] == "0.00" and when:
+    if values["TRX_TOTALDUE"] == "0.00" and when:
         values["WHENPAID"] = when
     else:
         values.pop("WHENPAID", None)
     new = Record(old.recordno, values, old.entity, lines)
     data.replace(name, new, None)
-    return new
+    balances.moved(ctx, name, old_values, values)
+    return new, settled
 
 
 def _line(record: Record, name: str, line_no: str) -> dict[str, str]:
@@ -241,6 +293,8 @@ class Payer:
     bank: str
     party: str
     rules: LineRules
+    #: The payment's currency and rate (its cash converts at this rate).
+    conversion: Conversion = field(default_factory=lambda: Conversion("", "", Decimal(1)))
 
     def dims_of(self, name: str, record: Record, line: dict[str, str]) -> dict[str, str]:
         party_field = "VENDORID" if name.startswith("AP") else "CUSTOMERID"
@@ -284,10 +338,22 @@ def apply_detail(payer: Payer, number: int, detail: dict[str, str], result: Appl
             f"{target.values.get(kind.party_field)}, not {payer.party}.",
             f"Pay the {kind.documents_word} of one {kind.party_label.lower()} per payment.",
         )
-    if target.values.get("STATE") == "Draft" or Decimal(target.values["TOTALENTERED"]) <= 0:
+    state = target.values.get("STATE", "")
+    if state in ("Submitted", "Declined"):
+        raise error(
+            f"Record {key} cannot be paid: it is {state} (bill approval).",
+            f"Have the {word} approved first.",
+        )
+    if state == "Draft" or Decimal(target.values["TOTALENTERED"]) <= 0:
         raise error(
             f"Record {key} cannot be paid: it is a draft or a credit.",
             f"Pay posted {kind.documents_word} and debit memos.",
+        )
+    currency = target.values.get("CURRENCY", "")
+    if payer.conversion.currency and currency and currency != payer.conversion.currency:
+        raise error(
+            f"The {word} {key} is in {currency}; this payment is in {payer.conversion.currency}.",
+            f"Pay {currency} {kind.documents_word} with a {currency} payment (CURRENCY).",
         )
     due = remaining(target)
     if due.is_zero():
@@ -323,6 +389,13 @@ def apply_detail(payer: Payer, number: int, detail: dict[str, str], result: Appl
         if source is not None:
             owner = payer.party or target.values.get(kind.party_field, "")
             _check_credit(kind, owner, source_name, source)
+            credit_currency = source.values.get("CURRENCY", "")
+            if currency and credit_currency and credit_currency != currency:
+                raise error(
+                    f"The credit {source.recordno} is in {credit_currency}; the {word} {key} "
+                    f"is in {currency}.",
+                    "Apply credits in the currency of the document they pay.",
+                )
             available = remaining(source)
             if amount is None:
                 amount = min(available, left)
@@ -386,15 +459,23 @@ def _take(
 ) -> None:
     ctx, kind = payer.rules.ctx, payer.kind
     target_pieces = split(target, CONTAINERS[target_name], amount, entry_key)
+    source_settled: dict[str, Decimal] = {}
     if source is None:
         source_pieces = [Piece("", amount)]
     else:
         source_pieces = split(source, CONTAINERS[source_name], amount, source_entry)
-        source = consume(ctx, source_name, source.recordno, source_pieces, payer.when)
-    target = consume(ctx, target_name, target.recordno, target_pieces, payer.when)
+        source, source_settled = consume_base(
+            ctx, source_name, source.recordno, source_pieces, payer.when
+        )
+    target, target_settled = consume_base(
+        ctx, target_name, target.recordno, target_pieces, payer.when
+    )
     source_no = source.recordno if source is not None else payer.record.recordno
     if source is not None and source.recordno == payer.record.recordno:
         how = "unapplied"
+    # Base amounts per piece: each side's settled base is shared out over its pieces.
+    target_base = _shares(target_pieces, target_settled)
+    source_base = _shares(source_pieces, source_settled)
     for target_piece, source_piece, piece in _pairs(target_pieces, source_pieces):
         result.applications.append(
             Application(
@@ -412,15 +493,28 @@ def _take(
         dims = payer.dims_of(target_name, target, target_line)
         entity = payer.rules.entity(dims)
         offset = target_line.get("OFFSETGLACCOUNTNO", "")
-        result.postings.append(Posting(offset, -kind.sign * piece, dims, "", entity))
+        base_t = target_base.take(target_piece, piece)
+        result.postings.append(
+            Posting(offset, -kind.sign * base_t, dims, "", entity, trx=-kind.sign * piece)
+        )
         if how == "cash":
             cash_dims = {k: v for k, v in dims.items() if k in ("LOCATIONID", kind.party_field)}
-            result.postings.append(Posting(payer.bank, kind.sign * piece, cash_dims, "", entity))
+            base_s = payer.conversion.to_base(piece)
+            result.postings.append(
+                Posting(
+                    payer.bank, kind.sign * base_s, cash_dims, "", entity, trx=kind.sign * piece
+                )
+            )
             result.cash += piece
+            _exchange(payer, result, base_t, base_s, cash_dims, entity)
             continue
         if how == "unapplied":
             account = payer.record.values.get(UNAPPLIED_ACCOUNT, "")
-            result.postings.append(Posting(account, kind.sign * piece, dims, "", entity))
+            base_s = source_base.take(source_piece, piece)
+            result.postings.append(
+                Posting(account, kind.sign * base_s, dims, "", entity, trx=kind.sign * piece)
+            )
+            _exchange(payer, result, base_t, base_s, dims, entity)
             continue
         assert source is not None
         source_line = _line(source, source_name, source_piece)
@@ -431,9 +525,66 @@ def _take(
             account = source_line.get("ACCOUNTNO", "")
         else:
             account = source_line.get("OFFSETGLACCOUNTNO", "")
+        source_entity = payer.rules.entity(source_dims)
+        base_s = source_base.take(source_piece, piece)
         result.postings.append(
-            Posting(account, kind.sign * piece, source_dims, "", payer.rules.entity(source_dims))
+            Posting(account, kind.sign * base_s, source_dims, "", source_entity,
+                    trx=kind.sign * piece)
+        )  # fmt: skip
+        _exchange(payer, result, base_t, base_s, source_dims, source_entity)
+
+
+@dataclass
+class _Shares:
+    """Shares out the base amount settled on each line over the pieces taken from it: the
+    last piece of a line gets what is left, so the shares add up exactly."""
+
+    pieces: dict[str, Decimal]
+    base: dict[str, Decimal]
+
+    def take(self, line: str, amount: Decimal) -> Decimal:
+        trx_left = self.pieces.get(line, ZERO)
+        base_left = self.base.get(line, ZERO)
+        if amount >= trx_left:
+            share = base_left
+        else:
+            with localcontext() as context:
+                context.prec = 90
+                share = (amount * base_left / trx_left).quantize(CENT, rounding=ROUND_HALF_UP)
+        self.pieces[line] = trx_left - amount
+        self.base[line] = base_left - share
+        return share
+
+
+def _shares(pieces: list[Piece], settled: dict[str, Decimal]) -> _Shares:
+    trx: dict[str, Decimal] = {}
+    for piece in pieces:
+        trx[piece.line] = trx.get(piece.line, ZERO) + piece.amount
+    base = {line: settled.get(line, trx[line]) for line in trx}
+    return _Shares(trx, base)
+
+
+def _exchange(
+    payer: Payer, result: Applied, base_t: Decimal, base_s: Decimal, dims: dict[str, str],
+    entity: str,
+) -> None:  # fmt: skip
+    """Realised exchange gain or loss: the document was carried at ``base_t`` and is settled
+    with ``base_s`` (both base currency); the difference goes to the subledger's
+    *Multi-currency gain and losses* account (``Books.fx_accounts``)."""
+    difference = payer.kind.sign * (base_t - base_s)
+    if difference.is_zero():
+        return
+    module = "ap" if payer.kind.party == "VENDOR" else "ar"
+    account = payer.rules.ctx.company.books.fx_accounts.get(module, "")
+    if not account:
+        raise error(
+            f"The payment settles {fmt(abs(base_t - base_s))} of exchange gain or loss, and "
+            f"the company has no {module.upper()} exchange gain/loss account.",
+            "Have an administrator set it (Admin.set_currency_accounts).",
         )
+    payer.rules.account(account)
+    text = "Realized exchange gain/loss"
+    result.postings.append(Posting(account, difference, dims, text, entity, trx=ZERO))
 
 
 def _pairs(targets: list[Piece], sources: list[Piece]) -> list[tuple[str, str, Decimal]]:
@@ -483,7 +634,7 @@ def run_details(
     rules = LineRules(ctx, "doc")
     bank = bank_account(ctx, record.values, required=False)
     party = record.values.get(kind.party_field, "")
-    payer = Payer(kind, record, when, bank, party, rules)
+    payer = Payer(kind, record, when, bank, party, rules, currencies.stored(record.values))
     result = Applied()
     stored: list[dict[str, str]] = []
     for number, detail in enumerate(details, start=first_line):

@@ -12,9 +12,10 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from intacct_bridge.sandbox import ledger, periods
+from intacct_bridge.sandbox import currencies, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt, money
+from intacct_bridge.sandbox.objects import balances
 from intacct_bridge.sandbox.objects.payments import (
     APPLIED,
     DECLARED_AMOUNT,
@@ -31,6 +32,7 @@ from intacct_bridge.sandbox.objects.subledger import TOTALS, default_offset, set
 from intacct_bridge.sandbox.objects.transactions import LineRules, active_record
 from intacct_bridge.sandbox.schema import SYSTEM_FIELDS, FieldSpec, LineCollection, ObjectType
 from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.values import whole_number
 
 
 def ledger_header(ctx: Context, kind: PaymentKind, record: Record, when: str) -> dict[str, str]:
@@ -46,6 +48,7 @@ def ledger_header(ctx: Context, kind: PaymentKind, record: Record, when: str) ->
         "PRRECORDKEY": str(record.recordno),
         "DOCNUMBER": values.get("DOCNUMBER", ""),
         "CURRENCY": values.get("CURRENCY", ""),
+        "BASECURR": values.get("BASECURR", ""),
     }
 
 
@@ -69,9 +72,10 @@ def undo_applications(ctx: Context, payment: Record, container: str) -> Decimal:
 
 def payment_deleter(kind: PaymentKind) -> Callable[..., None]:
     def delete(ctx: Context, otype: object, record: Record) -> None:
-        periods.check_open(ctx, record.values.get(kind.date_field, ""))
+        periods.check_open(ctx, record.values.get(kind.date_field, ""), _module(kind))
         own = undo_applications(ctx, record, kind.container)
-        used = Decimal(record.values.get("TOTALPAID") or "0")
+        values = record.values
+        used = Decimal(values.get("TRX_TOTALPAID") or values.get("TOTALPAID") or "0")
         if used != own:
             raise error(
                 f"{kind.label} {record.recordno} cannot be deleted: {fmt(used - own)} of it is "
@@ -79,6 +83,7 @@ def payment_deleter(kind: PaymentKind) -> Callable[..., None]:
                 "Delete those payments first.",
             )
         ledger.unpost(ctx, record.recordno)
+        balances.moved(ctx, kind.name, record.values, None)
 
     return delete
 
@@ -150,11 +155,14 @@ def payment_validator(kind: PaymentKind) -> Callable[..., None]:
                 "Leave ACTION out: the payment is posted and applied at once.",
             )
         when = values.get(kind.date_field, "")
-        periods.check_open(ctx, when)
+        periods.check_open(ctx, when, _module(kind))
         party = values.get(kind.party_field, "")
         if party:
             active_record(ctx, kind.party, party, kind.party_label)
         bank_account(ctx, values, required=False)
+        if not values.get("CURRENCY"):
+            values["CURRENCY"] = _documents_currency(ctx, kind, new)
+        currencies.convert(ctx, values, kind.date_field, ctx.location_id)
         values["WHENCREATED"] = when
         if kind.date_field == "RECEIPTDATE" and not values.get("PAYMENTDATE"):
             values["PAYMENTDATE"] = when
@@ -185,12 +193,37 @@ def payment_poster(kind: PaymentKind) -> Callable[..., None]:
             unapplied = entered - result.cash
             if unapplied:
                 result.postings += _unapplied(ctx, kind, record, unapplied)
-        set_totals(values, entered, result.cash)
+        conversion = currencies.stored(values)
+        base_entered = conversion.to_base(entered)
+        base_cash = base_entered if entered == result.cash else conversion.to_base(result.cash)
+        set_totals(values, entered, result.cash, base_entered, base_cash)
         if entered == result.cash:
             values["WHENPAID"] = when
+        entities = tuple(sorted({posting.entity for posting in result.postings} - {""}))
+        if entities:
+            periods.check_open(ctx, when, _module(kind), entities)
         ledger.post(ctx, record, ledger_header(ctx, kind, record, when), result.postings)
+        balances.moved(ctx, kind.name, None, values)
 
     return post
+
+
+def _documents_currency(ctx: Context, kind: PaymentKind, record: Record) -> str:
+    """A payment without CURRENCY is in the currency of the first document it pays (``""``
+    when that is unknown: then the base currency) *(inferred)*."""
+    for detail in record.lines.get(kind.container, []):
+        number = whole_number(detail.get("RECORDKEY", ""))
+        for name in kind.targets:
+            table = ctx.company.data.tables.get(name)
+            target = table.records.get(number) if table is not None and number else None
+            if target is not None:
+                return target.values.get("CURRENCY", "")
+        break
+    return ""
+
+
+def _module(kind: PaymentKind) -> str:
+    return "ap" if kind.party == "VENDOR" else "ar"
 
 
 def _unapplied(ctx: Context, kind: PaymentKind, record: Record, amount: Decimal) -> list[Posting]:
@@ -209,7 +242,9 @@ def _unapplied(ctx: Context, kind: PaymentKind, record: Record, amount: Decimal)
     }
     dims = {key: value for key, value in dims.items() if value}
     entity = LineRules(ctx, "doc").entity(dims)
+    base = currencies.stored(values).to_base(amount)
+    text = "Unapplied payment"
     return [
-        Posting(bank, kind.sign * amount, dims, "Unapplied payment", entity),
-        Posting(account, -kind.sign * amount, dims, "Unapplied payment", entity),
+        Posting(bank, kind.sign * base, dims, text, entity, trx=kind.sign * amount),
+        Posting(account, -kind.sign * base, dims, text, entity, trx=-kind.sign * amount),
     ]

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from intacct_bridge.sandbox import errors, ledger, periods
+from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
+from intacct_bridge.sandbox.objects import balances
 from intacct_bridge.sandbox.objects.payments import PaymentKind, bank_account
 from intacct_bridge.sandbox.objects.paymenttypes import detail_fields, ledger_header, payment_type
 from intacct_bridge.sandbox.objects.subledger import (
@@ -294,7 +295,13 @@ _ADVANCE_LINES = LineCollection(
 def _check_advance(ctx: Context, otype: ObjectType, new: Record, old: Record | None) -> None:
     values = new.values
     when = values.get("RECEIPTDATE", "")
-    periods.check_open(ctx, when)
+    periods.check_open(ctx, when, "ar")
+    if currencies.convert(ctx, values, "RECEIPTDATE", ctx.location_id).foreign:
+        raise errors.business_error(
+            f"AR advances in {values['CURRENCY']} (not the base currency "
+            f"{values['BASECURR']}) are not emulated by the sandbox.",
+            f"Record the advance in {values['BASECURR']}.",
+        )
     customer = values.get("CUSTOMERID", "")
     active_record(ctx, "CUSTOMER", customer, "Customer")
     bank_account(ctx, values, required=True)
@@ -347,12 +354,14 @@ def _post_advance(ctx: Context, otype: ObjectType, record: Record, old: Record |
         postings.append(Posting(line["ACCOUNTNO"], -amount, dims, memo, entity, number))
     when = record.values.get("RECEIPTDATE", "")
     ledger.post(ctx, record, ledger_header(ctx, ADVANCE_KIND, record, when), postings)
+    balances.moved(ctx, "ARADVANCE", None, record.values)
 
 
 def _delete_advance(ctx: Context, otype: ObjectType, record: Record) -> None:
     refuse_if_paid(INVOICE_ADVANCE, record, "deleted")
-    periods.check_open(ctx, record.values.get("RECEIPTDATE", ""))
+    periods.check_open(ctx, record.values.get("RECEIPTDATE", ""), "ar")
     ledger.unpost(ctx, record.recordno)
+    balances.moved(ctx, "ARADVANCE", record.values, None)
 
 
 #: For error texts and the ledger header only.

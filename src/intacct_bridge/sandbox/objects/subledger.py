@@ -9,21 +9,31 @@ posting below. Rules (reference §14.9 to §14.12; texts *(inferred)* unless not
 * ``WHENCREATED`` (the document date) and, for bills and invoices, ``WHENDUE`` are required
   unless ``ACTION`` is ``Draft``; ``WHENDUE`` is computed from the term (``TERMNAME``, else
   the party's term) when it is not given; ``WHENPOSTED`` (GL date) defaults to
-  ``WHENCREATED`` and must be in an open period;
+  ``WHENCREATED`` and must be in a period open for the module (and for the entities the
+  lines post to);
 * every line names an existing, active account with the dimensions it requires (the party
   fills the vendor / customer dimension); amounts are rounded to two decimals;
 * bills and invoices cannot total less than zero; an adjustment's lines are all positive (a
   debit memo) or all negative (a credit memo);
-* totals: ``TOTALENTERED`` = the lines' sum, ``TOTALPAID`` = what payments and credits have
-  applied, ``TOTALDUE`` = the difference (``TRX_*`` the same: the sandbox keeps one
-  currency); ``STATE`` is Draft, Posted, Partially Paid or Paid;
+* tax entries (``TAXENTRIES``) are computed by :mod:`.tax`; a line's ``TRX_AMOUNT`` is its
+  net amount, ``TOTALTRXAMOUNT`` net plus tax;
+* a document in another currency converts line by line (:mod:`intacct_bridge.sandbox.
+  currencies`): ``AMOUNT`` and ``TOTAL*`` in base currency, ``TRX_AMOUNT`` and ``TRX_*``
+  in the transaction currency;
+* totals: ``TOTALENTERED`` = the lines' sum with their tax, ``TOTALPAID`` = what payments
+  and credits have applied, ``TOTALDUE`` = the difference; ``STATE`` is Draft, Submitted /
+  Declined (bill approval, :mod:`.approvals`), Posted, Partially Paid or Paid;
+* a bill number the vendor already used is refused when the AP configuration says so
+  (``Books.duplicate_bills``);
 * a document with payments applied cannot be changed or deleted; nor can one dated in a
   closed period.
 
-Posting (when not a draft): per line, the line account takes the amount (a debit on AP
-documents, a credit on AR ones) and the offset account — the line's
-``OFFSETGLACCOUNTNO``, else the party's, else the company's first active account flagged
-*Payables account* / *Receivables account* — the opposite, with the line's dimensions.
+Posting (when not a draft or waiting for approval), in base currency: per line, the line
+account takes the net amount (a debit on AP documents, a credit on AR ones), each tax its
+tax account, and the offset account — the line's ``OFFSETGLACCOUNTNO``, else the party's,
+else the company's first active account flagged *Payables account* / *Receivables account*
+— the opposite total, with the line's dimensions. The party's open balance follows
+(:mod:`.balances`).
 """
 
 from __future__ import annotations
@@ -35,9 +45,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from intacct_bridge.sandbox import errors, ledger, periods
+from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
+from intacct_bridge.sandbox.currencies import Conversion
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
+from intacct_bridge.sandbox.objects import approvals, balances, tax
 from intacct_bridge.sandbox.objects.transactions import (
     LineRules,
     active_record,
@@ -247,8 +259,8 @@ def due_date(created: str, days: int, due_from: str) -> str:
 
 def state_of(values: dict[str, str]) -> str:
     """Posted / Partially Paid / Paid from the totals (documents that are not drafts)."""
-    entered = Decimal(values.get("TOTALENTERED") or "0")
-    paid = Decimal(values.get("TOTALPAID") or "0")
+    entered = Decimal(values.get("TRX_TOTALENTERED") or values.get("TOTALENTERED") or "0")
+    paid = Decimal(values.get("TRX_TOTALPAID") or values.get("TOTALPAID") or "0")
     if paid.is_zero():
         return "Posted"
     if paid == entered:
@@ -256,12 +268,33 @@ def state_of(values: dict[str, str]) -> str:
     return "Partially Paid"
 
 
-def set_totals(values: dict[str, str], entered: Decimal, paid: Decimal) -> None:
-    for prefix in ("", "TRX_"):
-        values[f"{prefix}TOTALENTERED"] = fmt(entered)
-        values[f"{prefix}TOTALPAID"] = fmt(paid)
-        values[f"{prefix}TOTALDUE"] = fmt(entered - paid)
+def set_totals(
+    values: dict[str, str],
+    entered: Decimal,
+    paid: Decimal,
+    base_entered: Decimal | None = None,
+    base_paid: Decimal | None = None,
+) -> None:
+    """``TRX_*`` totals in the transaction currency, the others in base currency (the same
+    amounts when no base amounts are given)."""
+    base_entered = entered if base_entered is None else base_entered
+    base_paid = paid if base_paid is None else base_paid
+    for prefix, whole, part in (("", base_entered, base_paid), ("TRX_", entered, paid)):
+        values[f"{prefix}TOTALENTERED"] = fmt(whole)
+        values[f"{prefix}TOTALPAID"] = fmt(part)
+        values[f"{prefix}TOTALDUE"] = fmt(whole - part)
         values[f"{prefix}TOTALSELECTED"] = "0.00"
+
+
+#: Hidden line key: what the line owes in base currency (net + tax, reverse charge aside).
+BASE_TOTAL = "_BASETOTAL"
+
+
+def line_total(line: dict[str, str]) -> tuple[Decimal, Decimal]:
+    """``(transaction, base)`` amount a document line owes: its amount plus its tax."""
+    trx = Decimal(line.get("TOTALTRXAMOUNT") or line.get("TRX_AMOUNT") or "0")
+    base = Decimal(line.get(BASE_TOTAL) or line.get("AMOUNT") or line.get("TRX_AMOUNT") or "0")
+    return trx, base
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -298,7 +331,7 @@ def _dates(ctx: Context, kind: DocumentKind, values: dict[str, str], party: Reco
     if created and not values.get("WHENPOSTED"):
         values["WHENPOSTED"] = created
     if not draft:
-        periods.check_open(ctx, values.get("WHENPOSTED", ""))
+        periods.check_open(ctx, values.get("WHENPOSTED", ""), kind.module)
     if kind.term is None:
         return
     term_name = values.get("TERMNAME", "")
@@ -326,7 +359,7 @@ def validator(kind: DocumentKind) -> Callable[[Context, ObjectType, Record, Reco
         if old is not None:
             refuse_if_paid(kind, old, "changed")
             if old.values.get("STATE") != "Draft":
-                periods.check_open(ctx, old.values.get("WHENPOSTED", ""))
+                periods.check_open(ctx, old.values.get("WHENPOSTED", ""), kind.module)
                 if draft:
                     raise errors.business_error(
                         f"{kind.label} {old.recordno} is posted; it cannot be changed back "
@@ -340,32 +373,109 @@ def validator(kind: DocumentKind) -> Callable[[Context, ObjectType, Record, Reco
         elif not draft:
             raise missing_field(kind.party_field, f"{kind.party_label} ID")
         _dates(ctx, kind, values, party)
-        new.lines[kind.container] = _lines(ctx, kind, new, party)
-        total = sum((Decimal(line["TRX_AMOUNT"]) for line in new.lines[kind.container]), ZERO)
+        solution = values.get("TAXSOLUTIONID", "")
+        taxes = tax.TaxContext(
+            ctx,
+            "P" if kind.party == "VENDOR" else "S",
+            "AP bills and adjustments" if kind.party == "VENDOR" else "AR invoices and adjustments",
+            solution,
+            named=bool(solution),
+        )
+        if solution:
+            taxes.solution_record()
+        lines, entities = _lines(ctx, kind, new, party, taxes)
+        if taxes.solution:
+            values["TAXSOLUTIONID"] = taxes.solution
+        if not draft:
+            periods.check_open(ctx, values.get("WHENPOSTED", ""), kind.module, tuple(entities))
+        entity = ctx.location_id or (min(entities) if entities else "")
+        if len({currencies.entity_currency(ctx, e) for e in entities}) > 1:
+            raise errors.business_error(
+                f"The lines of this {kind.label.lower()} post to entities with different base "
+                "currencies; the sandbox does not emulate that.",
+                "Enter one document per entity.",
+            )
+        conversion = currencies.convert(ctx, values, "WHENCREATED", entity)
+        total, base_total = _in_base(lines, conversion)
+        new.lines[kind.container] = lines
         if total < 0 and not kind.adjustment:
             raise errors.business_error(
                 f"The total of a {kind.label.lower()} cannot be negative (it is {fmt(total)}).",
                 f"Use an adjustment (credit memo) for a negative {kind.label.lower()}.",
             )
-        set_totals(values, total, ZERO)
+        set_totals(values, total, ZERO, base_total, ZERO)
         values["STATE"] = "Draft" if draft else "Posted"
+        if not draft and approvals.required(ctx, kind.name):
+            values["STATE"] = approvals.SUBMITTED
         values["RECORDTYPE"] = kind.record_type
         values["MODULEKEY"] = kind.module_key
         values.pop("WHENPAID", None)
         values.setdefault("SYSTEMGENERATED", "false")
+        if kind.name == "APBILL" and not draft:
+            _check_duplicate(ctx, new)
 
     return check
 
 
+def _check_duplicate(ctx: Context, record: Record) -> None:
+    """A bill number (RECORDID) the vendor already used, per the AP configuration
+    (``Books.duplicate_bills``): ``refuse`` fails the bill *(text inferred)*."""
+    if ctx.company.books.duplicate_bills != "refuse":
+        return
+    number = record.values.get("RECORDID", "")
+    vendor = record.values.get("VENDORID", "")
+    if not number:
+        return
+    table = ctx.company.data.tables.get("APBILL")
+    if table is None:
+        return
+    for other in table.records.values():
+        values = other.values
+        if (
+            other.recordno != record.recordno
+            and values.get("RECORDID") == number
+            and values.get("VENDORID") == vendor
+            and values.get("STATE") != "Draft"
+        ):
+            raise errors.business_error(
+                f"Bill number {number} already exists for vendor {vendor} (record "
+                f"{other.recordno}).",
+                "Check that this bill was not entered before; give it its own bill number.",
+            )
+
+
+def _in_base(lines: list[dict[str, str]], conversion: Conversion) -> tuple[Decimal, Decimal]:
+    """Fill the base-currency amounts of ``lines``; returns the document's
+    ``(transaction, base)`` totals."""
+    total = base_total = ZERO
+    for line in lines:
+        net = Decimal(line["TRX_AMOUNT"])
+        base_net = conversion.to_base(net)
+        taxes = tax.computed(line)
+        for item in taxes:
+            item.base = conversion.to_base(item.trx)
+        line["AMOUNT"] = fmt(base_net)
+        if taxes:
+            line[tax.COMPUTED] = tax.encode(taxes)
+        trx_line = net + tax.owed(taxes)
+        base_line = base_net + tax.owed(taxes, base=True)
+        line["TOTALTRXAMOUNT"] = fmt(trx_line)
+        line[BASE_TOTAL] = fmt(base_line)
+        total += trx_line
+        base_total += base_line
+    return total, base_total
+
+
 def _lines(
-    ctx: Context, kind: DocumentKind, record: Record, party: Record | None
-) -> list[dict[str, str]]:
+    ctx: Context, kind: DocumentKind, record: Record, party: Record | None, taxes: tax.TaxContext
+) -> tuple[list[dict[str, str]], set[str]]:
     rules = LineRules(ctx, "doc")
     defaults = {kind.party_field: record.values.get(kind.party_field, "")}
     offset_default = default_offset(ctx, kind.offset_flag, party)
     inclusive = record.values.get("INCLUSIVETAX") == "true"
     signs: set[bool] = set()
     result: list[dict[str, str]] = []
+    entities: set[str] = set()
     allocate = ctx.company.data.allocate_recordno
     for number, line in enumerate(record.lines.get(kind.container, []), start=1):
         where = f"line {number} of {kind.container}"
@@ -378,8 +488,11 @@ def _lines(
                     "Give the GL account number in ACCOUNTNO instead.",
                 )
             raise missing_field("ACCOUNTNO", "Account", where)
-        text = line.get("TRX_AMOUNT", "") or (line.get("TOTALTRXAMOUNT", "") if inclusive else "")
-        amount = amount_of(text, "TRX_AMOUNT", where)
+        if inclusive:
+            text = line.get("TOTALTRXAMOUNT", "") or line.get("TRX_AMOUNT", "")
+        else:
+            text = line.get("TRX_AMOUNT", "")
+        amount = amount_of(text, "TOTALTRXAMOUNT" if inclusive else "TRX_AMOUNT", where)
         if line.get("ALLOCATION"):
             raise errors.business_error(
                 f"Allocation '{line['ALLOCATION']}' on {where}: the sandbox does not emulate "
@@ -389,22 +502,36 @@ def _lines(
         account = rules.account(account_no)
         dims = rules.dims(line, defaults)
         rules.require(account, dims)
+        entities.add(rules.entity(dims))
         offset = line.get("OFFSETGLACCOUNTNO", "") or offset_default
         if offset:
             rules.require(rules.account(offset), dims)
+        entries = tax.entries_of(line)
+        net, found = tax.line_taxes(taxes, entries, amount, inclusive=inclusive, where=where)
+        for item in found:
+            rules.require(rules.account(item.account), dims)
+            if item.reverse:
+                rules.require(rules.account(item.reverse), dims)
         if not amount.is_zero():
             signs.add(amount > 0)
         out = dict(line)
+        out.pop(tax.COMPUTED, None)
         out.update(
             RECORDNO=str(allocate()),
             LINE_NO=str(number),
-            TRX_AMOUNT=fmt(amount),
-            AMOUNT=fmt(amount),
+            TRX_AMOUNT=fmt(net),
+            AMOUNT=fmt(net),
             TOTALPAID="0.00",
             TRX_TOTALPAID="0.00",
             TOTALSELECTED="0.00",
             TRX_TOTALSELECTED="0.00",
         )
+        tax.store_entries(
+            out,
+            [{"DETAILID": item.detail, "TRX_TAX": fmt(item.trx)} for item in found],
+        )
+        if found:
+            out[tax.COMPUTED] = tax.encode(found)
         if offset:
             out["OFFSETGLACCOUNTNO"] = offset
         if record.recordno:
@@ -416,7 +543,8 @@ def _lines(
             "be negative (a credit memo).",
             "Send the debit memo and the credit memo as two adjustments.",
         )
-    return result
+    entities.discard("")
+    return result, entities
 
 
 # --- posting ----------------------------------------------------------------------------------
@@ -427,15 +555,31 @@ def line_postings(ctx: Context, kind: DocumentKind, record: Record) -> list[Post
     defaults = {kind.party_field: record.values.get(kind.party_field, "")}
     found: list[Posting] = []
     description = record.values.get("DESCRIPTION", "")
+    sign = kind.sign
     for line in record.lines.get(kind.container, []):
-        amount = Decimal(line.get("TRX_AMOUNT") or "0") * kind.sign
+        trx = Decimal(line.get("TRX_AMOUNT") or "0")
+        amount = Decimal(line.get("AMOUNT") or line.get("TRX_AMOUNT") or "0")
         dims = rules.plain(line, defaults)
         entity = rules.entity(dims)
         number = int(line.get("LINE_NO") or 0)
         memo = line.get("ENTRYDESCRIPTION", "") or description
-        found.append(Posting(line.get("ACCOUNTNO", ""), amount, dims, memo, entity, number))
+        account = line.get("ACCOUNTNO", "")
+        found.append(Posting(account, sign * amount, dims, memo, entity, number, trx=sign * trx))
+        for item in tax.computed(line):
+            text = f"Tax: {item.detail}"
+            found.append(
+                Posting(item.account, sign * item.base, dims, text, entity, number,
+                        trx=sign * item.trx)
+            )  # fmt: skip
+            if item.reverse:
+                found.append(
+                    Posting(item.reverse, -sign * item.base, dims, text, entity, number,
+                            trx=-sign * item.trx)
+                )  # fmt: skip
+        trx_total, base_total = line_total(line)
+        offset = line.get("OFFSETGLACCOUNTNO", "")
         found.append(
-            Posting(line.get("OFFSETGLACCOUNTNO", ""), -amount, dims, memo, entity, number)
+            Posting(offset, -sign * base_total, dims, memo, entity, number, trx=-sign * trx_total)
         )
     return found
 
@@ -467,7 +611,8 @@ def poster(kind: DocumentKind) -> Callable[[Context, ObjectType, Record, Record 
             line["RECORDKEY"] = key
         if old is not None:
             ledger.unpost(ctx, record.recordno)
-        if record.values.get("STATE") == "Draft":
+        balances.moved(ctx, kind.name, old.values if old is not None else None, record.values)
+        if record.values.get("STATE") in approvals.WAITING:
             return
         ledger.post(ctx, record, ledger_header(ctx, kind, record), line_postings(ctx, kind, record))
 
@@ -478,7 +623,8 @@ def deleter(kind: DocumentKind) -> Callable[[Context, ObjectType, Record], None]
     def delete(ctx: Context, otype: ObjectType, record: Record) -> None:
         refuse_if_paid(kind, record, "deleted")
         if record.values.get("STATE") != "Draft":
-            periods.check_open(ctx, record.values.get("WHENPOSTED", ""))
+            periods.check_open(ctx, record.values.get("WHENPOSTED", ""), kind.module)
         ledger.unpost(ctx, record.recordno)
+        balances.moved(ctx, kind.name, record.values, None)
 
     return delete
