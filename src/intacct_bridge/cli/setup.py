@@ -338,9 +338,6 @@ def package_export(
                         f"tenant {tenant} has no Intacct company ID configured; set it first: "
                         "intacct-bridge config set --company-id ID"
                     )
-                watch_projects, dimensions = _company_objects(
-                    config, tenant, state, projects, list(dimension or ())
-                )
                 changes: dict[str, object] = {}
                 if webhook_url is not None:
                     changes["webhook_url"] = webhook_url
@@ -350,6 +347,9 @@ def package_export(
                         "no webhook URL: give --webhook-url URL (where the bridge receives the "
                         "Smart Events)"
                     )
+                watch_projects, dimensions = _company_objects(
+                    config, tenant, state, projects, list(dimension or ())
+                )
                 secret = config.webhook_secret
                 if secret is None:
                     secret = Secret(_random.token_urlsafe(32))
