@@ -103,7 +103,14 @@ def _record_sandbox(tenant: str, state: Path, endpoint_url: str) -> None:
     records = _sandbox_records(path)
     records[tenant] = {"state": str(state.absolute()), "endpoint_url": endpoint_url}
     data = json.dumps(records, indent=2, sort_keys=True).encode() + b"\n"
-    _write_private(path, data)
+    try:
+        _write_private(path, data)
+    except OSError as error:  # the setup is done; only the hints lose the file's name
+        console().print(
+            f"[yellow]Note:[/yellow] could not record the sandbox in {escape(str(path))} "
+            f"({escape(error.strerror or str(error))}); connection fixes will not name "
+            f"{escape(str(state))}."
+        )
 
 
 def _sandbox_records(path: Path) -> dict[str, dict[str, str]]:
@@ -403,13 +410,10 @@ def _company_objects(
         company = _load_sandbox(state).backend.companies.get(config.company_id or "")
         if company is None:
             fail(f"company {config.company_id} is not in the sandbox state file {state}")
-        extra = [
-            name for name in sorted(company.udds) if name.upper() not in map(str.upper, dimensions)
-        ]
-        return (projects if projects is not None else "projects" in company.modules), [
-            *dimensions,
-            *extra,
-        ]
+        given = {name.upper() for name in dimensions}
+        extra = [name for name in sorted(company.udds) if name.upper() not in given]
+        watch = projects if projects is not None else "projects" in company.modules
+        return watch, [*dimensions, *extra]
     if projects is not None:
         return projects, dimensions
     try:
