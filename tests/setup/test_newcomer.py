@@ -135,3 +135,40 @@ def test_a_single_entity_sandbox_refuses_the_demo_companies_with_the_reason(cli:
     assert "give --entity or --single-entity" in text(
         cli("setup", "sandbox", "--single-entity", "-e", "A=B", code=2)
     )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "state", "port"),
+    [
+        ("http://127.0.0.1:8123/ia/xml/xmlgw.phtml", "sb.json", 8123),
+        ("http://localhost/ia/xml/xmlgw.phtml", "sb.json", 80),
+        ("https://127.0.0.1:8123/ia/xml/xmlgw.phtml", "sb.json", None),  # not a sandbox
+        ("http://api.example.com:8123/ia/xml/xmlgw.phtml", "sb.json", None),
+        ("http://127.0.0.1:8123/ia/xml/xmlgw.phtml", None, None),  # no setup sandbox record
+    ],
+)
+def test_only_a_local_sandbox_that_setup_made_gets_a_serve_command(
+    endpoint: str, state: str | None, port: int | None
+) -> None:
+    from intacct_bridge.config.models import IntegrationConfig
+    from intacct_bridge.setup.connection import Diagnosis, local_sandbox_fix
+
+    config = IntegrationConfig(tenant_id="default", endpoint_url=endpoint)
+    before = Diagnosis("endpoint_unreachable", "endpoint", "Nothing answers.", "generic fix")
+    after = local_sandbox_fix(before, config, state)
+    if port is None:
+        assert after == before
+    else:
+        assert after.fix.endswith(f"intacct-bridge sandbox serve --state sb.json --port {port}")
+        assert after.code == before.code and after.message == before.message
+    other = Diagnosis("user_inactive", "active", "Inactive.", "Status: Active")
+    assert local_sandbox_fix(other, config, state) == other  # nothing to do with the server
+
+
+def test_the_state_file_variable_is_read_by_setup_check(cli: Cli) -> None:
+    cli("init")
+    cli("setup", "sandbox", "--state", "elsewhere.json")
+    cli.env["INTACCT_BRIDGE_SANDBOX_STATE"] = "elsewhere.json"
+    checked = cli("setup", "check").output
+    assert "against sandbox elsewhere.json" in checked
+    assert "Every step of the guide is in place." in checked
