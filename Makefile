@@ -35,7 +35,7 @@ install-dev: $(VENV)/.installed-dev ## install the package and the dev tools int
 
 # Refuse a busy or invalid port before the server prints anything (one line, with the fix).
 define PORT_FREE
-import socket, sys
+import errno, socket, sys
 text = sys.argv[1]
 if not text.isdigit() or not 1 <= int(text) <= 65535:
     sys.exit(f"make run: PORT={text!r} is not a TCP port (1-65535); e.g. make run PORT=8081")
@@ -45,7 +45,8 @@ with socket.socket() as probe:
     try:
         probe.bind(("127.0.0.1", port))
     except OSError as error:
-        sys.exit(f"make run: port {port} is in use ({error.strerror}); choose another: make run PORT={port + 1 if port < 65535 else 8081}")
+        state = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used ({error.strerror})"
+        sys.exit(f"make run: port {port} {state}; choose another: make run PORT={port + 1 if port < 65535 else 8081}")
 endef
 export PORT_FREE
 
