@@ -1,10 +1,13 @@
 # intacct-bridge — the two commands a newcomer needs:
-#   make run    install, then serve the Intacct sandbox (embedded defaults, no credentials)
+#   make run    install, then serve the Intacct sandbox (embedded defaults, no credentials);
+#               make run PORT=8081 serves on another port
 #   make test   install with dev tools, then lint, type-check and run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The sandbox's port for `make run` (default: $INTACCT_BRIDGE_SANDBOX_PORT, else 8080).
+PORT ?= $(or $(INTACCT_BRIDGE_SANDBOX_PORT),8080)
 
 .PHONY: run test install install-dev lint typecheck pytest bench clean help
 
@@ -19,9 +22,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# pyintacct 0.1.1 declares pydantic<2; its dict API works with pydantic 2, so it is
+# installed without its dependencies (docs/testing.md).
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# pyintacct 0.1.1 declares pydantic<2; its dict API works with pydantic 2 (docs/testing.md)
 	$(BIN)/python -m pip install --quiet --no-deps 'pyintacct==0.1.1'
 	touch $@ $(VENV)/.installed
 
@@ -29,8 +33,26 @@ install: $(VENV)/.installed ## install the package into .venv
 
 install-dev: $(VENV)/.installed-dev ## install the package and the dev tools into .venv
 
-run: install ## serve the Intacct sandbox on http://127.0.0.1:8080
-	$(BIN)/intacct-bridge sandbox serve
+# Refuse a busy or invalid port before the server prints anything (one line, with the fix).
+define PORT_FREE
+import errno, socket, sys
+text = sys.argv[1]
+if not text.isdigit() or not 1 <= int(text) <= 65535:
+    sys.exit(f"make run: PORT={text!r} is not a TCP port (1-65535); e.g. make run PORT=8081")
+port = int(text)
+with socket.socket() as probe:
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind(("127.0.0.1", port))
+    except OSError as error:
+        state = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used ({error.strerror})"
+        sys.exit(f"make run: port {port} {state}; choose another: make run PORT={port + 1 if port < 65535 else 8081}")
+endef
+export PORT_FREE
+
+run: install ## serve the Intacct sandbox on http://127.0.0.1:8080 (make run PORT=8081: another port)
+	@$(BIN)/python -c "$$PORT_FREE" '$(PORT)'
+	$(BIN)/intacct-bridge sandbox serve --port '$(PORT)'
 
 lint: install-dev ## ruff
 	$(BIN)/ruff check src tests benchmarks

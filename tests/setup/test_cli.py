@@ -6,63 +6,10 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
-from click.testing import Result
-from typer.testing import CliRunner
-
-from intacct_bridge.cli.main import app
 from intacct_bridge.config.secrets import load_keyring
 from intacct_bridge.sandbox import Sandbox
-from intacct_bridge.sandbox.persistence import load_state, save_state
-
-SECRET_VALUES = ("Sender-Pa55-XYZ", "User-Pa55-XYZ", "Hook-5ecret-XYZ")
-
-
-class Cli:
-    """Runs ``intacct-bridge`` with a private database and key file."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.runner = CliRunner()
-        self.db = f"sqlite:///{tmp_path / 'bridge.db'}"
-        self.key_file = tmp_path / "keys" / "secret.key"
-        self.state = tmp_path / "sandbox.json"
-        self.env = {
-            "INTACCT_BRIDGE_DB_URL": self.db,
-            "INTACCT_BRIDGE_SECRET_KEY_FILE": str(self.key_file),
-            "INTACCT_BRIDGE_SECRET_KEY": None,
-            "INTACCT_BRIDGE_SANDBOX_STATE": None,
-            "INTACCT_BRIDGE_TENANT": None,
-            "INTACCT_BRIDGE_SENDER_PASSWORD": None,
-            "INTACCT_BRIDGE_USER_PASSWORD": None,
-            "INTACCT_BRIDGE_WEBHOOK_SECRET": None,
-        }
-
-    def __call__(self, *args: str, code: int = 0, input: str | None = None) -> Result:
-        result = self.runner.invoke(app, list(args), env=self.env, input=input)
-        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-        assert "Traceback" not in output, output
-        assert result.exit_code == code, f"exit {result.exit_code}: {output}"
-        return result
-
-    def sandbox(self) -> Sandbox:
-        sandbox = Sandbox()
-        load_state(sandbox.backend, self.state)
-        return sandbox
-
-    def save(self, sandbox: Sandbox) -> None:
-        save_state(sandbox.backend, self.state)
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.chdir(tmp_path)
-    return Cli(tmp_path)
-
-
-def text(result: Result) -> str:
-    return result.output + (result.stderr if result.stderr_bytes is not None else "")
+from tests.setup.conftest import SECRET_VALUES, Cli, text
 
 
 def test_init_creates_a_private_key_file_and_the_database(cli: Cli) -> None:

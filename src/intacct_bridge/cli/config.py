@@ -30,7 +30,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from intacct_bridge.cli.ops import DbOption, TenantOption
 from intacct_bridge.config.models import TransactionLevel
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
@@ -40,17 +39,37 @@ if TYPE_CHECKING:
 
     from intacct_bridge.config.models import IntegrationConfig
     from intacct_bridge.config.secrets import Keyring
+    from intacct_bridge.config.settings import Settings
 
 # --- plumbing (shared with cli/setup.py) ---------------------------------------------------
+# The environment is read once, through intacct_bridge.config.settings.Settings: an option
+# left out falls back to its INTACCT_BRIDGE_* variable, then to the default.
 
 KeyFileOption = Annotated[
     Path | None,
     typer.Option(
         "--key-file",
-        envvar="INTACCT_BRIDGE_SECRET_KEY_FILE",
         dir_okay=False,
-        help="Secret key file (default ./.intacct-bridge/secret.key; "
+        help="Secret key file (default: $INTACCT_BRIDGE_SECRET_KEY_FILE, else "
+        "$INTACCT_BRIDGE_HOME/secret.key = ./.intacct-bridge/secret.key; "
         "$INTACCT_BRIDGE_SECRET_KEY wins over any file).",
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $INTACCT_BRIDGE_DB_URL, else "
+        "sqlite:///./intacct-bridge.db; PostgreSQL: postgresql+psycopg://user@host/db).",
+        show_default=False,
+    ),
+]
+TenantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tenant",
+        help="Tenant (default: $INTACCT_BRIDGE_TENANT, else 'default').",
         show_default=False,
     ),
 ]
@@ -102,21 +121,43 @@ def guarded() -> Iterator[None]:
         fail(f"unexpected failure ({type(error).__name__}): {error}")
 
 
-def keyring(key_file: Path | None, *, required: bool = True) -> Keyring | None:
-    from intacct_bridge.config.secrets import SecretKeyError, load_keyring
+def settings() -> Settings:
+    """The ``INTACCT_BRIDGE_*`` environment; a bad value stops the command with its name."""
+    from intacct_bridge.config.settings import SettingsError, load_settings
 
     try:
-        return load_keyring(key_file)
+        return load_settings()
+    except SettingsError as error:
+        fail(str(error))
+
+
+def tenant_of(tenant: str | None) -> str:
+    """The tenant to work on: ``--tenant``, else ``$INTACCT_BRIDGE_TENANT``, else default."""
+    return tenant if tenant is not None else settings().tenant
+
+
+def keyring(key_file: Path | None, *, required: bool = True) -> Keyring | None:
+    from intacct_bridge.config.secrets import ENV_KEY, SecretKeyError, load_keyring
+
+    env = settings()
+    key = env.secret_key.get_secret_value() if env.secret_key is not None else ""
+    try:
+        return load_keyring(key_file or env.key_file, env={ENV_KEY: key} if key else {})
     except SecretKeyError as error:
         if required:
             fail(str(error))
         return None
 
 
+def database_url(db: str | None) -> str:
+    """``--db``, else ``$INTACCT_BRIDGE_DB_URL``, else the SQLite file."""
+    return db or settings().db_url
+
+
 def ready_engine(db: str | None) -> Engine:
     from intacct_bridge.cli.ops import _ready_engine
 
-    return _ready_engine(db)
+    return _ready_engine(database_url(db))
 
 
 def read_secret(value: str | None, what: str) -> str | None:
@@ -159,16 +200,16 @@ def init_command(
     db: DbOption = None,
 ) -> None:
     """Create the secret key file (mode 0600) and the database; safe to run again."""
-    from intacct_bridge.config.secrets import ENV_KEY, create_key_file, key_file_path
+    from intacct_bridge.config.secrets import ENV_KEY, create_key_file
     from intacct_bridge.store.migrate import upgrade
-    from intacct_bridge.store.session import database_url
 
     out = console()
     with guarded():
-        if _env_key_set():
+        env = settings()
+        if env.secret_key is not None and env.secret_key.get_secret_value().strip():
             out.print(f"Secret key: from ${ENV_KEY} (no key file written).")
         else:
-            path = key_file_path(key_file)
+            path = key_file or env.key_file
             if create_key_file(path):
                 out.print(
                     f"Secret key: created {escape(str(path))} (mode 0600). Keep it private and "
@@ -186,14 +227,6 @@ def init_command(
             "Next: intacct-bridge setup sandbox (an offline Intacct company), or "
             "intacct-bridge config set … for a real one (docs/setup.md)."
         )
-
-
-def _env_key_set() -> bool:
-    import os
-
-    from intacct_bridge.config.secrets import ENV_KEY
-
-    return bool(os.environ.get(ENV_KEY, "").strip())
 
 
 # --- config ----------------------------------------------------------------------------------
@@ -240,7 +273,7 @@ def _tax_default(spec: str) -> dict[str, Any]:
 
 @config_app.command("set")
 def config_set(
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     option_active: Annotated[
@@ -338,6 +371,7 @@ def config_set(
 
     out = console()
     with guarded():
+        tenant = tenant_of(tenant)
         changes: dict[str, Any] = {}
         for name, value in (
             ("id", config_id),
@@ -521,7 +555,7 @@ def describe(
 
 @config_app.command("show")
 def config_show(
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -532,6 +566,7 @@ def config_show(
 
     out = console()
     with guarded():
+        tenant = tenant_of(tenant)
         ring = keyring(key_file, required=False)
         engine = ready_engine(db)
         try:

@@ -22,7 +22,8 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
-from intacct_bridge.cli.ops import DbOption, TenantOption, _fail, _ready_engine
+from intacct_bridge.cli.config import DbOption, TenantOption, database_url, tenant_of
+from intacct_bridge.cli.ops import _fail, _ready_engine
 from intacct_bridge.demo.generator import (
     DEFAULT_CUSTOMERS,
     DEFAULT_DOCUMENTS,
@@ -34,7 +35,6 @@ from intacct_bridge.demo.generator import (
     DemoGenerator,
 )
 from intacct_bridge.files import atomic_writer
-from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -106,7 +106,7 @@ def demo_data_command(
         bool,
         typer.Option("--import", help="Import the records into the store as they are made."),
     ] = False,
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantOption = None,
     db: DbOption = None,
     progress: Annotated[
         bool | None,
@@ -123,7 +123,11 @@ def demo_data_command(
     contacts, projects) comes first, then receipts, supplier invoices, shipments, sales
     invoices, returns, credit memos, transfers, production and count adjustments in date
     order. The output is the `intacct-bridge import` JSON Lines format.
+
+    The company is a US parent (Intacct entity 100) and a Canadian subsidiary (entity 200):
+    the Intacct company that `intacct-bridge setup sandbox` creates by default.
     """
+    tenant_id = tenant_of(tenant) if do_import else ""
     try:
         generator = DemoGenerator(
             seed,
@@ -152,8 +156,8 @@ def demo_data_command(
                     f"{documents:,} documents) to {target}"
                 )
             return
-        tally = _import(stream, tenant, db, generator.master_count)
-    _summary(generator, tally, tenant, time.perf_counter() - started, to_stderr=target == "-")
+        tally = _import(stream, tenant_id, database_url(db), generator.master_count)
+    _summary(generator, tally, tenant_id, time.perf_counter() - started, to_stderr=target == "-")
     if tally.error_count:
         raise typer.Exit(1)
 

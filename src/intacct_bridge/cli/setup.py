@@ -15,6 +15,7 @@ configured Endpoint URL. Exit codes: 0 ok, 1 problems found, 2 the command could
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,17 +27,19 @@ from rich.markup import escape
 
 from intacct_bridge.cli.config import (
     MARKS,
+    DbOption,
     KeyFileOption,
+    TenantOption,
     console,
     fail,
     guarded,
     keyring,
     read_secret,
     ready_engine,
+    settings,
+    tenant_of,
 )
-from intacct_bridge.cli.ops import DbOption, TenantOption
 from intacct_bridge.files import atomic_write
-from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
 if TYPE_CHECKING:
     from intacct_bridge.config.models import IntegrationConfig
@@ -45,18 +48,18 @@ if TYPE_CHECKING:
     from intacct_bridge.setup.connection import ConnectionReport
     from intacct_bridge.setup.guide import StepResult
 
-ENV_STATE = "INTACCT_BRIDGE_SANDBOX_STATE"
-
 StateOption = Annotated[
     Path | None,
     typer.Option(
         "--state",
-        envvar=ENV_STATE,
         dir_okay=False,
-        help="A sandbox state file: work on that sandbox in-process instead of the network.",
+        help="A sandbox state file: work on that sandbox in-process instead of the network "
+        "(default: $INTACCT_BRIDGE_SANDBOX_STATE, if set).",
         show_default=False,
     ),
 ]
+#: setup sandbox's state file when neither --state nor $INTACCT_BRIDGE_SANDBOX_STATE says
+DEFAULT_STATE = Path("sandbox.json")
 
 connection_app = typer.Typer(help="The connection to Sage Intacct.", no_args_is_help=True)
 package_app = typer.Typer(
@@ -78,6 +81,63 @@ def _load_config(tenant: str, db: str | None, ring: Keyring | None) -> Integrati
             return get_config(session, tenant, ring)
     finally:
         engine.dispose()
+
+
+def _state_of(state: Path | None) -> Path | None:
+    """``--state``, else ``$INTACCT_BRIDGE_SANDBOX_STATE``, else none (the network)."""
+    return state if state is not None else settings().sandbox_state
+
+
+def _shown(path: Path) -> str:
+    """``path`` as a person would type it here: relative to the working directory if inside."""
+    absolute = path.absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def _record_sandbox(tenant: str, state: Path, endpoint_url: str) -> None:
+    """Remember which state file ``setup sandbox`` set ``tenant`` up in (in the data
+    directory), so that connection fixes can name the exact command that serves it."""
+    path = settings().sandboxes_file
+    records = _sandbox_records(path)
+    records[tenant] = {"state": str(state.absolute()), "endpoint_url": endpoint_url}
+    data = json.dumps(records, indent=2, sort_keys=True).encode() + b"\n"
+    try:
+        _write_private(path, data)
+    except OSError as error:  # the setup is done; only the hints lose the file's name
+        console().print(
+            f"[yellow]Note:[/yellow] could not record the sandbox in {escape(str(path))} "
+            f"({escape(error.strerror or str(error))}); connection fixes will not name "
+            f"{escape(str(state))}."
+        )
+
+
+def _sandbox_records(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {
+        str(key): {str(k): str(v) for k, v in value.items()}
+        for key, value in loaded.items()
+        if isinstance(value, dict)
+    }
+
+
+def _served_state(tenant: str, config: IntegrationConfig | None) -> str | None:
+    """The state file a sandbox at the configured Endpoint URL should serve: the one
+    ``setup sandbox`` recorded for the tenant and this endpoint, if it still exists."""
+    if config is None:
+        return None
+    record = _sandbox_records(settings().sandboxes_file).get(tenant, {})
+    state = record.get("state")
+    if state and record.get("endpoint_url") == config.endpoint_url and Path(state).exists():
+        return _shown(Path(state))
+    return None
 
 
 def _load_sandbox(path: Path) -> Sandbox:
@@ -154,7 +214,7 @@ def _print_steps(results: Sequence[StepResult]) -> None:
 
 @connection_app.command("test")
 def connection_test(
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     state: StateOption = None,
@@ -165,6 +225,8 @@ def connection_test(
     from intacct_bridge.setup.connection import run_connection_test
 
     with guarded():
+        tenant = tenant_of(tenant)
+        state = _state_of(state)
         ring = keyring(key_file, required=False)
         config = _load_config(tenant, db, ring)
         if config is None:
@@ -180,7 +242,8 @@ def connection_test(
             f"{escape(config.company_id or '?')}, user {escape(config.user_id or '?')} at "
             f"{escape(str(target))}"
         )
-        report = asyncio.run(run_connection_test(config, transport=transport))
+        served = _served_state(tenant, config) if state is None else None
+        report = asyncio.run(run_connection_test(config, transport=transport, sandbox_state=served))
         _print_report(report)
         if not report.ok:
             raise typer.Exit(1)
@@ -216,14 +279,25 @@ def package_export(
         ),
     ] = None,
     projects: Annotated[
-        bool, typer.Option(help="Watch PROJECT (turn off when Intacct has no Projects module).")
-    ] = True,
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+        bool | None,
+        typer.Option(
+            "--projects/--no-projects",
+            help="Watch PROJECT or not (default: as the company has the Projects module, "
+            "asked of Intacct, or of the sandbox with --state).",
+            show_default=False,
+        ),
+    ] = None,
+    tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
+    state: StateOption = None,
 ) -> None:
     """Write the customErpPackage file to import in Sage Intacct (Platform services > Custom
-    packages): one Smart Event per inbound object and event, and the audit-trail fields."""
+    packages): one Smart Event per inbound object and event, and the audit-trail fields.
+
+    The Smart Events follow the company: PROJECT only with the Projects module (asked of
+    Intacct at the Endpoint URL, or of the sandbox state file with --state), and a sandbox
+    company's user-defined dimensions."""
     import secrets as _random
 
     from intacct_bridge.config.secrets import Secret
@@ -234,6 +308,8 @@ def package_export(
     from intacct_bridge.store.session import session_factory
 
     with guarded():
+        tenant = tenant_of(tenant)
+        state = _state_of(state)
         ring = keyring(key_file)
         assert ring is not None
         engine = ready_engine(db)
@@ -255,6 +331,9 @@ def package_export(
                         "no webhook URL: give --webhook-url URL (where the bridge receives the "
                         "Smart Events)"
                     )
+                watch_projects, dimensions = _company_objects(
+                    config, tenant, state, projects, list(dimension or ())
+                )
                 secret = config.webhook_secret
                 if secret is None:
                     secret = Secret(_random.token_urlsafe(32))
@@ -268,7 +347,7 @@ def package_export(
                     company_id=company_id,
                     webhook_url=url,
                     webhook_secret=secret,
-                    objects=inbound_objects(dimension or (), projects=projects),
+                    objects=inbound_objects(dimensions, projects=watch_projects),
                     audit_trail=config.audit_trail,
                 )
                 try:
@@ -284,9 +363,47 @@ def package_export(
             f"Wrote {escape(str(target))} (mode 0600; it holds the webhook secret): "
             f"{len(package.smart_links)} Smart Events posting to {escape(url)} for tenant "
             f"{escape(tenant)}, company {escape(company_id)}"
+            + ("" if watch_projects else " (no PROJECT: the company has no Projects module)")
             + (", and the audit-trail fields on GL accounts." if config.audit_trail else ".")
         )
         console().print(f"Next: {escape(words.IMPORT_PACKAGE)}")
+
+
+def _company_objects(
+    config: IntegrationConfig,
+    tenant: str,
+    state: Path | None,
+    projects: bool | None,
+    dimensions: list[str],
+) -> tuple[bool, list[str]]:
+    """Whether to watch PROJECT, and the user-defined dimensions: as given, else as the
+    company has them (its sandbox state file, or Intacct asked over the API)."""
+    import asyncio
+
+    from intacct_bridge.setup.connection import diagnose, local_sandbox_fix
+    from intacct_bridge.setup.package import offered_objects
+
+    if state is not None:
+        company = _load_sandbox(state).backend.companies.get(config.company_id or "")
+        if company is None:
+            fail(f"company {config.company_id} is not in the sandbox state file {state}")
+        given = {name.upper() for name in dimensions}
+        extra = [name for name in sorted(company.udds) if name.upper() not in given]
+        watch = projects if projects is not None else "projects" in company.modules
+        return watch, [*dimensions, *extra]
+    if projects is not None:
+        return projects, dimensions
+    try:
+        names = asyncio.run(offered_objects(config))
+    except Exception as error:  # every failure becomes a diagnosis
+        served = _served_state(tenant, config)
+        diagnosis = local_sandbox_fix(diagnose(error, config), config, served)
+        fail(
+            f"cannot ask company {config.company_id} whether it has the Projects module: "
+            f"{diagnosis.message} Fix: {diagnosis.fix} (Or do not ask: --projects or "
+            "--no-projects, or --state FILE for a sandbox state file.)"
+        )
+    return "PROJECT" in names, dimensions
 
 
 # --- setup sandbox / setup check -------------------------------------------------------------
@@ -305,15 +422,16 @@ def _entity_pairs(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
 @setup_app.command("sandbox")
 def setup_sandbox_command(
     state: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--state",
-            envvar=ENV_STATE,
             dir_okay=False,
-            help="Sandbox state file to set up (created if missing); serve it with "
-            "intacct-bridge sandbox serve --state FILE.",
+            help="Sandbox state file to set up (created if missing; default: "
+            "$INTACCT_BRIDGE_SANDBOX_STATE, else sandbox.json); serve it with "
+            "intacct-bridge sandbox serve --state FILE --port PORT.",
+            show_default=False,
         ),
-    ] = Path("sandbox.json"),
+    ] = None,
     company_id: Annotated[str, typer.Option(help="Intacct company ID.")] = "DEMO-MFG",
     company_name: Annotated[str, typer.Option(help="Its name.")] = "Demo Manufacturing",
     user_id: Annotated[str, typer.Option(help="The web services user.")] = "xt_api",
@@ -322,13 +440,23 @@ def setup_sandbox_command(
         typer.Option(
             "--entity",
             "-e",
-            help="ID=NAME of an entity: makes a multi-entity company.",
+            help="ID=NAME of an entity (repeatable; default: the demo company's entities "
+            "100 and 200, as intacct-bridge demo-data describes them).",
             show_default=False,
         ),
     ] = None,
+    single_entity: Annotated[
+        bool, typer.Option(help="Make a single-entity company (no entities) instead.")
+    ] = False,
     endpoint_url: Annotated[
-        str, typer.Option(help="Endpoint URL stored in the configuration.")
-    ] = "http://127.0.0.1:8080/ia/xml/xmlgw.phtml",
+        str | None,
+        typer.Option(
+            help="Endpoint URL stored in the configuration (default: the local sandbox, "
+            "http://127.0.0.1:$INTACCT_BRIDGE_SANDBOX_PORT/ia/xml/xmlgw.phtml, port 8080 "
+            "unless set).",
+            show_default=False,
+        ),
+    ] = None,
     webhook_url: Annotated[
         str | None, typer.Option(help="Where the Smart Events post.", show_default=False)
     ] = None,
@@ -342,16 +470,27 @@ def setup_sandbox_command(
             help="Password of an existing sandbox sender ('?' prompts).", show_default=False
         ),
     ] = None,
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
-    """Perform every step of the seed guide against a sandbox company."""
+    """Perform every step of the seed guide against a sandbox company.
+
+    By default the company is the demo company that intacct-bridge demo-data describes: a
+    multi-entity company with entities 100 (US) and 200 (Canada).
+    """
     from intacct_bridge.sandbox.tenancy import DEFAULT_MODULES
-    from intacct_bridge.setup.guide import SandboxPlan, all_ok, setup_sandbox
+    from intacct_bridge.setup.guide import DEMO_ENTITIES, SandboxPlan, all_ok, setup_sandbox
     from intacct_bridge.store.session import session_factory
 
     with guarded():
+        tenant = tenant_of(tenant)
+        env = settings()
+        state = state if state is not None else (env.sandbox_state or DEFAULT_STATE)
+        endpoint_url = endpoint_url or env.sandbox_endpoint
+        if single_entity and entity:
+            fail("give --entity or --single-entity, not both")
+        pairs = () if single_entity else (_entity_pairs(entity) if entity else DEMO_ENTITIES)
         ring = keyring(key_file)
         assert ring is not None
         modules = tuple(sorted(DEFAULT_MODULES | ({"projects"} if with_projects else set())))
@@ -359,7 +498,7 @@ def setup_sandbox_command(
             company_id=company_id,
             company_name=company_name,
             user_id=user_id,
-            entities=_entity_pairs(entity or []),
+            entities=pairs,
             endpoint_url=endpoint_url,
             webhook_url=webhook_url,
             currency=currency,
@@ -384,6 +523,7 @@ def setup_sandbox_command(
                     if all_ok(results):
                         save_state(sandbox.backend, state)
                         session.commit()
+                        _record_sandbox(tenant, state, endpoint_url)
                     else:
                         session.rollback()
         finally:
@@ -392,17 +532,24 @@ def setup_sandbox_command(
         if not all_ok(results):
             console().print("\n[red]Setup stopped; nothing was saved.[/red]")
             raise typer.Exit(1)
+        from intacct_bridge.setup.connection import local_sandbox_port, serve_command
+
+        port = local_sandbox_port(endpoint_url)
+        serve = (
+            f"Serve it: {serve_command(_shown(state), port)}"
+            if port is not None
+            else f"Serve it where {endpoint_url} points"
+        )
         console().print(
-            "\n[green]Done.[/green] Serve it: intacct-bridge sandbox serve --state "
-            f"{escape(str(state))} — check it: intacct-bridge setup check --state "
-            f"{escape(str(state))}"
+            f"\n[green]Done.[/green] {escape(serve)} — check it: intacct-bridge setup check "
+            f"--state {escape(_shown(state))}"
         )
 
 
 @setup_app.command("check")
 def setup_check_command(
     state: StateOption = None,
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
 ) -> None:
@@ -417,6 +564,8 @@ def setup_check_command(
     from intacct_bridge.store.session import session_factory
 
     with guarded():
+        tenant = tenant_of(tenant)
+        state = _state_of(state)
         ring = keyring(key_file, required=False)
         sandbox = _load_sandbox(state) if state is not None else None
         engine = ready_engine(db)
@@ -438,6 +587,7 @@ def setup_check_command(
                     tenant,
                     transport=sandbox.transport() if sandbox is not None else None,
                     sandbox=sandbox,
+                    sandbox_state=_served_state(tenant, config) if sandbox is None else None,
                 )
         finally:
             engine.dispose()

@@ -28,7 +28,7 @@ import socket
 import ssl
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import httpx
@@ -153,9 +153,65 @@ def _reason(cause: BaseException | None) -> str:
 
 _ENDPOINT_FIX = (
     "Check the Endpoint URL (General tab): intacct-bridge config set --endpoint-url URL. "
-    f"Sage Intacct's gateway is {DEFAULT_ENDPOINT}; for the sandbox, start it first "
-    "(intacct-bridge sandbox serve) and use http://127.0.0.1:8080/ia/xml/xmlgw.phtml."
+    f"Sage Intacct's gateway is {DEFAULT_ENDPOINT}; a sandbox on this machine is "
+    "http://127.0.0.1:PORT/ia/xml/xmlgw.phtml, started with intacct-bridge sandbox serve "
+    "--state FILE --port PORT (FILE: the state file given to intacct-bridge setup sandbox)."
 )
+#: Diagnoses that mean "the endpoint is not (yet) the gateway we want".
+_ENDPOINT_CODES = frozenset(
+    {"endpoint_unreachable", "endpoint_timeout", "endpoint_not_gateway", "not_intacct"}
+)
+#: Refusals a *different* sandbox gives (it does not know our sender, company or user).
+_OTHER_SANDBOX_CODES = frozenset({"sender_rejected", "user_rejected"})
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def local_sandbox_port(url: str) -> int | None:
+    """The port of ``url`` when it is a sandbox on this machine (plain http on a loopback
+    address), else ``None``."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return None
+    if parsed.scheme != "http" or parsed.host not in _LOOPBACK:
+        return None
+    return parsed.port or 80
+
+
+def serve_command(state: str, port: int) -> str:
+    """The exact command that serves sandbox state file ``state`` on ``port``."""
+    return f"intacct-bridge sandbox serve --state {state} --port {port}"
+
+
+def local_sandbox_fix(
+    diagnosis: Diagnosis, config: IntegrationConfig, sandbox_state: str | None
+) -> Diagnosis:
+    """A diagnosis whose fix names the exact command, when the Endpoint URL is a sandbox on
+    this machine set up from state file ``sandbox_state`` (``setup sandbox``)."""
+    port = local_sandbox_port(config.endpoint_url)
+    if port is None or sandbox_state is None:
+        return diagnosis
+    command = serve_command(sandbox_state, port)
+    if diagnosis.code in _ENDPOINT_CODES:
+        fix = (
+            f"Start the sandbox this configuration was set up in (in another terminal, or "
+            f"with & at the end to run it in the background): {command}"
+        )
+        if diagnosis.code != "endpoint_unreachable":
+            fix = f"Something else listens on port {port}; stop it, then: {command}"
+        return replace(diagnosis, fix=fix)
+    if diagnosis.code in _OTHER_SANDBOX_CODES:
+        return replace(
+            diagnosis,
+            message=f"{diagnosis.message} The sandbox answering on port {port} is most likely "
+            f"not serving {sandbox_state}, the state file setup sandbox set up with these "
+            "credentials (e.g. the in-memory demo sandbox of make run).",
+            fix=f"Stop the sandbox listening on port {port} (Ctrl-C in its terminal), then "
+            f"run: {command}. If it does serve {sandbox_state}, the credentials were changed "
+            f"since: run intacct-bridge setup sandbox --state {sandbox_state} again (with the "
+            "server stopped).",
+        )
+    return diagnosis
 
 
 def _write_fix(user: str) -> str:
@@ -416,11 +472,24 @@ async def run_connection_test(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = 30.0,
+    sandbox_state: str | None = None,
 ) -> ConnectionReport:
     """Sign in with ``config`` and probe; see the module docstring for the steps.
 
     ``transport`` replaces the network (``sandbox.transport()`` in tests).
+    ``sandbox_state`` is the state file ``setup sandbox`` set this configuration up in,
+    when the Endpoint URL is a sandbox on this machine: fixes then name the exact command
+    that serves it.
     """
+    report = await _run(config, transport, timeout)
+    if report.diagnosis is None:
+        return report
+    return replace(report, diagnosis=local_sandbox_fix(report.diagnosis, config, sandbox_state))
+
+
+async def _run(
+    config: IntegrationConfig, transport: httpx.AsyncBaseTransport | None, timeout: float
+) -> ConnectionReport:
     skipped = set() if config.asynchronous else {"policy"}
     try:
         client = probe_client(config, transport=transport, timeout=timeout)
@@ -527,6 +596,8 @@ __all__ = [
     "Entity",
     "StepOutcome",
     "diagnose",
+    "local_sandbox_port",
     "probe_client",
     "run_connection_test",
+    "serve_command",
 ]

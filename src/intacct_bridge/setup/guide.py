@@ -56,6 +56,12 @@ if TYPE_CHECKING:
 
 #: Where ``intacct-bridge sandbox serve`` listens by default.
 SANDBOX_ENDPOINT = "http://127.0.0.1:8080/ia/xml/xmlgw.phtml"
+#: The entities of the demo company (``intacct-bridge demo-data``: a US parent, entity 100,
+#: and a Canadian subsidiary, entity 200) — what ``setup sandbox`` creates by default.
+DEMO_ENTITIES: tuple[tuple[str, str], ...] = (
+    ("100", "Demo Manufacturing US"),
+    ("200", "Demo Manufacturing Canada"),
+)
 #: Default webhook URL the Smart Events post to (the bridge's receiver).
 DEFAULT_WEBHOOK_URL = "http://127.0.0.1:8000/intacct/smart-events"
 
@@ -138,9 +144,13 @@ def all_ok(results: Sequence[StepResult]) -> bool:
 
 
 def _connect(
-    config: IntegrationConfig, transport: httpx.AsyncBaseTransport | None
+    config: IntegrationConfig,
+    transport: httpx.AsyncBaseTransport | None,
+    sandbox_state: str | None = None,
 ) -> ConnectionReport:
-    return asyncio.run(run_connection_test(config, transport=transport))
+    return asyncio.run(
+        run_connection_test(config, transport=transport, sandbox_state=sandbox_state)
+    )
 
 
 # --- setup sandbox ---------------------------------------------------------------------------
@@ -419,13 +429,39 @@ def _import_package(sandbox: Sandbox, company_id: str, data: bytes) -> list[str]
 def _create_entities(
     session: Session, tenant_id: str, plan: SandboxPlan, entities: Sequence[Entity]
 ) -> StepResult:
+    """A company and a financial site with the same Entity ID for each Intacct entity that
+    no company of the tenant stands for yet (e.g. the demo data's, imported first)."""
     wanted: list[tuple[str, str, str | None]] = (
         [(e.location_id, e.name or e.location_id, e.location_id) for e in entities]
         if entities
         else [(plan.company_id[:20], plan.company_name, None)]
     )
+    companies = list_records(session, tenant_id, Company)
+    financial = {
+        (site.company_id, site.intacct_entity_id)
+        for site in list_records(session, tenant_id, Site)
+        if site.is_financial
+    }
     made: list[str] = []
+    kept: list[str] = []
+    labels: list[str] = []
     for company_id, name, entity_id in wanted:
+        if entity_id is not None:
+            existing = next(
+                (
+                    c
+                    for c in companies
+                    if c.intacct_entity_id == entity_id and (c.id, entity_id) in financial
+                ),
+                None,
+            )
+            if existing is not None:
+                kept.append(f"company {existing.id} (entity {entity_id})")
+                labels.append(f"{existing.id} (entity {entity_id})")
+                continue
+        labels.append(
+            f"{company_id} (entity {entity_id})" if entity_id else f"{company_id} (single-entity)"
+        )
         if get_record(session, tenant_id, Company, company_id) is None:
             save_record(
                 session,
@@ -451,15 +487,14 @@ def _create_entities(
                 ),
             )
             made.append(f"financial site {company_id}")
-    labels = ", ".join(
-        f"{cid} (entity {eid})" if eid else f"{cid} (single-entity)" for cid, _n, eid in wanted
-    )
-    return StepResult(
-        STEP["business_entities"],
-        "ok",
-        f"Company and financial site with the same Entity ID: {labels}"
-        + (f"; created {', '.join(made)}." if made else "; they existed already."),
-    )
+    detail = f"Company and financial site with the same Entity ID: {', '.join(labels)}"
+    if made:
+        detail += f"; created {', '.join(made)}"
+    if kept:
+        detail += f"; kept the business entities already there: {', '.join(kept)}"
+    if not made and not kept:
+        detail += "; they existed already"
+    return StepResult(STEP["business_entities"], "ok", detail + ".")
 
 
 # --- setup check -----------------------------------------------------------------------------
@@ -488,8 +523,12 @@ def check_setup(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     sandbox: Sandbox | None = None,
+    sandbox_state: str | None = None,
 ) -> list[StepResult]:
     """Verify each step of the guide; one :class:`StepResult` per step, in the guide's order.
+
+    ``sandbox_state``: the state file a sandbox at the Endpoint URL should serve (see
+    :func:`~intacct_bridge.setup.connection.run_connection_test`).
 
     With ``sandbox`` (a loaded sandbox state) the web services user's settings and the
     installed package are read from the sandbox itself; otherwise only what the API shows
@@ -550,7 +589,7 @@ def check_setup(
             f"sender {config.sender_id}, endpoint {config.endpoint_url}.",
         )
     if not missing:
-        report = _connect(config, transport)
+        report = _connect(config, transport, sandbox_state)
     _from_connection(put, config, report)
     if sandbox is not None and config.company_id:
         _sandbox_user(put, found, sandbox, config)
@@ -886,6 +925,7 @@ def _check_entities(
 
 __all__ = [
     "DEFAULT_WEBHOOK_URL",
+    "DEMO_ENTITIES",
     "GUIDE",
     "SANDBOX_ENDPOINT",
     "GuideStep",

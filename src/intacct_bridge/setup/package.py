@@ -37,12 +37,18 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from intacct_bridge import __version__
 from intacct_bridge.config.secrets import Secret
 from intacct_bridge.errors import BridgeError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from intacct_bridge.config.models import IntegrationConfig
 
 PACKAGE_NAME = "intacct-bridge"
 PAYLOAD_FORMAT = "1"
@@ -111,6 +117,21 @@ def inbound_objects(
     if twice:
         raise ValueError(f"{', '.join(twice)} would get its Smart Events twice")
     return standard + extra
+
+
+async def offered_objects(
+    config: IntegrationConfig, *, transport: httpx.AsyncBaseTransport | None = None
+) -> frozenset[str]:
+    """The objects the company offers, as Intacct lists them (``inspect`` ``*``): PROJECT
+    only when it subscribes to the Projects module. Raises the client's errors."""
+    from intacct_bridge.intacct import functions as fn
+    from intacct_bridge.setup.connection import probe_client
+
+    async with probe_client(config, transport=transport) as client:
+        result = await client.call(fn.inspect("*"))
+    if result.data is None:
+        return frozenset()
+    return frozenset((t.get("typename") or "").upper() for t in result.data.iter("type"))
 
 
 def smart_link_id(object_name: str, event: str) -> str:
@@ -332,6 +353,7 @@ __all__ = [
     "InboundObject",
     "build_package",
     "inbound_objects",
+    "offered_objects",
     "read_delivery",
     "smart_link_id",
     "user_defined_dimension",
