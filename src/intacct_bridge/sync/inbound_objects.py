@@ -101,12 +101,15 @@ class InboundSpec:
 
 
 def text(row: Row, path: str) -> str:
-    """The stripped text at ``path`` (``PERSONALINFO.CONTACTNAME`` walks nested dicts)."""
+    """The stripped text at ``path`` (``PERSONALINFO.CONTACTNAME`` walks nested dicts).
+
+    Platform objects (user-defined dimensions) name their fields in lower case (``id``,
+    ``name``, ``status``); those are found too."""
     value: object = row
     for part in path.split("."):
         if not isinstance(value, Mapping):
             return ""
-        value = value.get(part, "")
+        value = value.get(part, value.get(part.lower(), ""))
     return value.strip() if isinstance(value, str) else ""
 
 
