@@ -152,3 +152,27 @@ class ClientCalls:
                 yield opened
             finally:
                 self.requests += opened.requests_sent
+
+
+class Http:
+    """A synchronous client for an ASGI app (httpx ``ASGITransport``; background tasks
+    finish before a call returns)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app, client=("203.0.113.9", 4711))
+            async with httpx.AsyncClient(transport=transport, base_url="http://bridge") as c:
+                return await c.request(method, path, **kw)
+
+        import asyncio
+
+        return asyncio.run(go())
+
+    def get(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("POST", path, **kw)

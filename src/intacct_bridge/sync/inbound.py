@@ -338,10 +338,12 @@ class InboundSync:
         async for row in rows:
             batch.append(row)
             if len(batch) >= CHUNK:
-                newest = self._write_chunk(spec, batch, report, seen, newest)
+                with self.sessions.begin() as session:
+                    newest = self._write_chunk(session, spec, batch, report, seen, newest)
                 batch = []
-        newest = self._write_chunk(spec, batch, report, seen, newest)
+        # the last rows, the deletions and the new mark commit together
         with self.sessions.begin() as session:
+            newest = self._write_chunk(session, spec, batch, report, seen, newest)
             gone = session.scalars(
                 select(InboundLinkRow.recordno).where(
                     InboundLinkRow.tenant_id == self.tenant_id,
@@ -356,6 +358,7 @@ class InboundSync:
 
     def _write_chunk(
         self,
+        session: Session,
         spec: InboundSpec,
         rows: list[dict[str, object]],
         report: ObjectReport,
@@ -368,8 +371,7 @@ class InboundSync:
         for row in rows:
             seen.add(str(row.get("RECORDNO", "")))
             newest = _later(newest, str(row.get("WHENMODIFIED", "") or ""))
-        with self.sessions.begin() as session:
-            self._store_rows(session, spec, rows, self._context(session), report)
+        self._store_rows(session, spec, rows, self._context(session), report)
         return newest
 
     async def _incremental(self, spec: InboundSpec, report: ObjectReport, mark: str | None) -> None:
@@ -481,10 +483,9 @@ class InboundSync:
             for note in converted.notes:
                 report.notes.append(f"{spec.name} {shown}: {note}")
             link = session.get(InboundLinkRow, (self.tenant_id, spec.name, recordno))
-            old_active = self._stored_active(session, record)
             try:
-                with session.begin_nested():
-                    outcome = save_record(session, self.tenant_id, record)
+                # refused before anything is written, so the transaction stays usable
+                outcome = save_record(session, self.tenant_id, record)
             except RecordRejectedError as error:
                 report.rejected.append(f"{spec.name} {shown}: {error}")
                 continue
@@ -492,7 +493,7 @@ class InboundSync:
                 report.created += 1
             elif outcome is Outcome.UNCHANGED:
                 report.unchanged += 1
-            elif old_active and not record.is_active:
+            elif link is not None and link.status == "active" and not record.is_active:
                 report.deactivated += 1
             else:
                 report.updated += 1
@@ -502,10 +503,6 @@ class InboundSync:
                 self._deactivate(session, link.kind, link.record_key)
             status = "active" if record.is_active else "inactive"
             self._link(session, spec, recordno, row, record, key, status, link)
-
-    def _stored_active(self, session: Session, record: io.InboundRecord) -> bool:
-        stored = get_record(session, self.tenant_id, type(record), *record_key(record))
-        return stored is not None and bool(getattr(stored, "is_active", True))
 
     def _link(
         self,
