@@ -20,7 +20,7 @@ from intacct_bridge.model import finance as fi
 from intacct_bridge.model.tenancy import Tenant
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from intacct_bridge.store.repositories import create_tenant, get_record
-from intacct_bridge.sync.events import OutboundChange, process_pending, receipts
+from intacct_bridge.sync.events import OutboundChange, process_pending, receipts, receive
 from intacct_bridge.sync.inbound import InboundSync
 from intacct_bridge.web.app import WebSettings, create_app
 from intacct_bridge.web.smart_events import PATH
@@ -383,3 +383,39 @@ def test_a_transient_failure_is_kept_and_applied_later(store: Store) -> None:
     assert list(done.values()) == ["applied"]
     with store.sessions() as session:
         assert get_record(session, TENANT, fi.Account, "1000") is not None
+
+
+def test_an_accepted_event_not_applied_before_a_stop_is_applied_at_start_up(store: Store) -> None:
+    """The process stopped between accepting a post and applying it: the next start applies
+    it (the app's lifespan), once."""
+    sandbox, creds, _clock = make_sandbox()
+    configure(store, creds, endpoint=sandbox.endpoint)
+    row = next(
+        r for r in sandbox.admin.records(creds.company_id, "GLJOURNAL") if r["SYMBOL"] == "GJ"
+    )
+    form = {
+        "tenant": TENANT,
+        "token": WEBHOOK_SECRET,
+        "company": creds.company_id,
+        "object": "GLJOURNAL",
+        "key": str(row["RECORDNO"]),
+        "id": "GJ",
+        "event": "add",
+        "modified": str(row["WHENMODIFIED"]),
+    }
+    receive(store.sessions, store.keyring, form, digest="0" * 64)
+    calls = ClientCalls(sandbox)
+    app = create_app(
+        WebSettings(retry_interval=0), engine=store.engine, keyring=store.keyring, clients=calls
+    )
+
+    async def start_and_stop() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    asyncio.run(start_and_stop())
+    with store.sessions() as session:
+        assert [r.outcome for r in receipts(session)] == ["applied"]
+        assert get_record(session, TENANT, fi.Journal, "GJ") is not None
+    asyncio.run(start_and_stop())  # nothing left to do
+    assert calls.opened == 1

@@ -13,6 +13,8 @@ instance carries its engine, session factory, keyring and Intacct client factory
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,8 +56,10 @@ class WebSettings(BaseSettings):
     secret_key_file: Path | None = None
     #: largest Smart Event post accepted, in bytes
     max_event_bytes: int = MAX_BODY_BYTES
-    #: on start-up, apply Smart Events accepted but not applied before a stop
+    #: on start-up, apply Smart Events accepted but not applied before a stop, then retry
+    #: those held back by a transient failure every ``retry_interval`` seconds (0 = never)
     resume_pending: bool = True
+    retry_interval: float = 60.0
 
 
 @dataclass
@@ -110,22 +114,36 @@ def create_app(
         on_outbound=on_outbound or note_desynchronized,
     )
 
+    async def resume() -> None:
+        try:
+            done = await process_pending(
+                state.sessions, state.keyring, clients=state.clients, on_outbound=state.on_outbound
+            )
+        except Exception:  # keep serving; /health shows whether the store works
+            log.exception("could not apply the pending Smart Events")
+        else:
+            if done:
+                log.info("applied %d pending Smart Event(s)", len(done))
+
+    async def retry_forever(interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await resume()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        retrying: asyncio.Task[None] | None = None
         if settings.resume_pending and state.keyring is not None:
-            try:
-                done = await process_pending(
-                    state.sessions,
-                    state.keyring,
-                    clients=state.clients,
-                    on_outbound=state.on_outbound,
-                )
-            except Exception:  # start anyway; /health shows whether the store works
-                log.exception("could not apply the pending Smart Events")
-            else:
-                if done:
-                    log.info("applied %d pending Smart Event(s)", len(done))
-        yield
+            await resume()
+            if settings.retry_interval > 0:
+                retrying = asyncio.create_task(retry_forever(settings.retry_interval))
+        try:
+            yield
+        finally:
+            if retrying is not None:
+                retrying.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await retrying
 
     app = FastAPI(
         title="intacct-bridge",
