@@ -86,3 +86,43 @@ def test_a_gl_account_changed_in_intacct_reaches_the_bridge(store: Store) -> Non
         ("replayed", "GLACCOUNT", "set"),
         ("refused", "GLACCOUNT", "set"),
     ]
+
+
+def test_the_same_post_sent_eight_times_at_once_is_applied_once(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.sync.world import ClientCalls
+
+    sandbox, creds, _clock = make_sandbox()
+    configure(store, creds, endpoint=sandbox.endpoint)
+    calls = ClientCalls(sandbox)
+    app = create_app(
+        WebSettings(resume_pending=False), engine=store.engine, keyring=store.keyring, clients=calls
+    )
+    row = next(
+        r for r in sandbox.admin.records(creds.company_id, "GLACCOUNT") if r["ACCOUNTNO"] == "3000"
+    )
+    form = {
+        "tenant": TENANT,
+        "token": WEBHOOK_SECRET,
+        "company": creds.company_id,
+        "object": "GLACCOUNT",
+        "key": str(row["RECORDNO"]),
+        "id": "3000",
+        "event": "add",
+        "modified": str(row["WHENMODIFIED"]),
+        "format": "1",
+    }
+    with serve_in_thread(app) as bridge_url, ThreadPoolExecutor(8) as pool:
+        statuses = sorted(
+            pool.map(lambda _: httpx.post(bridge_url + PATH, data=form).status_code, range(8))
+        )
+        deadline = time.monotonic() + 15
+        while _title(store, "3000") is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert statuses == [202] + [409] * 7
+    assert _title(store, "3000") == "Common stock"
+    with store.sessions() as session:
+        outcomes = sorted(r.outcome for r in receipts(session))
+    assert outcomes == ["applied"] + ["replayed"] * 7
+    assert calls.opened == 1

@@ -56,7 +56,7 @@ from intacct_bridge.store.base import TENANT_ID_LENGTH, now
 from intacct_bridge.store.repositories import list_records
 from intacct_bridge.store.tables.inbound import SmartEventReceiptRow
 from intacct_bridge.store.tables.tenancy import TenantRow
-from intacct_bridge.sync.inbound import InboundSync
+from intacct_bridge.sync.inbound import InboundSync, writer
 
 log = logging.getLogger("intacct_bridge.sync.events")
 
@@ -250,34 +250,35 @@ def receive(
     logging the refusal as a receipt) when the post must be refused."""
     claimed = fields.get("tenant", "")
     try:
-        with sessions.begin() as session:
+        # read, then write in a transaction of its own that starts with the INSERT: on
+        # SQLite a transaction that reads before it writes cannot wait for another writer
+        with sessions() as session:
             event = _authenticate(session, keyring, fields)
-            row = SmartEventReceiptRow(
-                tenant_id=event.tenant_id,
-                body_hash=digest,
-                dedupe_key=dedupe_key(event),
-                received_at=now(),
-                outcome="accepted",
-                intacct_object=event.object_name,
-                recordno=event.record_key,
-                intacct_id=event.object_id[:100],
-                event=event.event,
-                detail="",
-                remote=remote,
-            )
-            try:
-                with session.begin_nested():
-                    session.add(row)
-                    session.flush()
-            except IntegrityError:
-                raise EventRefused(
-                    409,
-                    "replayed",
-                    f"this notification ({event.object_name} RECORDNO {event.record_key}, "
-                    f"{event.event}, modified {event.modified}) was received already; it is "
-                    "ignored",
-                ) from None
-            return Accepted(row.id, event)
+        row = SmartEventReceiptRow(
+            tenant_id=event.tenant_id,
+            body_hash=digest,
+            dedupe_key=dedupe_key(event),
+            received_at=now(),
+            outcome="accepted",
+            intacct_object=event.object_name,
+            recordno=event.record_key,
+            intacct_id=event.object_id[:100],
+            event=event.event,
+            detail="",
+            remote=remote,
+        )
+        try:
+            with writer(sessions).begin() as session:
+                session.add(row)
+        except IntegrityError:
+            raise EventRefused(
+                409,
+                "replayed",
+                f"this notification ({event.object_name} RECORDNO {event.record_key}, "
+                f"{event.event}, modified {event.modified}) was received already; it is "
+                "ignored",
+            ) from None
+        return Accepted(row.id, event)
     except EventRefused as refusal:
         _log_refusal(sessions, claimed, digest, refusal, fields, remote)
         raise
@@ -380,7 +381,7 @@ def record_refusal(
     given = fields or {}
     recordno = given.get("key", "")
     try:
-        with sessions.begin() as session:
+        with writer(sessions).begin() as session:
             session.add(
                 SmartEventReceiptRow(
                     tenant_id=claimed[:TENANT_ID_LENGTH],
@@ -463,7 +464,7 @@ async def process(
         intacct_id = row.intacct_id or ""
         event = row.event or ""
     if object_name in _OUTBOUND:
-        with sessions.begin() as session:
+        with writer(sessions).begin() as session:
             change = OutboundChange(tenant_id, object_name, recordno, intacct_id, event)
             detail = on_outbound(session, change)
             return _finish(session, receipt_id, "desynchronized", detail)
@@ -485,11 +486,11 @@ async def process(
             "will be retried" if transient else "failed",
             detail,
         )
-        with sessions.begin() as session:
+        with writer(sessions).begin() as session:
             return _finish(session, receipt_id, "accepted" if transient else "failed", detail)
     outcome = {"deleted": "deleted", "rejected": "failed"}.get(result.outcome, "applied")
     detail = f"{result.outcome}" + (f": {result.detail}" if result.detail else "")
-    with sessions.begin() as session:
+    with writer(sessions).begin() as session:
         return _finish(session, receipt_id, outcome, detail)
 
 

@@ -40,7 +40,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.intacct import functions as fn
@@ -178,6 +178,17 @@ class FetchResult:
     detail: str = ""
 
 
+def writer(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions for transactions that write: on SQLite they take the write lock at BEGIN
+    (``BEGIN IMMEDIATE``), so concurrent writers wait for each other instead of failing."""
+    bind = sessions.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        return sessionmaker(
+            bind=bind.execution_options(sqlite_begin="immediate"), expire_on_commit=False
+        )
+    return sessions
+
+
 def _key_text(key: Sequence[str]) -> str:
     return json.dumps(list(key), ensure_ascii=False)
 
@@ -197,6 +208,7 @@ class InboundSync:
         tenant_id: str,
     ) -> None:
         self.sessions = sessions
+        self._writes = writer(sessions)
         self.client = client
         self.tenant_id = tenant_id
         #: user-defined dimensions of the company (object → label), from getDimensions
@@ -235,7 +247,7 @@ class InboundSync:
         result = await self.client.call(fn.read(spec.name, [recordno], ("*",)))
         rows = [row for row in result.records() if str(row.get("RECORDNO", "")) == recordno]
         report = ObjectReport(name, "event", fetched=len(rows))
-        with self.sessions.begin() as session:
+        with self._writes.begin() as session:
             if spec.role is Role.DIMENSION:
                 self._ensure_dimension_type(session, spec, report)
             ctx = self._context(session)
@@ -311,7 +323,7 @@ class InboundSync:
         mode = "full" if full or never else "incremental"
         report = ObjectReport(spec.name, mode)
         if spec.role is Role.DIMENSION:
-            with self.sessions.begin() as session:
+            with self._writes.begin() as session:
                 if not self._ensure_dimension_type(session, spec, report):
                     return report
         try:
@@ -338,11 +350,11 @@ class InboundSync:
         async for row in rows:
             batch.append(row)
             if len(batch) >= CHUNK:
-                with self.sessions.begin() as session:
+                with self._writes.begin() as session:
                     newest = self._write_chunk(session, spec, batch, report, seen, newest)
                 batch = []
         # the last rows, the deletions and the new mark commit together
-        with self.sessions.begin() as session:
+        with self._writes.begin() as session:
             newest = self._write_chunk(session, spec, batch, report, seen, newest)
             gone = session.scalars(
                 select(InboundLinkRow.recordno).where(
@@ -382,17 +394,18 @@ class InboundSync:
                 spec.name, query, ("RECORDNO", "WHENMODIFIED")
             )
         ]
+        numbers = [str(r.get("RECORDNO", "")) for r in light]
+        known: dict[str, str | None] = {}
         with self.sessions() as session:
-            known = {
-                link.recordno: link.when_modified
-                for link in session.scalars(
-                    select(InboundLinkRow).where(
+            for start in range(0, len(numbers), CHUNK):
+                pairs = session.execute(
+                    select(InboundLinkRow.recordno, InboundLinkRow.when_modified).where(
                         InboundLinkRow.tenant_id == self.tenant_id,
                         InboundLinkRow.intacct_object == spec.name,
-                        InboundLinkRow.recordno.in_([str(r.get("RECORDNO", "")) for r in light]),
+                        InboundLinkRow.recordno.in_(numbers[start : start + CHUNK]),
                     )
                 )
-            }
+                known.update((recordno, when) for recordno, when in pairs)
         changed = [
             str(row.get("RECORDNO", ""))
             for row in light
@@ -404,10 +417,10 @@ class InboundSync:
             newest = _later(newest, str(row.get("WHENMODIFIED", "") or ""))
         async for rows in self._read_many(spec, changed):
             report.fetched += len(rows)
-            with self.sessions.begin() as session:
+            with self._writes.begin() as session:
                 self._store_rows(session, spec, rows, self._context(session), report)
         if newest != mark:
-            with self.sessions.begin() as session:
+            with self._writes.begin() as session:
                 self._advance(session, spec, newest, full=False)
 
     async def _read_many(
@@ -648,4 +661,5 @@ __all__ = [
     "PullReport",
     "entity_warnings",
     "parse_when",
+    "writer",
 ]
