@@ -7,6 +7,7 @@ import typer
 from intacct_bridge import __version__
 from intacct_bridge.cli.config import config_app, init_command
 from intacct_bridge.cli.demo import demo_data_command
+from intacct_bridge.cli.inbound import pull_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
 from intacct_bridge.cli.serve import serve_command
@@ -29,6 +30,7 @@ app.add_typer(connection_app, name="connection")
 app.add_typer(package_app, name="package")
 app.add_typer(setup_app, name="setup")
 app.command("serve")(serve_command)
+app.command("pull")(pull_command)
 
 
 @app.command()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import signal
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from intacct_bridge.cli.config import KeyFileOption
 from intacct_bridge.cli.ops import DbOption
 
 
@@ -18,16 +18,7 @@ def serve_command(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     db: DbOption = None,
-    key_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--key-file",
-            envvar="INTACCT_BRIDGE_SECRET_KEY_FILE",
-            help="Secret key file (default ./.intacct-bridge/secret.key; "
-            "INTACCT_BRIDGE_SECRET_KEY wins).",
-            show_default=False,
-        ),
-    ] = None,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Serve the bridge's HTTP app at http://HOST:PORT.
 
