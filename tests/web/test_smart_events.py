@@ -419,3 +419,15 @@ def test_an_accepted_event_not_applied_before_a_stop_is_applied_at_start_up(stor
         assert get_record(session, TENANT, fi.Journal, "GJ") is not None
     asyncio.run(start_and_stop())  # nothing left to do
     assert calls.opened == 1
+
+
+def test_a_post_while_the_integration_is_switched_off_is_refused(world: World) -> None:
+    from intacct_bridge.config.store import get_config, save_config
+
+    with world.store.sessions.begin() as session:
+        config = get_config(session, TENANT, world.store.keyring)
+        assert config is not None
+        save_config(session, TENANT, config.updated(active=False), world.store.keyring)
+    status, body = post_form(world, world.form())
+    assert status == 403 and body["error"] == "integration_inactive"
+    assert world.clients.opened == 0 and world.outcomes() == ["refused"]

@@ -317,6 +317,13 @@ def _authenticate(
     token = fields.get("token", "")
     if not hmac.compare_digest(token.encode(), secret.reveal().encode()):
         raise unauthenticated
+    if not (config.option_active and config.active):
+        raise EventRefused(
+            403,
+            "integration_inactive",
+            f"the Sage Intacct integration of tenant {tenant_id!r} is switched off; switch it "
+            "on (intacct-bridge config set --option-active --active), then pull to catch up",
+        )
     company = fields.get("company", "")
     holder = session.scalars(
         select(TenantRow.id).where(TenantRow.intacct_company_id == company)
@@ -488,7 +495,9 @@ async def process(
         )
         with writer(sessions).begin() as session:
             return _finish(session, receipt_id, "accepted" if transient else "failed", detail)
-    outcome = {"deleted": "deleted", "rejected": "failed"}.get(result.outcome, "applied")
+    outcome = {"deleted": "deleted", "rejected": "failed", "ignored": "failed"}.get(
+        result.outcome, "applied"
+    )
     detail = f"{result.outcome}" + (f": {result.detail}" if result.detail else "")
     with writer(sessions).begin() as session:
         return _finish(session, receipt_id, outcome, detail)

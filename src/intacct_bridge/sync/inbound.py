@@ -241,7 +241,7 @@ class InboundSync:
         name = object_name.strip().upper()
         if not recordno.isdigit():
             raise ValueError(f"RECORDNO {recordno!r} is not a number")
-        spec = io.spec_for(name, await self._user_dimensions())
+        spec = io.spec_for(name) or io.spec_for(name, await self._user_dimensions())
         if spec is None:
             return FetchResult(name, recordno, "ignored", f"{name} is not an inbound object")
         result = await self.client.call(fn.read(spec.name, [recordno], ("*",)))
