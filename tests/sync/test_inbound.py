@@ -361,3 +361,19 @@ def test_pull_refuses_an_unknown_tenant(store: Store) -> None:
 
     with pytest.raises(UnknownTenantError):
         run(scenario())
+
+
+def test_two_pulls_at_once_store_each_record_once(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sandbox, creds, _clock = make_sandbox()
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: pull(store, sandbox, creds, full=True), range(2)))
+    accounts = records(store, fi.Account)
+    assert len(accounts) == len(DEMO_ACCOUNTS)
+    created = sum(r.of("GLACCOUNT").created for r in reports)
+    assert created == len(DEMO_ACCOUNTS)  # each account created by exactly one of them
+    assert all(not o.rejected for r in reports for o in r.objects)
+    events = store.change_events()
+    assert pull(store, sandbox, creds, full=True).changed == 0
+    assert store.change_events() == events

@@ -36,11 +36,12 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.intacct import functions as fn
@@ -89,6 +90,10 @@ RECORD_ORDER = (
     "SAVINGSACCOUNT",
 )
 _NOT_FOUND = "not found"
+#: tries of a write transaction that collides with a concurrent writer
+WRITE_ATTEMPTS = 3
+
+T = TypeVar("T")
 
 
 def parse_when(value: str) -> dt.datetime | None:
@@ -143,6 +148,18 @@ class ObjectReport:
     def changed(self) -> int:
         return self.created + self.updated + self.deactivated + self.deleted
 
+    def absorb(self, part: ObjectReport) -> None:
+        """Add what a committed transaction did."""
+        self.fetched += part.fetched
+        self.created += part.created
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.deactivated += part.deactivated
+        self.deleted += part.deleted
+        self.rejected.extend(part.rejected)
+        self.notes.extend(part.notes)
+        self.skipped = part.skipped or self.skipped
+
 
 @dataclass
 class PullReport:
@@ -187,6 +204,17 @@ def writer(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
             bind=bind.execution_options(sqlite_begin="immediate"), expire_on_commit=False
         )
     return sessions
+
+
+def _note(
+    rows: list[dict[str, object]], report: ObjectReport, seen: set[str], newest: str | None
+) -> str | None:
+    """Count ``rows`` as read; remember their RECORDNOs; return the newest WHENMODIFIED."""
+    report.fetched += len(rows)
+    for row in rows:
+        seen.add(str(row.get("RECORDNO", "")))
+        newest = _later(newest, str(row.get("WHENMODIFIED", "") or ""))
+    return newest
 
 
 def _key_text(key: Sequence[str]) -> str:
@@ -247,14 +275,16 @@ class InboundSync:
         result = await self.client.call(fn.read(spec.name, [recordno], ("*",)))
         rows = [row for row in result.records() if str(row.get("RECORDNO", "")) == recordno]
         report = ObjectReport(name, "event", fetched=len(rows))
-        with self._writes.begin() as session:
+
+        def work(session: Session, part: ObjectReport) -> None:
             if spec.role is Role.DIMENSION:
-                self._ensure_dimension_type(session, spec, report)
-            ctx = self._context(session)
+                self._ensure_dimension_type(session, spec, part)
             if rows:
-                self._store_rows(session, spec, rows, ctx, report)
+                self._store_rows(session, spec, rows, self._context(session), part)
             else:
-                self._mark_deleted(session, spec, [recordno], report)
+                self._mark_deleted(session, spec, [recordno], part)
+
+        self._write(report, work)
         if report.rejected:
             return FetchResult(name, recordno, "rejected", "; ".join(report.rejected))
         if not rows:
@@ -322,10 +352,10 @@ class InboundSync:
             never = cursor is None
         mode = "full" if full or never else "incremental"
         report = ObjectReport(spec.name, mode)
-        if spec.role is Role.DIMENSION:
-            with self._writes.begin() as session:
-                if not self._ensure_dimension_type(session, spec, report):
-                    return report
+        if spec.role is Role.DIMENSION and not self._write(
+            report, lambda session, part: self._ensure_dimension_type(session, spec, part)
+        ):
+            return report
         try:
             if mode == "full":
                 await self._full(spec, report, mark, never)
@@ -350,12 +380,15 @@ class InboundSync:
         async for row in rows:
             batch.append(row)
             if len(batch) >= CHUNK:
-                with self._writes.begin() as session:
-                    newest = self._write_chunk(session, spec, batch, report, seen, newest)
+                newest = _note(batch, report, seen, newest)
+                self._write(report, self._storing(spec, batch))
                 batch = []
-        # the last rows, the deletions and the new mark commit together
-        with self._writes.begin() as session:
-            newest = self._write_chunk(session, spec, batch, report, seen, newest)
+        newest = _note(batch, report, seen, newest)
+        last = self._storing(spec, batch)
+
+        def finish(session: Session, part: ObjectReport) -> None:
+            # the last rows, the deletions and the new mark commit together
+            last(session, part)
             gone = session.scalars(
                 select(InboundLinkRow.recordno).where(
                     InboundLinkRow.tenant_id == self.tenant_id,
@@ -365,29 +398,42 @@ class InboundSync:
             ).all()
             missing = [recordno for recordno in gone if recordno not in seen]
             if missing:
-                self._mark_deleted(session, spec, missing, report)
+                self._mark_deleted(session, spec, missing, part)
             self._advance(session, spec, newest, full=True, force=never)
 
-    def _write_chunk(
-        self,
-        session: Session,
-        spec: InboundSpec,
-        rows: list[dict[str, object]],
-        report: ObjectReport,
-        seen: set[str],
-        newest: str | None,
-    ) -> str | None:
-        if not rows:
-            return newest
-        report.fetched += len(rows)
-        for row in rows:
-            seen.add(str(row.get("RECORDNO", "")))
-            newest = _later(newest, str(row.get("WHENMODIFIED", "") or ""))
-        self._store_rows(session, spec, rows, self._context(session), report)
-        return newest
+        self._write(report, finish)
+
+    def _storing(
+        self, spec: InboundSpec, rows: list[dict[str, object]]
+    ) -> Callable[[Session, ObjectReport], None]:
+        def work(session: Session, part: ObjectReport) -> None:
+            if rows:
+                self._store_rows(session, spec, rows, self._context(session), part)
+
+        return work
+
+    def _write(self, report: ObjectReport, work: Callable[[Session, ObjectReport], T]) -> T:
+        """Run ``work`` in one write transaction. When it collides with a concurrent writer
+        (another pull, a Smart Event storing the same record) it runs again on the state that
+        writer left; its counts reach ``report`` only once committed."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            part = ObjectReport(report.intacct_object, report.mode)
+            try:
+                with self._writes.begin() as session:
+                    value = work(session, part)
+            except IntegrityError:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                log.info("%s: concurrent write, retrying (%d)", report.intacct_object, attempt)
+                continue
+            report.absorb(part)
+            return value
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _incremental(self, spec: InboundSpec, report: ObjectReport, mark: str | None) -> None:
-        query = f"WHENMODIFIED >= '{mark}'" if mark else ""
+        # the mark is Intacct's own text, but it goes back into a query: re-render it
+        when = parse_when(mark) if mark else None
+        query = f"WHENMODIFIED >= '{when.strftime(INTACCT_DATETIME)}'" if when else ""
         light = [
             row
             async for row in self.client.iter_read_by_query(
@@ -417,11 +463,11 @@ class InboundSync:
             newest = _later(newest, str(row.get("WHENMODIFIED", "") or ""))
         async for rows in self._read_many(spec, changed):
             report.fetched += len(rows)
-            with self._writes.begin() as session:
-                self._store_rows(session, spec, rows, self._context(session), report)
+            self._write(report, self._storing(spec, rows))
         if newest != mark:
-            with self._writes.begin() as session:
-                self._advance(session, spec, newest, full=False)
+            self._write(
+                report, lambda session, part: self._advance(session, spec, newest, full=False)
+            )
 
     async def _read_many(
         self, spec: InboundSpec, recordnos: Sequence[str]
