@@ -333,6 +333,12 @@ def test_projects_are_attributes_and_a_bad_row_does_not_stop_the_pull(store: Sto
         "PROJECT",
         [{"PROJECTID": "P-1", "NAME": "Line 3 retrofit", "PROJECTCATEGORY": "Contract"}],
     )
+    sandbox.admin.seed(creds.company_id, "CONTACT", [{"CONTACTNAME": "Ann Lee", "PRINTAS": "Ann"}])
+    sandbox.admin.seed(
+        creds.company_id,
+        "EMPLOYEE",
+        [{"EMPLOYEEID": "E1", "PERSONALINFO": {"CONTACTNAME": "Ann Lee"}, "STATUS": "inactive"}],
+    )
     # no CURRENCY and no company in the bridge to take one from: this row cannot be stored
     sandbox.admin.seed(
         creds.company_id,
@@ -340,8 +346,9 @@ def test_projects_are_attributes_and_a_bad_row_does_not_stop_the_pull(store: Sto
         [{"BANKACCOUNTID": "NOCUR", "BANKACCOUNTNO": "1", "GLACCOUNTNO": "1000"}],
     )
     report = pull(store, sandbox, creds)
-    assert [(a.type, a.id, a.name) for a in records(store, an.Attribute)] == [
-        (an.AttributeTypeKind.PROJECT, "P-1", "Line 3 retrofit")
+    assert [(a.type, a.id, a.name, a.is_active) for a in records(store, an.Attribute)] == [
+        (an.AttributeTypeKind.EMPLOYEE, "E1", "Ann Lee", False),
+        (an.AttributeTypeKind.PROJECT, "P-1", "Line 3 retrofit", True),
     ]
     assert account(store, "4100").required_attribute_types == (an.AttributeTypeKind.PROJECT,)
     [rejected] = report.of("CHECKINGACCOUNT").rejected
