@@ -55,7 +55,7 @@ def pull_command(
     from intacct_bridge.intacct.client import IntacctClient
     from intacct_bridge.intacct.errors import IntacctError
     from intacct_bridge.store.session import session_factory
-    from intacct_bridge.sync.inbound import InboundSync, PullReport
+    from intacct_bridge.sync.inbound import InboundSync, ObjectReport, PullReport
 
     with guarded():
         keys = keyring(key_file)
@@ -71,10 +71,19 @@ def pull_command(
                 )
             settings = config.intacct_config()
 
+            out = console()
+
+            def progress(item: ObjectReport) -> None:
+                if item.skipped is None:
+                    out.print(
+                        f"{item.intacct_object}: {item.fetched} read, {item.changed} changed"
+                        + (f", {len(item.rejected)} rejected" if item.rejected else "")
+                    )
+
             async def run() -> PullReport:
                 async with IntacctClient(settings) as client:
                     sync = InboundSync(sessions, client, tenant)
-                    return await sync.pull(full=full, objects=objects or None)
+                    return await sync.pull(full=full, objects=objects or None, progress=progress)
 
             try:
                 report = asyncio.run(run())

@@ -245,9 +245,16 @@ class InboundSync:
 
     # --- public ------------------------------------------------------------------------------
 
-    async def pull(self, *, full: bool = False, objects: Iterable[str] | None = None) -> PullReport:
+    async def pull(
+        self,
+        *,
+        full: bool = False,
+        objects: Iterable[str] | None = None,
+        progress: Callable[[ObjectReport], None] | None = None,
+    ) -> PullReport:
         """Pull every inbound object (or ``objects``): in full with ``full`` or when the object
-        was never pulled, else incrementally. Returns what changed, per object."""
+        was never pulled, else incrementally. Returns what changed, per object; ``progress``
+        is called as each object is done."""
         with self.sessions() as session:
             require_tenant(session, self.tenant_id)
         start = self.client.requests_sent
@@ -257,7 +264,10 @@ class InboundSync:
         for spec in self._specs():
             if wanted is not None and spec.name not in wanted:
                 continue
-            report.objects.append(await self._pull_object(spec, full=full))
+            done = await self._pull_object(spec, full=full)
+            report.objects.append(done)
+            if progress is not None:
+                progress(done)
         report.warnings.extend(self.entity_warnings())
         report.requests = self.client.requests_sent - start
         for warning in report.warnings:
