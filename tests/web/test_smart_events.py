@@ -431,3 +431,40 @@ def test_a_post_while_the_integration_is_switched_off_is_refused(world: World) -
     status, body = post_form(world, world.form())
     assert status == 403 and body["error"] == "integration_inactive"
     assert world.clients.opened == 0 and world.outcomes() == ["refused"]
+
+
+def test_old_finished_receipts_are_pruned_pending_ones_kept(store: Store) -> None:
+    import datetime as dt
+
+    from intacct_bridge.store.tables.inbound import SmartEventReceiptRow
+    from intacct_bridge.sync.events import prune_receipts
+
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=100)
+    with store.sessions.begin() as session:
+        for number, outcome in enumerate(["applied", "refused", "accepted"]):
+            session.add(
+                SmartEventReceiptRow(
+                    tenant_id=TENANT,
+                    body_hash="0" * 64,
+                    dedupe_key=str(number),
+                    received_at=old,
+                    outcome=outcome,
+                    detail="",
+                )
+            )
+    sandbox, _creds, _clock = make_sandbox(seed=False)
+    assert prune_receipts(store.sessions, dt.timedelta(days=120)) == 0
+    app = create_app(
+        WebSettings(receipt_days=90, resume_pending=False),
+        engine=store.engine,
+        keyring=store.keyring,
+        clients=ClientCalls(sandbox),
+    )
+
+    async def start_and_stop() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    asyncio.run(start_and_stop())  # pruning runs at start-up
+    with store.sessions() as session:
+        assert [r.outcome for r in receipts(session)] == ["accepted"]

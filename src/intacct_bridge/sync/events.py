@@ -23,6 +23,7 @@ change or delete of an inbound record, the fields ``tenant``, ``token``, ``compa
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -535,6 +536,23 @@ async def process_pending(
     }
 
 
+def prune_receipts(sessions: sessionmaker[Session], older_than: dt.timedelta) -> int:
+    """Delete finished receipts received more than ``older_than`` ago; returns how many.
+
+    Receipts still ``accepted`` are kept whatever their age. A post replayed after its
+    receipt is gone is accepted again and re-reads the record: harmless, the read is
+    idempotent."""
+    cutoff = now() - older_than
+    with writer(sessions).begin() as session:
+        result = session.execute(
+            delete(SmartEventReceiptRow).where(
+                SmartEventReceiptRow.received_at < cutoff,
+                SmartEventReceiptRow.outcome != "accepted",
+            )
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def receipts(session: Session, tenant_id: str | None = None) -> list[SmartEventReceiptRow]:
     """The receipts (of one tenant), oldest first."""
     query = select(SmartEventReceiptRow).order_by(SmartEventReceiptRow.id)
@@ -557,6 +575,7 @@ __all__ = [
     "note_desynchronized",
     "process",
     "process_pending",
+    "prune_receipts",
     "read_post",
     "receipts",
     "receive",

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -40,9 +42,13 @@ from intacct_bridge.sync.events import (
     default_client,
     note_desynchronized,
     process_pending,
+    prune_receipts,
 )
 
 log = logging.getLogger("intacct_bridge.web")
+
+#: seconds between two prunings of old Smart Event receipts
+PRUNE_EVERY = 3600.0
 
 
 class WebSettings(BaseSettings):
@@ -60,6 +66,8 @@ class WebSettings(BaseSettings):
     #: those held back by a transient failure every ``retry_interval`` seconds (0 = never)
     resume_pending: bool = True
     retry_interval: float = 60.0
+    #: finished Smart Event receipts are kept this many days (0 = forever)
+    receipt_days: int = 90
 
 
 @dataclass
@@ -125,14 +133,34 @@ def create_app(
             if done:
                 log.info("applied %d pending Smart Event(s)", len(done))
 
+    def prune() -> None:
+        if settings.receipt_days <= 0:
+            return
+        try:
+            gone = prune_receipts(state.sessions, dt.timedelta(days=settings.receipt_days))
+        except Exception:  # housekeeping never stops the server
+            log.exception("could not prune old Smart Event receipts")
+        else:
+            if gone:
+                log.info(
+                    "pruned %d Smart Event receipt(s) older than %d days",
+                    gone,
+                    settings.receipt_days,
+                )
+
     async def retry_forever(interval: float) -> None:
+        pruned = time.monotonic()
         while True:
             await asyncio.sleep(interval)
             await resume()
+            if time.monotonic() - pruned >= PRUNE_EVERY:
+                prune()
+                pruned = time.monotonic()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         retrying: asyncio.Task[None] | None = None
+        prune()
         if settings.resume_pending and state.keyring is not None:
             await resume()
             if settings.retry_interval > 0:
