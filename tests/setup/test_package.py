@@ -104,6 +104,7 @@ def test_one_smart_event_per_inbound_object_and_event() -> None:
                 "key": f"{{!{obj.name}.RECORDNO!}}",
                 "id": f"{{!{obj.name}.{obj.id_field}!}}",
                 "event": event,
+                "modified": f"{{!{obj.name}.WHENMODIFIED!}}",
                 "format": "1",
             }
 

@@ -7,8 +7,10 @@ import typer
 from intacct_bridge import __version__
 from intacct_bridge.cli.config import config_app, init_command
 from intacct_bridge.cli.demo import demo_data_command
+from intacct_bridge.cli.inbound import pull_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
+from intacct_bridge.cli.serve import serve_command
 from intacct_bridge.cli.setup import connection_app, package_app, setup_app
 
 app = typer.Typer(
@@ -27,6 +29,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(connection_app, name="connection")
 app.add_typer(package_app, name="package")
 app.add_typer(setup_app, name="setup")
+app.command("serve")(serve_command)
+app.command("pull")(pull_command)
 
 
 @app.command()

@@ -15,6 +15,8 @@ services > Custom packages > Import Customization Package*. It holds:
   ``key``       the record key, ``{!GLACCOUNT.RECORDNO!}``
   ``id``        the record's ID, e.g. ``{!GLACCOUNT.ACCOUNTNO!}``
   ``event``     ``add``, ``set`` or ``delete``
+  ``modified``  when the record last changed, ``{!GLACCOUNT.WHENMODIFIED!}``
+                (with the rest, it tells a new change from a replayed post)
   ``format``    the payload format version (``1``)
   ============  ==========================================================
 
@@ -176,6 +178,7 @@ def _smart_link(
         ("key", f"{{!{obj.name}.RECORDNO!}}"),
         ("id", f"{{!{obj.name}.{obj.id_field}!}}"),
         ("event", event),
+        ("modified", f"{{!{obj.name}.WHENMODIFIED!}}"),
         ("format", PAYLOAD_FORMAT),
     ):
         argument = _sub(arguments, "argument")
@@ -292,6 +295,8 @@ class InboundEvent:
     record_key: str
     object_id: str
     event: str
+    #: the record's WHENMODIFIED as the post carries it (``""`` from older packages)
+    modified: str = ""
 
 
 def read_delivery(
@@ -338,7 +343,9 @@ def read_delivery(
     key = form.get("key", "")
     if not key.isdigit():
         raise DeliveryRejected(f"the notification's record key {key!r} is not a RECORDNO")
-    return InboundEvent(tenant_id, company, object_name, key, form.get("id", ""), event)
+    return InboundEvent(
+        tenant_id, company, object_name, key, form.get("id", ""), event, form.get("modified", "")
+    )
 
 
 __all__ = [

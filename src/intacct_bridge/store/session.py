@@ -60,4 +60,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # ``engine.execution_options(sqlite_begin="immediate")`` takes the write lock at
+        # BEGIN: a transaction that reads before it writes then waits for another writer
+        # instead of failing with "database is locked".
+        immediate = connection.get_execution_options().get("sqlite_begin") == "immediate"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -8,7 +8,7 @@ tenant, which the database enforces on its own.
 
 from intacct_bridge.store.tables.tenancy import ChangeEventRow, TenantRow
 
-from . import analytics, config, documents, finance, items, parties, sites
+from . import analytics, config, documents, finance, inbound, items, parties, sites
 
 __all__ = [
     "ChangeEventRow",
@@ -17,6 +17,7 @@ __all__ = [
     "config",
     "documents",
     "finance",
+    "inbound",
     "items",
     "parties",
     "sites",

@@ -1,0 +1,62 @@
+"""``intacct-bridge serve``: the bridge's HTTP app (health, the Smart Event receiver)."""
+
+from __future__ import annotations
+
+import signal
+from typing import Annotated
+
+import typer
+
+from intacct_bridge.cli.config import KeyFileOption
+from intacct_bridge.cli.ops import DbOption
+
+
+def serve_command(
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on (0.0.0.0 = every interface; put TLS in front)."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Serve the bridge's HTTP app at http://HOST:PORT.
+
+    Smart Events from the custom package post to /intacct/smart-events (the webhook URL of
+    `package export`); GET /health reports the database and the secret key. Smart Events
+    accepted but not applied before a stop are applied at start-up. Stop with Ctrl+C or
+    SIGTERM.
+    """
+    import uvicorn
+
+    from intacct_bridge.cli.ops import _ready_engine
+    from intacct_bridge.store.session import database_url
+    from intacct_bridge.web.app import WebSettings, create_app
+    from intacct_bridge.web.smart_events import PATH
+
+    engine = _ready_engine(db)
+    settings = WebSettings(db_url=database_url(db), secret_key_file=key_file)
+    application = create_app(settings, engine=engine)
+    state = application.state.bridge
+    if state.keyring is None:
+        typer.echo(
+            f"warning: {state.keyring_problem} Smart Events are refused until the key is "
+            "available.",
+            err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(
+        f"intacct-bridge listening on http://{shown}:{port} — Smart Events: {PATH}, health: /health"
+    )
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the
+    # previous handler: make that a normal exit (status 0), as for Ctrl+C.
+    previous = signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        engine.dispose()
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)

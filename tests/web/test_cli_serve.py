@@ -1,0 +1,61 @@
+"""``intacct-bridge serve`` as an operator runs it: a process that answers /health, takes
+Smart Event posts, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from intacct_bridge.config.secrets import generate_key
+from intacct_bridge.web.smart_events import PATH
+from tests.servers import free_port
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
+        try:
+            return httpx.get(url + "/health", timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("the bridge did not start within 30 s")
+
+
+def test_serve_runs_health_and_the_receiver_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "INTACCT_BRIDGE_SECRET_KEY": generate_key().decode(),
+        "INTACCT_BRIDGE_DB_URL": f"sqlite:///{tmp_path / 'bridge.db'}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intacct_bridge.cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        health = _wait_healthy(url, process)
+        assert health.status_code == 200
+        assert health.json()["status"] == "ok" and health.json()["database"] == "ok"
+        refused = httpx.post(url + PATH, data={"tenant": "default", "token": "guess"})
+        assert refused.status_code == 401 and refused.json()["error"] == "unauthenticated"
+        missing = httpx.get(url + "/nowhere")
+        assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert f"listening on http://127.0.0.1:{port}" in out.decode()
+    assert "Traceback" not in err.decode()
