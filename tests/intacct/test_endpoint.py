@@ -113,12 +113,13 @@ def test_the_client_follows_an_endpoint_of_the_same_domain(
 
 
 @pytest.mark.server
-def test_a_host_header_echoed_by_a_served_sandbox_is_not_followed(
+def test_a_foreign_endpoint_advertised_by_a_served_sandbox_is_not_followed(
     sandbox: Sandbox, config: IntacctConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The sandbox server echoes the Host header as the session endpoint; a client that
-    sends another Host (a proxy could) must still send its session to where it logged in."""
-    with serve_in_thread(sandbox.asgi_app()) as base:
+    """A gateway that advertises a session endpoint on another host (here a sandbox served
+    with a foreign public URL; a proxy echoing the Host header could do the same) must not
+    take the session there: the client keeps sending to where it logged in, and warns."""
+    with serve_in_thread(sandbox.asgi_app(public_url="http://attacker.example")) as base:
         served = replace(config, endpoint=f"{base}{GATEWAY_PATH}")
         urls: list[str] = []
 
@@ -126,9 +127,7 @@ def test_a_host_header_echoed_by_a_served_sandbox_is_not_followed(
             urls.append(str(request.url))
 
         async def go() -> None:
-            http = httpx.AsyncClient(
-                headers={"host": "attacker.example"}, event_hooks={"request": [log_url]}
-            )
+            http = httpx.AsyncClient(event_hooks={"request": [log_url]})
             async with http, IntacctClient(served, http=http) as client:
                 await client.call(functions.read_by_query("CLASS", "", ["CLASSID"]))
 
