@@ -32,7 +32,12 @@ from intacct_bridge.sandbox import errors
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import FunctionSpec, Outcome, load_all
-from intacct_bridge.sandbox.tenancy import Company, WebServicesUser, check_secret
+from intacct_bridge.sandbox.tenancy import (
+    Company,
+    WebServicesUser,
+    check_entity_access,
+    check_secret,
+)
 from intacct_bridge.xmlsafe import (
     MalformedXMLError,
     OversizedXMLError,
@@ -721,13 +726,6 @@ def _internal_control_error(exc: BaseException) -> errors.ControlError:
             "with the request that caused it.",
         )
     )
-
-
-def check_entity_access(company: Company, user: WebServicesUser, location_id: str) -> None:
-    """Refuse an entity that does not exist, or that the user may not enter."""
-    entities = company.data.table("LOCATIONENTITY")
-    if not company.mega or location_id not in entities.by_id or not user.may_enter(location_id):
-        raise errors.unknown_entity(location_id, user.user_id)
 
 
 def _object_name(call: FunctionCall) -> str:
