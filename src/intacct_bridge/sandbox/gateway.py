@@ -28,7 +28,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from intacct_bridge.sandbox import errors
+from intacct_bridge.sandbox import errors, objects
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import FunctionSpec, Outcome, load_all
@@ -448,7 +448,15 @@ class Gateway:
             expires_at=self.backend.now(),
         )
         self.backend.touch_session(session, company)
-        context = Context(self.backend, company, user, location_id, control.senderid, endpoint)
+        context = Context(
+            self.backend,
+            company,
+            user,
+            location_id,
+            control.senderid,
+            endpoint,
+            objects.registry.get,
+        )
         return context, session
 
     def _session_login(
@@ -471,6 +479,7 @@ class Gateway:
             session.location_id,
             control.senderid,
             endpoint,
+            objects.registry.get,
             session_id=session.session_id,
         )
         return context, session
