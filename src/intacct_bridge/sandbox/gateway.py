@@ -367,7 +367,7 @@ class Gateway:
         self, body: bytes, root: etree._Element, control: Control, endpoint: str
     ) -> GatewayReply:
         """Validate an asynchronous request, queue it and acknowledge it at once."""
-        from intacct_bridge.sandbox.asyncrequests import MAX_ASYNC_CHARACTERS
+        from intacct_bridge.sandbox.asyncrequests import MAX_ASYNC_CHARACTERS, AsyncRunner
 
         size = len(etree.tostring(root, encoding="unicode"))  # characters, any encoding
         if size > MAX_ASYNC_CHARACTERS:
@@ -376,7 +376,8 @@ class Gateway:
                 f"{MAX_ASYNC_CHARACTERS}."
             )
         policy = self.backend.policies[control.policyid]
-        self.backend.async_runner(self).submit(body, endpoint, policy, control.controlid)
+        runner = self.backend.async_runner(lambda: AsyncRunner(self, self.backend.async_transport))
+        runner.submit(body, endpoint, policy, control.controlid)
         response = etree.Element("response")
         ack = etree.SubElement(response, "acknowledgement")
         etree.SubElement(ack, "status").text = "success"
