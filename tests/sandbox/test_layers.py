@@ -23,6 +23,7 @@ The layers are drawn in ``docs/architecture.md`` ("The sandbox's layers").
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,6 +278,29 @@ def test_no_run_time_import_cycle() -> None:
         if module not in state:
             walk(module)
     assert not cycles, "run-time import cycles:\n" + "\n".join(cycles)
+
+
+def test_the_layer_table_in_the_docs_matches() -> None:
+    """docs/architecture.md's module table (grouped by layer) places each module as here."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(
+        encoding="utf-8"
+    )
+    documented: dict[str, int] = {}
+    for line in text.splitlines():
+        match = re.match(r"\| (\d) \| (.+?) \| ", line)
+        if match is None:
+            continue
+        for name in re.findall(r"`([a-z_]+(?:\.py|/))`", match.group(2)):
+            if name.endswith("/"):
+                package = name[:-1]
+                members = [m for m in MODULES if m == package or m.startswith(package + ".")]
+            else:
+                members = [name.removesuffix(".py")]
+            documented.update(dict.fromkeys(members, int(match.group(1))))
+    assert documented == LAYER_OF, (
+        "docs/architecture.md places modules differently: "
+        f"{sorted(set(documented.items()) ^ set(LAYER_OF.items()))}"
+    )
 
 
 def test_no_dynamic_imports() -> None:
