@@ -3,8 +3,9 @@ fields, duplicate IDs, validators, references, audit stamps, the object's hooks 
 Smart Events.
 
 Shared by the generic ``create``/``update``, the legacy creates, the object catalogue's
-own hooks (a vendor creates its display contact) and the admin API's seeding; it lives
-below all of them (``tests/sandbox/test_layers.py``).
+own hooks (a vendor creates its display contact) and the admin API's seeding; it sits at
+the foot of the catalogue layer, below the function handlers
+(``tests/sandbox/test_layers.py``).
 """
 
 from __future__ import annotations

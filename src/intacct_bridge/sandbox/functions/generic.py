@@ -20,7 +20,7 @@ from intacct_bridge.sandbox.schema import ObjectType
 from intacct_bridge.sandbox.store import Record
 from intacct_bridge.sandbox.values import whole_number
 
-# The write path (writes.py, below the catalogue whose hooks use it), re-exported here.
+# The write path (writes.py, in the catalogue layer, whose hooks use it), re-exported here.
 from intacct_bridge.sandbox.writes import companion
 from intacct_bridge.sandbox.writes import insert_record as insert_record
 from intacct_bridge.sandbox.writes import update_record as update_record
