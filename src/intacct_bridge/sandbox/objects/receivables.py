@@ -21,13 +21,9 @@ from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
 from intacct_bridge.sandbox.objects import balances
 from intacct_bridge.sandbox.objects.payments import PaymentKind, bank_account
-from intacct_bridge.sandbox.objects.paymenttypes import (
-    PAYMENT_TOTALS,
-    detail_fields,
-    ledger_header,
-    payment_type,
-)
+from intacct_bridge.sandbox.objects.paymenttypes import detail_fields, ledger_header, payment_type
 from intacct_bridge.sandbox.objects.subledger import (
+    TOTALS,
     DocumentKind,
     document_type,
     header_fields,
@@ -384,7 +380,13 @@ ARADVANCE = ObjectType(
         FieldSpec("CUSTOMERID", required=True, ref="CUSTOMER", label="Customer ID"),
         *(spec for spec in _RECEIPT if spec.path != "CUSTOMERID"),
         FieldSpec("CURRENCY", max_length=3, label="Currency"),
-        *PAYMENT_TOTALS,
+        FieldSpec("STATE", readonly=True, label="State"),
+        FieldSpec("RECORDTYPE", readonly=True, label="Record type"),
+        FieldSpec("MODULEKEY", readonly=True, label="Module"),
+        FieldSpec("WHENCREATED", "date", readonly=True, label="Date"),
+        FieldSpec("WHENPAID", "date", readonly=True, label="Date fully applied"),
+        *(FieldSpec(name, "decimal", readonly=True) for name in TOTALS),
+        FieldSpec("AUWHENCREATED", "datetime", readonly=True, label="When created (audit)"),
         *_tail,
     ),
     module="ar",
