@@ -669,7 +669,9 @@ class Admin:
 
     def _context(self, company: Company, entity: str = "") -> Context:
         admin = WebServicesUser("sandbox-admin", "", admin="full")
-        return Context(self.backend, company, admin, entity, "sandbox-admin", "")
+        return Context(
+            self.backend, company, admin, entity, "sandbox-admin", "", objects.registry.get
+        )
 
     def _check_entity(self, company: Company, entity: str) -> None:
         if not entity:

@@ -23,7 +23,6 @@ from intacct_bridge.xmlsafe import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from intacct_bridge.sandbox.asyncrequests import AsyncRunner, TransportPolicy
-    from intacct_bridge.sandbox.gateway import Gateway
     from intacct_bridge.sandbox.smartevents import Dispatcher
 
 Clock = Callable[[], datetime]
@@ -106,13 +105,13 @@ class SandboxBackend:
         #: httpx transport for Smart Event deliveries (``None`` = the real network).
         self.smart_event_transport: httpx.BaseTransport | None = None
 
-    def async_runner(self, gateway: Gateway) -> AsyncRunner:
-        """The background runner of asynchronous (policyid) requests."""
+    def async_runner(self, start: Callable[[], AsyncRunner]) -> AsyncRunner:
+        """The background runner of asynchronous (policyid) requests; the gateway hands in
+        ``start``, which makes it on first use (the runner drives the gateway, a layer
+        above the backend)."""
         with self.lock:
             if self._async_runner is None:
-                from intacct_bridge.sandbox.asyncrequests import AsyncRunner
-
-                self._async_runner = AsyncRunner(gateway, self.async_transport)
+                self._async_runner = start()
             return self._async_runner
 
     def existing_async_runner(self) -> AsyncRunner | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from intacct_bridge.sandbox.backend import SandboxBackend
+    from intacct_bridge.sandbox.schema import ObjectType
     from intacct_bridge.sandbox.tenancy import Company, WebServicesUser
 
 
@@ -24,6 +26,10 @@ class Context:
     sender_id: str
     #: Gateway URL the request came to; returned as the session endpoint.
     endpoint: str
+    #: The base object type of an object name (the object catalogue's registry lookup),
+    #: handed in by whoever builds the context: the records and the catalogue's own
+    #: modules find referenced types through it without importing the catalogue.
+    catalogue: Callable[[str], ObjectType | None]
     #: Session ID used or created by this operation.
     session_id: str = ""
     dtd_version: str = "3.0"

@@ -28,11 +28,16 @@ from datetime import datetime
 
 from lxml import etree
 
-from intacct_bridge.sandbox import errors
+from intacct_bridge.sandbox import errors, objects
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import FunctionSpec, Outcome, load_all
-from intacct_bridge.sandbox.tenancy import Company, WebServicesUser, check_secret
+from intacct_bridge.sandbox.tenancy import (
+    Company,
+    WebServicesUser,
+    check_entity_access,
+    check_secret,
+)
 from intacct_bridge.xmlsafe import (
     MalformedXMLError,
     OversizedXMLError,
@@ -362,7 +367,7 @@ class Gateway:
         self, body: bytes, root: etree._Element, control: Control, endpoint: str
     ) -> GatewayReply:
         """Validate an asynchronous request, queue it and acknowledge it at once."""
-        from intacct_bridge.sandbox.asyncrequests import MAX_ASYNC_CHARACTERS
+        from intacct_bridge.sandbox.asyncrequests import MAX_ASYNC_CHARACTERS, AsyncRunner
 
         size = len(etree.tostring(root, encoding="unicode"))  # characters, any encoding
         if size > MAX_ASYNC_CHARACTERS:
@@ -371,7 +376,8 @@ class Gateway:
                 f"{MAX_ASYNC_CHARACTERS}."
             )
         policy = self.backend.policies[control.policyid]
-        self.backend.async_runner(self).submit(body, endpoint, policy, control.controlid)
+        runner = self.backend.async_runner(lambda: AsyncRunner(self, self.backend.async_transport))
+        runner.submit(body, endpoint, policy, control.controlid)
         response = etree.Element("response")
         ack = etree.SubElement(response, "acknowledgement")
         etree.SubElement(ack, "status").text = "success"
@@ -443,7 +449,15 @@ class Gateway:
             expires_at=self.backend.now(),
         )
         self.backend.touch_session(session, company)
-        context = Context(self.backend, company, user, location_id, control.senderid, endpoint)
+        context = Context(
+            self.backend,
+            company,
+            user,
+            location_id,
+            control.senderid,
+            endpoint,
+            objects.registry.get,
+        )
         return context, session
 
     def _session_login(
@@ -466,6 +480,7 @@ class Gateway:
             session.location_id,
             control.senderid,
             endpoint,
+            objects.registry.get,
             session_id=session.session_id,
         )
         return context, session
@@ -721,13 +736,6 @@ def _internal_control_error(exc: BaseException) -> errors.ControlError:
             "with the request that caused it.",
         )
     )
-
-
-def check_entity_access(company: Company, user: WebServicesUser, location_id: str) -> None:
-    """Refuse an entity that does not exist, or that the user may not enter."""
-    entities = company.data.table("LOCATIONENTITY")
-    if not company.mega or location_id not in entities.by_id or not user.may_enter(location_id):
-        raise errors.unknown_entity(location_id, user.user_id)
 
 
 def _object_name(call: FunctionCall) -> str:

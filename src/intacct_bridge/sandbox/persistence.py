@@ -110,6 +110,15 @@ class _RecordDoc(_Doc):
     values: dict[str, str]
     lines: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
 
+    def record(self) -> Record:
+        """The stored record this row describes (its own copies of the values and lines)."""
+        return Record(
+            recordno=self.recordno,
+            values=dict(self.values),
+            entity=self.entity,
+            lines={key: [dict(line) for line in items] for key, items in self.lines.items()},
+        )
+
 
 class _DataDoc(_Doc):
     next_recordno: int = Field(default=1, ge=1)
@@ -397,12 +406,7 @@ def _build_data(doc: _DataDoc, where: str) -> CompanyData:
                 if row.id in table.by_id:
                     raise _Inconsistent(f"{here}: ID '{row.id}' is used twice in {name}.")
                 table.by_id[row.id] = row.recordno
-            table.records[row.recordno] = Record(
-                recordno=row.recordno,
-                values=dict(row.values),
-                entity=row.entity,
-                lines={key: [dict(line) for line in items] for key, items in row.lines.items()},
-            )
+            table.records[row.recordno] = row.record()
     return data
 
 
@@ -790,12 +794,7 @@ def _apply_company_change(company: Company, doc: _CompanyChangeDoc, where: str) 
                 if other is not None and other != row.recordno:
                     raise _Inconsistent(f"{where}.put.{name}: ID '{row.id}' is used twice.")
                 table.by_id[row.id] = row.recordno
-            table.records[row.recordno] = Record(
-                recordno=row.recordno,
-                values=dict(row.values),
-                entity=row.entity,
-                lines={key: [dict(line) for line in items] for key, items in row.lines.items()},
-            )
+            table.records[row.recordno] = row.record()
     company.books = _build_books(doc.books, where)
     platform = company.platform
     known = {delivery.delivery_id for delivery in platform.deliveries}

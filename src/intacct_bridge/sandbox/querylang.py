@@ -393,6 +393,23 @@ class IsNull(Condition):
         return is_null
 
 
+def _junction(preds: tuple[Predicate, ...], *, decisive: bool) -> Predicate:
+    """SQL's three-valued ``AND`` (``decisive`` False) or ``OR`` (``decisive`` True): the
+    first part that comes out ``decisive`` decides; otherwise unknown if a part is."""
+
+    def junction(get: Getter) -> bool | None:
+        result: bool | None = not decisive
+        for pred in preds:
+            outcome = pred(get)
+            if outcome is decisive:
+                return decisive
+            if outcome is None:
+                result = None
+        return result
+
+    return junction
+
+
 @dataclass(frozen=True, slots=True)
 class AllOf(Condition):
     """SQL ``AND`` over two or more conditions."""
@@ -404,19 +421,7 @@ class AllOf(Condition):
             yield from part.field_names()
 
     def bind(self, kind_of: KindOf) -> Predicate:
-        preds = tuple(part.bind(kind_of) for part in self.parts)
-
-        def all_of(get: Getter) -> bool | None:
-            result: bool | None = True
-            for pred in preds:
-                outcome = pred(get)
-                if outcome is False:
-                    return False
-                if outcome is None:
-                    result = None
-            return result
-
-        return all_of
+        return _junction(tuple(part.bind(kind_of) for part in self.parts), decisive=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,19 +435,7 @@ class AnyOf(Condition):
             yield from part.field_names()
 
     def bind(self, kind_of: KindOf) -> Predicate:
-        preds = tuple(part.bind(kind_of) for part in self.parts)
-
-        def any_of(get: Getter) -> bool | None:
-            result: bool | None = False
-            for pred in preds:
-                outcome = pred(get)
-                if outcome is True:
-                    return True
-                if outcome is None:
-                    result = None
-            return result
-
-        return any_of
+        return _junction(tuple(part.bind(kind_of) for part in self.parts), decisive=True)
 
 
 @dataclass(frozen=True, slots=True)

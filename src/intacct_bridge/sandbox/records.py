@@ -242,14 +242,12 @@ def check_references(ctx: Context, otype: ObjectType, record: Record) -> None:
     entity; another entity's records do not exist for it. A record cannot refer to itself
     (a class cannot be its own parent, an account cannot close into itself).
     """
-    from intacct_bridge.sandbox.objects import registry
-
     data = ctx.company.data
     location = ctx.location_id
     own_id = record.values.get(otype.id_field, "") if otype.id_field else ""
 
     def check(spec: FieldSpec, value: str) -> None:
-        target = registry.get(spec.ref or "")
+        target = ctx.catalogue(spec.ref or "")
         if target is None:
             return
         table = data.table(target.name)

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from intacct_bridge.sandbox import errors
 from intacct_bridge.sandbox.periods import Books
 from intacct_bridge.sandbox.smartevents import PlatformState
 from intacct_bridge.sandbox.store import CompanyData
@@ -116,3 +117,10 @@ class Company:
 
     def sender_authorized(self, sender_id: str) -> bool:
         return self.authorizations.get(sender_id) == "active"
+
+
+def check_entity_access(company: Company, user: WebServicesUser, location_id: str) -> None:
+    """Refuse an entity that does not exist, or that the user may not enter."""
+    entities = company.data.table("LOCATIONENTITY")
+    if not company.mega or location_id not in entities.by_id or not user.may_enter(location_id):
+        raise errors.unknown_entity(location_id, user.user_id)

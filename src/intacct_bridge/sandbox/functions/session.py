@@ -8,6 +8,7 @@ from intacct_bridge.sandbox import errors
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import Outcome, register
 from intacct_bridge.sandbox.functions.common import child
+from intacct_bridge.sandbox.tenancy import check_entity_access
 
 
 @register("getAPISession")
@@ -21,8 +22,6 @@ def get_api_session(ctx: Context, element: etree._Element) -> Outcome:
     location_el = child(element, "locationid")
     location = ctx.location_id if location_el is None else (location_el.text or "").strip()
     if location:
-        from intacct_bridge.sandbox.gateway import check_entity_access
-
         try:
             check_entity_access(ctx.company, ctx.user, location)
         except errors.AuthenticationError as exc:

@@ -50,9 +50,7 @@ def _submitted(ctx: Context, object_name: str, recordno: int) -> Record:
 
 def decide(ctx: Context, object_name: str, recordno: int, *, approve: bool) -> Record:
     """Approve (post) or decline a submitted entry; returns the stored record."""
-    from intacct_bridge.sandbox.objects import registry
-
-    otype = registry.get(object_name)
+    otype = ctx.catalogue(object_name)
     if otype is None or object_name not in APPROVABLE:
         raise errors.business_error(f"{object_name} entries do not go through approval.")
     old = _submitted(ctx, object_name, recordno)

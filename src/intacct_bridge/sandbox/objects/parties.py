@@ -13,6 +13,7 @@ from intacct_bridge.sandbox.objects.common import (
 )
 from intacct_bridge.sandbox.schema import FieldSpec, object_type
 from intacct_bridge.sandbox.store import Record
+from intacct_bridge.sandbox.writes import insert_record
 
 CONTACT = object_type(
     "CONTACT",
@@ -55,8 +56,6 @@ _GROUPS_BY_LETTER = {
 
 def _create_display_contact(ctx: Context, record: Record) -> None:
     """Creating a vendor or customer creates its display CONTACT (inferred)."""
-    from intacct_bridge.sandbox.functions.generic import insert_record
-
     name = record.values.get("DISPLAYCONTACT.CONTACTNAME", "")
     if not name or name in ctx.company.data.table("CONTACT").by_id:
         return

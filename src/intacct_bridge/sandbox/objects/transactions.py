@@ -261,13 +261,11 @@ def active_record(ctx: Context, object_name: str, key: str, label: str) -> Recor
     """The active record ``key`` of ``object_name`` (a vendor, customer, dimension value …):
     ``Invalid <Label> '<key>' specified.`` if it does not exist (for the caller), the
     inactive error if it is inactive."""
-    from intacct_bridge.sandbox.objects import registry
-
     table = ctx.company.data.tables.get(object_name) or Table()
     number = table.by_id.get(key)
     record = table.records.get(number) if number is not None else None
     if record is None or not _visible(ctx, record):
-        target = registry.get(object_name)
+        target = ctx.catalogue(object_name)
         if target is None:
             target = ObjectType(object_name, label, (), id_field="ID")
         raise invalid_reference(target, key)
