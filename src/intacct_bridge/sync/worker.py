@@ -1,0 +1,335 @@
+"""The job interface of the sync engine, and the embedded in-process worker behind it.
+
+Three verbs, nothing else (docs/decisions/0001-sync-jobs.md):
+
+* :meth:`SyncJobs.enqueue` — make records pending (Synchronise / Force synchronise, or the
+  outbox of store changes);
+* :meth:`SyncJobs.run_until_idle` — work until nothing is due (``intacct-bridge sync``);
+* :meth:`SyncJobs.start_worker` — work forever, polling (``intacct-bridge worker``, later).
+
+:class:`EmbeddedWorker` does it in this process with one asyncio loop: the embedded default
+(SQLite + sandbox need nothing else running). The durable state is the database itself —
+``sync_state`` rows with a lease per claim and exactly-once control IDs — so a worker killed
+at any instant loses nothing (its records stay ``pending``; the lease lapses, or is released
+at once when its process is known dead) and duplicates nothing (a re-sent write carries the
+same control ID). A multi-process engine (DBOS or procrastinate) can sit behind the same
+three verbs later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import httpx
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from intacct_bridge.config.models import IntegrationConfig
+from intacct_bridge.config.secrets import Keyring
+from intacct_bridge.errors import BridgeError
+from intacct_bridge.intacct import CompanyLimiter, IntacctClient, IntacctError, RetryPolicy
+from intacct_bridge.intacct.errors import IntacctAuthError, IntacctRequestError
+from intacct_bridge.store.session import session_factory
+from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.sync import outbound, state
+from intacct_bridge.sync.connect import client_for, load_config
+from intacct_bridge.sync.mappings import map_for_kind
+
+#: records claimed (and sent) per round; the client splits them into requests of 100
+DEFAULT_BATCH = 400
+#: seconds a claim holds a record before another worker may take it over
+DEFAULT_LEASE = 300.0
+
+
+class SyncRunError(BridgeError):
+    """The run could not go on (sign-in refused, configuration missing …); records stay
+    pending and nothing is lost."""
+
+
+@dataclass
+class RunReport:
+    """What one run did."""
+
+    events: int = 0
+    sent: int = 0
+    requests: int = 0
+    success: int = 0
+    unchanged: int = 0
+    retrying: int = 0
+    errors: int = 0
+    #: (error code, message) → records: each cause once, with the records it hit
+    problems: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: records still pending with a later next attempt
+    waiting: int = 0
+    seconds: float = 0.0
+
+    def add(self, applied: outbound.Applied) -> None:
+        self.success += applied.success
+        self.unchanged += applied.unchanged
+        self.retrying += applied.retrying
+        self.errors += applied.errors
+        for cause, records in applied.problems.items():
+            self.problems.setdefault(cause, []).extend(records)
+
+
+#: progress callback: (kind, records done in this kind so far, records pending in it)
+Progress = Callable[[str, int, int], None]
+
+
+class SyncJobs(Protocol):
+    """The engine-neutral job interface (see the module docstring)."""
+
+    def enqueue(
+        self,
+        tenant_id: str,
+        kind: str | None = None,
+        keys: Iterable[str] | None = None,
+        *,
+        force: bool = False,
+    ) -> int: ...
+
+    def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport: ...
+
+    def start_worker(self, tenant_ids: Iterable[str], *, poll: float = 2.0) -> None: ...
+
+
+def worker_identity() -> str:
+    """``host:pid:random`` — who holds a claim (the pid lets a successor see it is dead)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _holder_dead(holder: str) -> bool:
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class EmbeddedWorker:
+    """The in-process worker (the embedded default)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        keyring: Keyring | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limiter: CompanyLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        batch: int = DEFAULT_BATCH,
+        lease: float = DEFAULT_LEASE,
+        client_factory: Callable[[IntegrationConfig], IntacctClient] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = session_factory(engine)
+        self.keyring = keyring
+        self.transport = transport
+        self.limiter = limiter
+        self.retry = retry
+        self.batch = batch
+        self.lease = lease
+        self.identity = worker_identity()
+        self._client_factory = client_factory
+
+    # --- the three verbs ----------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        tenant_id: str,
+        kind: str | None = None,
+        keys: Iterable[str] | None = None,
+        *,
+        force: bool = False,
+    ) -> int:
+        """Synchronise (or, with ``force``, Force synchronise) records; commits."""
+        with self.sessions.begin() as session:
+            state.collect_all(session, tenant_id)
+            if force:
+                return state.force_synchronise(session, tenant_id, kind, keys)
+            return state.synchronise(session, tenant_id, kind, keys)
+
+    def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport:
+        return asyncio.run(self.run_until_idle_async(tenant_id, progress=progress))
+
+    def start_worker(self, tenant_ids: Iterable[str], *, poll: float = 2.0) -> None:
+        """Run forever: each tenant until idle, then sleep ``poll`` seconds."""
+        tenants = list(tenant_ids)
+        while True:
+            for tenant_id in tenants:
+                self.run_until_idle(tenant_id)
+            time.sleep(poll)
+
+    # --- the work ---------------------------------------------------------------------------
+
+    def _client(self, config: IntegrationConfig) -> IntacctClient:
+        if self._client_factory is not None:
+            return self._client_factory(config)
+        return client_for(config, transport=self.transport, limiter=self.limiter, retry=self.retry)
+
+    def _take_over_dead_claims(self, session: Session, tenant_id: str) -> None:
+        holders = session.scalars(
+            select(SyncStateRow.claimed_by)
+            .where(SyncStateRow.tenant_id == tenant_id, SyncStateRow.claimed_by.is_not(None))
+            .distinct()
+        ).all()
+        dead = [holder for holder in holders if holder and _holder_dead(holder)]
+        state.release_claims(session, tenant_id, dead)
+
+    async def run_until_idle_async(
+        self, tenant_id: str, *, progress: Progress | None = None
+    ) -> RunReport:
+        started = time.perf_counter()
+        report = RunReport()
+        with self.sessions.begin() as session:
+            config = load_config(session, tenant_id, self.keyring)
+            self._take_over_dead_claims(session, tenant_id)
+        while True:  # the outbox, committed in slices
+            with self.sessions.begin() as session:
+                read = state.collect(session, tenant_id)
+            if not read:
+                break
+            report.events += read
+        ctx = outbound.Context.of(config)
+        client = self._client(config)
+        try:
+            for kind in state.KIND_ORDER:
+                await self._run_kind(client, tenant_id, kind, ctx, report, progress)
+        finally:
+            report.requests = client.requests_sent
+            await client.aclose()
+        with self.sessions() as session:
+            report.waiting = len(state.list_states(session, tenant_id, state="pending"))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def _run_kind(
+        self,
+        client: IntacctClient,
+        tenant_id: str,
+        kind: str,
+        ctx: outbound.Context,
+        report: RunReport,
+        progress: Progress | None,
+    ) -> None:
+        with self.sessions() as session:
+            if not map_for_kind(
+                session, tenant_id, "contact" if kind == "address" else kind
+            ).direction.sends:
+                return
+            total = len(state.list_states(session, tenant_id, kind=kind, state="pending"))
+        done = 0
+        if progress is not None and total:
+            progress(kind, 0, total)
+        while True:
+            with self.sessions.begin() as session:
+                claimed = outbound.claim(
+                    session, tenant_id, kind, self.identity, limit=self.batch, lease=self.lease
+                )
+            if not claimed:
+                return
+            with self.sessions() as session:
+                batch = outbound.prepare(session, tenant_id, claimed, ctx)
+            failure: BaseException | None = None
+            try:
+                report.sent += await outbound.send(client, tenant_id, batch)
+            except (IntacctAuthError, IntacctRequestError) as error:
+                self._release(tenant_id, claimed)
+                raise SyncRunError(
+                    f"Intacct refused the sign-in or the request ({error}); the records stay "
+                    "pending. Check the connection: intacct-bridge connection test"
+                ) from None
+            except (IntacctError, httpx.HTTPError) as error:
+                failure = error
+            with self.sessions.begin() as session:
+                applied = outbound.apply(
+                    session,
+                    tenant_id,
+                    self.identity,
+                    batch,
+                    client.config.endpoint,
+                    failure=failure,
+                )
+            report.add(applied)
+            done += len(claimed)
+            if progress is not None:
+                progress(kind, done, max(total, done))
+
+    def _release(self, tenant_id: str, claimed: list[tuple[str, str]]) -> None:
+        with self.sessions.begin() as session:
+            for kind, key in claimed:
+                row = session.get(SyncStateRow, (tenant_id, kind, key))
+                if row is not None and row.claimed_by == self.identity:
+                    row.claimed_by = None
+                    row.claimed_until = None
+
+    # --- desynchronisation check --------------------------------------------------------------
+
+    def check(self, tenant_id: str) -> tuple[int, int]:
+        """Compare every synchronised record with Intacct (see
+        :func:`outbound.check_object`); returns (checked, desynchronised)."""
+        return asyncio.run(self.check_async(tenant_id))
+
+    async def check_async(self, tenant_id: str) -> tuple[int, int]:
+        with self.sessions.begin() as session:
+            config = load_config(session, tenant_id, self.keyring)
+        client = self._client(config)
+        checked = desynced = 0
+        try:
+            for kinds, kind in (
+                (("contact", "address"), "contact"),
+                (("item",), "item"),
+                (("customer",), "customer"),
+                (("supplier",), "supplier"),
+            ):
+                with self.sessions.begin() as session:
+                    objmap = map_for_kind(session, tenant_id, kind)
+                    one, two = await outbound.check_object(
+                        session,
+                        tenant_id,
+                        client,
+                        kinds,
+                        objmap.intacct_object,
+                        objmap.key_field,
+                    )
+                checked += one
+                desynced += two
+        finally:
+            await client.aclose()
+        return checked, desynced
+
+
+def next_due(session: Session, tenant_id: str) -> dt.datetime | None:
+    """When the earliest waiting record is due again (``None``: nothing waits)."""
+    rows = state.list_states(session, tenant_id, state="pending")
+    moments = [row.next_attempt_at for row in rows if row.next_attempt_at is not None]
+    return min(moments) if moments else None
+
+
+__all__ = [
+    "DEFAULT_BATCH",
+    "EmbeddedWorker",
+    "Progress",
+    "RunReport",
+    "SyncJobs",
+    "SyncRunError",
+    "next_due",
+    "worker_identity",
+]
