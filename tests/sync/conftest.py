@@ -45,7 +45,10 @@ class Bridge:
     def worker(self, **options: object) -> EmbeddedWorker:
         options.setdefault("retry", RetryPolicy(attempts=1))
         return EmbeddedWorker(
-            self.engine, self.keyring, transport=self.sandbox.transport(), **options  # type: ignore[arg-type]
+            self.engine,
+            self.keyring,
+            transport=self.sandbox.transport(),
+            **options,  # type: ignore[arg-type]
         )
 
     def save(self, *records: object) -> None:
@@ -56,12 +59,18 @@ class Bridge:
     def intacct(self, object_name: str) -> dict[str, dict[str, object]]:
         """The sandbox's records of ``object_name`` by ID field."""
         rows = self.sandbox.admin.records(self.creds.company_id, object_name)
-        key = {"ITEM": "ITEMID", "CUSTOMER": "CUSTOMERID", "VENDOR": "VENDORID",
-               "CONTACT": "CONTACTNAME"}[object_name]
+        key = {
+            "ITEM": "ITEMID",
+            "CUSTOMER": "CUSTOMERID",
+            "VENDOR": "VENDORID",
+            "CONTACT": "CONTACTNAME",
+        }[object_name]
         return {str(row[key]): row for row in rows}
 
 
-def configure(sandbox: Sandbox, creds: QuickstartCredentials, url: str, **changes: object) -> Bridge:
+def configure(
+    sandbox: Sandbox, creds: QuickstartCredentials, url: str, **changes: object
+) -> Bridge:
     upgrade(url)
     engine = create_store_engine(url)
     sessions = session_factory(engine)
@@ -105,8 +114,11 @@ def address(city: str = "Leeds") -> Address:
 
 def item(item_id: str = "W-100", **changes: object) -> Item:
     values: dict[str, object] = {
-        "id": item_id, "name": f"Widget {item_id}", "description": "A widget",
-        "standard_cost": Decimal("2.50"), "base_price": Decimal("4.99"),
+        "id": item_id,
+        "name": f"Widget {item_id}",
+        "description": "A widget",
+        "standard_cost": Decimal("2.50"),
+        "base_price": Decimal("4.99"),
     }
     values.update(changes)
     return Item(**values)  # type: ignore[arg-type]
@@ -114,8 +126,11 @@ def item(item_id: str = "W-100", **changes: object) -> Item:
 
 def contact(name: str = "Ann Smith", **changes: object) -> Contact:
     values: dict[str, object] = {
-        "name": name, "print_as": name, "first_name": name.split()[0],
-        "email": "ann@example.com", "address": address(),
+        "name": name,
+        "print_as": name,
+        "first_name": name.split()[0],
+        "email": "ann@example.com",
+        "address": address(),
     }
     values.update(changes)
     return Contact(**values)  # type: ignore[arg-type]
@@ -123,7 +138,9 @@ def contact(name: str = "Ann Smith", **changes: object) -> Contact:
 
 def customer(customer_id: str = "C100", **changes: object) -> Customer:
     values: dict[str, object] = {
-        "id": customer_id, "name": f"Customer {customer_id} Ltd", "bill_to": address(),
+        "id": customer_id,
+        "name": f"Customer {customer_id} Ltd",
+        "bill_to": address(),
     }
     values.update(changes)
     return Customer(**values)  # type: ignore[arg-type]
@@ -131,7 +148,9 @@ def customer(customer_id: str = "C100", **changes: object) -> Customer:
 
 def supplier(supplier_id: str = "V100", **changes: object) -> Supplier:
     values: dict[str, object] = {
-        "id": supplier_id, "name": f"Supplier {supplier_id} plc", "pay_to": address("York"),
+        "id": supplier_id,
+        "name": f"Supplier {supplier_id} plc",
+        "pay_to": address("York"),
     }
     values.update(changes)
     return Supplier(**values)  # type: ignore[arg-type]

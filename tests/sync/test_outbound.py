@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+import httpx
+import pytest
+
+from intacct_bridge.intacct import RetryPolicy
+from intacct_bridge.model.finance import Ledger, PaymentTerm
+from intacct_bridge.model.items import Item
+from intacct_bridge.store.errors import ItemIdLockedError
+from intacct_bridge.store.repositories import get_record, rename_item, save_record
 from intacct_bridge.sync import state
+from intacct_bridge.sync.worker import EmbeddedWorker
 from intacct_bridge.sync.state import SyncState
 from tests.sync.conftest import TENANT, Bridge, address, contact, customer, item, supplier
 
@@ -34,3 +44,193 @@ def test_master_data_appears_in_intacct_with_the_right_fields(bridge: Bridge) ->
         assert summary.total(SyncState.SUCCESS) == 5
         got = state.get_state(session, TENANT, "item", "W-100")
         assert got is not None and got.record_no and got.url and got.version == 1
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """The sandbox transport, counting the requests that reach it (and failing on demand)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests = 0
+        self.fail_next = 0
+        #: write requests reach Intacct and commit, then the reply is lost
+        self.drop_write_replies = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise httpx.ConnectError("injected: connection refused", request=request)
+        self.requests += 1
+        response = await self.inner.handle_async_request(request)
+        if self.drop_write_replies and b"<uniqueid>true</uniqueid>" in request.content:
+            raise httpx.ReadError("injected: connection reset after the request", request=request)
+        return response
+
+
+def _counting(bridge: Bridge, **options: object) -> tuple[EmbeddedWorker, CountingTransport]:
+    transport = CountingTransport(bridge.sandbox.transport())
+    options.setdefault("retry", RetryPolicy(attempts=1))
+    worker = EmbeddedWorker(bridge.engine, bridge.keyring, transport=transport, **options)  # type: ignore[arg-type]
+    return worker, transport
+
+
+def test_a_rerun_with_nothing_changed_makes_no_intacct_call(bridge: Bridge) -> None:
+    bridge.save(
+        contact(),
+        item("W-1"),
+        item("W-2"),
+        customer("C1", primary_contact="Ann Smith"),
+        supplier("V1", return_to=address("Hull")),
+    )
+    worker, transport = _counting(bridge)
+    first = worker.run_until_idle(TENANT)
+    assert first.success == 6 and transport.requests > 0
+    before = transport.requests
+    # the same data imported again: the store writes nothing, the worker sends nothing
+    bridge.save(contact(), item("W-1"), item("W-2"))
+    again = worker.run_until_idle(TENANT)
+    assert transport.requests == before and again.sent == 0
+    # every record queued again by hand: the fingerprints match, still no call
+    with bridge.sessions.begin() as session:
+        for row in state.list_states(session, TENANT):
+            assert (
+                state.mark_changed(session, TENANT, row.kind, row.key, force=True)
+                is SyncState.PENDING
+            )
+    forced = worker.run_until_idle(TENANT)
+    assert transport.requests == before
+    assert forced.unchanged == 6 and forced.sent == 0
+    # one real change: exactly that record is sent
+    bridge.save(item("W-2", name="Widget two, renamed"))
+    changed = worker.run_until_idle(TENANT)
+    assert changed.sent == 1 and changed.success == 1
+    assert bridge.intacct("ITEM")["W-2"]["NAME"] == "Widget two, renamed"
+    assert len(bridge.intacct("ITEM")) == 2
+
+
+def test_the_item_id_is_locked_once_synchronised(bridge: Bridge) -> None:
+    bridge.save(item("W-1"), item("W-2"))
+    with bridge.sessions.begin() as session:
+        rename_item(session, TENANT, "W-2", "W-2B")  # not yet in Intacct: allowed
+    bridge.worker().run_until_idle(TENANT)
+    assert set(bridge.intacct("ITEM")) == {"W-1", "W-2B"}
+    with bridge.sessions.begin() as session:
+        with pytest.raises(ItemIdLockedError) as refused:
+            rename_item(session, TENANT, "W-1", "W-1B")
+    message = str(refused.value)
+    assert "'W-1'" in message and "integrated with Intacct" in message and "new item" in message
+    with bridge.sessions() as session:
+        assert get_record(session, TENANT, Item, "W-1") is not None
+
+
+def test_an_error_is_actionable_and_force_synchronise_sends_it_after_the_fix(
+    bridge: Bridge,
+) -> None:
+    with bridge.sessions.begin() as session:
+        save_record(session, TENANT, PaymentTerm(ledger=Ledger.AR, id="N30", due_days=30))
+    bridge.save(
+        customer("C1", payment_term_id="N30"), customer("C2", payment_term_id="N30"), customer("C3")
+    )
+    worker = bridge.worker()
+    report = worker.run_until_idle(TENANT)
+    assert report.success == 1 and report.errors == 2
+    # one cause, reported once, with both records
+    assert len(report.problems) == 1
+    (code, message), records = next(iter(report.problems.items()))
+    assert code == "reference" and sorted(records) == ["customer C1", "customer C2"]
+    with bridge.sessions() as session:
+        got = state.get_state(session, TENANT, "customer", "C1")
+    assert got is not None and got.state is SyncState.ERROR
+    assert got.last_message is not None
+    for part in ("CUSTOMER C1", "TERMNAME", "'N30'", "Fix:", "--force"):
+        assert part in got.last_message
+    # Synchronise is not the action for a record in error; Force synchronise is
+    with bridge.sessions.begin() as session, pytest.raises(state.SyncActionError):
+        state.synchronise(session, TENANT, "customer", ["C1"])
+    # a re-run without a fix does not retry it
+    assert worker.run_until_idle(TENANT).sent == 0
+    bridge.sandbox.admin.seed(bridge.creds.company_id, "ARTERM", [{"NAME": "N30", "DUEDATE": 30}])
+    assert worker.enqueue(TENANT, "customer", ["C1", "C2"], force=True) == 2
+    fixed = worker.run_until_idle(TENANT)
+    assert fixed.success == 2 and fixed.errors == 0
+    assert bridge.intacct("CUSTOMER")["C1"]["TERMNAME"] == "N30"
+    with bridge.sessions() as session:
+        assert state.status(session, TENANT).total(SyncState.ERROR) == 0
+
+
+def test_desynchronisation_is_detected_shown_and_resolved(bridge: Bridge) -> None:
+    bridge.save(customer("C1"), customer("C2"), item("W-1"))
+    worker = bridge.worker()
+    worker.run_until_idle(TENANT)
+    assert worker.check(TENANT) == (3, 0)  # two customers and an item, unchanged
+    bridge.sandbox.admin.set_status(bridge.creds.company_id, "CUSTOMER", "C2", "inactive")
+    checked, desynced = worker.check(TENANT)
+    assert desynced == 1
+    with bridge.sessions() as session:
+        got = state.get_state(session, TENANT, "customer", "C2")
+        assert got is not None and got.state is SyncState.DESYNCHRONIZED
+        assert got.difference == {"STATUS": {"bridge": "active", "intacct": "inactive"}}
+        assert got.last_message is not None and "STATUS" in got.last_message
+        # the other records are untouched
+        assert state.status(session, TENANT).total(SyncState.SUCCESS) == checked - 1
+    # a later run leaves it for a person; Synchronise sends the bridge's values
+    assert worker.run_until_idle(TENANT).sent == 0
+    assert worker.enqueue(TENANT, "customer", ["C2"]) == 1
+    assert worker.run_until_idle(TENANT).success == 1
+    assert bridge.intacct("CUSTOMER")["C2"]["STATUS"] == "active"
+    assert worker.check(TENANT)[1] == 0
+
+
+def test_reset_link_relinks_the_existing_intacct_record_without_a_duplicate(
+    bridge: Bridge,
+) -> None:
+    bridge.save(item("W-1"))
+    worker = bridge.worker()
+    worker.run_until_idle(TENANT)
+    with bridge.sessions.begin() as session:
+        reset = state.reset_link(session, TENANT, "item", "W-1")
+    assert reset.state is SyncState.NOT and reset.record_no is None
+    assert worker.enqueue(TENANT, "item", ["W-1"]) == 1
+    report = worker.run_until_idle(TENANT)
+    assert report.success == 1, report.problems
+    with bridge.sessions() as session:
+        relinked = state.get_state(session, TENANT, "item", "W-1")
+    assert relinked is not None and relinked.record_no is not None
+    assert relinked.record_no == int(str(bridge.intacct("ITEM")["W-1"]["RECORDNO"]))
+    # a later change is an update of the same record
+    bridge.save(item("W-1", name="Widget after reset"))
+    assert worker.run_until_idle(TENANT).success == 1
+    assert len(bridge.intacct("ITEM")) == 1
+    assert bridge.intacct("ITEM")["W-1"]["NAME"] == "Widget after reset"
+
+
+def test_transient_failures_back_off_and_lost_replies_never_duplicate(bridge: Bridge) -> None:
+    records = [item(f"W-{n}") for n in range(30)] + [customer(f"C{n}") for n in range(10)]
+    bridge.save(*records)
+    moment = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]
+    worker, transport = _counting(bridge, clock=lambda: moment[0])
+    # every write reaches Intacct and commits, but the reply is lost
+    transport.drop_write_replies = True
+    lost = worker.run_until_idle(TENANT)
+    assert lost.success == 0 and lost.retrying == 40
+    assert len(bridge.intacct("ITEM")) == 30  # written, the bridge does not know it yet
+    with bridge.sessions() as session:
+        waiting = state.get_state(session, TENANT, "item", "W-0")
+    assert waiting is not None and waiting.state is SyncState.PENDING
+    assert waiting.attempts == 1 and waiting.next_attempt_at == moment[0] + dt.timedelta(seconds=30)
+    assert waiting.last_message is not None and "next attempt" in waiting.last_message
+    # not due yet: nothing is sent
+    transport.drop_write_replies = False
+    sent = transport.requests
+    assert worker.run_until_idle(TENANT).sent == 0 and transport.requests == sent
+    # the connection refuses, then works: due again after the backoff
+    moment[0] += dt.timedelta(seconds=31)
+    transport.fail_next = 1
+    worker.run_until_idle(TENANT)
+    moment[0] += dt.timedelta(minutes=5)
+    done = worker.run_until_idle(TENANT)
+    assert done.success + done.unchanged > 0
+    with bridge.sessions() as session:
+        summary = state.status(session, TENANT)
+    assert summary.total(SyncState.SUCCESS) == 40
+    assert len(bridge.intacct("ITEM")) == 30 and len(bridge.intacct("CUSTOMER")) == 10

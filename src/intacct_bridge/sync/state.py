@@ -262,7 +262,7 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
         session.add(cursor)
         session.flush()
     rows = session.execute(
-        select(ChangeEventRow.id, ChangeEventRow.kind, ChangeEventRow.key)
+        select(ChangeEventRow.id, ChangeEventRow.kind, ChangeEventRow.key, ChangeEventRow.action)
         .where(ChangeEventRow.tenant_id == tenant_id, ChangeEventRow.id > cursor.last_event_id)
         .order_by(ChangeEventRow.id)
         .limit(limit)
@@ -270,8 +270,8 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
     if not rows:
         return 0
     seen: set[tuple[str, str]] = set()
-    for _id, kind, key in rows:
-        if kind not in _MODEL:
+    for _id, kind, key, action in rows:
+        if kind not in _MODEL or action == "integrated":  # our own bookkeeping, not a change
             continue
         for pair in _related(session, tenant_id, kind, key):
             if pair not in seen:

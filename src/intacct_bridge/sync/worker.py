@@ -37,10 +37,12 @@ from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.errors import BridgeError
 from intacct_bridge.intacct import CompanyLimiter, IntacctClient, IntacctError, RetryPolicy
 from intacct_bridge.intacct.errors import IntacctAuthError, IntacctRequestError
+from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import outbound, state
 from intacct_bridge.sync.connect import client_for, load_config
+from intacct_bridge.sync.inspect import Finding, inspect_maps
 from intacct_bridge.sync.mappings import map_for_kind
 
 #: records claimed (and sent) per round; the client splits them into requests of 100
@@ -137,6 +139,7 @@ class EmbeddedWorker:
         batch: int = DEFAULT_BATCH,
         lease: float = DEFAULT_LEASE,
         client_factory: Callable[[IntegrationConfig], IntacctClient] | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
@@ -148,6 +151,8 @@ class EmbeddedWorker:
         self.lease = lease
         self.identity = worker_identity()
         self._client_factory = client_factory
+        #: the time (tests move it on to make retries due)
+        self.clock = clock or now
 
     # --- the three verbs ----------------------------------------------------------------------
 
@@ -241,7 +246,13 @@ class EmbeddedWorker:
         while True:
             with self.sessions.begin() as session:
                 claimed = outbound.claim(
-                    session, tenant_id, kind, self.identity, limit=self.batch, lease=self.lease
+                    session,
+                    tenant_id,
+                    kind,
+                    self.identity,
+                    limit=self.batch,
+                    lease=self.lease,
+                    at=self.clock(),
                 )
             if not claimed:
                 return
@@ -266,6 +277,7 @@ class EmbeddedWorker:
                     batch,
                     client.config.endpoint,
                     failure=failure,
+                    at=self.clock(),
                 )
             report.add(applied)
             done += len(claimed)
@@ -279,6 +291,22 @@ class EmbeddedWorker:
                 if row is not None and row.claimed_by == self.identity:
                     row.claimed_by = None
                     row.claimed_until = None
+
+    # --- inspect --------------------------------------------------------------------------
+
+    def inspect(self, tenant_id: str) -> list[Finding]:
+        """Mapped fields this Intacct company does not have (see :mod:`.inspect`)."""
+        return asyncio.run(self.inspect_async(tenant_id))
+
+    async def inspect_async(self, tenant_id: str) -> list[Finding]:
+        with self.sessions.begin() as session:
+            config = load_config(session, tenant_id, self.keyring)
+        client = self._client(config)
+        try:
+            with self.sessions() as session:
+                return await inspect_maps(session, tenant_id, client)
+        finally:
+            await client.aclose()
 
     # --- desynchronisation check --------------------------------------------------------------
 
