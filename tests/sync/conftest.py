@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from intacct_bridge.config.secrets import KeySource, Keyring, Secret, generate_key
 from intacct_bridge.config.models import IntegrationConfig
+from intacct_bridge.config.secrets import Keyring, KeySource, Secret, generate_key
 from intacct_bridge.config.store import save_config
 from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.model.items import Item

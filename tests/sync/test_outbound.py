@@ -14,8 +14,8 @@ from intacct_bridge.model.items import Item
 from intacct_bridge.store.errors import ItemIdLockedError
 from intacct_bridge.store.repositories import get_record, rename_item, save_record
 from intacct_bridge.sync import state
-from intacct_bridge.sync.worker import EmbeddedWorker
 from intacct_bridge.sync.state import SyncState
+from intacct_bridge.sync.worker import EmbeddedWorker
 from tests.sync.conftest import TENANT, Bridge, address, contact, customer, item, supplier
 
 
@@ -138,6 +138,7 @@ def test_an_error_is_actionable_and_force_synchronise_sends_it_after_the_fix(
     assert len(report.problems) == 1
     (code, message), records = next(iter(report.problems.items()))
     assert code == "reference" and sorted(records) == ["customer C1", "customer C2"]
+    assert "TERMNAME" in message and "N30" in message
     with bridge.sessions() as session:
         got = state.get_state(session, TENANT, "customer", "C1")
     assert got is not None and got.state is SyncState.ERROR
