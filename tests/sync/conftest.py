@@ -3,7 +3,9 @@ with the default tenant configured against an in-process sandbox company."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -102,6 +104,17 @@ def bridge(backend: str, sandbox: Sandbox, tmp_path: Path) -> Iterator[Bridge]:
     creds = sandbox.quickstart()
     with scratch_url(backend, tmp_path) as url:
         made = configure(sandbox, creds, url)
+        try:
+            yield made
+        finally:
+            made.engine.dispose()
+
+
+@contextmanager
+def sandbox_bridge(sandbox: Sandbox) -> Iterator[Bridge]:
+    """A bridge on a SQLite file for an already set-up sandbox (quickstart credentials)."""
+    with tempfile.TemporaryDirectory() as directory:
+        made = configure(sandbox, QuickstartCredentials(), f"sqlite:///{directory}/b.db")
         try:
             yield made
         finally:

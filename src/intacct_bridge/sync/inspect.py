@@ -9,6 +9,7 @@ reported with the fix that stops synchronising it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -46,6 +47,13 @@ def _fields(result_data: object) -> set[str] | None:
 async def inspect_maps(session: Session, tenant_id: str, client: IntacctClient) -> list[Finding]:
     """Inspect every mapped Intacct object of the tenant (one batched call)."""
     maps = [m for m in list_maps(session, tenant_id) if m.direction is not Direction.NOT_SENT]
+    return await inspect_objects(client, maps)
+
+
+async def inspect_objects(client: IntacctClient, maps: Sequence[ObjectMap]) -> list[Finding]:
+    """Inspect the Intacct objects of ``maps`` (one batched call); report what they lack."""
+    if not maps:
+        return []
     calls = [fn.inspect(m.intacct_object) for m in maps]
     results = await client.execute(calls)
     findings: list[Finding] = []
@@ -87,4 +95,4 @@ def _missing_object(objmap: ObjectMap, detail: str) -> Finding:
     )
 
 
-__all__ = ["Finding", "inspect_maps"]
+__all__ = ["Finding", "inspect_maps", "inspect_objects"]

@@ -42,8 +42,8 @@ from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import outbound, state
 from intacct_bridge.sync.connect import client_for, load_config
-from intacct_bridge.sync.inspect import Finding, inspect_maps
-from intacct_bridge.sync.mappings import map_for_kind
+from intacct_bridge.sync.inspect import Finding, inspect_maps, inspect_objects
+from intacct_bridge.sync.mappings import OUTBOUND_ORDER, ObjectMap, get_map, map_for_kind
 
 #: records claimed (and sent) per round; the client splits them into requests of 100
 DEFAULT_BATCH = 400
@@ -69,6 +69,8 @@ class RunReport:
     errors: int = 0
     #: (error code, message) → records: each cause once, with the records it hit
     problems: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: mapped fields this Intacct company lacks (their objects were not sent)
+    findings: list[Finding] = field(default_factory=list)
     #: records still pending with a later next attempt
     waiting: int = 0
     seconds: float = 0.0
@@ -153,6 +155,8 @@ class EmbeddedWorker:
         self._client_factory = client_factory
         #: the time (tests move it on to make retries due)
         self.clock = clock or now
+        #: inspect findings per (tenant, outbound maps): inspected once per worker and map
+        self._inspected: dict[tuple[str, tuple[ObjectMap, ...]], list[Finding]] = {}
 
     # --- the three verbs ----------------------------------------------------------------------
 
@@ -240,8 +244,18 @@ class EmbeddedWorker:
             ).direction.sends:
                 return
             total = len(state.list_states(session, tenant_id, kind=kind, state="pending"))
+        if not total:
+            return
+        blocking = [
+            finding
+            for finding in await self._findings(client, tenant_id)
+            if finding.intacct_object == state.KIND_OBJECTS[kind]
+        ]
+        if blocking:
+            report.findings.extend(f for f in blocking if f not in report.findings)
+            return  # the records stay pending until the map is fixed
         done = 0
-        if progress is not None and total:
+        if progress is not None:
             progress(kind, 0, total)
         while True:
             with self.sessions.begin() as session:
@@ -283,6 +297,21 @@ class EmbeddedWorker:
             done += len(claimed)
             if progress is not None:
                 progress(kind, done, max(total, done))
+
+    async def _findings(self, client: IntacctClient, tenant_id: str) -> list[Finding]:
+        """Mapped outbound fields the company lacks: inspected on connecting (once per worker,
+        and again after the maps change)."""
+        with self.sessions() as session:
+            maps = tuple(get_map(session, tenant_id, name) for name in OUTBOUND_ORDER)
+        cache_key = (tenant_id, maps)
+        if cache_key not in self._inspected:
+            try:
+                self._inspected[cache_key] = await inspect_objects(
+                    client, [m for m in maps if m.direction.sends]
+                )
+            except (IntacctError, httpx.HTTPError):
+                return []  # not fatal: a real problem shows on the records themselves
+        return self._inspected[cache_key]
 
     def _release(self, tenant_id: str, claimed: list[tuple[str, str]]) -> None:
         with self.sessions.begin() as session:
