@@ -389,6 +389,11 @@ def sync_command(
             "--all", help="Synchronise every record that is not integrated or desynchronised."
         ),
     ] = False,
+    batch: Annotated[
+        int,
+        typer.Option("--batch", min=1, max=10_000,
+                     help="Records claimed and sent per round (the client packs 100 per request)."),
+    ] = 400,
     check: Annotated[
         bool,
         typer.Option(
@@ -405,6 +410,7 @@ def sync_command(
         fail("--record needs --kind (item, customer, supplier or contact)")
     out = console()
     with guarded(), _worker(tenant, db, key_file, state, save=not check) as worker:
+        worker.batch = batch
         if check:
             checked, desynced = worker.check(tenant)
             out.print(f"Checked {checked} record(s): {desynced} desynchronised.")
