@@ -51,6 +51,7 @@ from intacct_bridge.sync.state import (
     address_contact,
     display_contact_name,
     load_record,
+    write_lock,
 )
 
 #: failed attempts after which a transient failure is parked as ``error``
@@ -162,6 +163,7 @@ def claim(
     caller commits. Returns the (kind, key) pairs claimed.
     """
     moment = at or now()
+    write_lock(session)  # SQLite: the other worker waits for this commit
     query = (
         select(SyncStateRow)
         .where(
@@ -388,6 +390,7 @@ def apply(
 ) -> Applied:
     """Record the outcome of a sent batch (``failure``: the whole batch failed transiently)."""
     moment = at or now()
+    write_lock(session)
     report = Applied()
     for item in batch:
         row = session.get(SyncStateRow, (tenant_id, item.kind, item.key))

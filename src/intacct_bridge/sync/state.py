@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import false as sql_false
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -175,6 +176,19 @@ def _current_hash(session: Session, tenant_id: str, kind: str, key: str) -> str 
     return None if row is None else str(row.content_hash)  # type: ignore[attr-defined]
 
 
+def write_lock(session: Session) -> None:
+    """On SQLite, take the database's write lock now, at the start of the transaction.
+
+    SQLite has no row locks, and two transactions that both read and then write deadlock
+    (one fails at once with "database is locked"). Taking the write lock first makes the
+    other worker wait for this commit instead. PostgreSQL needs nothing: rows are locked.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(SyncCursorRow).where(sql_false()).values(consumer=SyncCursorRow.consumer)
+        )
+
+
 # --- marking records pending -----------------------------------------------------------------
 
 
@@ -246,6 +260,28 @@ def _related(session: Session, tenant_id: str, kind: str, key: str) -> list[tupl
     return found
 
 
+def _ensure_cursor(session: Session, tenant_id: str) -> None:
+    """Create the tenant's outbox cursor if missing (two workers may try at once)."""
+    values = {
+        "tenant_id": tenant_id,
+        "consumer": OUTBOX_CONSUMER,
+        "last_event_id": 0,
+        "updated_at": now(),
+    }
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(SyncCursorRow).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(SyncCursorRow).values(**values).on_conflict_do_nothing())
+    elif session.get(SyncCursorRow, (tenant_id, OUTBOX_CONSUMER)) is None:
+        session.add(SyncCursorRow(**values))
+        session.flush()
+
+
 def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
     """Consume the tenant's change events: mark changed records pending. Returns how many
     events were read (``0``: the outbox is drained).
@@ -253,14 +289,14 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
     The cursor advances in the same transaction as the states it produced, so a crash
     loses nothing and a re-run repeats nothing.
     """
+    write_lock(session)
     require_tenant(session, tenant_id)
-    cursor = session.get(SyncCursorRow, (tenant_id, OUTBOX_CONSUMER))
-    if cursor is None:
-        cursor = SyncCursorRow(
-            tenant_id=tenant_id, consumer=OUTBOX_CONSUMER, last_event_id=0, updated_at=now()
-        )
-        session.add(cursor)
-        session.flush()
+    _ensure_cursor(session, tenant_id)
+    # One consumer at a time per tenant: the cursor row is locked until the commit.
+    cursor = session.get(
+        SyncCursorRow, (tenant_id, OUTBOX_CONSUMER), with_for_update=True, populate_existing=True
+    )
+    assert cursor is not None
     rows = session.execute(
         select(ChangeEventRow.id, ChangeEventRow.kind, ChangeEventRow.key, ChangeEventRow.action)
         .where(ChangeEventRow.tenant_id == tenant_id, ChangeEventRow.id > cursor.last_event_id)
@@ -324,6 +360,7 @@ def synchronise(
     values overwrite Intacct's). Named records in another state are refused; without keys,
     every such record of ``kind`` (or of all kinds) is queued. Returns how many were queued.
     """
+    write_lock(session)
     require_tenant(session, tenant_id)
     rows = _rows(session, tenant_id, kind, keys)
     allowed = (SyncState.NOT.value, SyncState.DESYNCHRONIZED.value)
@@ -345,6 +382,7 @@ def force_synchronise(
     session: Session, tenant_id: str, kind: str | None = None, keys: Iterable[str] | None = None
 ) -> int:
     """*Force synchronise*: send records in error again (after their cause was fixed)."""
+    write_lock(session)
     require_tenant(session, tenant_id)
     rows = _rows(session, tenant_id, kind, keys)
     if keys is not None:
@@ -394,6 +432,7 @@ def _queue(
 def reset_link(session: Session, tenant_id: str, kind: str, key: str) -> RecordState:
     """Forget the record's Intacct link: it becomes *not integrated*; the next Synchronise
     finds it in Intacct by its ID (or creates it). Refused while it is being sent."""
+    write_lock(session)
     require_tenant(session, tenant_id)
     row = _state_row(session, tenant_id, kind, key)
     if row is None:

@@ -208,6 +208,7 @@ class EmbeddedWorker:
         started = time.perf_counter()
         report = RunReport()
         with self.sessions.begin() as session:
+            state.write_lock(session)
             config = load_config(session, tenant_id, self.keyring)
             self._take_over_dead_claims(session, tenant_id)
         while True:  # the outbox, committed in slices
@@ -315,6 +316,7 @@ class EmbeddedWorker:
 
     def _release(self, tenant_id: str, claimed: list[tuple[str, str]]) -> None:
         with self.sessions.begin() as session:
+            state.write_lock(session)
             for kind, key in claimed:
                 row = session.get(SyncStateRow, (tenant_id, kind, key))
                 if row is not None and row.claimed_by == self.identity:
@@ -357,6 +359,7 @@ class EmbeddedWorker:
                 (("supplier",), "supplier"),
             ):
                 with self.sessions.begin() as session:
+                    state.write_lock(session)
                     objmap = map_for_kind(session, tenant_id, kind)
                     one, two = await outbound.check_object(
                         session,
