@@ -16,12 +16,14 @@ def test_two_workers_at_once_never_send_a_record_twice(bridge: Bridge) -> None:
         *(customer(f"C{n:03d}") for n in range(20)),
     )
     bridge.sandbox.faults.set_limits(None, latency_per_request=0.01)
+    # Each process keeps its own per-company limit (docs/decisions/0001-sync-jobs.md), so two
+    # workers may exceed the company's 2 slots; the client retries the 429s it then gets.
     reports: list[RunReport] = []
     failures: list[BaseException] = []
 
     def run() -> None:
         try:
-            reports.append(bridge.worker(batch=10).run_until_idle(TENANT))
+            reports.append(bridge.worker(batch=10, retry=None).run_until_idle(TENANT))
         except BaseException as error:  # reported below
             failures.append(error)
 
@@ -31,7 +33,7 @@ def test_two_workers_at_once_never_send_a_record_twice(bridge: Bridge) -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert not failures, failures
-    assert sum(r.success for r in reports) == RECORDS
+    assert sum(r.success for r in reports) == RECORDS, reports
     assert sum(r.sent for r in reports) == RECORDS  # no record sent by both
     assert all(r.errors == 0 for r in reports)
     assert len(bridge.intacct("ITEM")) == RECORDS - 20

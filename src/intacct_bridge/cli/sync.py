@@ -391,9 +391,13 @@ def sync_command(
     ] = False,
     batch: Annotated[
         int,
-        typer.Option("--batch", min=1, max=10_000,
-                     help="Records claimed and sent per round (the client packs 100 per request)."),
-    ] = 400,
+        typer.Option(
+            "--batch",
+            min=1,
+            max=10_000,
+            help="Records claimed and sent per round (the client packs 100 per request).",
+        ),
+    ] = 200,
     check: Annotated[
         bool,
         typer.Option(

@@ -490,6 +490,23 @@ def list_states(
     return [RecordState.of(row) for row in session.scalars(query)]
 
 
+def count_states(
+    session: Session,
+    tenant_id: str,
+    *,
+    kind: str | None = None,
+    state: SyncState | str | None = None,
+) -> int:
+    query = (
+        select(func.count()).select_from(SyncStateRow).where(SyncStateRow.tenant_id == tenant_id)
+    )
+    if kind is not None:
+        query = query.where(SyncStateRow.kind == kind)
+    if state is not None:
+        query = query.where(SyncStateRow.state == SyncState(state).value)
+    return int(session.scalar(query) or 0)
+
+
 @dataclass(frozen=True)
 class StatusReport:
     """Counts per object and state, and how much of the outbox is still unread."""
@@ -549,6 +566,7 @@ __all__ = [
     "address_contact",
     "collect",
     "collect_all",
+    "count_states",
     "display_contact_name",
     "force_synchronise",
     "get_state",

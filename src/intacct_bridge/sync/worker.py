@@ -46,7 +46,9 @@ from intacct_bridge.sync.inspect import Finding, inspect_maps, inspect_objects
 from intacct_bridge.sync.mappings import OUTBOUND_ORDER, ObjectMap, get_map, map_for_kind
 
 #: records claimed (and sent) per round; the client splits them into requests of 100
-DEFAULT_BATCH = 400
+DEFAULT_BATCH = 200
+#: rounds in progress at once (one's database work overlaps another's requests)
+DEFAULT_LANES = 2
 #: seconds a claim holds a record before another worker may take it over
 DEFAULT_LEASE = 300.0
 
@@ -139,6 +141,7 @@ class EmbeddedWorker:
         limiter: CompanyLimiter | None = None,
         retry: RetryPolicy | None = None,
         batch: int = DEFAULT_BATCH,
+        lanes: int = DEFAULT_LANES,
         lease: float = DEFAULT_LEASE,
         client_factory: Callable[[IntegrationConfig], IntacctClient] | None = None,
         clock: Callable[[], dt.datetime] | None = None,
@@ -150,6 +153,7 @@ class EmbeddedWorker:
         self.limiter = limiter
         self.retry = retry
         self.batch = batch
+        self.lanes = max(1, lanes)
         self.lease = lease
         self.identity = worker_identity()
         self._client_factory = client_factory
@@ -226,7 +230,7 @@ class EmbeddedWorker:
             report.requests = client.requests_sent
             await client.aclose()
         with self.sessions() as session:
-            report.waiting = len(state.list_states(session, tenant_id, state="pending"))
+            report.waiting = state.count_states(session, tenant_id, state="pending")
         report.seconds = time.perf_counter() - started
         return report
 
@@ -244,7 +248,7 @@ class EmbeddedWorker:
                 session, tenant_id, "contact" if kind == "address" else kind
             ).direction.sends:
                 return
-            total = len(state.list_states(session, tenant_id, kind=kind, state="pending"))
+            total = state.count_states(session, tenant_id, kind=kind, state="pending")
         if not total:
             return
         blocking = [
@@ -255,9 +259,31 @@ class EmbeddedWorker:
         if blocking:
             report.findings.extend(f for f in blocking if f not in report.findings)
             return  # the records stay pending until the map is fixed
-        done = 0
+        done = [0]
         if progress is not None:
             progress(kind, 0, total)
+        try:
+            async with asyncio.TaskGroup() as lanes:
+                for _ in range(self.lanes):
+                    lanes.create_task(
+                        self._lane(client, tenant_id, kind, ctx, report, progress, done, total)
+                    )
+        except* SyncRunError as group:
+            raise group.exceptions[0] from None
+
+    async def _lane(
+        self,
+        client: IntacctClient,
+        tenant_id: str,
+        kind: str,
+        ctx: outbound.Context,
+        report: RunReport,
+        progress: Progress | None,
+        done: list[int],
+        total: int,
+    ) -> None:
+        """Claim, send, record — until nothing of ``kind`` is due. Several lanes run at once
+        so that one lane's database work overlaps another's requests in flight."""
         while True:
             with self.sessions.begin() as session:
                 claimed = outbound.claim(
@@ -275,7 +301,8 @@ class EmbeddedWorker:
                 batch = outbound.prepare(session, tenant_id, claimed, ctx)
             failure: BaseException | None = None
             try:
-                report.sent += await outbound.send(client, tenant_id, batch)
+                sent = await outbound.send(client, tenant_id, batch)
+                report.sent += sent  # not `+= await`: the other lanes update it meanwhile
             except (IntacctAuthError, IntacctRequestError) as error:
                 self._release(tenant_id, claimed)
                 raise SyncRunError(
@@ -284,6 +311,9 @@ class EmbeddedWorker:
                 ) from None
             except (IntacctError, httpx.HTTPError) as error:
                 failure = error
+            except asyncio.CancelledError:
+                self._release(tenant_id, claimed)  # another lane failed: give them back
+                raise
             with self.sessions.begin() as session:
                 applied = outbound.apply(
                     session,
@@ -295,9 +325,9 @@ class EmbeddedWorker:
                     at=self.clock(),
                 )
             report.add(applied)
-            done += len(claimed)
+            done[0] += len(claimed)
             if progress is not None:
-                progress(kind, done, max(total, done))
+                progress(kind, done[0], max(total, done[0]))
 
     async def _findings(self, client: IntacctClient, tenant_id: str) -> list[Finding]:
         """Mapped outbound fields the company lacks: inspected on connecting (once per worker,
@@ -385,6 +415,7 @@ def next_due(session: Session, tenant_id: str) -> dt.datetime | None:
 
 __all__ = [
     "DEFAULT_BATCH",
+    "DEFAULT_LANES",
     "EmbeddedWorker",
     "Progress",
     "RunReport",
