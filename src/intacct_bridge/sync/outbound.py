@@ -49,8 +49,10 @@ from intacct_bridge.sync.state import (
     ADDRESS_ROLES,
     SyncState,
     address_contact,
+    current_hashes,
     display_contact_name,
-    load_record,
+    load_records,
+    preload_states,
     write_lock,
 )
 
@@ -238,15 +240,27 @@ def prepare(
     """Build what each claimed record sends (reads the store; writes nothing)."""
     out: list[Outgoing] = []
     maps: dict[str, ObjectMap] = {}
+    by_kind: dict[str, list[str]] = {}
     for kind, key in claimed:
-        row = session.get(SyncStateRow, (tenant_id, kind, key))
+        by_kind.setdefault(kind, []).append(key)
+    loaded = {kind: load_records(session, tenant_id, kind, keys) for kind, keys in by_kind.items()}
+    hashes = {
+        kind: current_hashes(session, tenant_id, kind, keys)
+        for kind, keys in by_kind.items()
+        if kind != "address"
+    }
+    states = {
+        kind: preload_states(session, tenant_id, kind, keys) for kind, keys in by_kind.items()
+    }
+    for kind, key in claimed:
+        row = states[kind].get(key)
         if row is None:
             continue
         map_kind = "contact" if kind == "address" else kind
         objmap = maps.get(map_kind) or maps.setdefault(
             map_kind, map_for_kind(session, tenant_id, map_kind)
         )
-        record = load_record(session, tenant_id, kind, key)
+        record = loaded[kind].get(key)
         if record is None:
             gone = Outgoing(
                 kind,
@@ -265,7 +279,7 @@ def prepare(
             continue
         fields = build_fields(record, map_kind, objmap, ctx)
         print_ = fingerprint(objmap.intacct_object, fields)
-        digest = _source_hash(session, tenant_id, kind, key, record)
+        digest = hashes[kind][key] if kind != "address" else content_hash(record)
         intacct_id = str(flatten(fields).get(objmap.key_field, key))
         item = Outgoing(
             kind,
@@ -282,16 +296,6 @@ def prepare(
         item.unchanged = row.record_no is not None and row.fingerprint == print_
         out.append(item)
     return out
-
-
-def _source_hash(session: Session, tenant_id: str, kind: str, key: str, record: Record) -> str:
-    if kind == "address":
-        return content_hash(record)
-    from intacct_bridge.store.mappers import spec_for
-
-    spec = spec_for(type(record))
-    row = session.get(spec.table, (tenant_id, *key.split("/")))
-    return str(row.content_hash) if row is not None else content_hash(record)  # type: ignore[attr-defined]
 
 
 _EXISTS = "already exists"
@@ -392,8 +396,16 @@ def apply(
     moment = at or now()
     write_lock(session)
     report = Applied()
+    by_kind: dict[str, list[str]] = {}
     for item in batch:
-        row = session.get(SyncStateRow, (tenant_id, item.kind, item.key))
+        by_kind.setdefault(item.kind, []).append(item.key)
+    states = {
+        kind: preload_states(session, tenant_id, kind, keys) for kind, keys in by_kind.items()
+    }
+    if "item" in by_kind:  # their rows are locked on success: load them at once too
+        _preload_items(session, tenant_id, by_kind["item"])
+    for item in batch:
+        row = states[item.kind].get(item.key)
         if row is None or row.claimed_by != worker_id:
             continue  # the lease lapsed and another worker owns the record now
         row.claimed_by = None
@@ -428,7 +440,22 @@ def apply(
         code, message = explain(item, result.errors)
         _park(row, code, message, report, moment)
     session.flush()
+    # An item's ID is locked once it is in Intacct (one small flush each, after the states).
+    for item in batch:
+        if item.kind == "item" and item.record_no is not None and item.result is not None:
+            if item.result.ok:
+                mark_item_integrated(session, tenant_id, item.key, at=moment)
     return report
+
+
+def _preload_items(session: Session, tenant_id: str, keys: Sequence[str]) -> None:
+    from intacct_bridge.store.tables.items import ItemRow
+
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        session.scalars(
+            select(ItemRow).where(ItemRow.tenant_id == tenant_id, ItemRow.id.in_(chunk))
+        ).all()
 
 
 def _succeed(
@@ -457,8 +484,6 @@ def _succeed(
     # A change that arrived while the record was on its way is sent next.
     still_pending = row.pending_hash is not None and row.pending_hash != item.source_hash
     row.state = (SyncState.PENDING if still_pending else SyncState.SUCCESS).value
-    if item.kind == "item":
-        mark_item_integrated(session, tenant_id, item.key, at=moment)
 
 
 def _retry(

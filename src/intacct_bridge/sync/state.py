@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import false as sql_false
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from intacct_bridge.errors import BridgeError
 from intacct_bridge.model.canonical import content_hash
@@ -176,6 +176,86 @@ def _current_hash(session: Session, tenant_id: str, kind: str, key: str) -> str 
     return None if row is None else str(row.content_hash)  # type: ignore[attr-defined]
 
 
+_CHUNK = 500
+
+
+def _key_column(kind: str) -> Any:
+    table: Any = spec_for(_MODEL[kind]).table
+    return next(c for c in table.__table__.primary_key.columns if c.name != "tenant_id")
+
+
+def load_records(
+    session: Session, tenant_id: str, kind: str, keys: Sequence[str]
+) -> dict[str, Record]:
+    """The store records behind many states of one kind, in a few queries."""
+    if kind == "address":
+        by_party: dict[str, list[str]] = {}
+        for key in keys:
+            party_kind, party_id, _role = key.split("/", 2)
+            by_party.setdefault(party_kind, []).append(party_id)
+        found: dict[str, Record] = {}
+        for party_kind, ids in by_party.items():
+            for party_id, party in load_records(session, tenant_id, party_kind, ids).items():
+                assert isinstance(party, Customer | Supplier)
+                derived = address_contact(party_kind, party)
+                if derived is not None:
+                    found[address_key(party_kind, party_id)] = derived
+        return found
+    spec = spec_for(_MODEL[kind])
+    table: Any = spec.table
+    column = _key_column(kind)
+    out: dict[str, Record] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = list(keys[start : start + _CHUNK])
+        query = (
+            select(table)
+            .where(table.tenant_id == tenant_id, column.in_(chunk))
+            .options(selectinload("*"))
+        )
+        for row in session.scalars(query):
+            out[str(getattr(row, column.key))] = spec.from_row(row)
+    return out
+
+
+def current_hashes(
+    session: Session, tenant_id: str, kind: str, keys: Sequence[str]
+) -> dict[str, str]:
+    """The store's content hash of many records of one kind (missing records left out)."""
+    if kind == "address":
+        return {
+            key: content_hash(record)
+            for key, record in load_records(session, tenant_id, kind, keys).items()
+        }
+    table: Any = spec_for(_MODEL[kind]).table
+    column = _key_column(kind)
+    out: dict[str, str] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = list(keys[start : start + _CHUNK])
+        query = select(column, table.content_hash).where(
+            table.tenant_id == tenant_id, column.in_(chunk)
+        )
+        for key, digest in session.execute(query):
+            out[str(key)] = str(digest)
+    return out
+
+
+def preload_states(
+    session: Session, tenant_id: str, kind: str, keys: Sequence[str]
+) -> dict[str, SyncStateRow]:
+    """The state rows of many records of one kind, in a few queries (then in the session)."""
+    out: dict[str, SyncStateRow] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = list(keys[start : start + _CHUNK])
+        query = select(SyncStateRow).where(
+            SyncStateRow.tenant_id == tenant_id,
+            SyncStateRow.kind == kind,
+            SyncStateRow.key.in_(chunk),
+        )
+        for row in session.scalars(query):
+            out[row.key] = row
+    return out
+
+
 def write_lock(session: Session) -> None:
     """On SQLite, take the database's write lock now, at the start of the transaction.
 
@@ -214,12 +294,27 @@ def mark_changed(
     """
     digest = _current_hash(session, tenant_id, kind, key)
     row = _state_row(session, tenant_id, kind, key)
+    return _mark(
+        session, tenant_id, kind, key, digest, row, _sends(session, tenant_id, kind), force=force
+    )
+
+
+def _mark(
+    session: Session,
+    tenant_id: str,
+    kind: str,
+    key: str,
+    digest: str | None,
+    row: SyncStateRow | None,
+    sends: bool,
+    *,
+    force: bool = False,
+) -> SyncState | None:
     stamp = now()
     if digest is None:  # deleted or renamed away
         if row is not None and row.record_no is None and row.state != SyncState.SUCCESS:
             session.delete(row)
         return None
-    sends = _sends(session, tenant_id, kind)
     if row is None:
         row = SyncStateRow(
             tenant_id=tenant_id,
@@ -305,14 +400,20 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
     ).all()
     if not rows:
         return 0
-    seen: set[tuple[str, str]] = set()
+    wanted: dict[str, list[str]] = {}
     for _id, kind, key, action in rows:
         if kind not in _MODEL or action == "integrated":  # our own bookkeeping, not a change
             continue
-        for pair in _related(session, tenant_id, kind, key):
-            if pair not in seen:
-                seen.add(pair)
-                mark_changed(session, tenant_id, *pair)
+        for pair_kind, pair_key in _related(session, tenant_id, kind, key):
+            keys = wanted.setdefault(pair_kind, [])
+            if pair_key not in keys:
+                keys.append(pair_key)
+    for kind, keys in wanted.items():
+        hashes = current_hashes(session, tenant_id, kind, keys)
+        states = preload_states(session, tenant_id, kind, keys)
+        sends = _sends(session, tenant_id, kind)
+        for key in keys:
+            _mark(session, tenant_id, kind, key, hashes.get(key), states.get(key), sends)
     cursor.last_event_id = rows[-1][0]
     cursor.updated_at = now()
     session.flush()
@@ -567,12 +668,15 @@ __all__ = [
     "collect",
     "collect_all",
     "count_states",
+    "current_hashes",
     "display_contact_name",
     "force_synchronise",
     "get_state",
     "list_states",
     "load_record",
+    "load_records",
     "mark_changed",
+    "preload_states",
     "reset_link",
     "status",
     "synchronise",

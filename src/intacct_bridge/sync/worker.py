@@ -251,14 +251,6 @@ class EmbeddedWorker:
             total = state.count_states(session, tenant_id, kind=kind, state="pending")
         if not total:
             return
-        blocking = [
-            finding
-            for finding in await self._findings(client, tenant_id)
-            if finding.intacct_object == state.KIND_OBJECTS[kind]
-        ]
-        if blocking:
-            report.findings.extend(f for f in blocking if f not in report.findings)
-            return  # the records stay pending until the map is fixed
         done = [0]
         if progress is not None:
             progress(kind, 0, total)
@@ -299,6 +291,17 @@ class EmbeddedWorker:
                 return
             with self.sessions() as session:
                 batch = outbound.prepare(session, tenant_id, claimed, ctx)
+            if any(not item.unchanged and item.problem is None for item in batch):
+                # Inspected on connecting, i.e. before the first call that writes.
+                blocking = [
+                    finding
+                    for finding in await self._findings(client, tenant_id)
+                    if finding.intacct_object == state.KIND_OBJECTS[kind]
+                ]
+                if blocking:
+                    report.findings.extend(f for f in blocking if f not in report.findings)
+                    self._release(tenant_id, claimed)  # pending until the map is fixed
+                    return
             failure: BaseException | None = None
             try:
                 sent = await outbound.send(client, tenant_id, batch)
