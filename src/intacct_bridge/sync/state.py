@@ -195,7 +195,8 @@ def load_records(
             by_party.setdefault(party_kind, []).append(party_id)
         found: dict[str, Record] = {}
         for party_kind, ids in by_party.items():
-            for party_id, party in load_records(session, tenant_id, party_kind, ids).items():
+            having = _parties_with_address(session, tenant_id, party_kind, ids)
+            for party_id, party in load_records(session, tenant_id, party_kind, having).items():
                 assert isinstance(party, Customer | Supplier)
                 derived = address_contact(party_kind, party)
                 if derived is not None:
@@ -214,6 +215,26 @@ def load_records(
         )
         for row in session.scalars(query):
             out[str(getattr(row, column.key))] = spec.from_row(row)
+    return out
+
+
+def _parties_with_address(
+    session: Session, tenant_id: str, party_kind: str, ids: Sequence[str]
+) -> list[str]:
+    """The parties among ``ids`` that have a ship-to / return-to address (one query each
+    500), so that the others are not loaded at all."""
+    from intacct_bridge.store.tables.parties import CustomerAddressRow, SupplierAddressRow
+
+    table: Any = CustomerAddressRow if party_kind == "customer" else SupplierAddressRow
+    owner = table.customer_id if party_kind == "customer" else table.supplier_id
+    role = ADDRESS_ROLES[party_kind][0]
+    out: list[str] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        query = select(owner).where(
+            table.tenant_id == tenant_id, table.role == role, owner.in_(chunk)
+        )
+        out.extend(str(value) for value in session.scalars(query))
     return out
 
 
