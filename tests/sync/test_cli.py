@@ -96,3 +96,27 @@ def test_mapping_commands(cli: Cli) -> None:
     assert "ITEM cannot be synchronised 'Inbound'" in text(bad)
     unknown = cli("mapping", "show", "WIDGET", code=2)
     assert "not a mapped Intacct object" in text(unknown)
+
+
+def test_bad_requests_get_one_line_and_change_nothing(cli: Cli, tmp_path: Path) -> None:
+    _save(cli, item("W-1"))
+    unknown_kind = cli("sync", "--state", str(cli.state), "--kind", "widget", "--all", code=2)
+    assert "'widget' is not a synchronised kind" in text(unknown_kind)
+    unknown_record = cli(
+        "sync", "--state", str(cli.state), "--kind", "item", "--record", "NOPE", code=2
+    )
+    assert "no sync state for item 'NOPE'" in text(unknown_record)
+    no_kind = cli("sync", "--record", "W-1", code=2)
+    assert "--record needs --kind" in text(no_kind)
+    unknown_tenant = cli("status", "--tenant", "nobody", code=2)
+    assert "nobody" in text(unknown_tenant)
+    counts = json.loads(cli("status", "--json").output)["counts"]
+    assert counts["item"] == dict.fromkeys(counts["item"], 0)  # nothing was queued or sent
+    sandbox = cli.sandbox()
+    assert sandbox.admin.records(next(iter(sandbox.backend.companies)), "ITEM") == []
+    (tmp_path / "other").mkdir()
+    other = Cli(tmp_path / "other")
+    other.env["INTACCT_BRIDGE_SECRET_KEY_FILE"] = cli.env["INTACCT_BRIDGE_SECRET_KEY_FILE"]
+    other("init")
+    unconfigured = other("sync", code=2)
+    assert "no Intacct configuration" in text(unconfigured)

@@ -457,6 +457,7 @@ def collect_all(session: Session, tenant_id: str) -> int:
 def _rows(
     session: Session, tenant_id: str, kind: str | None, keys: Iterable[str] | None
 ) -> list[SyncStateRow]:
+    check_kind(kind)
     query = select(SyncStateRow).where(SyncStateRow.tenant_id == tenant_id)
     if kind is not None:
         query = query.where(SyncStateRow.kind == kind)
@@ -473,6 +474,14 @@ def _rows(
                 "is it in the store? (intacct-bridge status --kind ... lists the records)"
             )
     return rows
+
+
+def check_kind(kind: str | None) -> None:
+    """Refuse a kind the sync engine does not know (the message lists the known ones)."""
+    if kind is not None and kind not in KIND_OBJECTS:
+        raise SyncActionError(
+            f"{kind!r} is not a synchronised kind; use one of {', '.join(KIND_ORDER)}"
+        )
 
 
 def synchronise(
@@ -556,6 +565,7 @@ def reset_link(session: Session, tenant_id: str, kind: str, key: str) -> RecordS
     finds it in Intacct by its ID (or creates it). Refused while it is being sent."""
     write_lock(session)
     require_tenant(session, tenant_id)
+    check_kind(kind)
     row = _state_row(session, tenant_id, kind, key)
     if row is None:
         raise SyncActionError(f"no sync state for {kind} {key!r}")
@@ -686,6 +696,7 @@ __all__ = [
     "SyncActionError",
     "SyncState",
     "address_contact",
+    "check_kind",
     "collect",
     "collect_all",
     "count_states",

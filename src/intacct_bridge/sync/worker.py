@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import socket
 import time
@@ -44,6 +45,8 @@ from intacct_bridge.sync import outbound, state
 from intacct_bridge.sync.connect import client_for, load_config
 from intacct_bridge.sync.inspect import Finding, inspect_maps, inspect_objects
 from intacct_bridge.sync.mappings import OUTBOUND_ORDER, ObjectMap, get_map, map_for_kind
+
+log = logging.getLogger("intacct_bridge.sync")
 
 #: records claimed (and sent) per round; the client splits them into requests of 100
 DEFAULT_BATCH = 200
@@ -187,7 +190,10 @@ class EmbeddedWorker:
         tenants = list(tenant_ids)
         while True:
             for tenant_id in tenants:
-                self.run_until_idle(tenant_id)
+                try:
+                    self.run_until_idle(tenant_id)
+                except BridgeError as error:  # one tenant's problem stops no other tenant
+                    log.error("sync of tenant %s stopped: %s", tenant_id, error)
             time.sleep(poll)
 
     # --- the work ---------------------------------------------------------------------------
