@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,12 +12,22 @@ import pytest
 from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.model.finance import Ledger, PaymentTerm
 from intacct_bridge.model.items import Item
+from intacct_bridge.sandbox import Sandbox
 from intacct_bridge.store.errors import ItemIdLockedError
 from intacct_bridge.store.repositories import get_record, rename_item, save_record
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import SyncState
 from intacct_bridge.sync.worker import EmbeddedWorker
-from tests.sync.conftest import TENANT, Bridge, address, contact, customer, item, supplier
+from tests.sync.conftest import (
+    TENANT,
+    Bridge,
+    address,
+    configure,
+    contact,
+    customer,
+    item,
+    supplier,
+)
 
 
 def test_master_data_appears_in_intacct_with_the_right_fields(bridge: Bridge) -> None:
@@ -235,3 +246,19 @@ def test_transient_failures_back_off_and_lost_replies_never_duplicate(bridge: Br
         summary = state.status(session, TENANT)
     assert summary.total(SyncState.SUCCESS) == 40
     assert len(bridge.intacct("ITEM")) == 30 and len(bridge.intacct("CUSTOMER")) == 10
+
+
+def test_master_data_goes_to_the_top_level_of_a_mega_company(tmp_path: Path) -> None:
+    sandbox = Sandbox(seed=77)
+    creds = sandbox.quickstart(mega=True)
+    sandbox.admin.add_entity(creds.company_id, "E1", "East")
+    bridge = configure(sandbox, creds, f"sqlite:///{tmp_path / 'mega.db'}", entity_id="E1")
+    try:
+        bridge.save(item("W-1"), customer("C1"))
+        report = bridge.worker().run_until_idle(TENANT)
+        assert report.success == 2, report.problems
+        for name, key in (("ITEM", "W-1"), ("CUSTOMER", "C1")):
+            top = bridge.intacct(name)[key]
+            assert not top.get("MEGAENTITYID"), f"{name} {key} was created in an entity"
+    finally:
+        bridge.engine.dispose()
