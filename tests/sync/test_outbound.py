@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from intacct_bridge.config.store import get_config, save_config
 from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.model.finance import Ledger, PaymentTerm
 from intacct_bridge.model.items import Item
@@ -262,3 +263,23 @@ def test_master_data_goes_to_the_top_level_of_a_mega_company(tmp_path: Path) -> 
             assert not top.get("MEGAENTITYID"), f"{name} {key} was created in an entity"
     finally:
         bridge.engine.dispose()
+
+
+def test_a_mapping_or_configuration_change_is_sent_by_a_recheck_and_only_where_it_matters(
+    bridge: Bridge,
+) -> None:
+    bridge.save(item("W-1", posting_class_id=None), item("W-2"), customer("C1"))
+    worker, transport = _counting(bridge)
+    worker.run_until_idle(TENANT)
+    assert bridge.intacct("CUSTOMER")["C1"]["HIDEDISPLAYCONTACT"] == "false"
+    with bridge.sessions.begin() as session:
+        config = get_config(session, TENANT, bridge.keyring)
+        assert config is not None
+        switches = config.contacts.model_copy(update={"exclude_display_contact": True})
+        save_config(session, TENANT, config.updated(contacts=switches), bridge.keyring)
+    before = transport.requests
+    assert worker.enqueue(TENANT, recheck=True) == 3
+    report = worker.run_until_idle(TENANT)
+    assert report.success == 1 and report.unchanged == 2  # only the customer changed
+    assert transport.requests == before + 2  # a sign-in and the one write
+    assert bridge.intacct("CUSTOMER")["C1"]["HIDEDISPLAYCONTACT"] == "true"

@@ -386,7 +386,10 @@ def sync_command(
     everything: Annotated[
         bool,
         typer.Option(
-            "--all", help="Synchronise every record that is not integrated or desynchronised."
+            "--all",
+            help="Synchronise every record that is not integrated or desynchronised, and "
+            "re-check the synchronised ones (after a mapping or configuration change, those "
+            "whose fields changed are sent; the others cost no call).",
         ),
     ] = False,
     batch: Annotated[
@@ -426,7 +429,7 @@ def sync_command(
                 raise typer.Exit(1)
             return
         if force or record or everything:
-            queued = worker.enqueue(tenant, kind, record or None, force=force)
+            queued = worker.enqueue(tenant, kind, record or None, force=force, recheck=everything)
             out.print(f"Queued {queued} record(s).")
         with Progress(
             TextColumn("{task.description}"),

@@ -485,16 +485,27 @@ def check_kind(kind: str | None) -> None:
 
 
 def synchronise(
-    session: Session, tenant_id: str, kind: str | None = None, keys: Iterable[str] | None = None
+    session: Session,
+    tenant_id: str,
+    kind: str | None = None,
+    keys: Iterable[str] | None = None,
+    *,
+    recheck: bool = False,
 ) -> int:
     """*Synchronise*: send records that are not integrated or desynchronised (the bridge's
     values overwrite Intacct's). Named records in another state are refused; without keys,
     every such record of ``kind`` (or of all kinds) is queued. Returns how many were queued.
+
+    With ``recheck``, synchronised records are queued too: after a mapping or configuration
+    change, those whose Intacct fields changed are sent, the others cost no call (their
+    fingerprint is the one already sent).
     """
     write_lock(session)
     require_tenant(session, tenant_id)
     rows = _rows(session, tenant_id, kind, keys)
-    allowed = (SyncState.NOT.value, SyncState.DESYNCHRONIZED.value)
+    allowed: tuple[str, ...] = (SyncState.NOT.value, SyncState.DESYNCHRONIZED.value)
+    if recheck:
+        allowed += (SyncState.SUCCESS.value,)
     if keys is not None:
         refused = [row for row in rows if row.state not in allowed]
         if refused:

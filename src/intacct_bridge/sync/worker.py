@@ -103,6 +103,7 @@ class SyncJobs(Protocol):
         keys: Iterable[str] | None = None,
         *,
         force: bool = False,
+        recheck: bool = False,
     ) -> int: ...
 
     def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport: ...
@@ -174,13 +175,15 @@ class EmbeddedWorker:
         keys: Iterable[str] | None = None,
         *,
         force: bool = False,
+        recheck: bool = False,
     ) -> int:
-        """Synchronise (or, with ``force``, Force synchronise) records; commits."""
+        """Synchronise (or, with ``force``, Force synchronise) records; commits. With
+        ``recheck`` synchronised records are queued too (see :func:`state.synchronise`)."""
         with self.sessions.begin() as session:
             state.collect_all(session, tenant_id)
             if force:
                 return state.force_synchronise(session, tenant_id, kind, keys)
-            return state.synchronise(session, tenant_id, kind, keys)
+            return state.synchronise(session, tenant_id, kind, keys, recheck=recheck)
 
     def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport:
         return asyncio.run(self.run_until_idle_async(tenant_id, progress=progress))
