@@ -18,7 +18,7 @@ from intacct_bridge.store.errors import ItemIdLockedError
 from intacct_bridge.store.repositories import get_record, rename_item, save_record
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import SyncState
-from intacct_bridge.sync.worker import EmbeddedWorker
+from intacct_bridge.sync.worker import EmbeddedWorker, next_due
 from tests.sync.conftest import (
     TENANT,
     Bridge,
@@ -232,6 +232,8 @@ def test_transient_failures_back_off_and_lost_replies_never_duplicate(bridge: Br
     assert waiting is not None and waiting.state is SyncState.PENDING
     assert waiting.attempts == 1 and waiting.next_attempt_at == moment[0] + dt.timedelta(seconds=30)
     assert waiting.last_message is not None and "next attempt" in waiting.last_message
+    with bridge.sessions() as session:
+        assert next_due(session, TENANT) == moment[0] + dt.timedelta(seconds=30)
     # not due yet: nothing is sent
     transport.drop_write_replies = False
     sent = transport.requests

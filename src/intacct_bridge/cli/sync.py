@@ -451,6 +451,16 @@ def sync_command(
         f"unchanged, {report.retrying} to retry, {report.errors} in error "
         f"({report.seconds:.1f} s)."
     )
+    if report.waiting:
+        from intacct_bridge.sync.worker import next_due
+
+        with _session(db) as session:
+            due = next_due(session, tenant)
+        when = f" (the next at {due:%Y-%m-%d %H:%M:%S} UTC)" if due is not None else ""
+        out.print(
+            f"{report.waiting} record(s) wait for another attempt{when}; run intacct-bridge "
+            "sync again then (a worker does it on its own)."
+        )
     for (code, message), records in report.problems.items():
         shown = ", ".join(records[:5]) + (
             f" and {len(records) - 5} more" if len(records) > 5 else ""

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -418,11 +418,16 @@ class EmbeddedWorker:
         return checked, desynced
 
 
+def _conforms(worker: EmbeddedWorker) -> SyncJobs:
+    return worker  # mypy checks that the embedded worker implements the interface
+
+
 def next_due(session: Session, tenant_id: str) -> dt.datetime | None:
     """When the earliest waiting record is due again (``None``: nothing waits)."""
-    rows = state.list_states(session, tenant_id, state="pending")
-    moments = [row.next_attempt_at for row in rows if row.next_attempt_at is not None]
-    return min(moments) if moments else None
+    query = select(func.min(SyncStateRow.next_attempt_at)).where(
+        SyncStateRow.tenant_id == tenant_id, SyncStateRow.state == state.SyncState.PENDING.value
+    )
+    return session.scalar(query)
 
 
 __all__ = [
