@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -11,12 +12,14 @@ import pytest
 
 from intacct_bridge.config.store import get_config, save_config
 from intacct_bridge.intacct import RetryPolicy
+from intacct_bridge.intacct import functions as fn
 from intacct_bridge.model.finance import Ledger, PaymentTerm
 from intacct_bridge.model.items import Item
 from intacct_bridge.sandbox import Sandbox
 from intacct_bridge.store.errors import ItemIdLockedError
 from intacct_bridge.store.repositories import get_record, rename_item, save_record
 from intacct_bridge.sync import state
+from intacct_bridge.sync.connect import client_for, load_config
 from intacct_bridge.sync.state import SyncState
 from intacct_bridge.sync.worker import EmbeddedWorker, next_due
 from tests.sync.conftest import (
@@ -285,3 +288,41 @@ def test_a_mapping_or_configuration_change_is_sent_by_a_recheck_and_only_where_i
     assert report.success == 1 and report.unchanged == 2  # only the customer changed
     assert transport.requests == before + 2  # a sign-in and the one write
     assert bridge.intacct("CUSTOMER")["C1"]["HIDEDISPLAYCONTACT"] == "true"
+
+
+def test_a_record_deleted_in_intacct_is_reported_and_reset_link_creates_it_again(
+    bridge: Bridge,
+) -> None:
+    bridge.save(item("W-1"))
+    worker = bridge.worker()
+    worker.run_until_idle(TENANT)
+    with bridge.sessions() as session:
+        config = load_config(session, TENANT, bridge.keyring)
+    recordno = str(bridge.intacct("ITEM")["W-1"]["RECORDNO"])
+
+    async def delete() -> None:
+        async with client_for(config, transport=bridge.sandbox.transport()) as client:
+            await client.call(fn.delete("ITEM", [recordno]))
+
+    asyncio.run(delete())
+    assert bridge.intacct("ITEM") == {}
+    assert worker.check(TENANT) == (1, 1)
+    with bridge.sessions() as session:
+        got = state.get_state(session, TENANT, "item", "W-1")
+    assert got is not None and got.difference == {
+        "record": {"bridge": "W-1", "intacct": "(deleted)"}
+    }
+    # Synchronise tries the update; Intacct says the record is gone: the fix is named
+    worker.enqueue(TENANT, "item", ["W-1"])
+    failed = worker.run_until_idle(TENANT)
+    assert failed.errors == 1
+    with bridge.sessions() as session:
+        got = state.get_state(session, TENANT, "item", "W-1")
+    assert got is not None and got.error_code == "missing"
+    assert got.last_message is not None and "--reset-link --kind item --record W-1" in (
+        got.last_message
+    )
+    worker.reset_links(TENANT, "item", ["W-1"])
+    assert worker.enqueue(TENANT, "item", ["W-1"]) == 1
+    assert worker.run_until_idle(TENANT).success == 1
+    assert list(bridge.intacct("ITEM")) == ["W-1"]

@@ -392,6 +392,14 @@ def sync_command(
             "whose fields changed are sent; the others cost no call).",
         ),
     ] = False,
+    reset_link: Annotated[
+        bool,
+        typer.Option(
+            "--reset-link",
+            help="Forget the Intacct link of the --record(s), then synchronise them: found "
+            "again in Intacct by ID, or created again.",
+        ),
+    ] = False,
     batch: Annotated[
         int,
         typer.Option(
@@ -428,6 +436,10 @@ def sync_command(
                 )
                 raise typer.Exit(1)
             return
+        if reset_link:
+            if not record:
+                fail("--reset-link needs --kind and --record")
+            worker.reset_links(tenant, kind or "", record)
         if force or record or everything:
             queued = worker.enqueue(tenant, kind, record or None, force=force, recheck=everything)
             out.print(f"Queued {queued} record(s).")

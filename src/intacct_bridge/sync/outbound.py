@@ -549,6 +549,12 @@ def explain(item: Outgoing, errors: Sequence[ErrorEntry]) -> tuple[str, str]:
             f"remove-field {item.intacct_object} {name} — or turn the module on in Intacct — "
             f"then intacct-bridge sync --force"
         )
+    if "non-existing" in text:
+        return "missing", (
+            f"{where}: the record is no longer in Intacct (deleted there?). Fix: "
+            f"intacct-bridge sync --reset-link --kind {item.kind} --record {item.key} "
+            "creates it again"
+        )
     if match := _INVALID_REF.search(text):
         label, value = match.group(1), match.group(2)
         fields = [name for name, sent in flat.items() if sent == value]

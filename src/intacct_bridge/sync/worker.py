@@ -185,6 +185,13 @@ class EmbeddedWorker:
                 return state.force_synchronise(session, tenant_id, kind, keys)
             return state.synchronise(session, tenant_id, kind, keys, recheck=recheck)
 
+    def reset_links(self, tenant_id: str, kind: str, keys: Iterable[str]) -> None:
+        """Forget the Intacct link of records (see :func:`state.reset_link`); commits."""
+        with self.sessions.begin() as session:
+            state.collect_all(session, tenant_id)
+            for key in keys:
+                state.reset_link(session, tenant_id, kind, key)
+
     def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport:
         return asyncio.run(self.run_until_idle_async(tenant_id, progress=progress))
 
