@@ -17,13 +17,14 @@ Functions take the session and tenant first, flush and never commit.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import false as sql_false
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from intacct_bridge.errors import BridgeError
@@ -398,12 +399,21 @@ def _ensure_cursor(session: Session, tenant_id: str) -> None:
         session.flush()
 
 
+#: how long a gap in the change-event IDs is waited for (an open transaction commits its
+#: events later than newer ones on PostgreSQL; a rolled-back one never does)
+GAP_WAIT = dt.timedelta(minutes=15)
+#: gaps remembered at most (the oldest are given up first)
+MAX_GAPS = 200
+
+
 def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
     """Consume the tenant's change events: mark changed records pending. Returns how many
     events were read (``0``: the outbox is drained).
 
     The cursor advances in the same transaction as the states it produced, so a crash
-    loses nothing and a re-run repeats nothing.
+    loses nothing and a re-run repeats nothing. On PostgreSQL a transaction that is still
+    open when newer events commit leaves a gap in the IDs; the gap is remembered and its
+    events consumed when they commit (given up after :data:`GAP_WAIT`: rolled back).
     """
     write_lock(session)
     require_tenant(session, tenant_id)
@@ -413,14 +423,22 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
         SyncCursorRow, (tenant_id, OUTBOX_CONSUMER), with_for_update=True, populate_existing=True
     )
     assert cursor is not None
+    moment = now()
+    gaps = [
+        (int(first), int(last), dt.datetime.fromisoformat(since))
+        for first, last, since in (cursor.gaps or [])
+        if moment - dt.datetime.fromisoformat(since) < GAP_WAIT
+    ]
+    seen = cursor.last_event_id
+    wanted_ids = ChangeEventRow.id > seen
+    if gaps:
+        wanted_ids = or_(wanted_ids, *(ChangeEventRow.id.between(a, b) for a, b, _ in gaps))
     rows = session.execute(
         select(ChangeEventRow.id, ChangeEventRow.kind, ChangeEventRow.key, ChangeEventRow.action)
-        .where(ChangeEventRow.tenant_id == tenant_id, ChangeEventRow.id > cursor.last_event_id)
+        .where(ChangeEventRow.tenant_id == tenant_id, wanted_ids)
         .order_by(ChangeEventRow.id)
         .limit(limit)
     ).all()
-    if not rows:
-        return 0
     wanted: dict[str, list[str]] = {}
     for _id, kind, key, action in rows:
         if kind not in _MODEL or action == "integrated":  # our own bookkeeping, not a change
@@ -435,10 +453,37 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
         sends = _sends(session, tenant_id, kind)
         for key in keys:
             _mark(session, tenant_id, kind, key, hashes.get(key), states.get(key), sends)
-    cursor.last_event_id = rows[-1][0]
-    cursor.updated_at = now()
-    session.flush()
+    ids = [row[0] for row in rows]
+    new_gaps = _gaps_after(gaps, ids, seen, moment)
+    if ids or new_gaps != gaps or len(gaps) != len(cursor.gaps or []):
+        cursor.last_event_id = max([seen, *ids])
+        cursor.gaps = [[a, b, since.isoformat()] for a, b, since in new_gaps] or None
+        cursor.updated_at = moment
+        session.flush()
     return len(rows)
+
+
+def _gaps_after(
+    gaps: list[tuple[int, int, dt.datetime]], ids: list[int], seen: int, moment: dt.datetime
+) -> list[tuple[int, int, dt.datetime]]:
+    """The gaps still open once ``ids`` are consumed, plus the new ones among them."""
+    arrived = sorted(ids)
+    out: list[tuple[int, int, dt.datetime]] = []
+    for first, last, since in gaps:  # split each old gap around the IDs that arrived
+        start = first
+        for number in arrived[bisect_left(arrived, first) : bisect_right(arrived, last)]:
+            if start < number:
+                out.append((start, number - 1, since))
+            start = number + 1
+        if start <= last:
+            out.append((start, last, since))
+    expected = seen + 1
+    for number in arrived[bisect_right(arrived, seen) :]:
+        if number > expected:
+            out.append((expected, number - 1, moment))
+        expected = number + 1
+    out.sort(key=lambda gap: gap[2])
+    return sorted(out[-MAX_GAPS:])
 
 
 def collect_all(session: Session, tenant_id: str) -> int:
@@ -471,7 +516,7 @@ def _rows(
         if missing:
             raise SyncActionError(
                 f"no sync state for {kind or 'record'} {', '.join(map(repr, missing))}; "
-                "is it in the store? (intacct-bridge status --kind ... lists the records)"
+                "is it in the store, and has a sync run since it was saved?"
             )
     return rows
 

@@ -101,8 +101,12 @@ class SyncCursorRow(Base):
 
     tenant_id: Mapped[str] = tenant_key()
     consumer: Mapped[str] = key(40)
-    #: every change event up to this ID has been consumed
+    #: the highest change event ID consumed
     last_event_id: Mapped[int] = mapped_column(default=0)
+    #: IDs below ``last_event_id`` not seen yet — a transaction that was still open (or was
+    #: rolled back): ``[[first, last, seen_at_iso], …]``; consumed when they commit, given
+    #: up after a while
+    gaps: Mapped[Any | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime]
 
 

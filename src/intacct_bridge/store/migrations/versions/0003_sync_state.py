@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.String(length=40), nullable=False),
         sa.Column("consumer", sa.String(length=40), nullable=False),
         sa.Column("last_event_id", sa.Integer(), nullable=False),
+        sa.Column("gaps", sa.JSON(), nullable=True),
         sa.Column("updated_at", base.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenant.id"], name=op.f("fk_sync_cursor_tenant_id"), ondelete="CASCADE"
