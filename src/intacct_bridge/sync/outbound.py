@@ -515,8 +515,9 @@ def _park(row: SyncStateRow, code: str, message: str, report: Applied, moment: d
 
 
 def _template(message: str, key: str) -> str:
-    """The message with the record left out, so one cause is reported once."""
-    return message.replace(key, "…")
+    """The message with the record left out, so one cause is reported once (its fix then
+    applies to every record of the kind)."""
+    return message.replace(f" --record {key}", "").replace(key, "…")
 
 
 def _transient_message(item: Outgoing, failure: BaseException) -> str:
