@@ -9,7 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from intacct_bridge.config.secrets import Secret
 from intacct_bridge.config.store import get_config, save_config
 from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.intacct import functions as fn
@@ -18,10 +20,11 @@ from intacct_bridge.model.items import Item
 from intacct_bridge.sandbox import Sandbox
 from intacct_bridge.store.errors import ItemIdLockedError
 from intacct_bridge.store.repositories import get_record, rename_item, save_record
+from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import state
 from intacct_bridge.sync.connect import client_for, load_config
 from intacct_bridge.sync.state import SyncState
-from intacct_bridge.sync.worker import EmbeddedWorker, next_due
+from intacct_bridge.sync.worker import EmbeddedWorker, SyncRunError, next_due
 from tests.sync.conftest import (
     TENANT,
     Bridge,
@@ -326,3 +329,25 @@ def test_a_record_deleted_in_intacct_is_reported_and_reset_link_creates_it_again
     assert worker.enqueue(TENANT, "item", ["W-1"]) == 1
     assert worker.run_until_idle(TENANT).success == 1
     assert list(bridge.intacct("ITEM")) == ["W-1"]
+
+
+def test_a_refused_sign_in_stops_the_run_and_leaves_every_record_pending(
+    bridge: Bridge,
+) -> None:
+    bridge.save(*(item(f"W-{n}") for n in range(5)))
+    with bridge.sessions.begin() as session:
+        config = get_config(session, TENANT, bridge.keyring)
+        assert config is not None
+        wrong = config.updated(user_password=Secret("not-the-password"))
+        save_config(session, TENANT, wrong, bridge.keyring)
+    with pytest.raises(SyncRunError) as stopped:
+        bridge.worker().run_until_idle(TENANT)
+    assert "intacct-bridge connection test" in str(stopped.value)
+    assert "not-the-password" not in str(stopped.value)
+    with bridge.sessions() as session:
+        rows = state.list_states(session, TENANT, kind="item")
+        assert [r.state for r in rows] == [SyncState.PENDING] * 5
+        assert all(r.attempts == 0 for r in rows)
+        claimed = session.scalars(select(SyncStateRow.claimed_by)).all()
+        assert claimed == [None] * 5
+    assert bridge.intacct("ITEM") == {}

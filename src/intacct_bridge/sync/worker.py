@@ -330,8 +330,9 @@ class EmbeddedWorker:
                 ) from None
             except (IntacctError, httpx.HTTPError) as error:
                 failure = error
-            except asyncio.CancelledError:
-                self._release(tenant_id, claimed)  # another lane failed: give them back
+            except BaseException:
+                # another lane failed (cancelled), or a defect: give the records back now
+                self._release(tenant_id, claimed)
                 raise
             with self.sessions.begin() as session:
                 applied = outbound.apply(
