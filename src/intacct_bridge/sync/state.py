@@ -72,6 +72,11 @@ KIND_OBJECTS: dict[str, str] = {
 }
 #: the order kinds are sent in: a kind only refers to earlier ones
 KIND_ORDER: tuple[str, ...] = ("contact", "address", "item", "customer", "supplier")
+#: the same, as stages of kinds that do not refer to each other (sent at the same time)
+KIND_STAGES: tuple[tuple[str, ...], ...] = (
+    ("contact", "address", "item"),
+    ("customer", "supplier"),
+)
 _MODEL: dict[str, type[Item | Contact | Customer | Supplier]] = {
     "contact": Contact,
     "item": Item,
@@ -747,6 +752,7 @@ __all__ = [
     "DELIVERED",
     "KIND_OBJECTS",
     "KIND_ORDER",
+    "KIND_STAGES",
     "RecordState",
     "StatusReport",
     "SyncActionError",

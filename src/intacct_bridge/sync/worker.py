@@ -165,6 +165,7 @@ class EmbeddedWorker:
         self.clock = clock or now
         #: inspect findings per (tenant, outbound maps): inspected once per worker and map
         self._inspected: dict[tuple[str, tuple[ObjectMap, ...]], list[Finding]] = {}
+        self._inspecting = asyncio.Lock()
 
     # --- the three verbs ----------------------------------------------------------------------
 
@@ -239,9 +240,17 @@ class EmbeddedWorker:
             report.events += read
         ctx = outbound.Context.of(config)
         client = self._client(config)
+        self._inspecting = asyncio.Lock()  # bound to this run's event loop
         try:
-            for kind in state.KIND_ORDER:
-                await self._run_kind(client, tenant_id, kind, ctx, report, progress)
+            for stage in state.KIND_STAGES:  # kinds of one stage are independent
+                try:
+                    async with asyncio.TaskGroup() as kinds:
+                        for kind in stage:
+                            kinds.create_task(
+                                self._run_kind(client, tenant_id, kind, ctx, report, progress)
+                            )
+                except* SyncRunError as group:
+                    raise group.exceptions[0] from None
         finally:
             report.requests = client.requests_sent
             await client.aclose()
@@ -355,13 +364,14 @@ class EmbeddedWorker:
         with self.sessions() as session:
             maps = tuple(get_map(session, tenant_id, name) for name in OUTBOUND_ORDER)
         cache_key = (tenant_id, maps)
-        if cache_key not in self._inspected:
-            try:
-                self._inspected[cache_key] = await inspect_objects(
-                    client, [m for m in maps if m.direction.sends]
-                )
-            except (IntacctError, httpx.HTTPError):
-                return []  # not fatal: a real problem shows on the records themselves
+        async with self._inspecting:  # the kinds of a stage ask at the same time: once
+            if cache_key not in self._inspected:
+                try:
+                    self._inspected[cache_key] = await inspect_objects(
+                        client, [m for m in maps if m.direction.sends]
+                    )
+                except (IntacctError, httpx.HTTPError):
+                    return []  # not fatal: a real problem shows on the records themselves
         return self._inspected[cache_key]
 
     def _release(self, tenant_id: str, claimed: list[tuple[str, str]]) -> None:
