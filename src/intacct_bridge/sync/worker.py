@@ -232,22 +232,23 @@ class EmbeddedWorker:
             state.write_lock(session)
             config = load_config(session, tenant_id, self.keyring)
             self._take_over_dead_claims(session, tenant_id)
-        while True:  # the outbox, committed in slices
-            with self.sessions.begin() as session:
-                read = state.collect(session, tenant_id)
-            if not read:
-                break
-            report.events += read
         ctx = outbound.Context.of(config)
         client = self._client(config)
         self._inspecting = asyncio.Lock()  # bound to this run's event loop
+        collected = asyncio.Event()
         try:
-            for stage in state.KIND_STAGES:  # kinds of one stage are independent
+            for number, stage in enumerate(state.KIND_STAGES):  # a stage's kinds are independent
                 try:
                     async with asyncio.TaskGroup() as kinds:
+                        if number == 0:
+                            # The outbox is read while the first stage already sends; the
+                            # next stage starts once it is read to the end.
+                            kinds.create_task(self._collect(tenant_id, report, collected))
                         for kind in stage:
                             kinds.create_task(
-                                self._run_kind(client, tenant_id, kind, ctx, report, progress)
+                                self._run_kind(
+                                    client, tenant_id, kind, ctx, report, progress, collected
+                                )
                             )
                 except* SyncRunError as group:
                     raise group.exceptions[0] from None
@@ -259,6 +260,19 @@ class EmbeddedWorker:
         report.seconds = time.perf_counter() - started
         return report
 
+    async def _collect(self, tenant_id: str, report: RunReport, collected: asyncio.Event) -> None:
+        """Read the outbox in committed slices, letting the senders run in between."""
+        try:
+            while True:
+                with self.sessions.begin() as session:
+                    read = state.collect(session, tenant_id, limit=2000)
+                if not read:
+                    return
+                report.events += read
+                await asyncio.sleep(0)
+        finally:
+            collected.set()
+
     async def _run_kind(
         self,
         client: IntacctClient,
@@ -267,6 +281,7 @@ class EmbeddedWorker:
         ctx: outbound.Context,
         report: RunReport,
         progress: Progress | None,
+        collected: asyncio.Event,
     ) -> None:
         with self.sessions() as session:
             if not map_for_kind(
@@ -274,7 +289,7 @@ class EmbeddedWorker:
             ).direction.sends:
                 return
             total = state.count_states(session, tenant_id, kind=kind, state="pending")
-        if not total:
+        if not total and collected.is_set():
             return
         done = [0]
         if progress is not None:
@@ -283,7 +298,9 @@ class EmbeddedWorker:
             async with asyncio.TaskGroup() as lanes:
                 for _ in range(self.lanes):
                     lanes.create_task(
-                        self._lane(client, tenant_id, kind, ctx, report, progress, done, total)
+                        self._lane(
+                            client, tenant_id, kind, ctx, report, progress, done, total, collected
+                        )
                     )
         except* SyncRunError as group:
             raise group.exceptions[0] from None
@@ -298,6 +315,7 @@ class EmbeddedWorker:
         progress: Progress | None,
         done: list[int],
         total: int,
+        collected: asyncio.Event,
     ) -> None:
         """Claim, send, record — until nothing of ``kind`` is due. Several lanes run at once
         so that one lane's database work overlaps another's requests in flight."""
@@ -313,7 +331,10 @@ class EmbeddedWorker:
                     at=self.clock(),
                 )
             if not claimed:
-                return
+                if collected.is_set():
+                    return
+                await asyncio.sleep(0.05)  # the outbox is still being read
+                continue
             with self.sessions() as session:
                 batch = outbound.prepare(session, tenant_id, claimed, ctx)
             if any(not item.unchanged and item.problem is None for item in batch):
@@ -356,7 +377,9 @@ class EmbeddedWorker:
             report.add(applied)
             done[0] += len(claimed)
             if progress is not None:
-                progress(kind, done[0], max(total, done[0]))
+                with self.sessions() as session:
+                    left = state.count_states(session, tenant_id, kind=kind, state="pending")
+                progress(kind, done[0], max(total, done[0] + left))
 
     async def _findings(self, client: IntacctClient, tenant_id: str) -> list[Finding]:
         """Mapped outbound fields the company lacks: inspected on connecting (once per worker,
