@@ -351,3 +351,23 @@ def test_a_refused_sign_in_stops_the_run_and_leaves_every_record_pending(
         claimed = session.scalars(select(SyncStateRow.claimed_by)).all()
         assert claimed == [None] * 5
     assert bridge.intacct("ITEM") == {}
+
+
+def test_a_value_emptied_in_the_bridge_is_cleared_in_intacct(bridge: Bridge) -> None:
+    bridge.save(
+        contact("Ann Smith"),
+        item("W-1", description="Blue widget"),
+        customer("C1", primary_contact="Ann Smith", tax_id="GB1"),
+    )
+    worker = bridge.worker()
+    worker.run_until_idle(TENANT)
+    assert bridge.intacct("ITEM")["W-1"]["EXTENDED_DESCRIPTION"] == "Blue widget"
+    bridge.save(item("W-1", description=None), customer("C1"))
+    report = worker.run_until_idle(TENANT)
+    assert report.success == 2, report.problems
+    assert not bridge.intacct("ITEM")["W-1"].get("EXTENDED_DESCRIPTION")
+    assert not bridge.intacct("CUSTOMER")["C1"].get("TAXID")
+    assert not bridge.intacct("CUSTOMER")["C1"].get("CONTACTINFO.CONTACTNAME")
+    assert worker.check(TENANT)[1] == 0  # what Intacct has is what was sent
+    again = worker.run_until_idle(TENANT)
+    assert again.sent == 0

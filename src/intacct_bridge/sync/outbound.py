@@ -278,6 +278,8 @@ def prepare(
             out.append(gone)
             continue
         fields = build_fields(record, map_kind, objmap, ctx)
+        if row.record_no is not None and row.sent_values:
+            _clear_emptied(fields, row.sent_values, objmap)
         print_ = fingerprint(objmap.intacct_object, fields)
         digest = hashes[kind][key] if kind != "address" else content_hash(record)
         intacct_id = str(flatten(fields).get(objmap.key_field, key))
@@ -296,6 +298,21 @@ def prepare(
         item.unchanged = row.record_no is not None and row.fingerprint == print_
         out.append(item)
     return out
+
+
+def _clear_emptied(fields: dict[str, Any], sent: Mapping[str, str], objmap: ObjectMap) -> None:
+    """An update sends an empty value for a mapped field that was sent before and is empty
+    now, so that Intacct clears it too (a field left out would keep its old value)."""
+    present = flatten(fields)
+    mapped = {row.intacct_field for row in objmap.mapped}
+    for path, value in sent.items():
+        if path in present or path not in mapped or value == "":
+            continue
+        target = fields
+        *groups, name = path.split(".")
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[name] = ""
 
 
 _EXISTS = "already exists"
