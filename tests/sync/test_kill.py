@@ -84,3 +84,47 @@ def test_a_worker_killed_mid_sync_loses_and_duplicates_nothing(bridge: Bridge) -
     with bridge.sessions() as session:
         for got in state.list_states(session, TENANT, kind="item"):
             assert got.record_no == recordnos[got.key]
+
+
+def test_the_worker_command_sends_changes_as_they_come_and_stops_on_sigterm(
+    bridge: Bridge,
+) -> None:
+    bridge.save(item("A-1"))
+    with serve_in_thread(bridge.sandbox.asgi_app()) as base:
+        with bridge.sessions.begin() as session:
+            config = get_config(session, TENANT, bridge.keyring)
+            assert config is not None
+            save_config(
+                session, TENANT, config.updated(endpoint_url=base + GATEWAY_PATH), bridge.keyring
+            )
+        env = {
+            **os.environ,
+            "INTACCT_BRIDGE_SECRET_KEY": bridge.keyring.keys[0].decode(),
+            "INTACCT_BRIDGE_DB_URL": bridge.url,
+        }
+        env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "intacct_bridge.cli.main", "worker", "--poll", "0.1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while _successes(bridge) < 1:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            bridge.save(item("A-2"))  # a change while the worker runs
+            while _successes(bridge) < 2:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            child.send_signal(signal.SIGTERM)
+            output, _ = child.communicate(timeout=30)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.communicate()
+    assert child.returncode == 0, output
+    assert "Worker stopped." in output
+    assert sorted(bridge.intacct("ITEM")) == ["A-1", "A-2"]

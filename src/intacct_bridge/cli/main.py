@@ -10,7 +10,7 @@ from intacct_bridge.cli.demo import demo_data_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
 from intacct_bridge.cli.setup import connection_app, package_app, setup_app
-from intacct_bridge.cli.sync import mapping_app, status_command, sync_command
+from intacct_bridge.cli.sync import mapping_app, status_command, sync_command, worker_command
 
 app = typer.Typer(
     name="intacct-bridge",
@@ -31,6 +31,7 @@ app.add_typer(setup_app, name="setup")
 app.add_typer(mapping_app, name="mapping")
 app.command("status")(status_command)
 app.command("sync")(sync_command)
+app.command("worker")(worker_command)
 
 
 @app.command()

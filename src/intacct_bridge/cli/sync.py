@@ -484,3 +484,72 @@ def sync_command(
         )
     if report.errors or report.findings:
         raise typer.Exit(1)
+
+
+def worker_command(
+    tenant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tenant",
+            help="Work for this tenant (repeat; default: every tenant whose Intacct option is on).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    poll: Annotated[
+        float, typer.Option("--poll", min=0.05, max=3600, help="Seconds between rounds.")
+    ] = 2.0,
+) -> None:
+    """Run the embedded worker in the foreground until SIGTERM or Ctrl-C: send every change
+    as it comes. Several may run at once (they share the work through the database)."""
+    import signal
+    import threading
+
+    from intacct_bridge.sync.worker import EmbeddedWorker, RunReport
+
+    out = console()
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    with guarded():
+        ring = keyring(key_file, required=False)
+        engine = ready_engine(db)
+        try:
+            tenants = tenant or _active_tenants(engine)
+            if not tenants:
+                fail("no tenant has the Sage Intacct option on; nothing to do", code=1)
+            worker = EmbeddedWorker(engine, ring)
+
+            def said(tenant_id: str, report: RunReport) -> None:
+                if report.success or report.errors or report.retrying:
+                    out.print(
+                        f"{escape(tenant_id)}: sent {report.success}, {report.errors} in error, "
+                        f"{report.retrying} to retry"
+                    )
+
+            out.print(
+                f"Worker {escape(worker.identity)} for {escape(', '.join(tenants))}; "
+                "stop with Ctrl-C or SIGTERM."
+            )
+            worker.start_worker(tenants, poll=poll, stop=stop, on_report=said)
+        finally:
+            engine.dispose()
+    out.print("Worker stopped.")
+
+
+def _active_tenants(engine: Any) -> list[str]:
+    from sqlalchemy import select
+
+    from intacct_bridge.store.session import session_factory
+    from intacct_bridge.store.tables.config import IntegrationConfigRow
+
+    with session_factory(engine)() as session:
+        query = select(IntegrationConfigRow.tenant_id).where(
+            IntegrationConfigRow.option_active.is_(True), IntegrationConfigRow.is_active.is_(True)
+        )
+        return sorted(session.scalars(query))

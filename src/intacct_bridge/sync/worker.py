@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -108,7 +109,14 @@ class SyncJobs(Protocol):
 
     def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport: ...
 
-    def start_worker(self, tenant_ids: Iterable[str], *, poll: float = 2.0) -> None: ...
+    def start_worker(
+        self,
+        tenant_ids: Iterable[str],
+        *,
+        poll: float = 2.0,
+        stop: threading.Event | None = None,
+        on_report: Callable[[str, RunReport], None] | None = None,
+    ) -> None: ...
 
 
 def worker_identity() -> str:
@@ -196,16 +204,33 @@ class EmbeddedWorker:
     def run_until_idle(self, tenant_id: str, *, progress: Progress | None = None) -> RunReport:
         return asyncio.run(self.run_until_idle_async(tenant_id, progress=progress))
 
-    def start_worker(self, tenant_ids: Iterable[str], *, poll: float = 2.0) -> None:
-        """Run forever: each tenant until idle, then sleep ``poll`` seconds."""
+    def start_worker(
+        self,
+        tenant_ids: Iterable[str],
+        *,
+        poll: float = 2.0,
+        stop: threading.Event | None = None,
+        on_report: Callable[[str, RunReport], None] | None = None,
+    ) -> None:
+        """Run until ``stop`` is set: each tenant until idle, then wait ``poll`` seconds.
+
+        A tenant whose run fails (configuration missing, sign-in refused) is reported and
+        tried again next round; it stops no other tenant.
+        """
         tenants = list(tenant_ids)
-        while True:
+        stop = stop or threading.Event()
+        while not stop.is_set():
             for tenant_id in tenants:
+                if stop.is_set():
+                    return
                 try:
-                    self.run_until_idle(tenant_id)
+                    report = self.run_until_idle(tenant_id)
                 except BridgeError as error:  # one tenant's problem stops no other tenant
                     log.error("sync of tenant %s stopped: %s", tenant_id, error)
-            time.sleep(poll)
+                    continue
+                if on_report is not None:
+                    on_report(tenant_id, report)
+            stop.wait(poll)
 
     # --- the work ---------------------------------------------------------------------------
 
