@@ -12,6 +12,7 @@ from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
 from intacct_bridge.cli.serve import serve_command
 from intacct_bridge.cli.setup import connection_app, package_app, setup_app
+from intacct_bridge.cli.sync import mapping_app, status_command, sync_command, worker_command
 
 app = typer.Typer(
     name="intacct-bridge",
@@ -31,6 +32,10 @@ app.add_typer(package_app, name="package")
 app.add_typer(setup_app, name="setup")
 app.command("serve")(serve_command)
 app.command("pull")(pull_command)
+app.add_typer(mapping_app, name="mapping")
+app.command("status")(status_command)
+app.command("sync")(sync_command)
+app.command("worker")(worker_command)
 
 
 @app.command()

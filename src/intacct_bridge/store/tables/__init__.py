@@ -8,7 +8,7 @@ tenant, which the database enforces on its own.
 
 from intacct_bridge.store.tables.tenancy import ChangeEventRow, TenantRow
 
-from . import analytics, config, documents, finance, inbound, items, parties, sites
+from . import analytics, config, documents, finance, inbound, items, parties, sites, sync
 
 __all__ = [
     "ChangeEventRow",
@@ -21,4 +21,5 @@ __all__ = [
     "items",
     "parties",
     "sites",
+    "sync",
 ]
