@@ -26,7 +26,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from intacct_bridge.intake.lines import ImportFormatError, read_lines
+from intacct_bridge.intake.lines import ImportFormatError, Line, read_lines
 from intacct_bridge.intake.readers import (
     DOCUMENT_KINDS,
     RawRecord,
@@ -273,11 +273,11 @@ class _Item:
     is_csv: bool = False
 
 
-def _reader(fmt: str) -> Callable[[Iterator[object]], Iterator[RawRecord | ReadProblem]]:
+def _reader(fmt: str) -> Callable[[Iterator[Line]], Iterator[RawRecord | ReadProblem]]:
     readers = {"jsonl": read_jsonl, "csv": read_csv}
     if fmt not in readers:
         raise ImportFormatError(f"unknown format {fmt!r}; use jsonl or csv")
-    return readers[fmt]  # type: ignore[return-value]
+    return readers[fmt]
 
 
 def _import_stream(
@@ -303,7 +303,7 @@ def _import_stream(
     seen = _Seen()
     batch: list[_Item] = []
     try:
-        for raw in read(read_lines(stream, name=Path(source).name)):  # type: ignore[arg-type]
+        for raw in read(read_lines(stream, name=Path(source).name)):
             if isinstance(raw, ReadProblem):
                 report.add_error(RowError(raw.line, raw.field, _clip(raw.reason)))
                 continue
@@ -445,9 +445,10 @@ class _Writer:
             issues = list(error.issues)
         elif isinstance(error, DocumentPostedError):
             issues = [error.issue]
+        elif isinstance(error, DBAPIError):
+            issues = [FieldIssue("", f"the database refused it ({_first_line(error)})")]
         else:
-            reason = f"the database refused it ({_first_line(error)})"
-            issues = [FieldIssue("", reason)]
+            issues = [FieldIssue("", str(error))]
         for issue in issues:
             self.report.add_error(_row_error(item.locate, issue, item.label))
         self.report.note(item.label, "rejected")
@@ -483,11 +484,11 @@ def _convert(raw: RawRecord, report: ImportReport) -> _Item | None:
     if not errors:
         try:
             record = _structure(raw)
-        except StructureError as error:
-            errors = [_row_error(raw.locate, issue, label) for issue in error.issues]
+        except StructureError as refused:
+            errors = [_row_error(raw.locate, issue, label) for issue in refused.issues]
     if errors or record is None:
-        for error in errors:
-            report.add_error(error)
+        for row_error in errors:
+            report.add_error(row_error)
         report.note(label, "rejected")
         return None
     return _Item(record, raw.locate, raw.line, describe(record), _kind(record), raw.is_csv)

@@ -95,30 +95,28 @@ class _Plan:
     def __init__(self, cls: type[Any]) -> None:
         self.cls = cls
         self.fields = [field.name for field in dataclasses.fields(cls)]
-        self.known = frozenset(self.fields)
         self.required = tuple(
             field.name
             for field in dataclasses.fields(cls)
-            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+            if field.default is dataclasses.MISSING
+            and field.default_factory is dataclasses.MISSING
         )
-        self.mapping_form: tuple[str, str] | None = getattr(cls, "MAPPING_FORM", None)
-        self._hints = typing.get_type_hints(cls)
-        self._converters: dict[str, Converter] = {}
+        self.converters: dict[str, Converter] = {}
 
-    def converter(self, name: str) -> Converter:
-        found = self._converters.get(name)
-        if found is None:  # compiled on first use: nested classes may refer back
-            found = self._converters[name] = _compile(self._hints[name])
-        return found
+    def compile(self) -> None:
+        hints = typing.get_type_hints(self.cls)
+        self.converters = {name: _compile(hints[name]) for name in self.fields}
 
     def build(self, data: object, path: str, split: bool, issues: Issues) -> Any:
         if not isinstance(data, Mapping):
             raise _Invalid(f"must be an object with the fields of {self.cls.__name__}")
+        converters = self.converters
         kwargs: dict[str, Any] = {}
         before = len(issues)
         for name, raw in data.items():
-            if name not in self.known:
-                where = _join(path, str(name))
+            convert = converters.get(name)
+            where = f"{path}.{name}" if path else str(name)
+            if convert is None:
                 near = difflib.get_close_matches(str(name)[:100], self.fields, n=1)
                 hint = (
                     f"did you mean {near[0]!r}?"
@@ -128,9 +126,9 @@ class _Plan:
                 issues.append(FieldIssue(where, f"unknown field; {hint}"))
                 continue
             try:
-                kwargs[name] = self.converter(name)(raw, _join(path, name), split, issues)
+                kwargs[name] = convert(raw, where, split, issues)
             except _Invalid as invalid:
-                issues.append(FieldIssue(_join(path, name), invalid.reason))
+                issues.append(FieldIssue(where, invalid.reason))
         for name in self.required:
             if name not in data:
                 issues.append(FieldIssue(_join(path, name), "is required; give a value"))
@@ -143,9 +141,15 @@ class _Plan:
             return None
 
 
-@functools.cache
+_PLANS: dict[type[Any], _Plan] = {}
+
+
 def _plan(cls: type[Any]) -> _Plan:
-    return _Plan(cls)
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+        plan.compile()
+    return plan
 
 
 @functools.cache
@@ -166,24 +170,42 @@ def _compile(hint: Any) -> Converter:
         return _not_null(_sequence(args[0]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         plan = _plan(hint)
-        return _not_null(lambda raw, path, split, issues: plan.build(raw, path, split, issues))
+        return _not_null(plan.build)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return _not_null(_enum(hint))
     scalar = _SCALARS.get(hint)
     if scalar is None:
         raise TypeError(f"no conversion to {hint!r}")  # a model field of an unsupported type
-    return _not_null(lambda raw, path, split, issues: scalar(raw))
+    return _scalar(scalar)
+
+
+def _scalar(convert: Callable[[object], Any]) -> Converter:
+    def checked(raw: object, path: str, split: bool, issues: Issues) -> Any:
+        if raw is None:
+            raise _Invalid(_NULL)
+        if raw.__class__ is OversizeNumber:
+            raise _Invalid(_oversize(raw))
+        return convert(raw)
+
+    return checked
+
+
+_NULL = "must not be null; leave the field out to use its default"
+
+
+def _oversize(raw: object) -> str:
+    return (
+        f"a number of {len(str(raw)):,} digits is too long; "
+        f"numbers have at most {MAX_NUMBER_DIGITS} digits"
+    )
 
 
 def _not_null(convert: Converter) -> Converter:
     def checked(raw: object, path: str, split: bool, issues: Issues) -> Any:
         if raw is None:
-            raise _Invalid("must not be null; leave the field out to use its default")
-        if type(raw) is OversizeNumber:
-            raise _Invalid(
-                f"a number of {len(raw):,} digits is too long; "
-                f"numbers have at most {MAX_NUMBER_DIGITS} digits"
-            )
+            raise _Invalid(_NULL)
+        if raw.__class__ is OversizeNumber:
+            raise _Invalid(_oversize(raw))
         return convert(raw, path, split, issues)
 
     return checked
@@ -211,10 +233,17 @@ def _sequence(item: Any) -> Converter:
     def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
         if isinstance(raw, Mapping) and mapping_form is not None:
             key_field, value_field = mapping_form
-            return tuple(
-                convert_item({key_field: key, value_field: value}, f"{path}.{key}", split, issues)
-                for key, value in raw.items()
-            )
+            values = []
+            for key, value in raw.items():
+                if key.__class__ is str and value.__class__ is str:
+                    try:  # the common case, straight to the model
+                        values.append(item(**{key_field: key, value_field: value}))
+                        continue
+                    except ModelError:
+                        pass  # converted field by field below, to say where and why
+                entry = {key_field: key, value_field: value}
+                values.append(convert_item(entry, f"{path}.{key}", split, issues))
+            return tuple(values)
         if isinstance(raw, str) and split and not is_record:
             raw = [part.strip() for part in raw.split(LIST_SEPARATOR)] if raw.strip() else []
         if not isinstance(raw, list):
@@ -233,7 +262,7 @@ def _sequence(item: Any) -> Converter:
 
 
 def _text(raw: object) -> str:
-    if isinstance(raw, str):
+    if raw.__class__ is str or isinstance(raw, str):
         return raw
     raise _Invalid(f'must be text; write it in quotes ("{shown(raw)[:_SHOWN]}")')
 

@@ -79,6 +79,8 @@ class _Batch:
         self.tenant_id = tenant_id
         self.cache = RefCache(session, tenant_id)
         self.pending = _Pending()
+        #: the kind of the new master rows waiting in the session (flushed on a change)
+        self.unflushed: type[Record] | None = None
 
     def save(self, records: Sequence[Record]) -> list[Result]:
         digests = [_digest(record) for record in records]
@@ -96,7 +98,13 @@ class _Batch:
             except (RecordRejectedError, DocumentPostedError) as error:
                 results.append(error)
         self._flush_documents()
+        self._flush_masters()
         return results
+
+    def _flush_masters(self) -> None:
+        if self.unflushed is not None:
+            self.session.flush()
+            self.unflushed = None
 
     def _save_one(self, record: Record, digest: str, found: _Stored | None) -> Outcome:
         if isinstance(record, Document):
@@ -107,11 +115,17 @@ class _Batch:
         if issues:
             raise RecordRejectedError(describe(record), issues)
         self._flush_documents()  # change events stay in file order
+        if self.unflushed is not type(record):
+            self._flush_masters()  # what this record refers to is in the database
         spec = _spec_for(type(record))
         row = None
         if found is not None:
             row = self.cache.get(spec.table, record_key(record))
-        return write_record(self.session, self.tenant_id, record, digest, row, cache=self.cache)
+        outcome = write_record(
+            self.session, self.tenant_id, record, digest, row, cache=self.cache, flush=False
+        )
+        self.unflushed = type(record)
+        return outcome
 
     def _save_document(self, document: Document, digest: str, found: _Stored | None) -> Outcome:
         posted = document.status is DocumentStatus.POSTED
@@ -130,6 +144,7 @@ class _Batch:
                     describe(document), changed or "", reversal_fix(document.type)
                 )
             self._flush_documents()
+            self._flush_masters()
             outcome = save_document(self.session, self.tenant_id, document, cache=self.cache)
             self.cache.put_document(_info(document))
             return outcome
@@ -142,6 +157,7 @@ class _Batch:
 
     def _post(self, document: Document, found: _Stored) -> None:
         self._flush_documents()
+        self._flush_masters()
         stamp = now()
         self.session.execute(
             update(td.DocumentRow)
@@ -156,6 +172,7 @@ class _Batch:
         batch = self.pending.documents
         if not batch:
             return
+        self._flush_masters()
         self.pending = _Pending()
         stamp = now()
         headers = []
@@ -190,7 +207,7 @@ class _Batch:
             (dimensions, td.DocumentLineDimensionRow),
         ):
             if rows:
-                self.session.execute(insert(child.__table__), rows)  # type: ignore[arg-type]
+                _insert_many(self.session, child.__table__, rows)
         self._events([(document, "created", digest) for document, digest, _ in batch], stamp)
 
     def _events(self, events: list[tuple[Document, str, str]], stamp: Any) -> None:
@@ -242,6 +259,51 @@ class _Batch:
                 for *key, digest in self.session.execute(query):
                     found[(kind, *key)] = _Stored(digest)
         return found
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` many rows with the driver's ``executemany``, values converted as SQLAlchemy
+    would (decimals, dates, timestamps), skipping its per-row bookkeeping."""
+    connection = session.connection()
+    plan = _insert_plan(table, connection.dialect)
+    if plan.positional:
+        params: list[Any] = [
+            tuple(
+                convert(row.get(name)) if convert is not None else row.get(name)
+                for name, convert in plan.columns
+            )
+            for row in rows
+        ]
+    else:
+        params = [
+            {
+                name: convert(row.get(name)) if convert is not None else row.get(name)
+                for name, convert in plan.columns
+            }
+            for row in rows
+        ]
+    connection.exec_driver_sql(plan.sql, params)
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    positional: bool
+    columns: list[tuple[str, Any]]
+
+
+_PLANS: dict[tuple[str, str], _InsertPlan] = {}
+
+
+def _insert_plan(table: Any, dialect: Any) -> _InsertPlan:
+    slot = (table.name, dialect.name)
+    plan = _PLANS.get(slot)
+    if plan is None:
+        compiled = insert(table).compile(dialect=dialect)
+        names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
+        columns = [(name, table.c[name].type._cached_bind_processor(dialect)) for name in names]
+        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, columns)
+    return plan
 
 
 def _identity(record: Record) -> tuple[str, ...]:

@@ -7,9 +7,10 @@ surfacing as an integrity error.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -34,8 +35,7 @@ from intacct_bridge.store.tables import sites as ts
 Check = Callable[[Any], str | None]
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """``field`` must name an existing row of ``table`` (within the tenant) passing ``check``."""
 
     field: str
@@ -59,6 +59,15 @@ class RefCache:
         self._tenant_id = tenant_id
         self._rows: dict[tuple[type[Base], tuple[str, ...]], Any] = {}
         self._documents: dict[tuple[str, str], DocumentInfo | None] = {}
+        #: the references of the records prefetched, by ``id(record)``
+        self._refs: dict[int, list[Ref]] = {}
+
+    def refs(self, record: Record) -> list[Ref]:
+        """The references of ``record`` (worked out once per batch)."""
+        found = self._refs.pop(id(record), None)
+        if found is None:
+            found = list(_refs(self._session, self._tenant_id, record))
+        return found
 
     def get(self, table: type[Base], key: tuple[str, ...]) -> Any:
         """The row of ``table`` with ``key``, or ``None``."""
@@ -90,7 +99,8 @@ class RefCache:
         wanted: dict[type[Base], set[tuple[str, ...]]] = {}
         documents: set[tuple[str, str]] = set()
         for record in records:
-            for ref in _refs(self._session, self._tenant_id, record):
+            refs = self._refs[id(record)] = list(_refs(self._session, self._tenant_id, record))
+            for ref in refs:
                 if (ref.table, ref.key) not in self._rows:
                     wanted.setdefault(ref.table, set()).add(ref.key)
             if isinstance(record, Document):
@@ -165,7 +175,7 @@ def find_issues(
     """
     rows = cache if cache is not None else RefCache(session, tenant_id)
     issues: list[FieldIssue] = []
-    for ref in _refs(session, tenant_id, record):
+    for ref in rows.refs(record):
         row = rows.get(ref.table, ref.key)
         if row is None:
             shown = "/".join(ref.key)
@@ -182,6 +192,7 @@ def find_issues(
     return issues
 
 
+@functools.cache
 def _site_role(column: str, label: str) -> Check:
     return lambda row: None if getattr(row, column) else f"site {row.id!r} is not a {label}"
 

@@ -155,12 +155,18 @@ def write_record(
     row: Any | None,
     *,
     cache: RefCache | None = None,
+    flush: bool = True,
 ) -> Outcome:
-    """Write a checked master record whose content (``digest``) differs from ``row``'s."""
+    """Write a checked master record whose content (``digest``) differs from ``row``'s.
+
+    With ``flush=False`` a new row waits in the session; the caller flushes before anything
+    that refers to it is written (rows of one table are inserted in the order added).
+    """
     spec = spec_for(type(record))
     stamp = now()
     if row is None:
-        row = spec.table(tenant_id=tenant_id)
+        table: Any = spec.table
+        row = table(tenant_id=tenant_id)
         spec.to_row(record, row)
         row.content_hash, row.updated_at = digest, stamp
         session.add(row)
@@ -172,7 +178,8 @@ def write_record(
         row.content_hash, row.updated_at = digest, stamp
         outcome = Outcome.UPDATED
     _record_change(session, tenant_id, record.KIND, record_key(record), outcome.value, digest)
-    session.flush()
+    if flush:
+        session.flush()
     if cache is not None:
         cache.put(spec.table, record_key(record), row)
     return outcome
