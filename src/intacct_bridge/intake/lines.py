@@ -42,6 +42,8 @@ class Line:
     text: str
     bad_byte: tuple[int, int] | None = None
     size: int | None = None
+    #: the limit a line of ``size`` broke
+    limit: int = MAX_LINE_BYTES
 
 
 def not_utf8(bad_byte: tuple[int, int]) -> str:
@@ -76,7 +78,7 @@ def read_lines(
         if number == 1:
             raw = _first_line(raw, name)
         if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-            yield Line(number, "", size=len(raw) + _skip_rest(stream))
+            yield Line(number, "", size=len(raw) + _skip_rest(stream), limit=max_line_bytes)
             continue
         if raw.endswith(b"\n"):
             raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from intacct_bridge.intake.lines import MAX_LINE_BYTES, Line, not_utf8, read_lines, too_long
+from intacct_bridge.intake.lines import Line, not_utf8, read_lines, too_long
 from intacct_bridge.intake.structure import MAX_NUMBER_DIGITS, OversizeNumber, shown
 from intacct_bridge.model.documents import DocumentType
 from intacct_bridge.model.kinds import KINDS_BY_NAME
@@ -78,7 +78,7 @@ def read_jsonl(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem
     """
     for line in _lines(source):
         if line.size is not None:
-            yield ReadProblem(line.number, "", too_long(line.size, MAX_LINE_BYTES))
+            yield ReadProblem(line.number, "", too_long(line.size, line.limit))
             continue
         text = line.text
         if not text.strip():
@@ -216,7 +216,7 @@ class _CsvFeed:
     def __iter__(self) -> Iterator[str]:
         for line in self._lines:
             if line.size is not None:
-                reason = too_long(line.size, MAX_LINE_BYTES)
+                reason = too_long(line.size, line.limit)
                 self._pending.append(ReadProblem(line.number, "", reason))
                 yield "\n"
                 continue

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from intacct_bridge.intake.lines import ImportFormatError, Line, read_lines
+from intacct_bridge.intake.lines import MAX_LINE_BYTES, ImportFormatError, Line, read_lines
 from intacct_bridge.intake.readers import (
     DOCUMENT_KINDS,
     RawRecord,
@@ -177,11 +177,13 @@ def import_file(
     on_error: Callable[[RowError], None] | None = None,
     keep_labels: bool = True,
     max_errors: int | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> ImportReport:
     """Import a JSON Lines or CSV file (UTF-8) into ``tenant_id`` (default: the embedded tenant).
 
     Streams the file and commits ``session`` after every batch of ``batch_size`` records
-    (see the module docstring). ``progress(bytes_done, bytes_total)`` is told after each
+    (see the module docstring); a line over ``max_line_bytes`` is a row error.
+    ``progress(bytes_done, bytes_total)`` is told after each
     batch; ``on_error`` sees every row error as it is found. For files of any size, pass
     ``keep_labels=False`` and a ``max_errors`` (the CLI does): the report then holds counts and
     the first errors only, and memory stays flat.
@@ -206,6 +208,7 @@ def import_file(
             on_error=on_error,
             keep_labels=keep_labels,
             max_errors=max_errors,
+            max_line_bytes=max_line_bytes,
         )
 
 
@@ -292,6 +295,7 @@ def _import_stream(
     on_error: Callable[[RowError], None] | None = None,
     keep_labels: bool,
     max_errors: int | None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> ImportReport:
     read = _reader(fmt)
     require_tenant(session, tenant_id)
@@ -303,7 +307,8 @@ def _import_stream(
     seen = _Seen()
     batch: list[_Item] = []
     try:
-        for raw in read(read_lines(stream, name=Path(source).name)):
+        lines = read_lines(stream, name=Path(source).name, max_line_bytes=max_line_bytes)
+        for raw in read(lines):
             if isinstance(raw, ReadProblem):
                 report.add_error(RowError(raw.line, raw.field, _clip(raw.reason)))
                 continue
