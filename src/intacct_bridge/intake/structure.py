@@ -65,6 +65,7 @@ class _Invalid(Exception):
 
 Issues = list[FieldIssue]
 Converter = Callable[[object, str, bool, Issues], Any]
+Simple = Callable[[object], Any]
 
 
 def shown(raw: object) -> str:
@@ -101,21 +102,35 @@ class _Plan:
             if field.default is dataclasses.MISSING
             and field.default_factory is dataclasses.MISSING
         )
-        self.converters: dict[str, Converter] = {}
+        self.simple: dict[str, Simple] = {}
+        self.nested: dict[str, Converter] = {}
 
     def compile(self) -> None:
         hints = typing.get_type_hints(self.cls)
-        self.converters = {name: _compile(hints[name]) for name in self.fields}
+        for name in self.fields:
+            simple, nested = _compile(hints[name])
+            if simple is not None:
+                self.simple[name] = simple
+            else:
+                assert nested is not None
+                self.nested[name] = nested
 
     def build(self, data: object, path: str, split: bool, issues: Issues) -> Any:
         if not isinstance(data, Mapping):
             raise _Invalid(f"must be an object with the fields of {self.cls.__name__}")
-        converters = self.converters
+        simples = self.simple
         kwargs: dict[str, Any] = {}
         before = len(issues)
         for name, raw in data.items():
-            convert = converters.get(name)
-            where = f"{path}.{name}" if path else str(name)
+            simple = simples.get(name)
+            if simple is not None:
+                try:
+                    kwargs[name] = simple(raw)
+                except _Invalid as invalid:
+                    issues.append(FieldIssue(_join(path, name), invalid.reason))
+                continue
+            where = _join(path, str(name))
+            convert = self.nested.get(name)
             if convert is None:
                 near = difflib.get_close_matches(str(name)[:100], self.fields, n=1)
                 hint = (
@@ -153,34 +168,45 @@ def _plan(cls: type[Any]) -> _Plan:
 
 
 @functools.cache
-def _compile(hint: Any) -> Converter:
+def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
+    """A field's converter: a one-argument function for values, or a nested converter."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
         nullable = type(None) in args
-        arm = _compile(next(a for a in args if a is not type(None)))
+        simple, nested = _compile(next(a for a in args if a is not type(None)))
+        if not nullable:
+            return simple, nested
+        if simple is not None:
+            required = simple
+
+            def optional_value(raw: object) -> Any:
+                return None if raw is None else required(raw)
+
+            return optional_value, None
+        assert nested is not None
+        inner = nested
 
         def optional(raw: object, path: str, split: bool, issues: Issues) -> Any:
-            if raw is None and nullable:
-                return None
-            return arm(raw, path, split, issues)
+            return None if raw is None else inner(raw, path, split, issues)
 
-        return optional
+        return None, optional
     if origin is tuple:
-        return _not_null(_sequence(args[0]))
+        return None, _not_null(_sequence(args[0]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        plan = _plan(hint)
-        return _not_null(plan.build)
+        return None, _not_null(_plan(hint).build)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return _not_null(_enum(hint))
+        return _checked(_enum(hint)), None
+    if hint is str:
+        return _checked_text, None
     scalar = _SCALARS.get(hint)
     if scalar is None:
         raise TypeError(f"no conversion to {hint!r}")  # a model field of an unsupported type
-    return _scalar(scalar)
+    return _checked(scalar), None
 
 
-def _scalar(convert: Callable[[object], Any]) -> Converter:
-    def checked(raw: object, path: str, split: bool, issues: Issues) -> Any:
+def _checked(convert: Simple) -> Simple:
+    def checked(raw: object) -> Any:
         if raw is None:
             raise _Invalid(_NULL)
         if raw.__class__ is OversizeNumber:
@@ -188,6 +214,16 @@ def _scalar(convert: Callable[[object], Any]) -> Converter:
         return convert(raw)
 
     return checked
+
+
+def _checked_text(raw: object) -> Any:
+    if raw.__class__ is str:
+        return raw
+    if raw is None:
+        raise _Invalid(_NULL)
+    if raw.__class__ is OversizeNumber:
+        raise _Invalid(_oversize(raw))
+    return _text(raw)
 
 
 _NULL = "must not be null; leave the field out to use its default"
@@ -211,11 +247,11 @@ def _not_null(convert: Converter) -> Converter:
     return checked
 
 
-def _enum(enum: type[Enum]) -> Converter:
+def _enum(enum: type[Enum]) -> Simple:
     members = {str(member.value): member for member in enum}
     allowed = ", ".join(members)
 
-    def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
+    def convert(raw: object) -> Any:
         if isinstance(raw, str):
             member = members.get(raw)
             if member is not None:
@@ -226,7 +262,8 @@ def _enum(enum: type[Enum]) -> Converter:
 
 
 def _sequence(item: Any) -> Converter:
-    convert_item = _compile(item)
+    simple, nested = _compile(item)
+    convert_item = nested if nested is not None else _as_converter(simple)
     mapping_form: tuple[str, str] | None = getattr(item, "MAPPING_FORM", None)
     is_record = dataclasses.is_dataclass(item)
 
@@ -257,6 +294,15 @@ def _sequence(item: Any) -> Converter:
             except _Invalid as invalid:
                 issues.append(FieldIssue(where, invalid.reason))
         return tuple(values)
+
+    return convert
+
+
+def _as_converter(simple: Simple | None) -> Converter:
+    assert simple is not None
+
+    def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
+        return simple(raw)
 
     return convert
 
