@@ -266,6 +266,9 @@ def _sequence(item: Any) -> Converter:
     convert_item = nested if nested is not None else _as_converter(simple)
     mapping_form: tuple[str, str] | None = getattr(item, "MAPPING_FORM", None)
     is_record = dataclasses.is_dataclass(item)
+    key_value: Simple = _same
+    if mapping_form is not None:
+        key_value = _plan(item).simple.get(mapping_form[0], _same)
 
     def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
         if isinstance(raw, Mapping) and mapping_form is not None:
@@ -274,9 +277,9 @@ def _sequence(item: Any) -> Converter:
             for key, value in raw.items():
                 if key.__class__ is str and value.__class__ is str:
                     try:  # the common case, straight to the model
-                        values.append(item(**{key_field: key, value_field: value}))
+                        values.append(item(**{key_field: key_value(key), value_field: value}))
                         continue
-                    except ModelError:
+                    except (ModelError, _Invalid):
                         pass  # converted field by field below, to say where and why
                 entry = {key_field: key, value_field: value}
                 values.append(convert_item(entry, f"{path}.{key}", split, issues))
@@ -296,6 +299,10 @@ def _sequence(item: Any) -> Converter:
         return tuple(values)
 
     return convert
+
+
+def _same(raw: object) -> Any:
+    return raw
 
 
 def _as_converter(simple: Simple | None) -> Converter:

@@ -35,7 +35,7 @@ def _converter(value: object) -> Callable[[Any], Plain]:
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
         return _same
     if isinstance(value, Enum):
-        convert = _enum
+        convert = str.__str__ if isinstance(value, str) else _enum  # a str enum is its value
     elif isinstance(value, Decimal):
         convert = to_text
     elif isinstance(value, dt.date):

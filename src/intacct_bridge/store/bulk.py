@@ -266,22 +266,14 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
     would (decimals, dates, timestamps), skipping its per-row bookkeeping."""
     connection = session.connection()
     plan = _insert_plan(table, connection.dialect)
-    if plan.positional:
-        params: list[Any] = [
-            tuple(
-                convert(row.get(name)) if convert is not None else row.get(name)
-                for name, convert in plan.columns
-            )
-            for row in rows
-        ]
-    else:
-        params = [
-            {
-                name: convert(row.get(name)) if convert is not None else row.get(name)
-                for name, convert in plan.columns
-            }
-            for row in rows
-        ]
+    names = [name for name, _ in plan.columns]
+    converters = [(index, convert) for index, (_, convert) in enumerate(plan.columns) if convert]
+    params: list[Any] = []
+    for row in rows:
+        values = list(map(row.get, names))
+        for index, convert in converters:
+            values[index] = convert(values[index])
+        params.append(tuple(values) if plan.positional else dict(zip(names, values, strict=True)))
     connection.exec_driver_sql(plan.sql, params)
 
 
