@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from intacct_bridge.demo import DemoGenerator, write_jsonl
+from intacct_bridge.intake import import_file
 from intacct_bridge.model import Document
+from intacct_bridge.store.errors import DatabaseBusyError
 from intacct_bridge.store.migrate import upgrade
-from intacct_bridge.store.session import create_store_engine
+from intacct_bridge.store.session import SQLITE_BEGIN, create_store_engine
 from intacct_bridge.store.tables.documents import DocumentLineRow, DocumentRow
 from intacct_bridge.store.tables.tenancy import ChangeEventRow
 
@@ -135,3 +138,32 @@ def test_two_imports_into_a_new_sqlite_file_share_the_migration(
     first, second = (_import(path, fresh_url) for _ in range(2))
     (_, created_a, _), (_, created_b, _) = _finish(first), _finish(second)
     assert created_a + created_b == total
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_import_waits_for_a_writer_then_says_clearly_when_it_gives_up(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    path, total, _ = _demo(tmp_path, documents=20)
+    upgrade(fresh_url)
+    holder = create_store_engine(fresh_url)
+    impatient = create_store_engine(fresh_url, connect_args={"timeout": 0.2})
+    try:
+        # another writer holds the lock longer than the import waits: a clear error
+        with holder.connect().execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) as locker:
+            with locker.begin():
+                with Session(impatient) as session, pytest.raises(DatabaseBusyError) as caught:
+                    import_file(session, path)
+        assert "run the same import again to carry on" in str(caught.value)
+        # the writer lets go within the wait: the import waits and then runs
+        locker = holder.connect().execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        transaction = locker.begin()
+        release = threading.Timer(1.0, lambda: (transaction.commit(), locker.close()))
+        release.start()
+        with Session(holder) as session:
+            report = import_file(session, path)
+        release.join()
+        assert report.ok and report.count("created") == total
+    finally:
+        holder.dispose()
+        impatient.dispose()

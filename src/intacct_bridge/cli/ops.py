@@ -97,8 +97,10 @@ def import_command(
     committed every batch: after an interruption, run the same command again and it carries
     on (records already stored are skipped). Importing the same file again changes nothing.
     """
+    from sqlalchemy.exc import DBAPIError
+
     from intacct_bridge.intake.service import ImportFormatError, import_file
-    from intacct_bridge.store.errors import UnknownTenantError
+    from intacct_bridge.store.errors import StoreError
     from intacct_bridge.store.session import session_factory
 
     engine = _ready_engine(db)
@@ -123,8 +125,14 @@ def import_command(
                     keep_labels=False,
                     max_errors=0,
                 )
-            except (UnknownTenantError, ImportFormatError) as error:
+            except (StoreError, ImportFormatError) as error:
                 raise _fail(str(error)) from None
+            except DBAPIError as error:
+                reason = str(error.orig or error).strip().splitlines()[0]
+                raise _fail(
+                    f"the database failed: {reason}; the batches committed so far are kept: "
+                    "run the same import again to carry on"
+                ) from None
     finally:
         bar.stop()
         errors.flush()

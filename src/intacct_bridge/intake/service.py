@@ -40,7 +40,12 @@ from intacct_bridge.model.errors import FieldIssue
 from intacct_bridge.model.kinds import KINDS_BY_NAME, Record, describe, record_key
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 from intacct_bridge.store.bulk import Result, save_batch
-from intacct_bridge.store.errors import DocumentPostedError, RecordRejectedError, StoreError
+from intacct_bridge.store.errors import (
+    DatabaseBusyError,
+    DocumentPostedError,
+    RecordRejectedError,
+    StoreError,
+)
 from intacct_bridge.store.repositories import Outcome, require_tenant, save_record
 from intacct_bridge.store.session import SQLITE_BEGIN
 
@@ -408,9 +413,15 @@ class _Writer:
                 self._end()
                 return results
             except DBAPIError as error:
-                if not (_is_contention(error) and self.commit and attempt < _ATTEMPTS):
+                if not (_is_contention(error) and self.commit):
                     raise
                 self.session.rollback()
+                if attempt == _ATTEMPTS:
+                    raise DatabaseBusyError(
+                        "the database stayed busy (another process kept it locked, or "
+                        f"transactions kept colliding: {_first_line(error)}); the batches "
+                        "committed so far are kept: run the same import again to carry on"
+                    ) from None
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 

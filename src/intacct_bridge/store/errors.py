@@ -17,6 +17,10 @@ class DatabaseUnavailableError(StoreError):
     """The database URL is wrong, or the database cannot be opened or reached."""
 
 
+class DatabaseBusyError(StoreError):
+    """The database stayed locked (another writer) longer than the import would wait."""
+
+
 class UnknownTenantError(StoreError):
     """The tenant does not exist in this deployment."""
 
