@@ -136,3 +136,18 @@ def test_unknown_tenant_and_format_fail_the_whole_import(session: Session, tmp_p
     path.write_text("")
     with pytest.raises(ImportFormatError, match=r"name it \.jsonl or \.csv"):
         import_file(session, path)
+
+
+def test_a_draft_is_replaced_then_posted_by_later_imports(master: Session) -> None:
+    draft = invoice(status="draft")
+    assert import_text(master, jsonl_line(draft), fmt="jsonl").created == ["sales_invoice SI-1"]
+    changed = invoice(status="draft", reference="PO-7")
+    assert import_text(master, jsonl_line(changed), fmt="jsonl").updated == ["sales_invoice SI-1"]
+    posted = invoice(status="posted", reference="PO-7")
+    report = import_text(master, jsonl_line(posted), fmt="jsonl")
+    assert report.posted == ["sales_invoice SI-1"] and report.ok
+    assert repo.get_document(master, "default", "sales_invoice", "SI-1") == posted
+    actions = [e.action for e in repo.list_change_events(master, "default") if e.key == "SI-1"]
+    assert actions == ["created", "updated", "posted"]
+    again = import_text(master, jsonl_line(posted), fmt="jsonl")
+    assert again.unchanged == ["sales_invoice SI-1"] and again.written == 0

@@ -14,6 +14,7 @@ advisory lock per tenant), so both finish with correct results.
 from __future__ import annotations
 
 import hashlib
+import io
 import sqlite3
 import time
 from collections import Counter
@@ -227,8 +228,6 @@ def import_text(
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import ``text`` in ``fmt`` (``jsonl`` or ``csv``); see :func:`import_file`."""
-    import io
-
     data = io.BytesIO(text.encode("utf-8", "surrogatepass"))
     return _import_stream(
         session,
