@@ -20,13 +20,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from intacct_bridge.demo import DemoGenerator, write_jsonl
-from intacct_bridge.intake import import_file
+from intacct_bridge.intake import import_file, import_text
 from intacct_bridge.model import Document
+from intacct_bridge.store import repositories as repo
 from intacct_bridge.store.errors import DatabaseBusyError
 from intacct_bridge.store.migrate import upgrade
 from intacct_bridge.store.session import SQLITE_BEGIN, create_store_engine
 from intacct_bridge.store.tables.documents import DocumentLineRow, DocumentRow
 from intacct_bridge.store.tables.tenancy import ChangeEventRow
+from tests.intake.files import jsonl_line, master_jsonl
+from tests.store.factories import invoice, shipment
 
 SUMMARY = re.compile(
     r"(\d[\d,]*) created, (\d[\d,]*) updated, (\d[\d,]*) posted, (\d[\d,]*) unchanged"
@@ -167,3 +170,31 @@ def test_an_import_waits_for_a_writer_then_says_clearly_when_it_gives_up(
     finally:
         holder.dispose()
         impatient.dispose()
+
+
+def test_a_record_written_by_another_session_meanwhile_is_no_false_error(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    """Another writer inserts a document the import is about to insert and commits it while
+    the import waits: the import must not report a duplicate key, only an unchanged record."""
+    upgrade(fresh_url)
+    engine = create_store_engine(fresh_url)
+    try:
+        with Session(engine) as session:
+            assert import_text(session, master_jsonl(), fmt="jsonl").ok
+        path = tmp_path / "documents.jsonl"
+        path.write_text(jsonl_line(invoice()) + "\n" + jsonl_line(shipment()) + "\n")
+        other = Session(engine)
+        repo.save_document(other, "default", invoice())
+        other.flush()  # inserted, not committed: the import will wait for it
+        release = threading.Timer(1.0, other.commit)
+        release.start()
+        with Session(engine) as session:
+            report = import_file(session, path)
+        release.join()
+        other.close()
+        assert report.ok, report.errors
+        assert report.unchanged == ["sales_invoice SI-1"]
+        assert report.created == ["sales_shipment SH-1"]
+    finally:
+        engine.dispose()

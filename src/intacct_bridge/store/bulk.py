@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
@@ -295,11 +296,15 @@ def _insert_many(
     if connection.dialect.name == "postgresql":
         # COPY: one stream for all rows, the fastest way into PostgreSQL
         columns = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+        statement = f"COPY {table.name} ({columns}) FROM STDIN"
+        driver_error = connection.dialect.loaded_dbapi.Error
         cursor = connection.connection.cursor()
         try:
-            with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            with cursor.copy(statement) as copy:
                 for values in params:
                     copy.write_row(values)
+        except driver_error as error:  # as SQLAlchemy would raise it (IntegrityError …)
+            raise DBAPIError.instance(statement, None, error, driver_error) from error
         finally:
             cursor.close()
         return
