@@ -152,3 +152,26 @@ def test_a_utf8_bom_and_crlf_line_endings_are_fine(master: Session, tmp_path: Pa
     path.write_bytes(b"\xef\xbb\xbf" + _good("SH-1").replace(b"\n", b"\r\n") + _good("SH-2"))
     assert import_file(master, path).ok
     assert _stored(master) == ["SH-1", "SH-2"]
+
+
+def test_a_bad_row_inside_a_csv_document_refuses_the_whole_document(
+    master: Session, tmp_path: Path
+) -> None:
+    long_cell = '"' + "x" * 140_000 + '"'
+    text = (
+        CSV_HEADER
+        + _csv_row("SH-1")
+        + _csv_row("SH-1", long_cell).replace("W-100,2", "W-100,3")  # line 3
+        + _csv_row("SH-2")
+        + _csv_row("SH-3")
+    )
+    data = text.encode() + _csv_row("SH-3", "caf\u00e9").encode("latin-1")  # line 6
+    path = tmp_path / "documents.csv"
+    path.write_bytes(data + _csv_row("SH-4").encode())
+    report = import_file(master, path)
+    assert sorted((e.line, e.field, e.record) for e in report.errors) == [
+        (3, "description", "sales_shipment SH-1"),
+        (6, "description", "sales_shipment SH-3"),
+    ]
+    # nothing of SH-1 or SH-3 is written, not even their good rows
+    assert _stored(master) == ["SH-2", "SH-4"]

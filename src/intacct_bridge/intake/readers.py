@@ -131,7 +131,15 @@ def read_csv(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem]:
         except csv.Error as error:
             yield from feed.problems()
             end = reader.line_num
-            yield ReadProblem(end, feed.long_cell(header), _csv_reason(error))
+            problem = ReadProblem(end, feed.long_cell(header), _csv_reason(error))
+            if document is not None and feed.row_key(header) == document_key:
+                # a row of the open document: the document is refused whole
+                document.problems.append((problem.line, problem.field, problem.reason))
+                continue
+            if document is not None:
+                yield document
+                document, document_key = None, None
+            yield problem
             continue
         start, end = end + 1, reader.line_num
         yield from feed.problems()
@@ -156,13 +164,18 @@ def read_csv(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem]:
         if document is not None and not belongs:
             yield document
             document, document_key = None, None
-        if len(row) > len(header):
-            yield ReadProblem(start, "", f"{len(row)} cells but {len(header)} columns")
-            continue
         bad = _bad_cell(cells)
-        if bad is not None:
+        unreadable: ReadProblem | None = None
+        if len(row) > len(header):
+            unreadable = ReadProblem(start, "", f"{len(row)} cells but {len(header)} columns")
+        elif bad is not None:
             byte = feed.bad_byte(start, end)
-            yield ReadProblem(start, bad[0], not_utf8(byte) if byte else _lone(bad[1]))
+            unreadable = ReadProblem(start, bad[0], not_utf8(byte) if byte else _lone(bad[1]))
+        if unreadable is not None:
+            if document is not None:  # a row of the open document: refused whole
+                document.problems.append((start, unreadable.field, unreadable.reason))
+            else:
+                yield unreadable
             continue
         kind = cells.pop("kind", "").strip()
         problem = _check_kind(start, kind or None)
@@ -237,6 +250,16 @@ class _CsvFeed:
         for number in [n for n in self._bad if n <= end]:
             del self._bad[number]
         return found
+
+    def row_key(self, header: list[str] | None) -> tuple[str, str] | None:
+        """``(kind, number)`` of a row the csv module refused, read naively from its text."""
+        if header is None or "number" not in header:
+            return None
+        cells = "".join(self._row_text).split(",")
+        kind, number = header.index("kind"), header.index("number")
+        if max(kind, number) >= len(cells):
+            return None
+        return cells[kind].strip(), cells[number].strip()
 
     def long_cell(self, header: list[str] | None) -> str:
         """The column of the first cell over the csv module's size limit, if one is."""
