@@ -32,6 +32,8 @@ T = TypeVar("T")
 LIST_SEPARATOR = "|"
 #: longest whole number or decimal accepted as text (the store keeps 24 digits)
 MAX_NUMBER_DIGITS = 60
+#: problems reported per record at most
+MAX_ISSUES = 50
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -75,15 +77,23 @@ def shown(raw: object) -> str:
 
 
 def structure(cls: type[T], data: Mapping[str, object], *, split_lists: bool = False) -> T:
-    """Build a ``cls`` from ``data``; raise :class:`StructureError` listing every problem."""
+    """Build a ``cls`` from ``data``; raise :class:`StructureError` listing every problem
+    (the first :data:`MAX_ISSUES` of them: a row of a million unknown fields stays cheap)."""
     issues: Issues = []
     try:
         value = _plan(cls).build(data, "", split_lists, issues)
     except _Invalid as invalid:
         raise StructureError([FieldIssue("", invalid.reason)]) from None
+    except _TooMany:
+        more = FieldIssue("", f"more than {MAX_ISSUES} problems; fix these and import again")
+        raise StructureError([*issues[:MAX_ISSUES], more]) from None
     if issues:
         raise StructureError(issues)
     return typing.cast(T, value)
+
+
+class _TooMany(Exception):
+    pass
 
 
 def _join(path: str, name: str) -> str:
@@ -129,7 +139,7 @@ class _Plan:
                 except _Invalid as invalid:
                     issues.append(FieldIssue(_join(path, name), invalid.reason))
                 continue
-            where = _join(path, str(name))
+            where = _join(path, str(name)[:100])
             convert = self.nested.get(name)
             if convert is None:
                 near = difflib.get_close_matches(str(name)[:100], self.fields, n=1)
@@ -139,6 +149,8 @@ class _Plan:
                     else f"expected one of: {', '.join(self.fields)}"
                 )
                 issues.append(FieldIssue(where, f"unknown field; {hint}"))
+                if len(issues) >= MAX_ISSUES:
+                    raise _TooMany
                 continue
             try:
                 kwargs[name] = convert(raw, where, split, issues)
