@@ -190,3 +190,11 @@ def test_a_row_of_countless_unknown_fields_reports_a_bounded_number_of_problems(
     assert len(issues) == MAX_ISSUES + 1
     assert issues[""] == f"more than {MAX_ISSUES} problems; fix these and import again"
     assert "x" * 100 in issues and all(len(field) <= 100 for field in issues)
+
+
+def test_a_document_of_countless_bad_lines_reports_a_bounded_number_of_problems() -> None:
+    plain = to_plain(invoice())
+    assert isinstance(plain, dict)
+    plain["lines"] = [{"line_number": "x", "item_id": 1, "quantity": "?"}] * 100_000
+    issues = _issues(Document, plain)
+    assert len(issues) == MAX_ISSUES + 1 and "lines[0].quantity" in issues

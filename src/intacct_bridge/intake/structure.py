@@ -131,6 +131,8 @@ class _Plan:
         simples = self.simple
         kwargs: dict[str, Any] = {}
         before = len(issues)
+        if before >= MAX_ISSUES:
+            raise _TooMany
         for name, raw in data.items():
             simple = simples.get(name)
             if simple is not None:
@@ -308,6 +310,8 @@ def _sequence(item: Any) -> Converter:
                 values.append(convert_item(entry, where, split, issues))
             except _Invalid as invalid:
                 issues.append(FieldIssue(where, invalid.reason))
+                if len(issues) >= MAX_ISSUES:
+                    raise _TooMany from None
         return tuple(values)
 
     return convert
