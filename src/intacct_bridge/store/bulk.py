@@ -288,10 +288,17 @@ def _insert_many(
     names = [name for name, _ in plan.columns]
     converters = [(index, convert) for index, (_, convert) in enumerate(plan.columns) if convert]
     params: list[Any] = []
+    last: dict[int, tuple[Any, Any]] = {}  # a batch shares its timestamps: convert them once
     for row in rows:
         values = list(map(row.get, names))
         for index, convert in converters:
-            values[index] = convert(values[index])
+            value = values[index]
+            seen = last.get(index)
+            if seen is not None and seen[0] is value:
+                values[index] = seen[1]
+            else:
+                values[index] = converted = convert(value)
+                last[index] = (value, converted)
         params.append(values)
     if connection.dialect.name == "postgresql":
         # COPY: one stream for all rows, the fastest way into PostgreSQL

@@ -260,12 +260,22 @@ _ATTRIBUTE_TARGETS: dict[an.AttributeTypeKind, tuple[type[Base], str | None, str
 }
 
 
-def _attribute_ref(field: str, ref: an.AttributeRef) -> Ref:
-    if ref.type in an.FREE_ATTRIBUTE_TYPES:
-        return Ref(field, ta.AttributeRow, (ref.type.value, ref.id), f"{ref.type.value} attribute")
-    table, column, label = _ATTRIBUTE_TARGETS[ref.type]
-    check = None if column is None else _site_role(column, label)
-    return Ref(field, table, (ref.id,), label, check)
+#: per attribute type: (field suffix, table, free value?, type value, label, check)
+_LINE_ATTRIBUTES: dict[an.AttributeTypeKind, tuple[str, type[Base], bool, str, str, Any]] = {
+    kind: (
+        f".attributes.{kind.value}",
+        ta.AttributeRow if kind in an.FREE_ATTRIBUTE_TYPES else _ATTRIBUTE_TARGETS[kind][0],
+        kind in an.FREE_ATTRIBUTE_TYPES,
+        kind.value,
+        f"{kind.value} attribute"
+        if kind in an.FREE_ATTRIBUTE_TYPES
+        else _ATTRIBUTE_TARGETS[kind][2],
+        None
+        if kind in an.FREE_ATTRIBUTE_TYPES or _ATTRIBUTE_TARGETS[kind][1] is None
+        else _site_role(str(_ATTRIBUTE_TARGETS[kind][1]), _ATTRIBUTE_TARGETS[kind][2]),
+    )
+    for kind in an.AttributeTypeKind
+}
 
 
 def _document_refs(document: Document) -> Iterator[Ref]:
@@ -307,7 +317,9 @@ def _document_refs(document: Document) -> Iterator[Ref]:
         if line.account_id is not None:
             yield Ref(f"{at}.account_id", tf.AccountRow, (line.account_id,), "account")
         for ref in line.attributes:
-            yield _attribute_ref(f"{at}.attributes.{ref.type.value}", ref)
+            suffix, table, free, kind, label, check = _LINE_ATTRIBUTES[ref.type]
+            key = (kind, ref.id) if free else (ref.id,)
+            yield Ref(at + suffix, table, key, label, check)
         for dim in line.dimensions:
             yield Ref(
                 f"{at}.dimensions.{dim.type}",
