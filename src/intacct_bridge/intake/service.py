@@ -55,6 +55,8 @@ __all__ = [
     "ImportFormatError",
     "ImportReport",
     "RowError",
+    "detect_format",
+    "format_error",
     "import_file",
     "import_records",
     "import_text",
