@@ -131,15 +131,15 @@ def read_csv(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem]:
         except csv.Error as error:
             yield from feed.problems()
             end = reader.line_num
-            problem = ReadProblem(end, feed.long_cell(header), _csv_reason(error))
+            refused = ReadProblem(end, feed.long_cell(header), _csv_reason(error))
             if document is not None and feed.row_key(header) == document_key:
                 # a row of the open document: the document is refused whole
-                document.problems.append((problem.line, problem.field, problem.reason))
+                document.problems.append((refused.line, refused.field, refused.reason))
                 continue
             if document is not None:
                 yield document
                 document, document_key = None, None
-            yield problem
+            yield refused
             continue
         start, end = end + 1, reader.line_num
         yield from feed.problems()
