@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from intacct_bridge.cli.main import app
 from intacct_bridge.store import repositories as repo
+from intacct_bridge.store.migrate import head_revision
 from intacct_bridge.store.session import create_store_engine
 from tests.intake.files import DOCUMENTS_CSV, master_jsonl
 from tests.store.factories import reference_records
@@ -103,3 +106,61 @@ def test_schema_must_be_current_except_on_sqlite(
     else:
         assert code == 2
         assert "schema is not up to date; run: intacct-bridge db upgrade" in err
+
+
+def test_db_upgrade_and_downgrade_say_where_the_database_is(fresh_url: str) -> None:
+    def tables() -> set[str]:
+        engine = create_store_engine(fresh_url)
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+        engine.dispose()
+        return names - {"alembic_version"}
+
+    code, out, _ = _invoke("db", "upgrade", "--db", fresh_url)
+    assert code == 0 and out == f"database at {head_revision()} (the newest)\n"
+    full = tables()
+    code, _, err = _invoke("db", "upgrade", "--db", fresh_url, "--revision", "base")
+    assert code == 2
+    assert "newer than base; to go back, run: intacct-bridge db downgrade --revision base" in err
+    assert tables() == full  # nothing happened
+    code, out, _ = _invoke("db", "downgrade", "--db", fresh_url, "--revision", "0001")
+    assert code == 0 and out == "database at 0001\n"
+    assert "integration_config" not in tables() and "document" in tables()
+    code, _, err = _invoke("db", "downgrade", "--db", fresh_url, "--revision", "head")
+    assert code == 2 and "older than head; to go forward, run: intacct-bridge db upgrade" in err
+    code, out, _ = _invoke("db", "downgrade", "--db", fresh_url, "--revision", "base")
+    assert code == 0 and out == "database at base (no tables)\n" and tables() == set()
+    code, _, err = _invoke("db", "upgrade", "--db", fresh_url, "--revision", "nope")
+    assert code == 2 and "unknown revision 'nope'; the revisions are: base, 0001" in err
+    code, out, _ = _invoke("db", "upgrade", "--db", fresh_url)
+    assert code == 0 and tables() == full
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "sqlite:////nonexistent-dir-for-test/sub/store.db",
+            "error: the directory '/nonexistent-dir-for-test/sub' of the SQLite database does not"
+            " exist; create it (mkdir -p /nonexistent-dir-for-test/sub) or give another --db",
+        ),
+        (
+            "postgresql+psycopg://nobody:secret@127.0.0.1:1/store",
+            "error: cannot open the database postgresql+psycopg://nobody:***@127.0.0.1:1/store: ",
+        ),
+        ("not a url", "error: 'not a url' is not a database URL this bridge can use"),
+        ("mysql://root@localhost/db", "only SQLite and PostgreSQL are supported"),
+    ],
+)
+@pytest.mark.parametrize("command", ["import", "db upgrade", "db downgrade", "tenant list"])
+def test_a_bad_database_url_is_one_clear_line(
+    url: str, message: str, command: str, tmp_path: Path
+) -> None:
+    master, _ = _files(tmp_path)
+    args = command.split() + (["--revision", "base"] if command == "db downgrade" else [])
+    args += [str(master)] if command == "import" else []
+    code, out, err = _invoke(*args, "--db", url)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("error: "), err
+    assert message in err
+    assert "secret" not in err and "Traceback" not in err

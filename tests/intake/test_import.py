@@ -47,7 +47,7 @@ def test_bad_rows_are_all_reported_and_good_documents_imported(
         "sales_invoice SI-3",
         "sales_shipment SH-2",
     ]
-    assert [(e.line, e.field, e.reason) for e in report.errors] == [
+    assert sorted((e.line, e.field, e.reason) for e in report.errors) == [
         (5, "line.quantity", "'abc' is not a number; write it like 12.50"),
         (6, "customer_id", "unknown customer 'C9'; create it first or fix the ID"),
         (8, "line.unit_cost", "a stock movement needs its unit cost; give it"),
@@ -96,8 +96,9 @@ def test_jsonl_errors_name_the_line_and_the_nested_field(master: Session) -> Non
     text = "\n".join([good, bad, "{oops", good])
     report = import_text(master, text, fmt="jsonl")
     assert report.created == ["sales_shipment SH-1"]
-    assert [(e.line, e.field) for e in report.errors] == [(2, "lines[0].item_id"), (3, ""), (4, "")]
-    assert "appears again (first on line 1)" in report.errors[2].reason
+    errors = sorted(report.errors, key=lambda e: e.line)
+    assert [(e.line, e.field) for e in errors] == [(2, "lines[0].item_id"), (3, ""), (4, "")]
+    assert "appears again (first on line 1)" in errors[2].reason
 
 
 def test_csv_master_data_with_lists_and_nesting(session: Session) -> None:
@@ -135,3 +136,18 @@ def test_unknown_tenant_and_format_fail_the_whole_import(session: Session, tmp_p
     path.write_text("")
     with pytest.raises(ImportFormatError, match=r"name it \.jsonl or \.csv"):
         import_file(session, path)
+
+
+def test_a_draft_is_replaced_then_posted_by_later_imports(master: Session) -> None:
+    draft = invoice(status="draft")
+    assert import_text(master, jsonl_line(draft), fmt="jsonl").created == ["sales_invoice SI-1"]
+    changed = invoice(status="draft", reference="PO-7")
+    assert import_text(master, jsonl_line(changed), fmt="jsonl").updated == ["sales_invoice SI-1"]
+    posted = invoice(status="posted", reference="PO-7")
+    report = import_text(master, jsonl_line(posted), fmt="jsonl")
+    assert report.posted == ["sales_invoice SI-1"] and report.ok
+    assert repo.get_document(master, "default", "sales_invoice", "SI-1") == posted
+    actions = [e.action for e in repo.list_change_events(master, "default") if e.key == "SI-1"]
+    assert actions == ["created", "updated", "posted"]
+    again = import_text(master, jsonl_line(posted), fmt="jsonl")
+    assert again.unchanged == ["sales_invoice SI-1"] and again.written == 0

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from intacct_bridge.intake.structure import StructureError, structure
+from intacct_bridge.intake.structure import MAX_ISSUES, StructureError, structure
 from intacct_bridge.model import (
     AttributeTypeKind,
     Customer,
@@ -181,3 +181,20 @@ def test_kinds_by_name_cover_every_master_kind() -> None:
         "company",
         "site",
     } == set(KINDS_BY_NAME)
+
+
+def test_a_row_of_countless_unknown_fields_reports_a_bounded_number_of_problems() -> None:
+    data: dict[str, object] = {"x" * 10_000: 1}
+    data.update({f"field{n}": n for n in range(100_000)})
+    issues = _issues(Customer, data)
+    assert len(issues) == MAX_ISSUES + 1
+    assert issues[""] == f"more than {MAX_ISSUES} problems; fix these and import again"
+    assert "x" * 100 in issues and all(len(field) <= 100 for field in issues)
+
+
+def test_a_document_of_countless_bad_lines_reports_a_bounded_number_of_problems() -> None:
+    plain = to_plain(invoice())
+    assert isinstance(plain, dict)
+    plain["lines"] = [{"line_number": "x", "item_id": 1, "quantity": "?"}] * 100_000
+    issues = _issues(Document, plain)
+    assert len(issues) == MAX_ISSUES + 1 and "lines[0].quantity" in issues

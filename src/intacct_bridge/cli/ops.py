@@ -10,7 +10,10 @@ import typer
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
     from sqlalchemy import Engine
+
+    from intacct_bridge.intake.service import RowError
 
 DbOption = Annotated[
     str | None,
@@ -40,24 +43,35 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _engine(db: str | None) -> Engine:
+    """An engine on ``db`` that has connected once; a wrong URL is one clear error line."""
+    from intacct_bridge.store.errors import DatabaseUnavailableError
+    from intacct_bridge.store.session import check_connection, create_store_engine, database_url
+
+    try:
+        engine = create_store_engine(database_url(db))
+        check_connection(engine)
+    except DatabaseUnavailableError as error:
+        raise _fail(str(error)) from None
+    return engine
+
+
 def _ready_engine(db: str | None) -> Engine:
     """An engine on an up-to-date schema: SQLite is migrated on the spot, others must be."""
-    from intacct_bridge.store.migrate import current_revision, head_revision, upgrade
-    from intacct_bridge.store.session import create_store_engine, database_url
+    from intacct_bridge.store.migrate import current_revision, head_revision, upgrade_engine
 
-    url = database_url(db)
-    engine = create_store_engine(url)
+    engine = _engine(db)
     if current_revision(engine) != head_revision():
         if engine.dialect.name != "sqlite":
             engine.dispose()
             raise _fail("the database schema is not up to date; run: intacct-bridge db upgrade")
-        upgrade(url)
+        upgrade_engine(engine)
     return engine
 
 
 def import_command(
     file: Annotated[
-        Path, typer.Argument(help="A .jsonl or .csv file.", exists=True, dir_okay=False)
+        Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", exists=True, dir_okay=False)
     ],
     tenant: TenantOption = DEFAULT_TENANT_ID,
     db: DbOption = None,
@@ -65,44 +79,208 @@ def import_command(
         str | None,
         typer.Option("--format", help="jsonl or csv (default: from the file name)."),
     ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Records per transaction.")
+    ] = 500,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Show progress on stderr (default: on a terminal, once it takes a moment).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import master data and documents from FILE; report every bad row.
 
-    Good records are written even when other rows are bad; the exit code is then 1.
-    Importing the same file again changes nothing.
+    Good records are written even when other rows are bad; the exit code is then 1. Work is
+    committed every batch: after an interruption, run the same command again and it carries
+    on (records already stored are skipped). Importing the same file again changes nothing.
     """
-    from intacct_bridge.intake.service import ImportFormatError, import_file, iter_errors
-    from intacct_bridge.store.errors import UnknownTenantError
+    from sqlalchemy.exc import DBAPIError
+
+    from intacct_bridge.intake.service import ImportFormatError, import_file
+    from intacct_bridge.store.errors import StoreError
     from intacct_bridge.store.session import session_factory
 
     engine = _ready_engine(db)
+    errors = _ErrorPrinter(str(file))
+    bar = _LazyProgress(str(file), enabled=progress)
+
+    def batch_done(done: int, total: int | None) -> None:
+        errors.flush()
+        bar.update(done, total)
+
     try:
         with session_factory(engine)() as session:
             try:
-                report = import_file(session, file, tenant_id=tenant, fmt=fmt)
-            except (UnknownTenantError, ImportFormatError) as error:
+                report = import_file(
+                    session,
+                    file,
+                    tenant_id=tenant,
+                    fmt=fmt,
+                    batch_size=batch_size,
+                    progress=batch_done,
+                    on_error=errors.add,
+                    keep_labels=False,
+                    max_errors=0,
+                )
+            except (StoreError, ImportFormatError) as error:
                 raise _fail(str(error)) from None
-            session.commit()
+            except DBAPIError as error:
+                reason = str(error.orig or error).strip().splitlines()[0]
+                raise _fail(
+                    f"the database failed: {reason}; the batches committed so far are kept: "
+                    "run the same import again to carry on"
+                ) from None
     finally:
+        bar.stop()
+        errors.flush()
         engine.dispose()
-    for line in iter_errors(report):
-        typer.echo(line, err=True)
     typer.echo(report.summary())
     if not report.ok:
         raise typer.Exit(1)
 
 
+class _ErrorPrinter:
+    """Row errors to stderr in line order within each batch; never more than a batch held."""
+
+    LIMIT = 1000
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.held: list[RowError] = []
+
+    def add(self, error: RowError) -> None:
+        self.held.append(error)
+        if len(self.held) >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        from intacct_bridge.intake.service import format_error
+
+        for error in sorted(self.held, key=lambda e: e.line):
+            typer.echo(format_error(self.source, error), err=True)
+        self.held.clear()
+
+
+class _LazyProgress:
+    """A Rich progress bar on stderr, shown once an import has taken more than a moment."""
+
+    AFTER_SECONDS = 0.5
+
+    def __init__(self, name: str, *, enabled: bool | None) -> None:
+        import sys
+        import time
+
+        self.name = name
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def update(self, done: int, total: int | None) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < self.AFTER_SECONDS:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("importing {task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.name, total=total)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     db: DbOption = None,
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Option(help="Target revision (default: the newest).")] = "head",
 ) -> None:
-    """Create or migrate the schema (Alembic)."""
-    from intacct_bridge.store.migrate import upgrade
-    from intacct_bridge.store.session import database_url
+    """Create or migrate the schema (Alembic) up to REVISION."""
+    from intacct_bridge.store.migrate import MigrationError, current_revision, is_behind, resolve
+    from intacct_bridge.store.migrate import upgrade as run_upgrade
 
-    upgrade(database_url(db), revision)
-    typer.echo(f"database at {revision}")
+    engine = _engine(db)
+    try:
+        try:
+            target = resolve(revision)
+        except MigrationError as error:
+            raise _fail(str(error)) from None
+        current = current_revision(engine)
+        if target is None or is_behind(current, target):
+            raise _fail(
+                f"the database is at {current or 'base'}, newer than {revision}; to go back, "
+                f"run: intacct-bridge db downgrade --revision {revision}"
+            )
+        run_upgrade(engine.url.render_as_string(hide_password=False), revision)
+        typer.echo(f"database at {_describe(current_revision(engine))}")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[
+        str,
+        typer.Option(
+            help="Target revision: an older revision, or base (drops every table and its data)."
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Take the schema back to REVISION (Alembic); what later revisions added is dropped."""
+    from intacct_bridge.store.migrate import MigrationError, current_revision, is_behind, resolve
+    from intacct_bridge.store.migrate import downgrade as run_downgrade
+
+    engine = _engine(db)
+    try:
+        try:
+            target = resolve(revision)
+        except MigrationError as error:
+            raise _fail(str(error)) from None
+        current = current_revision(engine)
+        if current != target and not is_behind(current, target):
+            raise _fail(
+                f"the database is at {current or 'base'}, older than {revision}; to go forward, "
+                f"run: intacct-bridge db upgrade --revision {revision}"
+            )
+        run_downgrade(engine.url.render_as_string(hide_password=False), revision)
+        typer.echo(f"database at {_describe(current_revision(engine))}")
+    finally:
+        engine.dispose()
+
+
+def _describe(revision: str | None) -> str:
+    from intacct_bridge.store.migrate import head_revision
+
+    if revision is None:
+        return "base (no tables)"
+    return f"{revision} (the newest)" if revision == head_revision() else revision
 
 
 @tenant_app.command("add")

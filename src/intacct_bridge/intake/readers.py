@@ -5,9 +5,11 @@ document carries its ``lines`` as a list.
 
 CSV: a header row, then one row per record. A ``kind`` column is required. Nested fields are
 dotted columns (``bill_to.city``); list cells separate values with ``|``. A document spans one
-row per document line: the ``line.*`` columns hold the line, the other columns the header,
-given on the document's first row (later rows may repeat them, but not differ). Empty cells
-are absent fields.
+row per document line, its rows one after the other: the ``line.*`` columns hold the line, the
+other columns the header, given on the document's first row (later rows may repeat them, but
+not differ). Empty cells are absent fields.
+
+Both readers stream: memory holds one record, whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -15,16 +17,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from intacct_bridge.intake.lines import Line, not_utf8, read_lines, too_long
+from intacct_bridge.intake.structure import MAX_NUMBER_DIGITS, OversizeNumber, shown
 from intacct_bridge.model.documents import DocumentType
 from intacct_bridge.model.kinds import KINDS_BY_NAME
 
 DOCUMENT_KINDS = frozenset(kind.value for kind in DocumentType)
 ALL_KINDS = tuple(KINDS_BY_NAME) + tuple(kind.value for kind in DocumentType)
 LINE_PREFIX = "line."
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass
@@ -62,57 +69,118 @@ class ReadProblem:
     reason: str
 
 
-def read_jsonl(text: str) -> Iterator[RawRecord | ReadProblem]:
-    """Records of a JSON Lines text; decimals stay exact (no floats)."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+def read_jsonl(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem]:
+    """Records of JSON Lines (text, or lines from :func:`read_lines`); decimals stay exact.
+
+    Never raises on a bad line: an unreadable line (invalid JSON, nested too deep, a number
+    too long to read, bytes that are not UTF-8, a lone surrogate, over the size limit) is a
+    :class:`ReadProblem` naming its line and, when it can, its field.
+    """
+    for line in _lines(source):
+        if line.size is not None:
+            yield ReadProblem(line.number, "", too_long(line.size, line.limit))
+            continue
+        text = line.text
+        if not text.strip():
             continue
         try:
-            data = json.loads(line, parse_float=Decimal)
+            data = json.loads(text, parse_float=Decimal, parse_int=_parse_int)
         except json.JSONDecodeError as error:
-            yield ReadProblem(number, "", f"invalid JSON ({error.msg} at column {error.colno})")
+            reason = f"invalid JSON ({error.msg} at column {error.colno})"
+            yield ReadProblem(line.number, "", not_utf8(line.bad_byte) if line.bad_byte else reason)
+            continue
+        except RecursionError:
+            yield ReadProblem(line.number, "", "nested too deeply to read; flatten the record")
             continue
         if not isinstance(data, dict):
-            yield ReadProblem(number, "", "each line must be a JSON object")
+            yield ReadProblem(line.number, "", "each line must be a JSON object")
             continue
+        if line.bad_byte is not None or _ESCAPED_SURROGATE.search(text):
+            found = _surrogate_in(data)
+            if found is not None:
+                path, char = found
+                reason = not_utf8(line.bad_byte) if line.bad_byte else _lone(char)
+                yield ReadProblem(line.number, path, reason)
+                continue
         kind = data.pop("kind", None)
-        problem = _check_kind(number, kind)
+        problem = _check_kind(line.number, kind)
         if problem is not None:
             yield problem
             continue
-        yield RawRecord(str(kind), data, number)
+        yield RawRecord(str(kind), data, line.number)
 
 
-def read_csv(text: str) -> Iterator[RawRecord | ReadProblem]:
-    """Records of a CSV text (see the module docstring for the layout)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    header = [name.strip() for name in header]
-    if "kind" not in header:
-        yield ReadProblem(1, "kind", "the header has no 'kind' column; add it")
-        return
-    duplicates = {name for name in header if header.count(name) > 1 and name}
-    if duplicates:
-        yield ReadProblem(1, sorted(duplicates)[0], "column appears twice in the header")
-        return
-    documents: dict[tuple[str, str], RawRecord] = {}
-    records: list[RawRecord | ReadProblem] = []
-    end = 1
-    for row in reader:
-        start, end = end + 1, reader.line_num
-        cells = {name: value for name, value in zip(header, row, strict=False) if name}
-        if len(row) > len(header):
-            records.append(ReadProblem(start, "", f"{len(row)} cells but {len(header)} columns"))
+def read_csv(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem]:
+    """Records of CSV (text, or lines from :func:`read_lines`); see the module docstring.
+
+    Records stream: a document is complete when a row of another record follows, so its rows
+    must be consecutive. Never raises on a bad row (see :func:`read_jsonl`).
+    """
+    feed = _CsvFeed(_lines(source))
+    reader = csv.reader(feed)
+    header: list[str] | None = None
+    document: RawRecord | None = None
+    document_key: tuple[str, str] | None = None
+    end = 0
+    while True:
+        feed.start_row()
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            yield from feed.problems()
+            end = reader.line_num
+            refused = ReadProblem(end, feed.long_cell(header), _csv_reason(error))
+            if document is not None and feed.row_key(header) == document_key:
+                # a row of the open document: the document is refused whole
+                document.problems.append((refused.line, refused.field, refused.reason))
+                continue
+            if document is not None:
+                yield document
+                document, document_key = None, None
+            yield refused
             continue
+        start, end = end + 1, reader.line_num
+        yield from feed.problems()
+        if header is None:
+            header = [name.strip() for name in row]
+            if "kind" not in header:
+                yield ReadProblem(1, "kind", "the header has no 'kind' column; add it")
+                return
+            duplicates = {name for name in header if header.count(name) > 1 and name}
+            if duplicates:
+                yield ReadProblem(1, sorted(duplicates)[0], "column appears twice in the header")
+                return
+            continue
+        cells = {name: value for name, value in zip(header, row, strict=False) if name}
         if not any(value.strip() for value in cells.values()):
+            continue
+        belongs = (
+            document_key is not None
+            and cells.get("kind", "").strip() == document_key[0]
+            and cells.get("number", "").strip() == document_key[1]
+        )
+        if document is not None and not belongs:
+            yield document
+            document, document_key = None, None
+        bad = _bad_cell(cells)
+        unreadable: ReadProblem | None = None
+        if len(row) > len(header):
+            unreadable = ReadProblem(start, "", f"{len(row)} cells but {len(header)} columns")
+        elif bad is not None:
+            byte = feed.bad_byte(start, end)
+            unreadable = ReadProblem(start, bad[0], not_utf8(byte) if byte else _lone(bad[1]))
+        if unreadable is not None:
+            if document is not None:  # a row of the open document: refused whole
+                document.problems.append((start, unreadable.field, unreadable.reason))
+            else:
+                yield unreadable
             continue
         kind = cells.pop("kind", "").strip()
         problem = _check_kind(start, kind or None)
         if problem is not None:
-            records.append(problem)
+            yield problem
             continue
         values = {name: value for name, value in cells.items() if value != ""}
         head = {k: v for k, v in values.items() if not k.startswith(LINE_PREFIX)}
@@ -125,17 +193,15 @@ def read_csv(text: str) -> Iterator[RawRecord | ReadProblem]:
                     (start, name, f"{kind} records have no lines; leave it empty")
                 )
             _nest_into(record, record.data, head, start)
-            records.append(record)
+            yield record
             continue
         number = head.get("number", "").strip()
         if not number:
-            records.append(ReadProblem(start, "number", "a document row needs its number"))
+            yield ReadProblem(start, "number", "a document row needs its number")
             continue
-        document = documents.get((kind, number))
         if document is None:
             document = RawRecord(kind, {"lines": []}, start, split_lists=True, is_csv=True)
-            documents[(kind, number)] = document
-            records.append(document)
+            document_key = (kind, number)
             _nest_into(document, document.data, head, start)
         else:
             _check_repeated_header(document, head, start)
@@ -146,7 +212,126 @@ def read_csv(text: str) -> Iterator[RawRecord | ReadProblem]:
             _nest_into(document, nested, line, start, prefix=LINE_PREFIX)
             lines.append(nested)
             document.line_rows.append(start)
-    yield from records
+    yield from feed.problems()
+    if document is not None:
+        yield document
+
+
+class _CsvFeed:
+    """Feeds physical lines to :mod:`csv`, keeping what the csv module cannot report."""
+
+    def __init__(self, lines: Iterator[Line]) -> None:
+        self._lines = lines
+        self._pending: list[ReadProblem] = []
+        self._bad: dict[int, tuple[int, int]] = {}
+        self._row_text: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            if line.size is not None:
+                reason = too_long(line.size, line.limit)
+                self._pending.append(ReadProblem(line.number, "", reason))
+                yield "\n"
+                continue
+            if line.bad_byte is not None:
+                self._bad[line.number] = line.bad_byte
+            self._row_text.append(line.text)
+            yield line.text + "\n"
+
+    def start_row(self) -> None:
+        self._row_text.clear()
+
+    def problems(self) -> Iterator[ReadProblem]:
+        yield from self._pending
+        self._pending.clear()
+
+    def bad_byte(self, start: int, end: int) -> tuple[int, int] | None:
+        found = next((self._bad[n] for n in range(start, end + 1) if n in self._bad), None)
+        for number in [n for n in self._bad if n <= end]:
+            del self._bad[number]
+        return found
+
+    def row_key(self, header: list[str] | None) -> tuple[str, str] | None:
+        """``(kind, number)`` of a row the csv module refused, read naively from its text."""
+        if header is None or "number" not in header:
+            return None
+        cells = "".join(self._row_text).split(",")
+        kind, number = header.index("kind"), header.index("number")
+        if max(kind, number) >= len(cells):
+            return None
+        return cells[kind].strip(), cells[number].strip()
+
+    def long_cell(self, header: list[str] | None) -> str:
+        """The column of the first cell over the csv module's size limit, if one is."""
+        limit = csv.field_size_limit()
+        column, size, quoted = 0, 0, False
+        for text in self._row_text:
+            for char in text + "\n":
+                if char == '"':
+                    quoted = not quoted
+                elif char == "," and not quoted:
+                    column, size = column + 1, 0
+                    continue
+                size += 1
+                if size > limit:
+                    names = header or []
+                    return names[column] if column < len(names) else f"column {column + 1}"
+        return ""
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit()
+        return f"a cell is longer than {limit:,} characters; shorten it"
+    return f"cannot be read as CSV ({error}); fix the quoting"
+
+
+def _parse_int(text: str) -> int | OversizeNumber:
+    if len(text) > MAX_NUMBER_DIGITS:
+        return OversizeNumber(text)
+    return int(text)
+
+
+def _lone(char: str) -> str:
+    return (
+        f"contains \\u{ord(char):04x}, half of a surrogate pair and not a character; fix the text"
+    )
+
+
+def _surrogate_in(data: object) -> tuple[str, str] | None:
+    """The path of the first string (or key) holding a surrogate, and that character."""
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            match = _SURROGATE.search(node)
+            if match is not None:
+                return path, match.group()
+        elif isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                match = _SURROGATE.search(key)
+                where = f"{path}.{key}" if path else key
+                if match is not None:
+                    return where, match.group()
+                stack.append((where, value))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(node))))
+    return None
+
+
+def _bad_cell(cells: dict[str, str]) -> tuple[str, str] | None:
+    for name, value in cells.items():
+        match = _SURROGATE.search(value)
+        if match is not None:
+            return name, match.group()
+    return None
+
+
+def _lines(source: str | Iterable[Line]) -> Iterator[Line]:
+    if isinstance(source, str):
+        data = source.encode("utf-8", "surrogatepass")
+        return read_lines(io.BytesIO(data))
+    return iter(source)
 
 
 def _check_kind(line: int, kind: object) -> ReadProblem | None:
@@ -154,7 +339,7 @@ def _check_kind(line: int, kind: object) -> ReadProblem | None:
         return ReadProblem(line, "kind", "missing; say what the record is (item, sales_invoice …)")
     if not isinstance(kind, str) or kind not in ALL_KINDS:
         return ReadProblem(
-            line, "kind", f"unknown kind {kind!r}; use one of: {', '.join(ALL_KINDS)}"
+            line, "kind", f"unknown kind {shown(kind)}; use one of: {', '.join(ALL_KINDS)}"
         )
     return None
 

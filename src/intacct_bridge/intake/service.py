@@ -1,20 +1,33 @@
 """Import operations data (master data and documents) into a tenant's store.
 
 Every row is validated. A bad row is reported with its line, field and reason, and nothing of
-its record is written; the good records are written. Each record is written in its own
-savepoint, so a record refused by the store leaves no trace. Re-importing the same file
-changes nothing: a record whose content hash is already stored is skipped.
+its record is written; the good records are written. No row, however hostile, stops the file.
+
+Files stream: memory holds one batch of records (:data:`BATCH_SIZE`), whatever the size of
+the file. :func:`import_file` and :func:`import_text` commit after every batch, so the work
+done stays done; a record is all-or-nothing, and re-importing a file (after a kill, or again)
+skips every record whose content hash is already stored. Concurrent imports into one tenant
+take turns batch by batch (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-level
+advisory lock per tenant), so both finish with correct results.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import sqlite3
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from intacct_bridge.intake.lines import MAX_LINE_BYTES, ImportFormatError, Line, read_lines
 from intacct_bridge.intake.readers import (
     DOCUMENT_KINDS,
     RawRecord,
@@ -27,17 +40,43 @@ from intacct_bridge.model.documents import Document
 from intacct_bridge.model.errors import FieldIssue
 from intacct_bridge.model.kinds import KINDS_BY_NAME, Record, describe, record_key
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
-from intacct_bridge.store.errors import DocumentPostedError, RecordRejectedError
+from intacct_bridge.store.bulk import Result, save_batch
+from intacct_bridge.store.errors import (
+    DatabaseBusyError,
+    DocumentPostedError,
+    RecordRejectedError,
+    StoreError,
+)
 from intacct_bridge.store.repositories import Outcome, require_tenant, save_record
+from intacct_bridge.store.session import SQLITE_BEGIN
+
+__all__ = [
+    "BATCH_SIZE",
+    "ImportFormatError",
+    "ImportReport",
+    "RowError",
+    "detect_format",
+    "format_error",
+    "import_file",
+    "import_records",
+    "import_text",
+    "iter_errors",
+]
+
+#: records per batch (and per transaction when the import commits)
+BATCH_SIZE = 500
+#: tries of a batch that met a lock or a deadlock
+_ATTEMPTS = 5
+#: longest reason kept in a row error
+_REASON_LIMIT = 400
 
 #: maps a field path to the physical line and the field name as the file spells it
 LocateFn = Callable[[str], tuple[int, str]]
+#: told after every batch: bytes (or records) done so far, and the total if known
+ProgressFn = Callable[[int, int | None], None]
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-
-
-class ImportFormatError(ValueError):
-    """The file's format could not be told from its name."""
+_OUTCOMES = ("created", "updated", "posted", "unchanged", "rejected")
 
 
 @dataclass(frozen=True)
@@ -58,36 +97,71 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    """What an import did, record by record."""
+    """What an import did: counts per kind and outcome, the errors, and (optionally) labels.
+
+    ``created``, ``updated``, ``posted``, ``unchanged`` and ``rejected`` list the records
+    (``item W-100``) when labels are kept (the default; the CLI does not keep them, so that
+    its memory stays flat). ``counts`` and :meth:`count` are always there.
+    """
 
     tenant_id: str
     source: str
+    keep_labels: bool = True
+    #: (kind, outcome) → records
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     posted: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     #: records not written because of errors
     rejected: list[str] = field(default_factory=list)
+    #: the errors, in the order found (at most ``max_errors`` when that is set)
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    max_errors: int | None = None
+    #: told of every error as it is found
+    on_error: Callable[[RowError], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         """Whether every row was good."""
-        return not self.errors
+        return self.error_count == 0
+
+    def count(self, outcome: str) -> int:
+        """Records with ``outcome`` (``created``, ``updated``, ``posted``, ``unchanged``,
+        ``rejected``)."""
+        return sum(n for (_, done), n in self.counts.items() if done == outcome)
+
+    @property
+    def records(self) -> int:
+        """Records read (good and rejected)."""
+        return sum(self.counts.values())
 
     @property
     def written(self) -> int:
         """How many records changed the store."""
-        return len(self.created) + len(self.updated) + len(self.posted)
+        return self.count("created") + self.count("updated") + self.count("posted")
 
     def summary(self) -> str:
         """One line: counts per outcome."""
+        counts = ", ".join(f"{self.count(outcome):,} {outcome}" for outcome in _OUTCOMES)
         return (
-            f"{self.source} → tenant {self.tenant_id}: {len(self.created)} created, "
-            f"{len(self.updated)} updated, {len(self.posted)} posted, "
-            f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected "
-            f"({len(self.errors)} error(s))"
+            f"{self.source} → tenant {self.tenant_id}: {counts} ({self.error_count:,} error(s))"
         )
+
+    def note(self, label: str, outcome: str) -> None:
+        """Count one record's outcome (and keep its label when labels are kept)."""
+        self.counts[(label.split(" ", 1)[0], outcome)] += 1
+        if self.keep_labels:
+            getattr(self, outcome).append(label)
+
+    def add_error(self, error: RowError) -> None:
+        """Count an error and keep it (up to ``max_errors``)."""
+        self.error_count += 1
+        if self.max_errors is None or len(self.errors) < self.max_errors:
+            self.errors.append(error)
+        if self.on_error is not None:
+            self.on_error(error)
 
 
 def detect_format(path: Path) -> str:
@@ -106,16 +180,44 @@ def import_file(
     *,
     tenant_id: str = DEFAULT_TENANT_ID,
     fmt: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: ProgressFn | None = None,
+    on_error: Callable[[RowError], None] | None = None,
+    keep_labels: bool = True,
+    max_errors: int | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> ImportReport:
-    """Import a JSON Lines or CSV file into ``tenant_id`` (default: the embedded tenant).
+    """Import a JSON Lines or CSV file (UTF-8) into ``tenant_id`` (default: the embedded tenant).
 
-    The caller commits the session.
+    Streams the file and commits ``session`` after every batch of ``batch_size`` records
+    (see the module docstring); a line over ``max_line_bytes`` is a row error.
+    ``progress(bytes_done, bytes_total)`` is told after each
+    batch; ``on_error`` sees every row error as it is found. For files of any size, pass
+    ``keep_labels=False`` and a ``max_errors`` (the CLI does): the report then holds counts and
+    the first errors only, and memory stays flat.
+
+    Raises:
+        ImportFormatError: unknown format, or the file is UTF-16/UTF-32 (nothing imported).
+        UnknownTenantError: no such tenant.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
-    return import_text(
-        session, text, fmt=fmt or detect_format(path), tenant_id=tenant_id, source=str(path)
-    )
+    fmt = fmt or detect_format(path)
+    _reader(fmt)
+    with path.open("rb") as stream:
+        total = path.stat().st_size if path.is_file() else None
+        return _import_stream(
+            session,
+            stream,
+            fmt=fmt,
+            tenant_id=tenant_id,
+            source=str(path),
+            batch_size=batch_size,
+            progress=(lambda: progress(stream.tell(), total)) if progress else None,
+            on_error=on_error,
+            keep_labels=keep_labels,
+            max_errors=max_errors,
+            max_line_bytes=max_line_bytes,
+        )
 
 
 def import_text(
@@ -125,42 +227,260 @@ def import_text(
     fmt: str,
     tenant_id: str = DEFAULT_TENANT_ID,
     source: str = "<text>",
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import ``text`` in ``fmt`` (``jsonl`` or ``csv``); see :func:`import_file`."""
-    readers = {"jsonl": read_jsonl, "csv": read_csv}
-    if fmt not in readers:
-        raise ImportFormatError(f"unknown format {fmt!r}; use jsonl or csv")
-    require_tenant(session, tenant_id)
-    report = ImportReport(tenant_id=tenant_id, source=source)
-    seen: dict[tuple[str, ...], int] = {}
-    for item in readers[fmt](text):
-        if isinstance(item, ReadProblem):
-            report.errors.append(RowError(item.line, item.field, item.reason))
-            continue
-        record = _convert(item, report)
-        if record is None:
-            continue
-        identity = (_kind(record), *record_key(record))
-        label = describe(record)
-        if identity in seen:
-            reason = f"{label} appears again (first on line {seen[identity]}); keep one"
-            report.errors.append(RowError(item.line, "", reason, label))
-            report.rejected.append(label)
-            continue
-        seen[identity] = item.line
-        _save(session, tenant_id, record, report, item.locate)
-    return report
+    data = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    return _import_stream(
+        session,
+        data,
+        fmt=fmt,
+        tenant_id=tenant_id,
+        source=source,
+        batch_size=batch_size,
+        keep_labels=True,
+        max_errors=None,
+    )
 
 
 def import_records(
-    session: Session, records: Iterable[Record], *, tenant_id: str = DEFAULT_TENANT_ID
+    session: Session,
+    records: Iterable[Record],
+    *,
+    tenant_id: str = DEFAULT_TENANT_ID,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Import already-built values (the Python API); errors carry the record's position."""
+    """Import already-built values (the Python API); errors carry the record's position.
+
+    Unlike the file imports this does not commit: the caller owns the transaction (each batch
+    runs in a savepoint of it).
+    """
     require_tenant(session, tenant_id)
     report = ImportReport(tenant_id=tenant_id, source="<records>")
+    writer = _Writer(session, tenant_id, report, commit=False)
+    seen = _Seen()
+    batch: list[_Item] = []
     for position, record in enumerate(records, start=1):
-        _save(session, tenant_id, record, report, _at_position(position))
+        item = _Item(record, _at_position(position), position, describe(record), _kind(record))
+        if seen.check(item, report):
+            batch.append(item)
+        if len(batch) >= batch_size:
+            writer.write(batch)
+            batch = []
+    writer.write(batch)
+    seen.close()
     return report
+
+
+@dataclass(slots=True)
+class _Item:
+    record: Record
+    locate: LocateFn
+    line: int
+    label: str
+    kind: str
+    is_csv: bool = False
+
+
+def _reader(fmt: str) -> Callable[[Iterator[Line]], Iterator[RawRecord | ReadProblem]]:
+    readers = {"jsonl": read_jsonl, "csv": read_csv}
+    if fmt not in readers:
+        raise ImportFormatError(f"unknown format {fmt!r}; use jsonl or csv")
+    return readers[fmt]
+
+
+def _import_stream(
+    session: Session,
+    stream: BinaryIO,
+    *,
+    fmt: str,
+    tenant_id: str,
+    source: str,
+    batch_size: int,
+    progress: Callable[[], None] | None = None,
+    on_error: Callable[[RowError], None] | None = None,
+    keep_labels: bool,
+    max_errors: int | None,
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> ImportReport:
+    read = _reader(fmt)
+    require_tenant(session, tenant_id)
+    report = ImportReport(
+        tenant_id=tenant_id, source=source, keep_labels=keep_labels, max_errors=max_errors
+    )
+    report.on_error = on_error
+    writer = _Writer(session, tenant_id, report, commit=True)
+    seen = _Seen()
+    batch: list[_Item] = []
+    try:
+        lines = read_lines(stream, name=Path(source).name, max_line_bytes=max_line_bytes)
+        for raw in read(lines):
+            if isinstance(raw, ReadProblem):
+                report.add_error(RowError(raw.line, raw.field, _clip(raw.reason)))
+                continue
+            item = _convert(raw, report)
+            if item is not None and seen.check(item, report):
+                batch.append(item)
+            if len(batch) >= batch_size:
+                writer.write(batch)
+                batch = []
+                if progress is not None:
+                    progress()
+        writer.write(batch)
+        if progress is not None:
+            progress()
+    finally:
+        seen.close()
+    return report
+
+
+class _Seen:
+    """The keys met so far in this import, on disk: memory stays flat for any file size."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # a private temporary database, deleted on close
+        self._db.execute("CREATE TABLE seen (key BLOB PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+        self._batch: dict[bytes, int] = {}
+
+    def check(self, item: _Item, report: ImportReport) -> bool:
+        """Whether the record is new in this import; a repeat is reported and rejected."""
+        identity = "\x1f".join((item.kind, *record_key(item.record)))
+        key = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        first = self._batch.get(key)
+        if first is None:
+            found = self._db.execute("SELECT line FROM seen WHERE key = ?", (key,)).fetchone()
+            first = None if found is None else int(found[0])
+        if first is None:
+            self._batch[key] = item.line
+            if len(self._batch) >= BATCH_SIZE:
+                self._spill()
+            return True
+        if item.is_csv and item.kind in DOCUMENT_KINDS:
+            reason = (
+                f"{item.label} appears again (it starts on line {first}); "
+                "keep a document's rows together, one after the other"
+            )
+        else:
+            reason = f"{item.label} appears again (first on line {first}); keep one"
+        report.add_error(RowError(item.line, "", reason, item.label))
+        report.note(item.label, "rejected")
+        return False
+
+    def _spill(self) -> None:
+        self._db.executemany("INSERT INTO seen VALUES (?, ?)", self._batch.items())
+        self._batch.clear()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _Writer:
+    """Writes batches: fast all at once, or one record at a time when the database objects."""
+
+    def __init__(
+        self, session: Session, tenant_id: str, report: ImportReport, *, commit: bool
+    ) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+        self.report = report
+        self.commit = commit
+        self.backend = session.get_bind().dialect.name
+        self.lock_key = _lock_key(tenant_id)
+
+    def write(self, batch: list[_Item]) -> None:
+        if not batch:
+            return
+        results = self._attempt(batch)
+        for item, result in zip(batch, results, strict=True):
+            if isinstance(result, Outcome):
+                self.report.note(item.label, result.value)
+            else:
+                self._reject(item, result)
+
+    def _attempt(self, batch: list[_Item]) -> list[Result | DBAPIError]:
+        records = [item.record for item in batch]
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                self._begin()
+                try:
+                    with self.session.begin_nested():
+                        results: list[Result | DBAPIError] = list(
+                            save_batch(self.session, self.tenant_id, records)
+                        )
+                except DBAPIError as error:
+                    if _is_contention(error):
+                        raise
+                    results = self._one_by_one(records)
+                self._end()
+                return results
+            except DBAPIError as error:
+                if not (_is_contention(error) and self.commit):
+                    raise
+                self.session.rollback()
+                if attempt == _ATTEMPTS:
+                    raise DatabaseBusyError(
+                        "the database stayed busy (another process kept it locked, or "
+                        f"transactions kept colliding: {_first_line(error)}); the batches "
+                        "committed so far are kept: run the same import again to carry on"
+                    ) from None
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _one_by_one(self, records: list[Record]) -> list[Result | DBAPIError]:
+        """Each record in its own savepoint: the database's refusal names one record."""
+        results: list[Result | DBAPIError] = []
+        for record in records:
+            try:
+                with self.session.begin_nested():
+                    results.append(save_record(self.session, self.tenant_id, record))
+            except (RecordRejectedError, DocumentPostedError) as error:
+                results.append(error)
+            except DBAPIError as error:
+                if _is_contention(error):
+                    raise
+                results.append(error)
+        return results
+
+    def _begin(self) -> None:
+        """Start the batch's transaction, waiting for other imports into the tenant."""
+        if self.commit and self.session.in_transaction():
+            self.session.commit()
+        if self.backend == "sqlite":
+            bind = self.session.get_bind()
+            if not self.session.in_transaction() and isinstance(bind, Engine):
+                self.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+        elif self.backend == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.lock_key})
+
+    def _end(self) -> None:
+        if self.commit:
+            self.session.commit()
+            self.session.expunge_all()
+
+    def _reject(self, item: _Item, error: StoreError | DBAPIError) -> None:
+        if isinstance(error, RecordRejectedError):
+            issues = list(error.issues)
+        elif isinstance(error, DocumentPostedError):
+            issues = [error.issue]
+        elif isinstance(error, DBAPIError):
+            issues = [FieldIssue("", f"the database refused it ({_first_line(error)})")]
+        else:
+            issues = [FieldIssue("", str(error))]
+        for issue in issues:
+            self.report.add_error(_row_error(item.locate, issue, item.label))
+        self.report.note(item.label, "rejected")
+
+
+def _is_contention(error: DBAPIError) -> bool:
+    """A lock timeout, a deadlock or a serialization failure: worth another try."""
+    text_ = str(error.orig).lower() if error.orig is not None else ""
+    code = getattr(error.orig, "sqlstate", None)
+    return "database is locked" in text_ or code in ("40001", "40P01", "55P03")
+
+
+def _lock_key(tenant_id: str) -> int:
+    digest = hashlib.blake2b(f"intacct-bridge import {tenant_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def _at_position(position: int) -> LocateFn:
@@ -174,20 +494,21 @@ def _kind(record: Record) -> str:
     return record.type.value if isinstance(record, Document) else record.KIND
 
 
-def _convert(raw: RawRecord, report: ImportReport) -> Record | None:
+def _convert(raw: RawRecord, report: ImportReport) -> _Item | None:
     label = f"{raw.kind} {_key_hint(raw)}".strip()
-    errors = [RowError(line, column, reason, label) for line, column, reason in raw.problems]
+    errors = [RowError(line, column, _clip(reason), label) for line, column, reason in raw.problems]
     record: Record | None = None
     if not errors:
         try:
             record = _structure(raw)
-        except StructureError as error:
-            errors = [_row_error(raw.locate, issue, label) for issue in error.issues]
-    if errors:
-        report.errors.extend(errors)
-        report.rejected.append(label)
+        except StructureError as refused:
+            errors = [_row_error(raw.locate, issue, label) for issue in refused.issues]
+    if errors or record is None:
+        for row_error in errors:
+            report.add_error(row_error)
+        report.note(label, "rejected")
         return None
-    return record
+    return _Item(record, raw.locate, raw.line, describe(record), _kind(record), raw.is_csv)
 
 
 def _structure(raw: RawRecord) -> Record:
@@ -213,53 +534,31 @@ def _key_hint(raw: RawRecord) -> str:
     for name in ("number", "id", "name"):
         value = raw.data.get(name)
         if isinstance(value, str):
-            return value
+            return _clip(value, 60)
     return ""
+
+
+def _clip(reason: str, limit: int = _REASON_LIMIT) -> str:
+    return reason if len(reason) <= limit else f"{reason[: limit - 1]}…"
 
 
 def _row_error(locate: LocateFn, issue: FieldIssue, label: str | None) -> RowError:
     line, column = locate(issue.field)
-    return RowError(line, column, issue.reason, label)
+    return RowError(line, column, _clip(issue.reason), label)
 
 
-def _save(
-    session: Session,
-    tenant_id: str,
-    record: Record,
-    report: ImportReport,
-    locate: LocateFn,
-) -> None:
-    label = describe(record)
-    try:
-        with session.begin_nested():
-            outcome = save_record(session, tenant_id, record)
-    except RecordRejectedError as error:
-        report.errors.extend(_row_error(locate, issue, label) for issue in error.issues)
-        report.rejected.append(label)
-        return
-    except DocumentPostedError as error:
-        report.errors.append(_row_error(locate, error.issue, label))
-        report.rejected.append(label)
-        return
-    except IntegrityError as error:
-        reason = f"the database refused it ({_first_line(error)})"
-        report.errors.append(_row_error(locate, FieldIssue("", reason), label))
-        report.rejected.append(label)
-        return
-    {
-        Outcome.CREATED: report.created,
-        Outcome.UPDATED: report.updated,
-        Outcome.POSTED: report.posted,
-        Outcome.UNCHANGED: report.unchanged,
-    }[outcome].append(label)
-
-
-def _first_line(error: IntegrityError) -> str:
-    return str(error.orig).strip().splitlines()[0] if error.orig else "integrity error"
+def _first_line(error: DBAPIError) -> str:
+    lines = str(error.orig).strip().splitlines() if error.orig else []
+    return _clip(lines[0], 200) if lines else "integrity error"
 
 
 def iter_errors(report: ImportReport) -> Iterator[str]:
-    """The report's errors as ``SOURCE:LINE: FIELD: REASON`` lines, in line order."""
+    """The report's kept errors as ``SOURCE:LINE: FIELD: REASON`` lines, in line order."""
     for error in sorted(report.errors, key=lambda e: e.line):
-        record = f" [{error.record}]" if error.record else ""
-        yield f"{report.source}:{error.line}:{record} {error.field or '(row)'}: {error.reason}"
+        yield format_error(report.source, error)
+
+
+def format_error(source: str, error: RowError) -> str:
+    """One error as ``SOURCE:LINE: [record] FIELD: REASON``."""
+    record = f" [{error.record}]" if error.record else ""
+    return f"{source}:{error.line}:{record} {error.field or '(row)'}: {error.reason}"

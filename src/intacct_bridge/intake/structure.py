@@ -4,6 +4,10 @@ The conversion follows the dataclass fields and their type hints, so the file fo
 the model: a customer row has the fields of :class:`~intacct_bridge.model.Customer`. Problems
 are collected per field path (``lines[1].quantity``) rather than stopping at the first, and the
 model's own validation runs last, when every field converted.
+
+Each class is compiled once into a table of per-field converter functions (type hints are
+read once per class, not per value), so converting a record costs only the work its fields
+need.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -25,11 +30,16 @@ T = TypeVar("T")
 
 #: separator of list cells in CSV (``roles`` = ``stock|business``)
 LIST_SEPARATOR = "|"
+#: longest whole number or decimal accepted as text (the store keeps 24 digits)
+MAX_NUMBER_DIGITS = 60
+#: problems reported per record at most
+MAX_ISSUES = 50
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^[+-]?\d+$")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
+_SHOWN = 60
 
 
 class StructureError(ValueError):
@@ -40,131 +50,332 @@ class StructureError(ValueError):
         super().__init__("; ".join(f"{i.field}: {i.reason}" for i in issues))
 
 
+class OversizeNumber(str):
+    """A number in the source with too many digits to read (``parse_int`` hands it over).
+
+    Python refuses to turn more than 4,300 digits into an ``int``; the reader keeps the text
+    in this marker so the field it sits in can be named.
+    """
+
+    __slots__ = ()
+
+
 class _Invalid(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
 
+Issues = list[FieldIssue]
+Converter = Callable[[object, str, bool, Issues], Any]
+Simple = Callable[[object], Any]
+
+
+def shown(raw: object) -> str:
+    """``repr`` of a value, cut short when it is long (error messages stay readable)."""
+    text = repr(raw)
+    return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 5]}…{text[-4:]} ({len(text)} chars)"
+
+
 def structure(cls: type[T], data: Mapping[str, object], *, split_lists: bool = False) -> T:
-    """Build a ``cls`` from ``data``; raise :class:`StructureError` listing every problem."""
-    issues: list[FieldIssue] = []
-    value = _dataclass(cls, data, "", split_lists, issues)
+    """Build a ``cls`` from ``data``; raise :class:`StructureError` listing every problem
+    (the first :data:`MAX_ISSUES` of them: a row of a million unknown fields stays cheap)."""
+    issues: Issues = []
+    try:
+        value = _plan(cls).build(data, "", split_lists, issues)
+    except _Invalid as invalid:
+        raise StructureError([FieldIssue("", invalid.reason)]) from None
+    except _TooMany:
+        more = FieldIssue("", f"more than {MAX_ISSUES} problems; fix these and import again")
+        raise StructureError([*issues[:MAX_ISSUES], more]) from None
     if issues:
         raise StructureError(issues)
-    return value
+    return typing.cast(T, value)
+
+
+class _TooMany(Exception):
+    pass
 
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _dataclass(cls: type[T], data: object, path: str, split: bool, issues: list[FieldIssue]) -> T:
-    if not isinstance(data, Mapping):
-        raise _Invalid(f"must be an object with the fields of {cls.__name__}")
-    fields = {field.name: field for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    before = len(issues)
-    for name, raw in data.items():
-        where = _join(path, str(name))
-        if name not in fields:
-            near = difflib.get_close_matches(str(name), list(fields), n=1)
-            hint = f"did you mean {near[0]!r}?" if near else f"expected one of: {', '.join(fields)}"
-            issues.append(FieldIssue(where, f"unknown field; {hint}"))
-            continue
+class _Plan:
+    """How to build one dataclass: a converter per field, the required fields."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        self.cls = cls
+        self.fields = [field.name for field in dataclasses.fields(cls)]
+        self.required = tuple(
+            field.name
+            for field in dataclasses.fields(cls)
+            if field.default is dataclasses.MISSING
+            and field.default_factory is dataclasses.MISSING
+        )
+        self.simple: dict[str, Simple] = {}
+        self.nested: dict[str, Converter] = {}
+
+    def compile(self) -> None:
+        hints = typing.get_type_hints(self.cls)
+        for name in self.fields:
+            simple, nested = _compile(hints[name])
+            if simple is not None:
+                self.simple[name] = simple
+            else:
+                assert nested is not None
+                self.nested[name] = nested
+
+    def build(self, data: object, path: str, split: bool, issues: Issues) -> Any:
+        if not isinstance(data, Mapping):
+            raise _Invalid(f"must be an object with the fields of {self.cls.__name__}")
+        simples = self.simple
+        kwargs: dict[str, Any] = {}
+        before = len(issues)
+        if before >= MAX_ISSUES:
+            raise _TooMany
+        for name, raw in data.items():
+            simple = simples.get(name)
+            if simple is not None:
+                try:
+                    kwargs[name] = simple(raw)
+                except _Invalid as invalid:
+                    issues.append(FieldIssue(_join(path, name), invalid.reason))
+                continue
+            where = _join(path, str(name)[:100])
+            convert = self.nested.get(name)
+            if convert is None:
+                near = difflib.get_close_matches(str(name)[:100], self.fields, n=1)
+                hint = (
+                    f"did you mean {near[0]!r}?"
+                    if near
+                    else f"expected one of: {', '.join(self.fields)}"
+                )
+                issues.append(FieldIssue(where, f"unknown field; {hint}"))
+                if len(issues) >= MAX_ISSUES:
+                    raise _TooMany
+                continue
+            try:
+                kwargs[name] = convert(raw, where, split, issues)
+            except _Invalid as invalid:
+                issues.append(FieldIssue(where, invalid.reason))
+        for name in self.required:
+            if name not in data:
+                issues.append(FieldIssue(_join(path, name), "is required; give a value"))
+        if len(issues) > before:
+            return None
         try:
-            kwargs[name] = _convert(hints[name], raw, where, split, issues)
-        except _Invalid as invalid:
-            issues.append(FieldIssue(where, invalid.reason))
-    for name, field in fields.items():
-        no_default = field.default is dataclasses.MISSING
-        if name not in data and no_default and field.default_factory is dataclasses.MISSING:
-            issues.append(FieldIssue(_join(path, name), "is required; give a value"))
-    if len(issues) > before:
-        return typing.cast(T, None)
-    try:
-        return cls(**kwargs)
-    except ModelError as error:
-        issues.append(error.issue.within(path))
-        return typing.cast(T, None)
+            return self.cls(**kwargs)
+        except ModelError as error:
+            issues.append(error.issue.within(path))
+            return None
 
 
-def _convert(hint: Any, raw: object, path: str, split: bool, issues: list[FieldIssue]) -> Any:
+_PLANS: dict[type[Any], _Plan] = {}
+
+
+def _plan(cls: type[Any]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+        plan.compile()
+    return plan
+
+
+@functools.cache
+def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
+    """A field's converter: a one-argument function for values, or a nested converter."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
-        if raw is None:
-            if type(None) in args:
-                return None
-        arms = [arm for arm in args if arm is not type(None)]
-        return _convert(arms[0], raw, path, split, issues)
-    if raw is None:
-        raise _Invalid("must not be null; leave the field out to use its default")
+        nullable = type(None) in args
+        simple, nested = _compile(next(a for a in args if a is not type(None)))
+        if not nullable:
+            return simple, nested
+        if simple is not None:
+            required = simple
+
+            def optional_value(raw: object) -> Any:
+                return None if raw is None else required(raw)
+
+            return optional_value, None
+        assert nested is not None
+        inner = nested
+
+        def optional(raw: object, path: str, split: bool, issues: Issues) -> Any:
+            return None if raw is None else inner(raw, path, split, issues)
+
+        return None, optional
     if origin is tuple:
-        return _sequence(args[0], raw, path, split, issues)
+        return None, _not_null(_sequence(args[0]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _dataclass(hint, raw, path, split, issues)
+        return None, _not_null(_plan(hint).build)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        allowed = [str(member.value) for member in hint]
-        if isinstance(raw, str) and raw in allowed:
-            return hint(raw)
-        raise _Invalid(f"{raw!r} is not allowed; use one of: {', '.join(allowed)}")
-    return _scalar(hint, raw)
-
-
-def _sequence(item: Any, raw: object, path: str, split: bool, issues: list[FieldIssue]) -> Any:
-    mapping_form = getattr(item, "MAPPING_FORM", None)
-    if isinstance(raw, Mapping) and mapping_form is not None:
-        key_field, value_field = mapping_form
-        raw = [{key_field: key, value_field: value} for key, value in raw.items()]
-        return tuple(
-            _convert(item, entry, f"{path}.{entry[key_field]}", split, issues) for entry in raw
-        )
-    if isinstance(raw, str) and split and not dataclasses.is_dataclass(item):
-        raw = [part.strip() for part in raw.split(LIST_SEPARATOR)] if raw.strip() else []
-    if not isinstance(raw, list):
-        form = " or an object" if mapping_form is not None else ""
-        raise _Invalid(f"must be a list{form}")
-    values = []
-    for index, entry in enumerate(raw):
-        try:
-            values.append(_convert(item, entry, f"{path}[{index}]", split, issues))
-        except _Invalid as invalid:
-            issues.append(FieldIssue(f"{path}[{index}]", invalid.reason))
-    return tuple(values)
-
-
-def _scalar(hint: Any, raw: object) -> Any:
+        return _checked(_enum(hint)), None
     if hint is str:
+        return _checked_text, None
+    scalar = _SCALARS.get(hint)
+    if scalar is None:
+        raise TypeError(f"no conversion to {hint!r}")  # a model field of an unsupported type
+    return _checked(scalar), None
+
+
+def _checked(convert: Simple) -> Simple:
+    def checked(raw: object) -> Any:
+        if raw is None:
+            raise _Invalid(_NULL)
+        if raw.__class__ is OversizeNumber:
+            raise _Invalid(_oversize(raw))
+        return convert(raw)
+
+    return checked
+
+
+def _checked_text(raw: object) -> Any:
+    if raw.__class__ is str:
+        return raw
+    if raw is None:
+        raise _Invalid(_NULL)
+    if raw.__class__ is OversizeNumber:
+        raise _Invalid(_oversize(raw))
+    return _text(raw)
+
+
+_NULL = "must not be null; leave the field out to use its default"
+
+
+def _oversize(raw: object) -> str:
+    return (
+        f"a number of {len(str(raw)):,} digits is too long; "
+        f"numbers have at most {MAX_NUMBER_DIGITS} digits"
+    )
+
+
+def _not_null(convert: Converter) -> Converter:
+    def checked(raw: object, path: str, split: bool, issues: Issues) -> Any:
+        if raw is None:
+            raise _Invalid(_NULL)
+        if raw.__class__ is OversizeNumber:
+            raise _Invalid(_oversize(raw))
+        return convert(raw, path, split, issues)
+
+    return checked
+
+
+def _enum(enum: type[Enum]) -> Simple:
+    members = {str(member.value): member for member in enum}
+    allowed = ", ".join(members)
+
+    def convert(raw: object) -> Any:
         if isinstance(raw, str):
-            return raw
-        raise _Invalid(f'must be text; write it in quotes ("{raw}")')
-    if hint is bool:
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
-            return raw.strip().lower() in _TRUE
-        raise _Invalid(f"{raw!r} is not true or false")
-    if hint is int:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and _INT.match(raw.strip()):
-            return int(raw)
-        raise _Invalid(f"{raw!r} is not a whole number")
-    if hint is Decimal:
-        if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
-            return Decimal(raw)
-        if isinstance(raw, str):
+            member = members.get(raw)
+            if member is not None:
+                return member
+        raise _Invalid(f"{shown(raw)} is not allowed; use one of: {allowed}")
+
+    return convert
+
+
+def _sequence(item: Any) -> Converter:
+    simple, nested = _compile(item)
+    convert_item = nested if nested is not None else _as_converter(simple)
+    mapping_form: tuple[str, str] | None = getattr(item, "MAPPING_FORM", None)
+    is_record = dataclasses.is_dataclass(item)
+    key_value: Simple = _same
+    if mapping_form is not None:
+        key_value = _plan(item).simple.get(mapping_form[0], _same)
+
+    def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
+        if isinstance(raw, Mapping) and mapping_form is not None:
+            key_field, value_field = mapping_form
+            values = []
+            for key, value in raw.items():
+                if key.__class__ is str and value.__class__ is str:
+                    try:  # the common case, straight to the model
+                        values.append(item(**{key_field: key_value(key), value_field: value}))
+                        continue
+                    except (ModelError, _Invalid):
+                        pass  # converted field by field below, to say where and why
+                entry = {key_field: key, value_field: value}
+                values.append(convert_item(entry, f"{path}.{key}", split, issues))
+            return tuple(values)
+        if isinstance(raw, str) and split and not is_record:
+            raw = [part.strip() for part in raw.split(LIST_SEPARATOR)] if raw.strip() else []
+        if not isinstance(raw, list):
+            form = " or an object" if mapping_form is not None else ""
+            raise _Invalid(f"must be a list{form}")
+        values = []
+        for index, entry in enumerate(raw):
+            where = f"{path}[{index}]"
             try:
-                return Decimal(raw.strip())
-            except InvalidOperation:
-                pass
-        raise _Invalid(f"{raw!r} is not a number; write it like 12.50")
-    if hint is dt.date:
-        if isinstance(raw, str) and _DATE.match(raw.strip()):
-            try:
-                return dt.date.fromisoformat(raw.strip())
-            except ValueError:
-                pass
-        raise _Invalid(f"{raw!r} is not a date; write it as YYYY-MM-DD")
-    raise TypeError(f"no conversion to {hint!r}")  # a model field of an unsupported type
+                values.append(convert_item(entry, where, split, issues))
+            except _Invalid as invalid:
+                issues.append(FieldIssue(where, invalid.reason))
+                if len(issues) >= MAX_ISSUES:
+                    raise _TooMany from None
+        return tuple(values)
+
+    return convert
+
+
+def _same(raw: object) -> Any:
+    return raw
+
+
+def _as_converter(simple: Simple | None) -> Converter:
+    assert simple is not None
+
+    def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
+        return simple(raw)
+
+    return convert
+
+
+def _text(raw: object) -> str:
+    if raw.__class__ is str or isinstance(raw, str):
+        return raw
+    raise _Invalid(f'must be text; write it in quotes ("{shown(raw)[:_SHOWN]}")')
+
+
+def _bool(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise _Invalid(f"{shown(raw)} is not true or false")
+
+
+def _int(raw: object) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and len(raw) <= MAX_NUMBER_DIGITS and _INT.match(raw.strip()):
+        return int(raw)
+    raise _Invalid(f"{shown(raw)} is not a whole number")
+
+
+def _decimal(raw: object) -> Decimal:
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        return Decimal(raw)
+    if isinstance(raw, str) and len(raw) <= MAX_NUMBER_DIGITS:
+        try:
+            return Decimal(raw.strip())
+        except InvalidOperation:
+            pass
+    raise _Invalid(f"{shown(raw)} is not a number; write it like 12.50")
+
+
+def _date(raw: object) -> dt.date:
+    if isinstance(raw, str) and _DATE.match(raw.strip()):
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise _Invalid(f"{shown(raw)} is not a date; write it as YYYY-MM-DD")
+
+
+_SCALARS: dict[Any, Callable[[object], Any]] = {
+    str: _text,
+    bool: _bool,
+    int: _int,
+    Decimal: _decimal,
+    dt.date: _date,
+}

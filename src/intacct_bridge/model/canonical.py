@@ -10,9 +10,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from intacct_bridge.model.money import to_text
 
@@ -21,21 +22,60 @@ Plain = None | bool | int | str | list["Plain"] | dict[str, "Plain"]
 
 def to_plain(value: object) -> Plain:
     """Convert a canonical value (dataclass, tuple, Decimal, date, enum …) to plain data."""
+    convert = _CONVERTERS.get(value.__class__)
+    if convert is None:
+        convert = _converter(value)
+    return convert(value)
+
+
+def _converter(value: object) -> Callable[[Any], Plain]:
+    """How to make values of ``value``'s class plain (worked out once per class)."""
+    cls = value.__class__
+    convert: Callable[[Any], Plain]
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
-        return value
+        return _same
     if isinstance(value, Enum):
-        return to_plain(value.value)
-    if isinstance(value, Decimal):
-        return to_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [to_plain(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            field.name: to_plain(getattr(value, field.name)) for field in dataclasses.fields(value)
-        }
-    raise TypeError(f"no plain form for {type(value).__name__}")
+        convert = str.__str__ if isinstance(value, str) else _enum  # a str enum is its value
+    elif isinstance(value, Decimal):
+        convert = to_text
+    elif isinstance(value, dt.date):
+        convert = _iso
+    elif isinstance(value, tuple | list):
+        convert = _items
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = tuple(field.name for field in dataclasses.fields(value))
+
+        def convert(record: Any) -> Plain:
+            return {name: to_plain(getattr(record, name)) for name in names}
+
+    else:
+        raise TypeError(f"no plain form for {cls.__name__}")
+    _CONVERTERS[cls] = convert
+    return convert
+
+
+def _same(value: Any) -> Plain:
+    return value  # type: ignore[no-any-return]
+
+
+def _enum(value: Enum) -> Plain:
+    return to_plain(value.value)
+
+
+def _iso(value: dt.date) -> Plain:
+    return value.isoformat()
+
+
+def _items(value: tuple[object, ...] | list[object]) -> Plain:
+    return [to_plain(item) for item in value]
+
+
+_CONVERTERS: dict[type, Callable[[Any], Plain]] = {
+    type(None): _same,
+    bool: _same,
+    int: _same,
+    str: _same,
+}
 
 
 def content_hash(value: object, *, exclude: Collection[str] = ()) -> str:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from intacct_bridge.errors import BridgeError
+from intacct_bridge.model.documents import RULES, DocumentType
 from intacct_bridge.model.errors import FieldIssue
 
 
 class StoreError(BridgeError):
     """The store refused a read or a write."""
+
+
+class DatabaseUnavailableError(StoreError):
+    """The database URL is wrong, or the database cannot be opened or reached."""
+
+
+class DatabaseBusyError(StoreError):
+    """The database stayed locked (another writer) longer than the import would wait."""
 
 
 class UnknownTenantError(StoreError):
@@ -57,3 +66,11 @@ class ItemIdLockedError(StoreError):
 
 class RecordNotFoundError(StoreError):
     """The record does not exist for this tenant."""
+
+
+def reversal_fix(doc_type: DocumentType) -> str:
+    """How to correct a posted document of ``doc_type`` (by the type that reverses it)."""
+    reversers = [kind for kind, rule in RULES.items() if rule.reverses is doc_type]
+    if reversers:
+        return f"reverse it with a {reversers[0].value.replace('_', ' ')} instead"
+    return "record the correction as a new document instead"

@@ -326,3 +326,47 @@ def spec_for(model: type[R]) -> KindSpec[R]:
         return cast("KindSpec[R]", SPECS[cast("type[Record]", model)])
     except KeyError:
         raise TypeError(f"{model.__name__} is not a stored master-data kind") from None
+
+
+# -- documents as plain rows (bulk inserts) -----------------------------------------------
+
+_HEADER_FIELDS = tuple(_names(Document, ("lines", "status", "type")))
+_LINE_FIELDS = tuple(_names(DocumentLine, _LINE_SKIP))
+
+
+@dataclass(frozen=True)
+class DocumentValues:
+    """A new document as column values: the header, and per line its own and child rows."""
+
+    header: dict[str, Any]
+    #: per line: (line columns, attribute rows, dimension rows); the keys are added on insert
+    lines: list[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]
+
+
+def document_values(document: Document) -> DocumentValues:
+    """What :func:`document_to_row` writes, as plain column values."""
+    header: dict[str, Any] = {name: getattr(document, name) for name in _HEADER_FIELDS}
+    header["type"] = document.type.value
+    party = document.rule.party.value
+    has_term = document.payment_term_id is not None
+    header["payment_term_ledger"] = (
+        {"customer": "ar", "supplier": "ap"}.get(party) if has_term else None
+    )
+    header["reverses_type"] = (
+        None
+        if document.reverses is None or document.rule.reverses is None
+        else document.rule.reverses.value
+    )
+    lines = []
+    for line in document.lines:
+        columns = {name: getattr(line, name) for name in _LINE_FIELDS}
+        attributes = [
+            {"line_number": line.line_number, "attribute_type": ref.type.value, "value_id": ref.id}
+            for ref in line.attributes
+        ]
+        dimensions = [
+            {"line_number": line.line_number, "dimension_type_id": ref.type, "dimension_id": ref.id}
+            for ref in line.dimensions
+        ]
+        lines.append((columns, attributes, dimensions))
+    return DocumentValues(header, lines)

@@ -8,9 +8,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
-from intacct_bridge.store.session import create_store_engine, database_url
+from intacct_bridge.store.errors import StoreError
+from intacct_bridge.store.session import SQLITE_BEGIN, create_store_engine, database_url
+
+
+class MigrationError(StoreError):
+    """A revision that does not exist, or a move in the wrong direction."""
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -28,6 +34,54 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the database at ``url`` (default: :func:`database_url`) up to ``revision``."""
     command.upgrade(alembic_config(url), revision)
+
+
+def upgrade_engine(engine: Engine) -> None:
+    """Bring ``engine``'s database to head unless it is there; safe with concurrent callers.
+
+    On SQLite the check and the migration run under the write lock (``BEGIN IMMEDIATE``),
+    so a second process waits and then finds the schema current.
+    """
+    connection = engine.connect()
+    try:
+        if engine.dialect.name == "sqlite":
+            connection = connection.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        with connection.begin():
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current != head_revision():
+                upgrade_connection(connection)
+    finally:
+        connection.close()
+
+
+def resolve(revision: str) -> str | None:
+    """The full revision ID of ``revision`` (``head``, ``base``, ``0002`` …); base is None.
+
+    Raises:
+        MigrationError: no such revision.
+    """
+    if revision == "base":
+        return None
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        found = script.get_revision(revision)
+    except CommandError:
+        found = None
+    if found is None:
+        known = ", ".join(["base", *reversed([r.revision for r in script.walk_revisions()])])
+        raise MigrationError(f"unknown revision {revision!r}; the revisions are: {known}, head")
+    return found.revision
+
+
+def is_behind(current: str | None, target: str | None) -> bool:
+    """Whether ``target`` is older than ``current`` (reaching it is a downgrade)."""
+    if current is None or current == target:
+        return False
+    if target is None:
+        return True
+    script = ScriptDirectory.from_config(alembic_config())
+    older = {r.revision for r in script.iterate_revisions(current, "base")} - {current}
+    return target in older
 
 
 def upgrade_connection(connection: Connection, revision: str = "head") -> None:

@@ -7,11 +7,12 @@ surfacing as an integrity error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from intacct_bridge.model import analytics as an
@@ -34,8 +35,7 @@ from intacct_bridge.store.tables import sites as ts
 Check = Callable[[Any], str | None]
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """``field`` must name an existing row of ``table`` (within the tenant) passing ``check``."""
 
     field: str
@@ -45,11 +45,138 @@ class Ref:
     check: Check | None = None
 
 
-def find_issues(session: Session, tenant_id: str, record: Record) -> list[FieldIssue]:
-    """Every cross-record problem of ``record`` within ``tenant_id``."""
+class RefCache:
+    """Rows of one tenant looked up by primary key, remembered (misses too) for one batch.
+
+    :meth:`prefetch` loads every row a batch of records refers to with one query per table;
+    the checks then cost a dictionary look-up. A writer that creates or changes a row in the
+    batch tells the cache (:meth:`put`, :meth:`put_document`). Throw the cache away at the end
+    of the batch: rows may change once its transaction ends.
+    """
+
+    def __init__(self, session: Session, tenant_id: str) -> None:
+        self._session = session
+        self._tenant_id = tenant_id
+        self._rows: dict[tuple[type[Base], tuple[str, ...]], Any] = {}
+        self._documents: dict[tuple[str, str], DocumentInfo | None] = {}
+        #: the references of the records prefetched, by ``id(record)``
+        self._refs: dict[int, list[Ref]] = {}
+
+    def refs(self, record: Record) -> list[Ref]:
+        """The references of ``record`` (worked out once per batch)."""
+        found = self._refs.pop(id(record), None)
+        if found is None:
+            found = list(_refs(self._session, self._tenant_id, record))
+        return found
+
+    def get(self, table: type[Base], key: tuple[str, ...]) -> Any:
+        """The row of ``table`` with ``key``, or ``None``."""
+        slot = (table, key)
+        try:
+            return self._rows[slot]
+        except KeyError:
+            row = self._session.get(table, (self._tenant_id, *key))
+            self._rows[slot] = row
+            return row
+
+    def put(self, table: type[Base], key: tuple[str, ...], row: Any) -> None:
+        """Remember ``row`` (written in this batch) as the row of ``table`` with ``key``."""
+        self._rows[(table, key)] = row
+
+    def document(self, doc_type: str, number: str) -> DocumentInfo | None:
+        """What the checks need of a stored (or batched) document, or ``None``."""
+        slot = (doc_type, number)
+        if slot not in self._documents:
+            self._load_documents([slot])
+        return self._documents[slot]
+
+    def put_document(self, info: DocumentInfo) -> None:
+        """Remember a document written in this batch."""
+        self._documents[(info.type, info.number)] = info
+
+    def prefetch(self, records: Iterable[Record]) -> None:
+        """Load every row ``records`` refer to: one query per table (and one for documents)."""
+        wanted: dict[type[Base], set[tuple[str, ...]]] = {}
+        documents: set[tuple[str, str]] = set()
+        for record in records:
+            refs = self._refs[id(record)] = list(_refs(self._session, self._tenant_id, record))
+            for ref in refs:
+                if (ref.table, ref.key) not in self._rows:
+                    wanted.setdefault(ref.table, set()).add(ref.key)
+            if isinstance(record, Document):
+                task_keys = _task_keys(record)
+                if task_keys:
+                    wanted.setdefault(ta.AttributeRow, set()).update(task_keys)
+                reversed_type = record.rule.reverses
+                if record.reverses is not None and reversed_type is not None:
+                    documents.add((reversed_type.value, record.reverses))
+        for table, keys in wanted.items():
+            self._load(table, sorted(keys))
+        self._load_documents(sorted(slot for slot in documents if slot not in self._documents))
+
+    def _load(self, table: type[Base], keys: list[tuple[str, ...]]) -> None:
+        mapped: Any = table
+        columns = [c for c in mapped.__table__.primary_key.columns if c.name != "tenant_id"]
+        attributes = [getattr(mapped, c.key) for c in columns]
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            query = select(mapped).where(mapped.tenant_id == self._tenant_id)
+            if len(attributes) == 1:
+                query = query.where(attributes[0].in_([key[0] for key in chunk]))
+            else:
+                query = query.where(tuple_(*attributes).in_(chunk))
+            for key in chunk:
+                self._rows[(table, key)] = None
+            for row in self._session.scalars(query):
+                self._rows[(table, tuple(getattr(row, a.key) for a in attributes))] = row
+
+    def _load_documents(self, slots: list[tuple[str, str]]) -> None:
+        row = td.DocumentRow
+        for start in range(0, len(slots), _CHUNK):
+            chunk = slots[start : start + _CHUNK]
+            for slot in chunk:
+                self._documents[slot] = None
+            query = select(
+                row.type, row.number, row.status, row.customer_id, row.supplier_id
+            ).where(row.tenant_id == self._tenant_id, tuple_(row.type, row.number).in_(chunk))
+            for found in self._session.execute(query):
+                self.put_document(DocumentInfo(*found))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What the checks need of a document another one reverses."""
+
+    type: str
+    number: str
+    status: str
+    customer_id: str | None
+    supplier_id: str | None
+
+
+_CHUNK = 500
+
+
+def _task_keys(document: Document) -> set[tuple[str, ...]]:
+    return {
+        ("task", ref.id)
+        for line in document.lines
+        for ref in line.attributes
+        if ref.type is an.AttributeTypeKind.TASK
+    }
+
+
+def find_issues(
+    session: Session, tenant_id: str, record: Record, cache: RefCache | None = None
+) -> list[FieldIssue]:
+    """Every cross-record problem of ``record`` within ``tenant_id``.
+
+    ``cache`` (one per batch) saves a query per reference; without it each is looked up.
+    """
+    rows = cache if cache is not None else RefCache(session, tenant_id)
     issues: list[FieldIssue] = []
-    for ref in _refs(session, tenant_id, record):
-        row = session.get(ref.table, (tenant_id, *ref.key))
+    for ref in rows.refs(record):
+        row = rows.get(ref.table, ref.key)
         if row is None:
             shown = "/".join(ref.key)
             issues.append(
@@ -61,10 +188,11 @@ def find_issues(session: Session, tenant_id: str, record: Record) -> list[FieldI
         reason = ref.check(row) if ref.check is not None else None
         if reason is not None:
             issues.append(FieldIssue(ref.field, reason))
-    issues.extend(_rules(session, tenant_id, record))
+    issues.extend(_rules(session, tenant_id, record, rows))
     return issues
 
 
+@functools.cache
 def _site_role(column: str, label: str) -> Check:
     return lambda row: None if getattr(row, column) else f"site {row.id!r} is not a {label}"
 
@@ -132,12 +260,22 @@ _ATTRIBUTE_TARGETS: dict[an.AttributeTypeKind, tuple[type[Base], str | None, str
 }
 
 
-def _attribute_ref(field: str, ref: an.AttributeRef) -> Ref:
-    if ref.type in an.FREE_ATTRIBUTE_TYPES:
-        return Ref(field, ta.AttributeRow, (ref.type.value, ref.id), f"{ref.type.value} attribute")
-    table, column, label = _ATTRIBUTE_TARGETS[ref.type]
-    check = None if column is None else _site_role(column, label)
-    return Ref(field, table, (ref.id,), label, check)
+#: per attribute type: (field suffix, table, free value?, type value, label, check)
+_LINE_ATTRIBUTES: dict[an.AttributeTypeKind, tuple[str, type[Base], bool, str, str, Any]] = {
+    kind: (
+        f".attributes.{kind.value}",
+        ta.AttributeRow if kind in an.FREE_ATTRIBUTE_TYPES else _ATTRIBUTE_TARGETS[kind][0],
+        kind in an.FREE_ATTRIBUTE_TYPES,
+        kind.value,
+        f"{kind.value} attribute"
+        if kind in an.FREE_ATTRIBUTE_TYPES
+        else _ATTRIBUTE_TARGETS[kind][2],
+        None
+        if kind in an.FREE_ATTRIBUTE_TYPES or _ATTRIBUTE_TARGETS[kind][1] is None
+        else _site_role(str(_ATTRIBUTE_TARGETS[kind][1]), _ATTRIBUTE_TARGETS[kind][2]),
+    )
+    for kind in an.AttributeTypeKind
+}
 
 
 def _document_refs(document: Document) -> Iterator[Ref]:
@@ -179,7 +317,9 @@ def _document_refs(document: Document) -> Iterator[Ref]:
         if line.account_id is not None:
             yield Ref(f"{at}.account_id", tf.AccountRow, (line.account_id,), "account")
         for ref in line.attributes:
-            yield _attribute_ref(f"{at}.attributes.{ref.type.value}", ref)
+            suffix, table, free, kind, label, check = _LINE_ATTRIBUTES[ref.type]
+            key = (kind, ref.id) if free else (ref.id,)
+            yield Ref(at + suffix, table, key, label, check)
         for dim in line.dimensions:
             yield Ref(
                 f"{at}.dimensions.{dim.type}",
@@ -276,7 +416,9 @@ def _refs(session: Session, tenant_id: str, record: Record) -> Iterator[Ref]:
             return
 
 
-def _rules(session: Session, tenant_id: str, record: Record) -> Iterator[FieldIssue]:
+def _rules(
+    session: Session, tenant_id: str, record: Record, rows: RefCache
+) -> Iterator[FieldIssue]:
     """Rules that look at more than one referenced row."""
     if isinstance(record, an.DimensionType):
         taken = session.scalars(
@@ -293,19 +435,13 @@ def _rules(session: Session, tenant_id: str, record: Record) -> Iterator[FieldIs
                 f"pick a free slot from 1 to {an.MAX_DIMENSION_TYPES}",
             )
     if isinstance(record, Document):
-        yield from _document_rules(session, tenant_id, record)
+        yield from _document_rules(document=record, rows=rows)
 
 
-def _document_rules(session: Session, tenant_id: str, document: Document) -> Iterator[FieldIssue]:
+def _document_rules(document: Document, rows: RefCache) -> Iterator[FieldIssue]:
     rule = document.rule
     if document.reverses is not None and rule.reverses is not None:
-        original = session.scalars(
-            select(td.DocumentRow).where(
-                td.DocumentRow.tenant_id == tenant_id,
-                td.DocumentRow.type == rule.reverses.value,
-                td.DocumentRow.number == document.reverses,
-            )
-        ).first()
+        original = rows.document(rule.reverses.value, document.reverses)
         label = rule.reverses.value.replace("_", " ")
         if original is None:
             yield FieldIssue("reverses", f"unknown {label} {document.reverses!r}; fix the number")
@@ -327,7 +463,7 @@ def _document_rules(session: Session, tenant_id: str, document: Document) -> Ite
         task = refs.get(an.AttributeTypeKind.TASK)
         if task is None:
             continue
-        row = session.get(ta.AttributeRow, (tenant_id, "task", task))
+        row = rows.get(ta.AttributeRow, ("task", task))
         project = refs.get(an.AttributeTypeKind.PROJECT)
         if row is not None and project is not None and row.restricted_to != project:
             yield FieldIssue(

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
-from intacct_bridge.model.documents import RULES, Document, DocumentStatus, DocumentType
+from intacct_bridge.model.documents import Document, DocumentStatus, DocumentType
 from intacct_bridge.model.items import Item
 from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, Record, describe, record_key
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID, Tenant, check_tenant_id
@@ -33,9 +33,10 @@ from intacct_bridge.store.errors import (
     RecordRejectedError,
     TenantConflictError,
     UnknownTenantError,
+    reversal_fix,
 )
 from intacct_bridge.store.mappers import document_from_row, document_to_row, spec_for
-from intacct_bridge.store.references import find_issues
+from intacct_bridge.store.references import RefCache, find_issues
 from intacct_bridge.store.tables import analytics as ta
 from intacct_bridge.store.tables import documents as td
 from intacct_bridge.store.tables import items as ti
@@ -120,39 +121,67 @@ def require_tenant(session: Session, tenant_id: str) -> None:
 # -- master and reference data ------------------------------------------------------------
 
 
-def save_record(session: Session, tenant_id: str, record: Record) -> Outcome:
+def save_record(
+    session: Session, tenant_id: str, record: Record, *, cache: RefCache | None = None
+) -> Outcome:
     """Create or update a master-data record of ``tenant_id``.
+
+    ``cache`` (see :class:`~intacct_bridge.store.references.RefCache`) saves the reference
+    checks a query each.
 
     Raises:
         UnknownTenantError: no such tenant.
         RecordRejectedError: the record refers to missing records (each field listed).
     """
     if isinstance(record, Document):
-        return save_document(session, tenant_id, record)
+        return save_document(session, tenant_id, record, cache=cache)
     require_tenant(session, tenant_id)
     spec = spec_for(type(record))
-    issues = find_issues(session, tenant_id, record)
+    issues = find_issues(session, tenant_id, record, cache)
     if issues:
         raise RecordRejectedError(describe(record), issues)
     digest = content_hash(record)
     row = session.get(spec.table, (tenant_id, *record_key(record)))
+    if row is not None and row.content_hash == digest:  # type: ignore[attr-defined]
+        return Outcome.UNCHANGED
+    return write_record(session, tenant_id, record, digest, row, cache=cache)
+
+
+def write_record(
+    session: Session,
+    tenant_id: str,
+    record: Record,
+    digest: str,
+    row: Any | None,
+    *,
+    cache: RefCache | None = None,
+    flush: bool = True,
+) -> Outcome:
+    """Write a checked master record whose content (``digest``) differs from ``row``'s.
+
+    With ``flush=False`` a new row waits in the session; the caller flushes before anything
+    that refers to it is written (rows of one table are inserted in the order added).
+    """
+    spec = spec_for(type(record))
     stamp = now()
     if row is None:
-        row = spec.table(tenant_id=tenant_id)
+        table: Any = spec.table
+        row = table(tenant_id=tenant_id)
         spec.to_row(record, row)
-        row.content_hash, row.updated_at = digest, stamp  # type: ignore[attr-defined]
+        row.content_hash, row.updated_at = digest, stamp
         session.add(row)
         outcome = Outcome.CREATED
-    elif row.content_hash == digest:  # type: ignore[attr-defined]
-        return Outcome.UNCHANGED
     else:
         spec.clear(row)
         session.flush()
         spec.to_row(record, row)
-        row.content_hash, row.updated_at = digest, stamp  # type: ignore[attr-defined]
+        row.content_hash, row.updated_at = digest, stamp
         outcome = Outcome.UPDATED
     _record_change(session, tenant_id, record.KIND, record_key(record), outcome.value, digest)
-    session.flush()
+    if flush:
+        session.flush()
+    if cache is not None:
+        cache.put(spec.table, record_key(record), row)
     return outcome
 
 
@@ -243,7 +272,9 @@ def _count(session: Session, table: Any, tenant_id: str, condition: Any) -> int:
 # -- documents --------------------------------------------------------------------------
 
 
-def save_document(session: Session, tenant_id: str, document: Document) -> Outcome:
+def save_document(
+    session: Session, tenant_id: str, document: Document, *, cache: RefCache | None = None
+) -> Outcome:
     """Create a document, replace a draft, or post an identical draft.
 
     The content hash leaves the status out, so re-saving a document that has since been
@@ -255,7 +286,7 @@ def save_document(session: Session, tenant_id: str, document: Document) -> Outco
         DocumentPostedError: the document is posted and the new content differs.
     """
     require_tenant(session, tenant_id)
-    issues = find_issues(session, tenant_id, document)
+    issues = find_issues(session, tenant_id, document, cache)
     if issues:
         raise RecordRejectedError(describe(document), issues)
     digest = content_hash(document, exclude=LIFECYCLE_FIELDS[Document])
@@ -277,7 +308,7 @@ def save_document(session: Session, tenant_id: str, document: Document) -> Outco
         return Outcome.UNCHANGED
     if row.status == DocumentStatus.POSTED.value:
         field = first_difference(to_plain(document_from_row(row)), to_plain(document))
-        raise DocumentPostedError(describe(document), field or "", _reversal_fix(document.type))
+        raise DocumentPostedError(describe(document), field or "", reversal_fix(document.type))
     row.lines.clear()
     session.flush()
     _write_document(row, document, digest, stamp)
@@ -346,13 +377,6 @@ def _post_row(session: Session, tenant_id: str, row: td.DocumentRow, stamp: dt.d
     row.posted_at = stamp
     _record_change(session, tenant_id, row.type, (row.number,), "posted", row.content_hash)
     session.flush()
-
-
-def _reversal_fix(doc_type: DocumentType) -> str:
-    reversers = [kind for kind, rule in RULES.items() if rule.reverses is doc_type]
-    if reversers:
-        return f"reverse it with a {reversers[0].value.replace('_', ' ')} instead"
-    return "record the correction as a new document instead"
 
 
 # -- change events ----------------------------------------------------------------------

@@ -6,16 +6,26 @@ Nothing here runs at import time; callers build an engine from a URL and pass it
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+
+from intacct_bridge.store.errors import DatabaseUnavailableError
 
 #: the embedded default: a SQLite file in the working directory
 DEFAULT_DATABASE_URL = "sqlite:///./intacct-bridge.db"
 #: environment variable that overrides the default URL
 DATABASE_URL_ENV = "INTACCT_BRIDGE_DB_URL"
+#: execution option: on SQLite, how a transaction begins (``"IMMEDIATE"`` takes the write
+#: lock at once, so two writers queue instead of one failing with "database is locked")
+SQLITE_BEGIN = "intacct_bridge_sqlite_begin"
+#: seconds a SQLite connection waits for another writer before giving up
+SQLITE_BUSY_TIMEOUT = 60.0
+_URL_FIX = "use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB"
 
 
 def database_url(url: str | None = None) -> str:
@@ -37,11 +47,63 @@ def create_store_engine(url: str | URL | None = None, **options: Any) -> Engine:
     On SQLite, foreign keys are switched on for every connection, and transactions are
     begun explicitly so that SAVEPOINTs (one per imported record) work.
     """
-    parsed = normalise_url(database_url(url) if not isinstance(url, URL) else url)
-    engine = create_engine(parsed, **options)
+    try:
+        parsed = normalise_url(database_url(url) if not isinstance(url, URL) else url)
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("only SQLite and PostgreSQL are supported")
+        if parsed.get_backend_name() == "sqlite":
+            options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT)
+        engine = create_engine(parsed, **options)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+        shown = url.render_as_string() if isinstance(url, URL) else database_url(url)
+        raise DatabaseUnavailableError(
+            f"{_hide_password(shown)!r} is not a database URL this bridge can use ({error}); "
+            + _URL_FIX
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once, so that a wrong URL fails here with one clear sentence.
+
+    Raises:
+        DatabaseUnavailableError: the SQLite file's directory is missing, or the server cannot
+            be reached or refuses the login; the message says which and how to fix it.
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            folder = Path(database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise DatabaseUnavailableError(
+                    f"the directory {str(folder)!r} of the SQLite database does not exist; "
+                    f"create it (mkdir -p {folder}) or give another --db"
+                )
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as error:
+        where = url.render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        if url.get_backend_name() == "sqlite":
+            fix = "check the path and its permissions, or give another --db"
+        else:
+            fix = (
+                "start the server, or fix host, port, user, password and database in --db "
+                "(or INTACCT_BRIDGE_DB_URL)"
+            )
+        message = f"cannot open the database {where}: {reason}; {fix}"
+        raise DatabaseUnavailableError(message) from None
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -56,12 +118,13 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # ``engine.execution_options(sqlite_begin="immediate")`` takes the write lock at
-        # BEGIN: a transaction that reads before it writes then waits for another writer
-        # instead of failing with "database is locked".
-        immediate = connection.get_execution_options().get("sqlite_begin") == "immediate"
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # The execution option ``SQLITE_BEGIN="IMMEDIATE"`` (on an engine, connection or
+        # session) takes the write lock at BEGIN: a transaction that reads before it writes
+        # then waits for another writer instead of failing with "database is locked".
+        mode = connection.get_execution_options().get(SQLITE_BEGIN)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")

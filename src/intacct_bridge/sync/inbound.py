@@ -60,6 +60,7 @@ from intacct_bridge.store.repositories import (
     require_tenant,
     save_record,
 )
+from intacct_bridge.store.session import SQLITE_BEGIN
 from intacct_bridge.store.tables.inbound import InboundCursorRow, InboundLinkRow
 from intacct_bridge.sync import inbound_objects as io
 from intacct_bridge.sync.inbound_objects import InboundSpec, Role, Unusable
@@ -201,7 +202,7 @@ def writer(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     bind = sessions.kw.get("bind")
     if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
         return sessionmaker(
-            bind=bind.execution_options(sqlite_begin="immediate"), expire_on_commit=False
+            bind=bind.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}), expire_on_commit=False
         )
     return sessions
 

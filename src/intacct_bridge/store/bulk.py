@@ -1,0 +1,369 @@
+"""Save a batch of records at once: what an import does, hundreds of records at a time.
+
+The result is what :func:`~intacct_bridge.store.repositories.save_record` would give for each
+record in turn, at a fraction of the cost:
+
+- one query per kind finds which records are already stored and with which content hash;
+  unchanged records are skipped without any further work (a re-import costs little);
+- one query per referenced table loads every row the batch refers to
+  (:class:`~intacct_bridge.store.references.RefCache`), so the reference checks cost a
+  dictionary look-up each;
+- new documents, with their lines, line attributes and line dimensions, are written with one
+  multi-row ``INSERT`` per table.
+
+The caller owns the transaction. A database error (a constraint, a lock) is raised as it comes
+and leaves the batch half-written: run the batch in a savepoint or transaction, roll it back,
+and save the records one at a time to find the culprit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
+from intacct_bridge.model.documents import Document, DocumentStatus
+from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, Record, describe, record_key
+from intacct_bridge.store.base import now
+from intacct_bridge.store.errors import (
+    DocumentPostedError,
+    RecordRejectedError,
+    StoreError,
+    reversal_fix,
+)
+from intacct_bridge.store.mappers import DocumentValues, document_from_row, document_values
+from intacct_bridge.store.mappers import spec_for as _spec_for
+from intacct_bridge.store.references import DocumentInfo, RefCache, find_issues
+from intacct_bridge.store.repositories import Outcome, save_document, write_record
+from intacct_bridge.store.tables import documents as td
+from intacct_bridge.store.tables.tenancy import ChangeEventRow
+
+#: at most this many keys in one ``IN (…)``
+_CHUNK = 500
+
+Result = Outcome | StoreError
+
+
+def save_batch(session: Session, tenant_id: str, records: Sequence[Record]) -> list[Result]:
+    """Save ``records`` in order; per record its :class:`Outcome` or the error refusing it.
+
+    Records must have distinct keys. The tenant must exist (checked by the caller).
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: the database refused a write; the batch is half-written.
+    """
+    return _Batch(session, tenant_id).save(records)
+
+
+@dataclass
+class _Stored:
+    content_hash: str
+    status: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class _Pending:
+    """New documents waiting for their multi-row inserts, in file order."""
+
+    documents: list[tuple[Document, str, DocumentValues]] = field(default_factory=list)
+
+
+class _Batch:
+    def __init__(self, session: Session, tenant_id: str) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+        self.cache = RefCache(session, tenant_id)
+        self.pending = _Pending()
+        #: the kind of the new master rows waiting in the session (flushed on a change)
+        self.unflushed: type[Record] | None = None
+
+    def save(self, records: Sequence[Record]) -> list[Result]:
+        digests = [_digest(record) for record in records]
+        stored = self._stored(records)
+        todo = [
+            record
+            for record, digest in zip(records, digests, strict=True)
+            if (found := stored.get(_identity(record))) is None or found.content_hash != digest
+        ]
+        self.cache.prefetch(todo)
+        results: list[Result] = []
+        for record, digest in zip(records, digests, strict=True):
+            try:
+                results.append(self._save_one(record, digest, stored.get(_identity(record))))
+            except (RecordRejectedError, DocumentPostedError) as error:
+                results.append(error)
+        self._flush_documents()
+        self._flush_masters()
+        return results
+
+    def _flush_masters(self) -> None:
+        if self.unflushed is not None:
+            self.session.flush()
+            self.unflushed = None
+
+    def _save_one(self, record: Record, digest: str, found: _Stored | None) -> Outcome:
+        if isinstance(record, Document):
+            return self._save_document(record, digest, found)
+        if found is not None and found.content_hash == digest:
+            return Outcome.UNCHANGED
+        issues = find_issues(self.session, self.tenant_id, record, self.cache)
+        if issues:
+            raise RecordRejectedError(describe(record), issues)
+        self._flush_documents()  # change events stay in file order
+        if self.unflushed is not type(record):
+            self._flush_masters()  # what this record refers to is in the database
+        spec = _spec_for(type(record))
+        row = None
+        if found is not None:
+            row = self.cache.get(spec.table, record_key(record))
+        outcome = write_record(
+            self.session, self.tenant_id, record, digest, row, cache=self.cache, flush=False
+        )
+        self.unflushed = type(record)
+        return outcome
+
+    def _save_document(self, document: Document, digest: str, found: _Stored | None) -> Outcome:
+        posted = document.status is DocumentStatus.POSTED
+        if found is not None and found.content_hash == digest:
+            if posted and found.status != DocumentStatus.POSTED.value:
+                self._post(document, found)
+                return Outcome.POSTED
+            return Outcome.UNCHANGED
+        if found is not None:
+            if found.status == DocumentStatus.POSTED.value:
+                row = self.session.get(td.DocumentRow, found.id)
+                assert row is not None
+                old = to_plain(document_from_row(row))
+                changed = first_difference(old, to_plain(document))
+                raise DocumentPostedError(
+                    describe(document), changed or "", reversal_fix(document.type)
+                )
+            self._flush_documents()
+            self._flush_masters()
+            outcome = save_document(self.session, self.tenant_id, document, cache=self.cache)
+            self.cache.put_document(_info(document))
+            return outcome
+        issues = find_issues(self.session, self.tenant_id, document, self.cache)
+        if issues:
+            raise RecordRejectedError(describe(document), issues)
+        self.pending.documents.append((document, digest, document_values(document)))
+        self.cache.put_document(_info(document))
+        return Outcome.CREATED
+
+    def _post(self, document: Document, found: _Stored) -> None:
+        self._flush_documents()
+        self._flush_masters()
+        stamp = now()
+        self.session.execute(
+            update(td.DocumentRow)
+            .where(td.DocumentRow.id == found.id)
+            .values(status=DocumentStatus.POSTED.value, posted_at=stamp)
+            .execution_options(synchronize_session="fetch")
+        )
+        self._events([(document, "posted", found.content_hash)], stamp)
+        self.cache.put_document(_info(document))
+
+    def _flush_documents(self) -> None:
+        batch = self.pending.documents
+        if not batch:
+            return
+        self._flush_masters()
+        self.pending = _Pending()
+        stamp = now()
+        headers = []
+        for document, digest, values in batch:
+            header = dict(values.header)
+            header.update(
+                tenant_id=self.tenant_id,
+                status=document.status.value,
+                content_hash=digest,
+                created_at=stamp,
+                updated_at=stamp,
+                posted_at=stamp if document.is_posted else None,
+            )
+            headers.append(header)
+        ids = self._new_ids(len(headers))
+        for header, document_id in zip(headers, ids, strict=True):
+            header["id"] = document_id
+        _insert_many(self.session, td.DocumentRow.__table__, headers, with_id=True)
+        lines: list[dict[str, Any]] = []
+        attributes: list[dict[str, Any]] = []
+        dimensions: list[dict[str, Any]] = []
+        keys: dict[str, Any]
+        for document_id, (_, _, values) in zip(ids, batch, strict=True):
+            keys = {"tenant_id": self.tenant_id, "document_id": document_id}
+            for columns, line_attributes, line_dimensions in values.lines:
+                lines.append({**columns, **keys})
+                attributes.extend({**row, **keys} for row in line_attributes)
+                dimensions.extend({**row, **keys} for row in line_dimensions)
+        for rows, child in (
+            (lines, td.DocumentLineRow),
+            (attributes, td.DocumentLineAttributeRow),
+            (dimensions, td.DocumentLineDimensionRow),
+        ):
+            if rows:
+                _insert_many(self.session, child.__table__, rows)
+        self._events([(document, "created", digest) for document, digest, _ in batch], stamp)
+
+    def _new_ids(self, count: int) -> list[int]:
+        """IDs for new documents: from the sequence (PostgreSQL), or after the highest
+        (SQLite, where the import holds the write lock; a clash is a refused batch)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = text(
+                "SELECT nextval(pg_get_serial_sequence('document', 'id')) "
+                "FROM generate_series(1, :count)"
+            )
+            return [int(n) for n in self.session.scalars(query, {"count": count})]
+        highest = self.session.scalar(select(func.max(td.DocumentRow.id))) or 0
+        return list(range(highest + 1, highest + count + 1))
+
+    def _events(self, events: list[tuple[Document, str, str]], stamp: Any) -> None:
+        _insert_many(
+            self.session,
+            ChangeEventRow.__table__,
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "kind": document.type.value,
+                    "key": document.number,
+                    "action": action,
+                    "content_hash": digest,
+                    "occurred_at": stamp,
+                }
+                for document, action, digest in events
+            ],
+        )
+
+    def _stored(self, records: Sequence[Record]) -> dict[tuple[str, ...], _Stored]:
+        """Content hash (and status, for documents) of the records already stored."""
+        found: dict[tuple[str, ...], _Stored] = {}
+        by_table: dict[Any, list[tuple[str, ...]]] = {}
+        documents: list[tuple[str, str]] = []
+        for record in records:
+            if isinstance(record, Document):
+                documents.append((record.type.value, record.number))
+            else:
+                by_table.setdefault(_spec_for(type(record)).table, []).append(record_key(record))
+        row = td.DocumentRow
+        for chunk in _chunks(documents):
+            query = select(row.type, row.number, row.content_hash, row.status, row.id).where(
+                row.tenant_id == self.tenant_id, tuple_(row.type, row.number).in_(chunk)
+            )
+            for doc_type, number, digest, status, row_id in self.session.execute(query):
+                found[("document", doc_type, number)] = _Stored(digest, status, row_id)
+        for table, keys in by_table.items():
+            columns = [c for c in table.__table__.primary_key.columns if c.name != "tenant_id"]
+            attributes = [getattr(table, c.key) for c in columns]
+            kind = table.__tablename__
+            for chunk in _chunks(keys):
+                key_filter = (
+                    attributes[0].in_([key[0] for key in chunk])
+                    if len(attributes) == 1
+                    else tuple_(*attributes).in_(chunk)
+                )
+                query = select(*attributes, table.content_hash).where(
+                    table.tenant_id == self.tenant_id, key_filter
+                )
+                for *key, digest in self.session.execute(query):
+                    found[(kind, *key)] = _Stored(digest)
+        return found
+
+
+def _insert_many(
+    session: Session, table: Any, rows: list[dict[str, Any]], *, with_id: bool = False
+) -> None:
+    """``INSERT`` many rows (PostgreSQL: ``COPY``; SQLite: ``executemany``), values converted
+    as SQLAlchemy would (decimals, dates, timestamps), skipping its per-row bookkeeping.
+
+    An autoincrement key is left to the database unless ``with_id``.
+    """
+    connection = session.connection()
+    plan = _insert_plan(table, connection.dialect, with_id)
+    names = [name for name, _ in plan.columns]
+    converters = [(index, convert) for index, (_, convert) in enumerate(plan.columns) if convert]
+    params: list[Any] = []
+    last: dict[int, tuple[Any, Any]] = {}  # a batch shares its timestamps: convert them once
+    for row in rows:
+        values = list(map(row.get, names))
+        for index, convert in converters:
+            value = values[index]
+            seen = last.get(index)
+            if seen is not None and seen[0] is value:
+                values[index] = seen[1]
+            else:
+                values[index] = converted = convert(value)
+                last[index] = (value, converted)
+        params.append(values)
+    if connection.dialect.name == "postgresql":
+        # COPY: one stream for all rows, the fastest way into PostgreSQL
+        columns = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+        statement = f"COPY {table.name} ({columns}) FROM STDIN"
+        driver_error = connection.dialect.loaded_dbapi.Error
+        cursor = connection.connection.cursor()
+        try:
+            with cursor.copy(statement) as copy:
+                for values in params:
+                    copy.write_row(values)
+        except driver_error as error:  # as SQLAlchemy would raise it (IntegrityError …)
+            raise DBAPIError.instance(statement, None, error, driver_error) from error
+        finally:
+            cursor.close()
+        return
+    if plan.positional:
+        connection.exec_driver_sql(plan.sql, [tuple(values) for values in params])
+    else:
+        connection.exec_driver_sql(
+            plan.sql, [dict(zip(names, values, strict=True)) for values in params]
+        )
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    positional: bool
+    columns: list[tuple[str, Any]]
+
+
+_PLANS: dict[tuple[str, str, bool], _InsertPlan] = {}
+
+
+def _insert_plan(table: Any, dialect: Any, with_id: bool) -> _InsertPlan:
+    slot = (table.name, dialect.name, with_id)
+    plan = _PLANS.get(slot)
+    if plan is None:
+        keys = [c.key for c in table.columns if with_id or c is not table.autoincrement_column]
+        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+        names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
+        columns = [(name, table.c[name].type._cached_bind_processor(dialect)) for name in names]
+        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, columns)
+    return plan
+
+
+def _identity(record: Record) -> tuple[str, ...]:
+    if isinstance(record, Document):
+        return ("document", record.type.value, record.number)
+    return (_spec_for(type(record)).table.__tablename__, *record_key(record))
+
+
+def _digest(record: Record) -> str:
+    return content_hash(record, exclude=LIFECYCLE_FIELDS.get(type(record), ()))
+
+
+def _info(document: Document) -> DocumentInfo:
+    return DocumentInfo(
+        document.type.value,
+        document.number,
+        document.status.value,
+        document.customer_id,
+        document.supplier_id,
+    )
+
+
+def _chunks(keys: list[Any]) -> list[list[Any]]:
+    return [keys[start : start + _CHUNK] for start in range(0, len(keys), _CHUNK)]
