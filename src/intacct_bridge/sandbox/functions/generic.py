@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from intacct_bridge.sandbox import errors, objects, smartevents
+from intacct_bridge.sandbox import errors, objects, periods, smartevents
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import Outcome, register
 from intacct_bridge.sandbox.functions.common import (
@@ -66,6 +66,11 @@ def insert_record(
     """
     data = ctx.company.data
     values.pop("RECORDNO", None)
+    if otype.id_field and not values.get(otype.id_field):
+        # Document sequencing: the company numbers this object's IDs.
+        numbered = periods.next_id(data, ctx.company.books, otype.name)
+        if numbered:
+            values[otype.id_field] = numbered
     for spec in otype.views(ctx.modules).defaults:
         if not values.get(spec.path):
             values[spec.path] = spec.default  # type: ignore[assignment]

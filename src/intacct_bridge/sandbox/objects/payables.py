@@ -6,7 +6,8 @@
   delete. A positive adjustment increases what is owed (a debit memo, posted like a bill),
   a negative one is a credit memo that can be applied to bills *(inferred sign, §14.10)*.
 * APPYMT — pays bills (``APPYMTDETAILS/APPYMTDETAIL``: ``RECORDKEY``, ``ENTRYKEY``,
-  ``TRX_PAYMENTAMOUNT``, or a credit memo with ``ADJUSTMENTKEY``); generic create and delete.
+  ``TRX_PAYMENTAMOUNT``, or a credit memo with ``ADJUSTMENTKEY``; a positive adjustment can
+  also be named with ``POSADJKEY``/``POSADJENTRYKEY``); generic create and delete.
 
 The rules are in :mod:`.subledger` (documents) and :mod:`.payments`.
 """
@@ -127,8 +128,21 @@ APPYMT = payment_type(
         FieldSpec("DOCNUMBER", max_length=45, label="Document number"),
         FieldSpec("DESCRIPTION", max_length=1000),
         FieldSpec("ACTION", "enum", choices=(("Submit", "Submit"), ("Draft", "Draft"))),
+        # What the official SDKs' ApPaymentCreate writes besides (stored and read back; the
+        # sandbox makes no payment requests, so they change nothing else).
+        FieldSpec("PAYMENTREQUESTMETHOD", max_length=20, label="Payment request merge option"),
+        FieldSpec("GROUPPAYMENTS", "boolean", default="false", label="Group payments"),
+        FieldSpec("PAYMENTCONTACT", ref="CONTACT", label="Notification contact"),
     ),
-    detail_fields(),
+    detail_fields(
+        # AP advances are not emulated: a value is refused (``payments.NOT_EMULATED``).
+        FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
+        FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
+        FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),
+        # A positive AP adjustment paid by the payment (the SDKs' "credit memo" detail).
+        FieldSpec("POSADJKEY", "integer", label="Positive adjustment record number"),
+        FieldSpec("POSADJENTRYKEY", "integer", label="Positive adjustment line"),
+    ),
     plural="AP Payments",
     url_path="/ia/acct/appymt.phtml",
 )
