@@ -128,7 +128,9 @@ def detail_fields(*extra: FieldSpec) -> tuple[FieldSpec, ...]:
     return (
         FieldSpec("RECORDNO", "integer", readonly=True, label="Detail record number"),
         FieldSpec("LINE_NO", "integer", readonly=True, label="Line number"),
-        FieldSpec("RECORDKEY", "integer", required=True, label="Document record number"),
+        # Required unless the detail names a positive AP adjustment (POSADJKEY); checked
+        # by ``payments.apply_detail``.
+        FieldSpec("RECORDKEY", "integer", label="Document record number"),
         FieldSpec("ENTRYKEY", "integer", label="Document line record number"),
         FieldSpec("TRX_PAYMENTAMOUNT", "decimal", label="Payment amount"),
         FieldSpec("PAYMENTAMOUNT", "decimal", readonly=True, label="Payment amount (base)"),
