@@ -137,6 +137,19 @@ def _texts(value: Any, what: str) -> tuple[str, ...]:
     return items
 
 
+def _check_custom_fields(packages: Iterable[Any]) -> None:
+    """Refuse a package custom field that would hide a standard field of its object."""
+    for package in packages:
+        for field in package.custom_fields:
+            otype = objects.get(field.owner_object)
+            name = field.custom_field_id.upper()
+            if otype is not None and (otype.field(name) or otype.collection(name)):
+                raise AdminError(
+                    f"The package was not imported: custom field {field.custom_field_id} of "
+                    f"{otype.name} has the name of a standard {otype.name} field.",
+                )
+
+
 def _detail_text(exc: errors.SandboxError) -> str:
     """An Intacct error as one sentence plus its correction."""
     parts: list[str] = []
@@ -550,6 +563,7 @@ class Admin:
         company = self.company(company_id)
         try:
             packages = parse_package(data)
+            _check_custom_fields(packages)
             rules = self.backend.settings.callbacks
             links = [link for package in packages for link in package.smart_links]
             for link in links:
