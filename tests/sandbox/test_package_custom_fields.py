@@ -162,6 +162,9 @@ def test_a_custom_field_cannot_take_a_standard_field_name(sandbox: Sandbox, book
     clash = PACKAGE.replace(b"<customFieldId>PORTAL_ID<", b"<customFieldId>name<")
     with pytest.raises(AdminError, match="custom field name of VENDOR has the name of a standard"):
         sandbox.admin.import_package(COMPANY, clash)
+    group = PACKAGE.replace(b"<customFieldId>PORTAL_ID<", b"<customFieldId>DISPLAYCONTACT<")
+    with pytest.raises(AdminError, match="DISPLAYCONTACT of VENDOR has the name of a standard"):
+        sandbox.admin.import_package(COMPANY, group)
     assert sandbox.admin.packages(COMPANY) == []
 
 

@@ -143,7 +143,12 @@ def _check_custom_fields(packages: Iterable[Any]) -> None:
         for field in package.custom_fields:
             otype = objects.get(field.owner_object)
             name = field.custom_field_id.upper()
-            if otype is not None and (otype.field(name) or otype.collection(name)):
+            taken = otype is not None and (
+                otype.field(name) is not None
+                or otype.collection(name) is not None
+                or any(spec.path.startswith(f"{name}.") for spec in otype.fields)
+            )
+            if otype is not None and taken:
                 raise AdminError(
                     f"The package was not imported: custom field {field.custom_field_id} of "
                     f"{otype.name} has the name of a standard {otype.name} field.",
