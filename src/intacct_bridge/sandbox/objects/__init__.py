@@ -11,6 +11,7 @@ standard objects they name: writable, readable and queryable like any other.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from intacct_bridge.sandbox.objects import (
     company,
@@ -23,9 +24,11 @@ from intacct_bridge.sandbox.objects import (
     receivables,
 )
 from intacct_bridge.sandbox.objects.transactions import UDD_AWARE
-from intacct_bridge.sandbox.packages import CustomField
 from intacct_bridge.sandbox.schema import FieldSpec, Kind, ObjectType, object_type, status_field
 from intacct_bridge.sandbox.tenancy import Company
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.packages import CustomField
 
 registry: dict[str, ObjectType] = {
     otype.name: otype
