@@ -205,10 +205,6 @@ def _pay(sdk: SageIntacctSDK, detail: dict[str, Any]) -> Any:
     ("extra", "message"),
     [
         (
-            {"ADVANCEKEY": "1", "TRX_POSTEDADVANCEAMOUNT": "5"},
-            "ADVANCEKEY on line 1 of APPYMTDETAILS: AP advances are not emulated by the sandbox.",
-        ),
-        (
             {"DISCOUNTDATE": "04/01/2025"},
             "Discounts on line 1 of APPYMTDETAILS are not emulated by the sandbox.",
         ),
@@ -232,6 +228,56 @@ def test_what_is_not_emulated_says_so(
     assert _refusal(raised) == message
     assert sdk.ap_payments.count(None) == 0
     assert sdk.bills.get(field="RECORDNO", value=bill)["apbill"]["TOTALDUE"] == "40.00"
+
+
+def test_an_ap_advance_is_applied_to_a_bill_with_the_sdk_advance_fields(
+    sandbox: Sandbox, seeded: QuickstartCredentials, sdk: SageIntacctSDK, server: RunningServer
+) -> None:
+    advances = _api(sdk, server, "APADVANCE")
+    created = advances.post(
+        {
+            "VENDORID": "V100",
+            "PAYMENTMETHOD": "EFT",
+            "FINANCIALENTITY": "OPERATING",
+            "PAYMENTDATE": "03/01/2025",
+            "APADVANCEITEMS": {"APADVANCEITEM": {"ACCOUNTNO": "1300", "TRX_AMOUNT": "60"}},
+        }
+    )
+    advance = str(created["data"]["apadvance"]["RECORDNO"])
+    line = advances.get(field="RECORDNO", value=advance)["apadvance"]["APADVANCEITEMS"]
+    entry = str(line["APADVANCEITEM"]["RECORDNO"])
+    bill = _bill(sdk, "100")
+    result = _pay(
+        sdk,
+        {
+            "RECORDKEY": bill,
+            "ADVANCEKEY": advance,
+            "ADVANCEENTRYKEY": entry,
+            "TRX_POSTEDADVANCEAMOUNT": "60",
+            "TRX_PAYMENTAMOUNT": "40",
+        },
+    )
+    payment = result["data"]["appymt"]["RECORDNO"]
+    row = sdk.ap_payments.get(field="RECORDNO", value=payment)["appymt"]
+    read = row["APPYMTDETAILS"]["APPYMTDETAIL"]
+    assert (read["ADVANCEKEY"], read["ADVANCEENTRYKEY"], read["TRX_POSTEDADVANCEAMOUNT"]) == (
+        advance,
+        entry,
+        "60",
+    )
+    assert sdk.bills.get(field="RECORDNO", value=bill)["apbill"]["STATE"] == "Paid"
+    left = advances.get(field="RECORDNO", value=advance)["apadvance"]
+    assert (left["TOTALENTERED"], left["TOTALDUE"], left["STATE"]) == ("60.00", "0.00", "Paid")
+    # The advance moved 60 from the bank to prepaid; the bill's 100 of payables is settled by
+    # 60 of prepaid and 40 of cash.
+    lines = {b["ACCOUNTNO"]: (b["debit"], b["credit"]) for b in
+             sandbox.admin.balances(seeded.company_id)}  # fmt: skip
+    assert lines["1300"] == ("60.00", "60.00")
+    assert lines["1000"] == ("0.00", "100.00")
+    assert sandbox.admin.records(seeded.company_id, "VENDOR")[0]["TOTALDUE"] == "0.00"
+    with pytest.raises(WrongParamsError) as raised:
+        advances.delete(advance)
+    assert "cannot be deleted" in _refusal(raised)
 
 
 def test_a_positive_adjustment_key_and_a_record_key_on_one_line_are_refused(

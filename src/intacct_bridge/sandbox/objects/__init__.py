@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from intacct_bridge.sandbox.objects import (
+    apadvances,
     company,
     custom,
     items,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 registry: dict[str, ObjectType] = {
     otype.name: otype
-    for module in (parties, company, items, ledger, journal, payables, receivables)
+    for module in (parties, company, items, ledger, journal, payables, apadvances, receivables)
     for otype in module.OBJECTS
 }
 

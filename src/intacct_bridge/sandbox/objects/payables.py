@@ -86,7 +86,10 @@ AP_PAYMENT = PaymentKind(
     party_field="VENDORID",
     party_label="Vendor",
     targets=("APBILL", "APADJUSTMENT"),
-    credits=(("ADJUSTMENTKEY", ("TRX_ADJUSTMENTAMOUNT",), "ADJUSTMENTENTRYKEY", "APADJUSTMENT"),),
+    credits=(
+        ("ADVANCEKEY", ("TRX_POSTEDADVANCEAMOUNT",), "ADVANCEENTRYKEY", "APADVANCE"),
+        ("ADJUSTMENTKEY", ("TRX_ADJUSTMENTAMOUNT",), "ADJUSTMENTENTRYKEY", "APADJUSTMENT"),
+    ),
     sign=-1,
     journal="CDJ",
     module_key="3.AP",
@@ -135,7 +138,7 @@ APPYMT = payment_type(
         FieldSpec("PAYMENTCONTACT", ref="CONTACT", label="Notification contact"),
     ),
     detail_fields(
-        # AP advances are not emulated: a value is refused (``payments.NOT_EMULATED``).
+        # An AP advance applied to the bill (objects/apadvances.py).
         FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
         FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
         FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),

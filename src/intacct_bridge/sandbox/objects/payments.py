@@ -50,6 +50,7 @@ CONTAINERS = {
     "ARADVANCE": "ARADVANCEITEMS",
     "APBILL": "APBILLITEMS",
     "APADJUSTMENT": "APADJUSTMENTITEMS",
+    "APADVANCE": "APADVANCEITEMS",
     "ARPYMT": "",
 }
 #: Hidden detail key holding how the detail was applied (for deletion).
@@ -334,12 +335,6 @@ NOT_EMULATED: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
         "{field} on {where}: applying credits by amount is not emulated by the sandbox.",
         "Apply each credit with its own key (ADJUSTMENTKEY) and amount.",
     ),
-    (
-        "APPYMT",
-        ("ADVANCEKEY", "ADVANCEENTRYKEY", "TRX_POSTEDADVANCEAMOUNT"),
-        "{field} on {where}: AP advances are not emulated by the sandbox.",
-        "Pay the bill with TRX_PAYMENTAMOUNT, or apply a debit memo with ADJUSTMENTKEY.",
-    ),
 )
 
 
@@ -564,7 +559,7 @@ def _take(
         source_dims = payer.dims_of(source_name, source, source_line)
         if source_name == "ARPYMT":
             account = source.values.get(UNAPPLIED_ACCOUNT, "")
-        elif source_name == "ARADVANCE":
+        elif source_name in ("ARADVANCE", "APADVANCE"):
             account = source_line.get("ACCOUNTNO", "")
         else:
             account = source_line.get("OFFSETGLACCOUNTNO", "")
