@@ -887,7 +887,7 @@ def test_callback_rules() -> None:
 def test_no_endpoint_answers_500_to_odd_input(sandbox: Sandbox, api: Api) -> None:
     """Every operation of the OpenAPI description, with odd bodies and odd path values."""
     spec = api("GET", "/openapi.json").json()
-    odd_values = {"company_id": "ACME", "user_id": "xt_api", "sender_id": "XT_mfg"}
+    odd_values = {"company_id": "ACME", "user_id": "xt_api", "sender_id": "XT_mfg", "recordno": "1"}
     bodies = [*ODD_BODIES, b'{"seconds": 1e308}', b'{"session_id": "' + b"x" * 500 + b'"}']
     for path, operations in spec["paths"].items():
         for method in operations:

@@ -457,8 +457,11 @@ def test_legacy_taxentry_with_an_unknown_element_is_refused(
         f"<taxentries><taxentry><detailid>{PURCHASE_20}</detailid><rate>5</rate></taxentry>"
         "</taxentries></lineitem></billitems></create_bill>"
     )
-    assert reply.errors()[0][2] == (
-        "XML Parse schema error: Element 'rate' is not valid in taxentry 1 of create_bill line 1."
+    # The DTD allows (detailid, trx_tax?) in a taxentry: the whole request is refused.
+    assert reply.results == []
+    assert reply.control_errors[0][2] == (
+        "XML Parse schema error: Element taxentry content does not follow the DTD, expecting "
+        "(detailid , trx_tax?), got (detailid rate)."
     )
     assert snapshot(sandbox) == before
 

@@ -162,7 +162,10 @@ def test_an_entry_needs_two_lines(sandbox: Sandbox, books: Caller) -> None:
         sandbox,
         books,
         batch(entry("6300", 1, "0")),
-        ("Journal Entry needs at least 2 GLENTRY line(s) in ENTRIES; got 1.", ""),
+        (
+            "Journal Entry needs at least 2 GLENTRY line(s) in ENTRIES; got 1.",
+            "Give a debit and a credit line (only a statistical journal takes one line).",
+        ),
     )
 
 

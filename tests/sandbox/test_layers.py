@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "conditions",
             "callbacks",
             "delivery",
+            "legacyschema",
         ),
     ),
     ("stored records", ("store", "records", "packages", "smartevents")),
@@ -74,6 +75,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "objects.payables",
             "objects.receivables",
             "objects.journal",
+            "objects.apadvances",
         ),
     ),
     (

@@ -625,9 +625,9 @@ def test_inspect_lists_fields(caller: Caller) -> None:
 def test_legacy_create_contact_returns_key(caller: Caller) -> None:
     reply = caller.ok(
         "<create_contact><contactname>Pat Doe</contactname><printas>Pat</printas>"
-        "<taxable>True</taxable><email1>pat@x.example</email1><taxid>12-345</taxid>"
+        "<taxable>True</taxable><email1>pat@x.example</email1>"
         "<mailaddress><city>Leeds</city><latitude>53.8</latitude></mailaddress>"
-        "<externalid>ext-1</externalid></create_contact>"
+        "<taxid>12-345</taxid><externalid>ext-1</externalid></create_contact>"
     )
     assert reply.result().findtext("key") == "Pat Doe"
     record = caller.ok(read_by_name("CONTACT", "Pat Doe")).data()[0]
@@ -653,6 +653,19 @@ def test_legacy_create_contact_duplicates(sandbox: Sandbox, caller: Caller) -> N
 
 def test_legacy_create_contact_needs_printas(caller: Caller) -> None:
     reply = caller.call("<create_contact><contactname>Pat</contactname></create_contact>")
+    assert reply.results == []  # the DTD requires <printas>: nothing runs
+    assert reply.control_errors[0][:3] == (
+        "XL03000003",
+        "XML Parse schema error",
+        "XML Parse schema error: Element create_contact content does not follow the DTD, "
+        "expecting (contactname , printas , companyname? , taxable? , taxgroup? , prefix? , "
+        "firstname? , lastname? , initial? , phone1? , phone2? , cellphone? , pager? , fax? , "
+        "email1? , email2? , url1? , url2? , status? , mailaddress? , taxid? , "
+        "taxsolutionid? , taxschedule? , externalid?), got (contactname).",
+    )
+    reply = caller.call(
+        "<create_contact><contactname>Pat</contactname><printas></printas></create_contact>"
+    )
     assert reply.errors() == [
         (
             "BL01001973",
@@ -667,7 +680,7 @@ def test_legacy_create_contact_needs_printas(caller: Caller) -> None:
 def test_legacy_update_and_delete_contact(sandbox: Sandbox, caller: Caller) -> None:
     caller.ok(
         "<create_contact><contactname>Pat</contactname><printas>Pat</printas>"
-        "<email1>old@x.example</email1><phone1>555</phone1></create_contact>"
+        "<phone1>555</phone1><email1>old@x.example</email1></create_contact>"
     )
     reply = caller.ok(
         '<update_contact contactname="Pat"><printas>Patricia</printas>'

@@ -608,7 +608,7 @@ def test_inline_credits_and_discounts_are_refused_honestly(sandbox: Sandbox, boo
         books,
         appymt({"RECORDKEY": number, "TRX_PAYMENTAMOUNT": "1", "TRX_TOTALDISCOUNTTOAPPLY": "1"}),
         "Discounts on line 1 of APPYMTDETAILS are not emulated by the sandbox.",
-        "",
+        "Pay the discounted amount with TRX_PAYMENTAMOUNT and leave the discount out.",
         "appymt",
     )
     _refused(

@@ -583,6 +583,8 @@ def test_book_keeping_settings_survive(tmp_path: Path) -> None:
     admin.set_currency_accounts(company, ap="7200", ar="7200")
     admin.set_duplicate_bills(company, "refuse")
     admin.set_approvals(company, bills=True)
+    admin.set_id_numbering(company, "VENDOR", prefix="V-", width=4, next_number=12)
+    admin.set_undeposited_account(company, "1050")
     path = tmp_path / "s.json"
     save_state(sandbox.backend, path)
     other = Sandbox()
@@ -594,3 +596,10 @@ def test_book_keeping_settings_survive(tmp_path: Path) -> None:
     assert [rate.rate for rate in loaded.rates] == ["1.1"]
     assert loaded.fx_accounts == {"ap": "7200", "ar": "7200"}
     assert set(loaded.closes) == {"ap"}
+    assert loaded.undeposited_account == "1050"
+    assert admin.accounting(company)["id_numbering"] == {
+        "VENDOR": {"prefix": "V-", "width": 4, "next": 12}
+    }
+    assert other.admin.accounting(company)["id_numbering"] == {
+        "VENDOR": {"prefix": "V-", "width": 4, "next": 12}
+    }

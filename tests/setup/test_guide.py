@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from sqlalchemy.orm import Session
@@ -261,11 +263,11 @@ def test_check_reports_business_entities_that_do_not_match(
 
 
 class CustomFieldsLookup(httpx.AsyncBaseTransport):
-    """The sandbox, plus what Intacct's ``lookup GLACCOUNT`` shows once the package's
-    custom fields exist (the sandbox records custom fields but does not add them to
-    objects): an ``XTB_AUDIT_TENANT`` field whose valid value is ``tenant``."""
+    """The sandbox, with ``lookup`` showing the package's ``XTB_AUDIT_TENANT`` field as if
+    the package had been exported for ``tenant`` (``None``: as if the company had no such
+    field). The sandbox itself shows the imported package's custom fields."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, tenant: str) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, tenant: str | None) -> None:
         self.inner = inner
         self.tenant = tenant
 
@@ -275,15 +277,33 @@ class CustomFieldsLookup(httpx.AsyncBaseTransport):
         if b"<lookup>" not in body:
             return response
         content = await response.aread()
-        field = (
-            "<Field><ID>XTB_AUDIT_TENANT</ID><LABEL>intacct-bridge tenant (audit trail)</LABEL>"
-            "<DATATYPE>ENUM</DATATYPE><VALIDVALUES><VALIDVALUE>"
-            f"{self.tenant}</VALIDVALUE></VALIDVALUES><ISCUSTOM>true</ISCUSTOM></Field>"
-        )
-        patched = content.replace(b"</Fields>", field.encode() + b"</Fields>", 1)
+        own = re.compile(rb"<Field><ID>XTB_AUDIT_TENANT</ID>.*?</Field>", re.DOTALL)
+        patched = own.sub(b"", content)
+        if self.tenant is not None:
+            field = (
+                "<Field><ID>XTB_AUDIT_TENANT</ID><LABEL>intacct-bridge tenant (audit trail)"
+                "</LABEL><DATATYPE>ENUM</DATATYPE><VALIDVALUES><VALIDVALUE>"
+                f"{self.tenant}</VALIDVALUE></VALIDVALUES><ISCUSTOM>true</ISCUSTOM></Field>"
+            )
+            patched = patched.replace(b"</Fields>", field.encode() + b"</Fields>", 1)
         return httpx.Response(
             response.status_code, headers={"content-type": "text/xml"}, content=patched
         )
+
+
+class _Network(httpx.AsyncBaseTransport):
+    """Plain HTTP, one connection per request (``check_setup`` runs several event loops)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async with httpx.AsyncHTTPTransport() as network:
+            response = await network.handle_async_request(request)
+            content = await response.aread()  # decoded: drop the encoding headers
+        kept = {
+            name: value
+            for name, value in response.headers.items()
+            if name not in ("content-encoding", "content-length")
+        }
+        return httpx.Response(response.status_code, headers=kept, content=content)
 
 
 @pytest.mark.parametrize(("tenant", "status"), [(TENANT, "ok"), ("someone-else", "failed")])
@@ -305,7 +325,9 @@ def test_live_check_without_the_audit_trail_field_says_to_import(
 ) -> None:
     sandbox = Sandbox(seed=26)
     assert all_ok(setup_sandbox(sandbox, session, TENANT, keyring))
-    step = check(session, keyring, sandbox)["custom_package"]  # no admin API in-process
+    config = get_config(session, TENANT, keyring)
+    transport = CustomFieldsLookup(sandbox.transport(), None)  # no admin API in-process
+    step = by_key(check_setup(config, session, TENANT, transport=transport))["custom_package"]
     assert step.status == "missing"
     assert "Import Customization Package" in step.fix
 
@@ -318,7 +340,10 @@ def test_check_against_a_served_sandbox_reads_its_admin_api(
         plan = SandboxPlan(endpoint_url=f"{base}/ia/xml/xmlgw.phtml")
         assert all_ok(setup_sandbox(sandbox, session, TENANT, keyring, plan))
         config = get_config(session, TENANT, keyring)
-        results = by_key(check_setup(config, session, TENANT))  # over the network
+        # Over the network, with lookup hiding the audit-trail field (as for a package
+        # exported without it): the check falls back to the sandbox's admin API.
+        transport = CustomFieldsLookup(_Network(), None)
+        results = by_key(check_setup(config, session, TENANT, transport=transport))
     assert all(r.status == "ok" for r in results.values()), results
     assert "sandbox's admin API" in results["custom_package"].detail
 

@@ -1397,3 +1397,8 @@ def show(
         if table.row_count:
             console.print(table)
     console.print(f"Live sessions: {described['sessions']}")
+
+
+# The book-keeping commands (close-period, add-exchange-rate, set-numbering …) register
+# themselves on ``app``; imported last because they use the helpers above.
+from intacct_bridge.cli import sandbox_books as _sandbox_books  # noqa: E402, F401

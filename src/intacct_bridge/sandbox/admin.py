@@ -137,6 +137,24 @@ def _texts(value: Any, what: str) -> tuple[str, ...]:
     return items
 
 
+def _check_custom_fields(packages: Iterable[Any]) -> None:
+    """Refuse a package custom field that would hide a standard field of its object."""
+    for package in packages:
+        for field in package.custom_fields:
+            otype = objects.get(field.owner_object)
+            name = field.custom_field_id.upper()
+            taken = otype is not None and (
+                otype.field(name) is not None
+                or otype.collection(name) is not None
+                or any(spec.path.startswith(f"{name}.") for spec in otype.fields)
+            )
+            if otype is not None and taken:
+                raise AdminError(
+                    f"The package was not imported: custom field {field.custom_field_id} of "
+                    f"{otype.name} has the name of a standard {otype.name} field.",
+                )
+
+
 def _detail_text(exc: errors.SandboxError) -> str:
     """An Intacct error as one sentence plus its correction."""
     parts: list[str] = []
@@ -550,6 +568,7 @@ class Admin:
         company = self.company(company_id)
         try:
             packages = parse_package(data)
+            _check_custom_fields(packages)
             rules = self.backend.settings.callbacks
             links = [link for package in packages for link in package.smart_links]
             for link in links:
@@ -1002,6 +1021,67 @@ class Admin:
                     company.books.fx_accounts[module] = account
                 else:
                     company.books.fx_accounts.pop(module, None)
+            return company.books.describe_settings()
+
+    # --- automatic numbering, AR defaults -----------------------------------------------------
+
+    def set_id_numbering(
+        self,
+        company_id: str,
+        object_name: str,
+        *,
+        enabled: bool = True,
+        prefix: str = "",
+        width: int = 0,
+        next_number: int | None = None,
+    ) -> dict[str, Any]:
+        """Number the IDs of ``object_name`` (VENDOR, CUSTOMER, EMPLOYEE or PROJECT)
+        automatically: a create without the ID gets ``prefix`` + the next number, padded to
+        ``width`` digits; ``next_number`` restarts the sequence. ``enabled=False`` stops it
+        (IDs must be given again)."""
+        from intacct_bridge.sandbox.periods import NUMBERED_OBJECTS, IdNumbering
+
+        company = self.company(company_id)
+        upper = object_name.strip().upper() if isinstance(object_name, str) else object_name
+        name = _choice(upper, NUMBERED_OBJECTS, "object")
+        if not isinstance(enabled, bool):
+            raise AdminError(f"enabled must be true or false; got {enabled!r}.")
+        text = prefix if isinstance(prefix, str) else "\0"
+        if len(text) > 10 or any(not (c.isalnum() or c in "-_/.") for c in text):
+            raise AdminError(
+                f"prefix must be at most 10 letters, digits or - _ / . ; got {prefix!r}."
+            )
+        for value, what, top in ((width, "width", 12), (next_number, "next_number", 10**12)):
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+                raise AdminError(f"{what} must be a whole number from 0 to {top}; got {value!r}.")
+        if next_number == 0:
+            raise AdminError("next_number must be at least 1.")
+        key = f"ID:{name}"
+        with self.backend.lock:
+            books = company.books
+            if not enabled:
+                books.id_numbering.pop(name, None)
+            else:
+                books.id_numbering[name] = IdNumbering(text, width)
+            if next_number is not None:
+                books.sequences[key] = next_number - 1
+            return books.describe_settings()
+
+    def set_undeposited_account(self, company_id: str, account: str | None) -> dict[str, Any]:
+        """The default undeposited funds account of AR receipts and advances that name
+        neither FINANCIALENTITY nor UNDEPOSITEDACCOUNTNO (``None`` or ``""``: no default)."""
+        company = self.company(company_id)
+        chosen = _text(account).strip() if account is not None else ""
+        if chosen:
+            accounts = company.data.tables.get("GLACCOUNT")
+            if accounts is None or chosen not in accounts.by_id:
+                raise AdminNotFound(
+                    f"Company '{company_id}' has no GL account '{chosen}'; seed it first."
+                )
+        with self.backend.lock:
+            company.books.undeposited_account = chosen
             return company.books.describe_settings()
 
     # --- AP settings, inter-entity ------------------------------------------------------------

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hmac
 import json
 import types
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from fastapi import FastAPI, Path, Query
 from fastapi.exceptions import RequestValidationError
@@ -196,14 +196,95 @@ class ModulesIn(_Body):
     modules: Modules
 
 
+Module = Annotated[str, Field(min_length=1, max_length=20)]
+Account = Annotated[str, Field(min_length=1, max_length=24), AfterValidator(_no_outer_spaces)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+DateText = Annotated[str, Field(min_length=1, max_length=20)]
+Decimalish = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[0-9]+(\.[0-9]+)?$")]
+
+
 class PeriodCloseIn(_Body):
     #: Last closed day, ``MM/DD/YYYY``.
-    through: Annotated[str, Field(min_length=1, max_length=20)]
+    through: DateText
+    #: Close one module (``gl``, ``ap``, ``ar`` …) instead of the whole company.
+    module: Module | None = None
+    #: MEGA: close the module for this entity only.
+    entity: Identifier | None = None
 
 
 class PeriodOpenIn(_Body):
     #: First day to reopen, ``MM/DD/YYYY``; absent = reopen every period.
     from_date: str | None = Field(default=None, min_length=1, max_length=20, alias="from")
+    module: Module | None = None
+    entity: Identifier | None = None
+
+
+class BaseCurrencyIn(_Body):
+    currency: Currency
+
+
+class ExchangeRateIn(_Body):
+    """1 ``from_currency`` = ``rate`` ``to_currency`` from ``effective`` on."""
+
+    from_currency: Currency
+    to_currency: Currency
+    rate: Decimalish
+    effective: DateText
+    rate_type: Annotated[str, Field(min_length=1, max_length=40)] = "Intacct Daily Rate"
+
+
+class CurrencyAccountsIn(_Body):
+    """The realised exchange gain/loss account of AP and/or AR; ``""`` unsets one."""
+
+    ap: Annotated[str, Field(max_length=24)] | None = None
+    ar: Annotated[str, Field(max_length=24)] | None = None
+
+
+class DuplicateBillsIn(_Body):
+    policy: Literal["allow", "warn", "refuse"]
+
+
+class InterEntityAccountsIn(_Body):
+    due_from: Account
+    due_to: Account
+    #: Both or neither (neither: the accounts of every pair of entities).
+    entity: Identifier | None = None
+    other: Identifier | None = None
+
+
+class TaxSolutionIn(_Body):
+    solution_id: Identifier
+    purchase_account: Account
+    sale_account: Account
+    method: Annotated[str, Field(min_length=1, max_length=40)] = "VAT"
+    description: Annotated[str, Field(max_length=200)] = ""
+
+
+class TaxDetailIn(_Body):
+    detail_id: Identifier
+    tax_type: Literal["S", "P"]
+    percent: Decimalish
+    account: Account
+    solution: Identifier | None = None
+    reverse_charge: bool = False
+    description: Annotated[str, Field(max_length=200)] = ""
+
+
+class ApprovalsIn(_Body):
+    journal_entries: bool | None = None
+    bills: bool | None = None
+
+
+class NumberingIn(_Body):
+    enabled: bool = True
+    prefix: Annotated[str, Field(max_length=10, pattern=r"^[A-Za-z0-9_/.-]*$")] = ""
+    width: Annotated[int, Field(ge=0, le=12)] = 0
+    next_number: Annotated[int, Field(ge=1, le=10**12)] | None = None
+
+
+class UndepositedAccountIn(_Body):
+    #: ``null`` (or ``""``): no default undeposited funds account.
+    account: Annotated[str, Field(max_length=24)] | None
 
 
 class InterEntityIn(_Body):
@@ -556,6 +637,7 @@ class _BearerToken:
 # --- the application -------------------------------------------------------------------------
 
 Company = Annotated[str, Path(description="Company ID, e.g. DEMO-MFG.")]
+ObjectName = Annotated[str, Path(max_length=100, description="Object, e.g. APBILL.")]
 Wait = Annotated[
     float, Query(description="Seconds (up to 30) to wait for queued work to finish first.")
 ]
@@ -932,13 +1014,118 @@ def create_admin_app(backend: SandboxBackend, faults: FaultPlan | None = None) -
 
     @app.post("/companies/{company_id}/periods/close", tags=["books"])
     def close_period(company_id: Company, data: PeriodCloseIn) -> dict[str, Any]:
-        """Close the books through a date (never reopens)."""
-        return {"company_id": company_id, **admin.close_period(company_id, through=data.through)}
+        """Close the books through a date (never reopens): the whole company, or one module
+        (and, in a MEGA company, one entity)."""
+        books = admin.close_period(
+            company_id, through=data.through, module=data.module, entity=data.entity
+        )
+        return {"company_id": company_id, **books}
 
     @app.post("/companies/{company_id}/periods/open", tags=["books"])
     def open_period(company_id: Company, data: PeriodOpenIn) -> dict[str, Any]:
-        """Reopen the periods from a date on (or every period)."""
-        books = admin.open_period(company_id, from_date=data.from_date)
+        """Reopen the periods from a date on (or every period), of the company or of one
+        module (and entity)."""
+        books = admin.open_period(
+            company_id, from_date=data.from_date, module=data.module, entity=data.entity
+        )
+        return {"company_id": company_id, **books}
+
+    @app.get("/companies/{company_id}/accounting", tags=["books"])
+    def accounting(company_id: Company) -> dict[str, Any]:
+        """Every book-keeping setting: closes, currencies, AP policy, inter-entity accounts,
+        approvals, automatic numbering, undeposited funds."""
+        return {"company_id": company_id, **admin.accounting(company_id)}
+
+    @app.put("/companies/{company_id}/base-currency", tags=["books"])
+    def base_currency(company_id: Company, data: BaseCurrencyIn) -> dict[str, Any]:
+        """The company's base currency (not once anything has posted in another)."""
+        return {"company_id": company_id, **admin.set_base_currency(company_id, data.currency)}
+
+    @app.post("/companies/{company_id}/exchange-rates", tags=["books"])
+    def exchange_rate(company_id: Company, data: ExchangeRateIn) -> dict[str, Any]:
+        """Add a daily exchange rate (replaces one of the same type, pair and day)."""
+        books = admin.add_exchange_rate(company_id, **data.model_dump())
+        return {"company_id": company_id, **books}
+
+    @app.put("/companies/{company_id}/currency-accounts", tags=["books"])
+    def currency_accounts(company_id: Company, data: CurrencyAccountsIn) -> dict[str, Any]:
+        """The realised exchange gain/loss accounts of AP and AR."""
+        books = admin.set_currency_accounts(company_id, ap=data.ap, ar=data.ar)
+        return {"company_id": company_id, **books}
+
+    @app.put("/companies/{company_id}/duplicate-bills", tags=["books"])
+    def duplicate_bills(company_id: Company, data: DuplicateBillsIn) -> dict[str, Any]:
+        """What AP does with a bill number the vendor already used."""
+        return {"company_id": company_id, **admin.set_duplicate_bills(company_id, data.policy)}
+
+    @app.put("/companies/{company_id}/interentity-accounts", tags=["books"])
+    def interentity_accounts(company_id: Company, data: InterEntityAccountsIn) -> dict[str, Any]:
+        """MEGA: the due-from / due-to accounts of one pair of entities (or of every pair)."""
+        books = admin.set_interentity_accounts(company_id, **data.model_dump())
+        return {"company_id": company_id, **books}
+
+    @app.post("/companies/{company_id}/tax-solutions", status_code=201, tags=["books"])
+    def tax_solution(company_id: Company, data: TaxSolutionIn) -> dict[str, Any]:
+        """A VAT/GST tax solution with its purchase and sales tax accounts."""
+        record = admin.add_tax_solution(
+            company_id,
+            data.solution_id,
+            purchase_account=data.purchase_account,
+            sale_account=data.sale_account,
+            method=data.method,
+            description=data.description,
+        )
+        return {"company_id": company_id, "RECORDNO": record.recordno, **record.values}
+
+    @app.post("/companies/{company_id}/tax-details", status_code=201, tags=["books"])
+    def tax_detail(company_id: Company, data: TaxDetailIn) -> dict[str, Any]:
+        """A tax detail: type S (sales) or P (purchase), rate in percent, GL account."""
+        record = admin.add_tax_detail(
+            company_id,
+            data.detail_id,
+            tax_type=data.tax_type,
+            percent=data.percent,
+            account=data.account,
+            solution=data.solution,
+            reverse_charge=data.reverse_charge,
+            description=data.description,
+        )
+        return {"company_id": company_id, "RECORDNO": record.recordno, **record.values}
+
+    @app.put("/companies/{company_id}/approvals", tags=["books"])
+    def approvals(company_id: Company, data: ApprovalsIn) -> dict[str, Any]:
+        """Require (or stop requiring) approval of journal entries and/or bills."""
+        books = admin.set_approvals(
+            company_id, journal_entries=data.journal_entries, bills=data.bills
+        )
+        return {"company_id": company_id, **books}
+
+    @app.post("/companies/{company_id}/approvals/{object_name}/{recordno}/approve", tags=["books"])
+    def approve(
+        company_id: Company, object_name: ObjectName, recordno: Annotated[int, Path(ge=1)]
+    ) -> dict[str, Any]:
+        """Approve a Submitted journal entry (GLBATCH) or bill (APBILL): it posts."""
+        return {"company_id": company_id, **admin.approve(company_id, object_name, recordno)}
+
+    @app.post("/companies/{company_id}/approvals/{object_name}/{recordno}/decline", tags=["books"])
+    def decline(
+        company_id: Company, object_name: ObjectName, recordno: Annotated[int, Path(ge=1)]
+    ) -> dict[str, Any]:
+        """Decline a Submitted journal entry or bill: Declined, nothing posted."""
+        return {"company_id": company_id, **admin.decline(company_id, object_name, recordno)}
+
+    @app.put("/companies/{company_id}/numbering/{object_name}", tags=["books"])
+    def numbering(
+        company_id: Company, object_name: ObjectName, data: NumberingIn
+    ) -> dict[str, Any]:
+        """Automatic numbering of VENDOR, CUSTOMER, EMPLOYEE or PROJECT IDs."""
+        books = admin.set_id_numbering(company_id, object_name, **data.model_dump())
+        return {"company_id": company_id, **books}
+
+    @app.put("/companies/{company_id}/undeposited-account", tags=["books"])
+    def undeposited_account(company_id: Company, data: UndepositedAccountIn) -> dict[str, Any]:
+        """The default undeposited funds account of AR receipts (null: none)."""
+        books = admin.set_undeposited_account(company_id, data.account)
         return {"company_id": company_id, **books}
 
     @app.put("/companies/{company_id}/interentity", tags=["books"])

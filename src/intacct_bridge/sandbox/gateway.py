@@ -28,7 +28,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from intacct_bridge.sandbox import errors, objects
+from intacct_bridge.sandbox import errors, legacyschema, objects
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.functions import FunctionSpec, Outcome, load_all
@@ -330,6 +330,7 @@ class Gateway:
                     f"Element '{name}': this element is not expected. It is not a function "
                     "the gateway knows."
                 )
+            legacyschema.check(bodies[0])  # a legacy function must follow its DTD
             calls.append(FunctionCall(controlid, name, bodies[0], spec))
         return calls
 

@@ -68,6 +68,13 @@ class CustomField:
     type: str
     owner_object: str
     label: str
+    #: From ``dataDescription``: the kind of value (``text``, ``picklist``, ``checkbox`` …,
+    #: ``type`` when absent), a text length, picklist values and a default value.
+    data_kind: str = ""
+    length: int | None = None
+    values: tuple[str, ...] = ()
+    default: str = ""
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,13 +187,45 @@ def _package(element: etree._Element, where: str, raw: bytes) -> Package:
             owner = text_of(_one(item, "ownerObject", here))
             if not ident or not owner:
                 raise PackageError(f"{here}: customFieldId and ownerObject must not be empty.")
-            fields.append(
-                CustomField(
-                    ident, kind, owner.lower(), text_of(_one(item, "label", here, required=False))
-                )
-            )
+            fields.append(_custom_field(item, here, ident, kind, owner))
     return Package(
         texts["name"], texts["description"], texts["author"], tuple(links), tuple(fields), raw
+    )
+
+
+def _custom_field(
+    item: etree._Element, here: str, ident: str, kind: str, owner: str
+) -> CustomField:
+    """A ``customField``: its ``dataDescription`` (kind, length, pick values, default) and
+    ``required`` flag, as far as the sandbox uses them."""
+    if not ident.replace("_", "").isalnum() or not ident[0].isalpha():
+        raise PackageError(
+            f"{here}: customFieldId '{ident}' must start with a letter and hold only letters, "
+            "digits and underscores."
+        )
+    label = text_of(_one(item, "label", here, required=False))
+    required = _boolean(text_of(_one(item, "required", here, required=False)), here)
+    holder = _one(item, "dataDescription", here, required=False)
+    described = _children(holder) if holder is not None else []
+    detail = described[0] if described else None
+    data_kind = _local(detail) if detail is not None else kind
+    length: int | None = None
+    values: tuple[str, ...] = ()
+    default = ""
+    if detail is not None:
+        size = text_of(_one(detail, "length", here, required=False))
+        if size:
+            if not size.isdigit() or not 0 < int(size) <= 100_000:
+                raise PackageError(f"{here}: length '{size[:20]}' is not a positive number.")
+            length = int(size)
+        picks = _one(detail, "pickValues", here, required=False)
+        if picks is not None:
+            values = tuple(text_of(v) for v in _children(picks) if _local(v) == "pickValue")
+        default = text_of(_one(detail, "defaultValue", here, required=False))
+        if data_kind == "checkbox":
+            default = "true" if _boolean(text_of(_one(detail, "checked", here)), here) else "false"
+    return CustomField(
+        ident, kind, owner.lower(), label, data_kind, length, values, default, required
     )
 
 

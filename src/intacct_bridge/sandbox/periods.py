@@ -31,6 +31,13 @@ What an administrator sets in Intacct's *General Ledger > Setup* and *Close book
   (:mod:`intacct_bridge.sandbox.objects.approvals`).
 * **sequences** — the last number used per journal (``BATCHNO``), kept here so that
   numbering never scans the ledger; changes are journaled with the company's undo log.
+* **ID numbering** — Intacct's *document sequencing* of vendor, customer, employee and
+  project IDs (``id_numbering``): a create without the ID gets the next number of the
+  object's sequence (``sequences["ID:VENDOR"]``), prefixed and zero-padded; numbers already
+  taken by an ID given by hand are skipped *(inferred)*.
+* **undeposited funds** — the default undeposited funds account of AR receipts and
+  advances that name neither a bank (``FINANCIALENTITY``) nor an ``UNDEPOSITEDACCOUNTNO``
+  (``undeposited_account``; Intacct's *Configure Accounts Receivable* default).
 
 The closed-period text is verbatim from Intacct (intacct-sdk-net issue #105, reference §5);
 its error number is not public, so the sandbox uses the generic ``BL01001973``
@@ -51,6 +58,9 @@ if TYPE_CHECKING:
     from intacct_bridge.sandbox.store import CompanyData
 
 
+#: Objects whose IDs can be numbered automatically.
+NUMBERED_OBJECTS = ("VENDOR", "CUSTOMER", "EMPLOYEE", "PROJECT")
+
 #: Modules a period can be closed for (``gl`` closes every subledger too).
 CLOSABLE_MODULES = ("gl", "ap", "ar", "cm", "inventory", "purchasing", "order_entry")
 DUPLICATE_POLICIES = ("allow", "warn", "refuse")
@@ -67,6 +77,18 @@ class ExchangeRate:
     effective: date
     #: Decimal text, up to 10 decimals.
     rate: str
+
+
+@dataclass
+class IdNumbering:
+    """The automatic numbering of one object's IDs: ``prefix`` then the number, padded with
+    zeros to ``width`` digits (``0``: no padding)."""
+
+    prefix: str = ""
+    width: int = 0
+
+    def format(self, number: int) -> str:
+        return f"{self.prefix}{number:0{self.width}d}"
 
 
 @dataclass
@@ -94,6 +116,10 @@ class Books:
     ie_accounts: dict[str, list[str]] = field(default_factory=dict)
     #: Objects whose new entries wait as Submitted for approval (``GLBATCH``, ``APBILL``).
     approvals: list[str] = field(default_factory=list)
+    #: Objects whose IDs are numbered automatically (``VENDOR`` …) and how.
+    id_numbering: dict[str, IdNumbering] = field(default_factory=dict)
+    #: Default undeposited funds GL account of AR receipts (``""``: none).
+    undeposited_account: str = ""
 
     def is_closed(self, day: date, module: str = "gl", entities: tuple[str, ...] = ()) -> bool:
         """Whether a transaction of ``module`` dated ``day`` (posting to ``entities``) falls in
@@ -158,6 +184,15 @@ class Books:
             "fx_accounts": dict(sorted(self.fx_accounts.items())),
             "duplicate_bills": self.duplicate_bills,
             "approvals": list(self.approvals),
+            "id_numbering": {
+                name: {
+                    "prefix": rule.prefix,
+                    "width": rule.width,
+                    "next": self.sequences.get(f"ID:{name}", 0) + 1,
+                }
+                for name, rule in sorted(self.id_numbering.items())
+            },
+            "undeposited_account": self.undeposited_account,
         }
 
 
@@ -209,3 +244,16 @@ def next_number(data: CompanyData, books: Books, sequence: str) -> int:
 
     data.log_undo(undo)
     return previous + 1
+
+
+def next_id(data: CompanyData, books: Books, object_name: str) -> str:
+    """The next automatic ID of ``object_name`` (``""`` when its IDs are not numbered);
+    numbers whose ID is already taken are skipped. Undone with the enclosing atomic block."""
+    rule = books.id_numbering.get(object_name)
+    if rule is None:
+        return ""
+    table = data.tables.get(object_name)
+    while True:
+        candidate = rule.format(next_number(data, books, f"ID:{object_name}"))
+        if table is None or candidate not in table.by_id:
+            return candidate

@@ -43,7 +43,7 @@ from intacct_bridge.sandbox.asyncrequests import TransportPolicy
 from intacct_bridge.sandbox.backend import SandboxBackend, Session
 from intacct_bridge.sandbox.objects import custom, registry
 from intacct_bridge.sandbox.packages import Package, PackageError, parse_package
-from intacct_bridge.sandbox.periods import Books, ExchangeRate
+from intacct_bridge.sandbox.periods import Books, ExchangeRate, IdNumbering
 from intacct_bridge.sandbox.smartevents import (
     LOG_LIMIT,
     Delivery,
@@ -166,6 +166,14 @@ class _RateDoc(_Doc):
     rate: str = Field(pattern=r"^[0-9]+(\.[0-9]+)?$")
 
 
+_Numbered = Literal["VENDOR", "CUSTOMER", "EMPLOYEE", "PROJECT"]
+
+
+class _NumberingDoc(_Doc):
+    prefix: str = Field(default="", max_length=10)
+    width: int = Field(default=0, ge=0, le=12)
+
+
 class _BooksDoc(_Doc):
     #: ``MM/DD/YYYY`` or ``None`` (every period open).
     closed_through: str | None = None
@@ -179,6 +187,8 @@ class _BooksDoc(_Doc):
     duplicate_bills: Literal["allow", "warn", "refuse"] = "allow"
     ie_accounts: dict[str, list[str]] = Field(default_factory=dict)
     approvals: list[Literal["GLBATCH", "APBILL"]] = Field(default_factory=list)
+    id_numbering: dict[_Numbered, _NumberingDoc] = Field(default_factory=dict)
+    undeposited_account: str = ""
 
 
 class _CustomFieldDoc(_Doc):
@@ -332,6 +342,11 @@ def _books_doc(books: Books) -> dict[str, Any]:
         "duplicate_bills": books.duplicate_bills,
         "ie_accounts": {key: list(value) for key, value in books.ie_accounts.items()},
         "approvals": list(books.approvals),
+        "id_numbering": {
+            name: {"prefix": rule.prefix, "width": rule.width}
+            for name, rule in books.id_numbering.items()
+        },
+        "undeposited_account": books.undeposited_account,
     }
 
 
@@ -549,6 +564,10 @@ def _build_books(doc: _BooksDoc, where: str) -> Books:
         duplicate_bills=doc.duplicate_bills,
         ie_accounts={key: list(value) for key, value in doc.ie_accounts.items()},
         approvals=list(dict.fromkeys(doc.approvals)),
+        id_numbering={
+            name: IdNumbering(rule.prefix, rule.width) for name, rule in doc.id_numbering.items()
+        },
+        undeposited_account=doc.undeposited_account,
     )
 
 

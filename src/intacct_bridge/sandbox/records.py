@@ -14,6 +14,9 @@ from intacct_bridge.sandbox.values import ValueProblem, normalise
 
 #: Fields accepted on input under another name (``AMOUNT`` for ``TRX_AMOUNT`` …).
 ALIASES: dict[str, str] = {}
+#: Hidden line key: the object's validator checked this line's references itself (a
+#: statistical journal entry line names a STATACCOUNT, not a GLACCOUNT).
+OWN_REFERENCES = "_OWNREFERENCES"
 
 
 def _unknown_field(otype: ObjectType, path: str) -> errors.FunctionError:
@@ -269,6 +272,8 @@ def check_references(ctx: Context, otype: ObjectType, record: Record) -> None:
     for collection in otype.collections:
         refs = [spec for spec in collection.fields if spec.ref]
         for line in record.lines.get(collection.container, []):
+            if line.get(OWN_REFERENCES):
+                continue
             for spec in refs:
                 value = line.get(spec.path, "")
                 if value:

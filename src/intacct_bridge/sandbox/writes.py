@@ -10,7 +10,7 @@ the foot of the catalogue layer, below the function handlers
 
 from __future__ import annotations
 
-from intacct_bridge.sandbox import errors, smartevents
+from intacct_bridge.sandbox import errors, periods, smartevents
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.records import check_references, check_required
 from intacct_bridge.sandbox.schema import ObjectType
@@ -56,6 +56,11 @@ def insert_record(
     """
     data = ctx.company.data
     values.pop("RECORDNO", None)
+    if otype.id_field and not values.get(otype.id_field):
+        # Document sequencing: the company numbers this object's IDs.
+        numbered = periods.next_id(data, ctx.company.books, otype.name)
+        if numbered:
+            values[otype.id_field] = numbered
     for spec in otype.views(ctx.modules).defaults:
         if not values.get(spec.path):
             values[spec.path] = spec.default  # type: ignore[assignment]

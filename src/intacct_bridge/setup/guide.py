@@ -745,8 +745,8 @@ async def _sandbox_server_package(
     config: IntegrationConfig, transport: httpx.AsyncBaseTransport | None
 ) -> StepResult | None:
     """The package as a running ``intacct-bridge sandbox serve`` reports it through its admin
-    API (the sandbox does not show custom fields in ``lookup``); ``None`` if the endpoint is
-    not a sandbox (or its admin API is closed)."""
+    API (for a package whose audit-trail field ``lookup`` does not show); ``None`` if the
+    endpoint is not a sandbox (or its admin API is closed)."""
     step = STEP["custom_package"]
     url = httpx.URL(config.endpoint_url)
     admin = url.copy_with(

@@ -83,6 +83,7 @@ _DOCUMENTS: dict[str, tuple[str, str, dict[str, str]]] = {
             "termname": "TERMNAME",
             "invoiceno": "RECORDID",
             "ponumber": "DOCNUMBER",
+            "onhold": "ONHOLD",
             "billto": "BILLTO.CONTACTNAME",
             "shipto": "SHIPTO.CONTACTNAME",
         },

@@ -45,7 +45,7 @@ def _create_term(object_name: str) -> None:
             values["DISCFROM"] = child_text(discount, "discfrom")
             values["DISCAMOUNT"] = child_text(discount, "discamount")
             values["DISCPERCAMN"] = child_text(discount, "discpercamn")
-            values["DISCFUDGEDAYS"] = child_text(discount, "discfudgedays")
+            values["DISCFUDGEDAYS"] = child_text(discount, "discgracedays")  # the DTD name
         values["DISCCALCON"] = child_text(element, "disccalcon")
         penalty = child(element, "penalty")
         if penalty is not None:

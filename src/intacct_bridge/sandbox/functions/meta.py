@@ -89,6 +89,9 @@ def lookup(ctx: Context, element: etree._Element) -> Outcome:
     type_el = etree.SubElement(data, "Type", Name=otype.name, DocumentType="")
     fields = etree.SubElement(type_el, "Fields")
     relationships = etree.SubElement(type_el, "Relationships")
+    custom = {
+        found.custom_field_id.upper() for found in objects.package_fields(ctx.company, otype.name)
+    }
     for spec in otype.visible_fields(ctx.modules):
         field = etree.SubElement(fields, "Field")
         _sub(field, "ID", spec.path)
@@ -101,7 +104,7 @@ def lookup(ctx: Context, element: etree._Element) -> Outcome:
             valid = etree.SubElement(field, "VALIDVALUES")
             for _code, shown in spec.choices:
                 _sub(valid, "VALIDVALUE", shown)
-        _sub(field, "ISCUSTOM", "false")
+        _sub(field, "ISCUSTOM", "true" if spec.path in custom else "false")
         if spec.ref:
             target = objects.get(spec.ref)
             rel = etree.SubElement(relationships, "Relationship")

@@ -2,15 +2,19 @@
 
 :func:`resolve` gives the object type as one company sees it: objects of modules the
 company does not subscribe to are unknown, the company's user-defined dimensions (UDDs)
-appear as objects of their own and as ``REQUIREGLDIM<NAME>`` flags on GLACCOUNT, and its
-Platform custom objects (:mod:`.custom`) appear under their integration names.
+appear as objects of their own and as ``REQUIREGLDIM<NAME>`` flags on GLACCOUNT, its
+Platform custom objects (:mod:`.custom`) appear under their integration names, and the
+custom fields of its imported customization packages (:mod:`..packages`) are fields of the
+standard objects they name: writable, readable and queryable like any other.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from intacct_bridge.sandbox.objects import (
+    apadvances,
     company,
     custom,
     items,
@@ -21,12 +25,15 @@ from intacct_bridge.sandbox.objects import (
     receivables,
 )
 from intacct_bridge.sandbox.objects.transactions import UDD_AWARE
-from intacct_bridge.sandbox.schema import FieldSpec, ObjectType, object_type, status_field
+from intacct_bridge.sandbox.schema import FieldSpec, Kind, ObjectType, object_type, status_field
 from intacct_bridge.sandbox.tenancy import Company
+
+if TYPE_CHECKING:
+    from intacct_bridge.sandbox.packages import CustomField
 
 registry: dict[str, ObjectType] = {
     otype.name: otype
-    for module in (parties, company, items, ledger, journal, payables, receivables)
+    for module in (parties, company, items, ledger, journal, payables, apadvances, receivables)
     for otype in module.OBJECTS
 }
 
@@ -69,6 +76,69 @@ def udd_type(name: str, label: str) -> ObjectType:
 
 def resolve(company: Company, name: str) -> ObjectType | None:
     """The object type called ``name`` (any case) as ``company`` sees it, or ``None``."""
+    found = _resolve(company, name)
+    if found is not None and company.platform.packages and found.name in registry:
+        return _with_package_fields(company, found)
+    return found
+
+
+#: A package custom field's ``dataDescription`` kind -> the field kind it stores.
+_CUSTOM_KINDS: dict[str, Kind] = {
+    "checkbox": "boolean",
+    "currency": "decimal",
+    "number": "decimal",
+    "percent": "decimal",
+    "date": "date",
+    "picklist": "enum",
+}
+
+
+def package_fields(company: Company, object_name: str) -> tuple[CustomField, ...]:
+    """The custom fields the company's installed packages define on ``object_name``."""
+    owner = object_name.lower()
+    return tuple(
+        field
+        for package in company.platform.packages.values()
+        for field in package.custom_fields
+        if field.owner_object == owner
+    )
+
+
+def custom_field_spec(field: CustomField) -> FieldSpec:
+    """The sandbox field for a package custom field (upper-case ``customFieldId``)."""
+    kind = _CUSTOM_KINDS.get(field.data_kind, "text")
+    if kind == "enum" and not field.values:
+        kind = "text"
+    return FieldSpec(
+        field.custom_field_id.upper(),
+        kind,
+        required=field.required,
+        max_length=field.length if kind == "text" else None,
+        choices=tuple((value, value) for value in field.values) if kind == "enum" else (),
+        default=field.default or None,
+        label=field.label or field.custom_field_id,
+    )
+
+
+def _with_package_fields(company: Company, otype: ObjectType) -> ObjectType:
+    """``otype`` with the custom fields of the company's packages (a custom field whose name
+    a standard field already has is left out: the package import refuses it)."""
+    found = package_fields(company, otype.name)
+    if not found:
+        return otype
+    cache_key = (f"{otype.name}:{id(otype)}:{company.company_id}", tuple(map(repr, found)))
+    cached = _cache.get(cache_key)
+    if cached is None:
+        extra = tuple(
+            spec
+            for spec in map(custom_field_spec, found)
+            if otype.field(spec.path) is None and not otype.collection(spec.path)
+        )
+        cached = _cache[cache_key] = replace(otype, fields=otype.fields + extra, _index={})
+    return cached
+
+
+def _resolve(company: Company, name: str) -> ObjectType | None:
     key = name.strip().upper()
     udd = company.udds.get(key)
     if udd is not None:

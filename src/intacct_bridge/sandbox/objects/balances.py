@@ -29,6 +29,7 @@ PARTIES: dict[str, tuple[str, str, int]] = {
     "ARINVOICE": ("CUSTOMER", "CUSTOMERID", 1),
     "ARADJUSTMENT": ("CUSTOMER", "CUSTOMERID", 1),
     "ARADVANCE": ("CUSTOMER", "CUSTOMERID", -1),
+    "APADVANCE": ("VENDOR", "VENDORID", -1),
     "ARPYMT": ("CUSTOMER", "CUSTOMERID", -1),
 }
 

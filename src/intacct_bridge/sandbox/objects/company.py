@@ -187,6 +187,8 @@ PROJECT = object_type(
         FieldSpec("PROJECTSTATUS", label="Project status"),
         FieldSpec("BEGINDATE", "date", label="Begin date"),
         FieldSpec("ENDDATE", "date", label="End date"),
+        # The project's transaction rules, by name (stored, not applied; inferred shape).
+        FieldSpec("PROJECT_RULES", max_length=1000, label="Transaction rules"),
         STATUS,
     ),
     id_field="PROJECTID",

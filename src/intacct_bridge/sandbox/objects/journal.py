@@ -22,6 +22,7 @@ from intacct_bridge.sandbox.objects.transactions import (
     amount_of,
     dimension_fields,
 )
+from intacct_bridge.sandbox.records import OWN_REFERENCES
 from intacct_bridge.sandbox.schema import FieldSpec, LineCollection, ObjectType, object_type
 from intacct_bridge.sandbox.store import Record
 from intacct_bridge.sandbox.values import parse_date
@@ -66,7 +67,8 @@ GLENTRY = LineCollection(
         FieldSpec("BILLABLE", "boolean", label="Billable"),
         *_TAX,
     ),
-    min_items=2,
+    # Two for a GL entry, one for a statistical entry (checked in ``_check_batch``).
+    min_items=1,
     aliases=(("AMOUNT", "TRX_AMOUNT"),),
 )
 
@@ -117,7 +119,16 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
     if state == "Posted" and approvals.required(ctx, "GLBATCH"):
         values["STATE"] = state = approvals.SUBMITTED
     symbol = values.get("JOURNAL", "")
-    active_record(ctx, "GLJOURNAL", symbol, "Journal")
+    journal = active_record(ctx, "GLJOURNAL", symbol, "Journal")
+    if journal.values.get("STATISTICAL") == "true":
+        _check_statistical(ctx, new)
+        return
+    count = len(new.lines.get("ENTRIES", []))
+    if count < 2:
+        raise _problem(
+            f"{otype.label} needs at least 2 GLENTRY line(s) in ENTRIES; got {count}.",
+            "Give a debit and a credit line (only a statistical journal takes one line).",
+        )
     rules = LineRules(ctx, "gl")
     title = values.get("BATCH_TITLE", "")
     entries: list[dict[str, str]] = []
@@ -224,6 +235,68 @@ def _check_batch(ctx: Context, otype: ObjectType, new: Record, old: Record | Non
         if ctx.company.books.ie_accounts:
             lines = _interentity(ctx, rules, values["BASELOCATION_NO"], sums)
             values[INTERENTITY] = json.dumps(lines)
+
+
+#: Line fields a statistical entry cannot have (it counts units: no currency, tax or
+#: allocation) *(inferred)*.
+_NOT_STATISTICAL = (
+    "CURRENCY",
+    "EXCHANGE_RATE",
+    "EXCH_RATE_TYPE_ID",
+    "EXCH_RATE_DATE",
+    "ALLOCATION",
+    "TAXENTRIES.TAXENTRY.DETAILID",
+    "TAXENTRIES.TAXENTRY.TRX_TAX",
+)
+
+
+def _check_statistical(ctx: Context, new: Record) -> None:
+    """A statistical journal entry: one or more lines, each on an active STATACCOUNT with
+    the dimensions it requires, TR_TYPE 1 (increase) or -1 (decrease) and a positive
+    quantity; nothing to balance and no GL posting *(inferred rules, reference: the official
+    SDKs' StatisticalJournalEntryCreate)*."""
+    values = new.values
+    rules = LineRules(ctx, "gl")
+    title = values.get("BATCH_TITLE", "")
+    entries: list[dict[str, str]] = []
+    for number, line in enumerate(new.lines.get("ENTRIES", []), start=1):
+        where = f"line {number} of ENTRIES"
+        tr_type = line.get("TR_TYPE", "")
+        if tr_type not in ("1", "-1"):
+            raise _problem(
+                f"TR_TYPE on {where} must be 1 (increase) or -1 (decrease); got '{tr_type}'.",
+                "Send an increase as TR_TYPE 1 and a decrease as TR_TYPE -1.",
+            )
+        for name in _NOT_STATISTICAL:
+            if line.get(name):
+                raise _problem(
+                    f"{name} on {where}: a statistical journal entry counts units, so it has "
+                    "no currency, tax or allocation.",
+                    f"Leave {name} out of statistical entries.",
+                )
+        amount = amount_of(line.get("TRX_AMOUNT", ""), "TRX_AMOUNT", where, allow_negative=False)
+        account = active_record(
+            ctx, "STATACCOUNT", line.get("ACCOUNTNO", ""), "Statistical Account"
+        )
+        dims = rules.dims(line)
+        rules.require(account, dims)
+        entry = dict(line)
+        entry["LINE_NO"] = str(number)
+        entry["TRX_AMOUNT"] = entry["AMOUNT"] = fmt(amount)
+        entry.setdefault("DESCRIPTION", title)
+        entry[OWN_REFERENCES] = "1"
+        entries.append(entry)
+    new.lines["ENTRIES"] = entries
+    values["MODULE"] = "2.GL"
+    values.pop(INTERENTITY, None)
+
+
+def _statistical(ctx: Context, values: dict[str, str]) -> bool:
+    journals = ctx.company.data.tables.get("GLJOURNAL")
+    number = journals.by_id.get(values.get("JOURNAL", "")) if journals is not None else None
+    if journals is None or number is None:
+        return False
+    return journals.records[number].values.get("STATISTICAL") == "true"
 
 
 #: Hidden GLBATCH key: the due-to / due-from lines the entry needs, JSON
@@ -398,8 +471,8 @@ def _post_batch(ctx: Context, otype: ObjectType, record: Record, old: Record | N
     journal = values.get("JOURNAL", "")
     if not values.get("BATCHNO") or (old is not None and old.values.get("JOURNAL") != journal):
         values["BATCHNO"] = str(periods.next_number(ctx.company.data, ctx.company.books, journal))
-    if values.get("STATE") != "Posted":
-        return
+    if values.get("STATE") != "Posted" or _statistical(ctx, values):
+        return  # statistical entries post nothing to the GL (inferred)
     postings = _postings(record, ctx)
     for entity, account, amount, other in json.loads(values.get(INTERENTITY) or "[]"):
         postings.append(

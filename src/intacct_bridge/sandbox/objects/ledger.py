@@ -1,5 +1,5 @@
-"""Financial setup objects the bridge reads: GLACCOUNT, GLJOURNAL, APTERM, ARTERM,
-CHECKINGACCOUNT (bank accounts), TAXDETAIL, TAXSOLUTION."""
+"""Financial setup objects the bridge reads: GLACCOUNT, STATACCOUNT (statistical accounts),
+GLJOURNAL, APTERM, ARTERM, CHECKINGACCOUNT (bank accounts), TAXDETAIL, TAXSOLUTION."""
 
 from __future__ import annotations
 
@@ -110,6 +110,9 @@ GLJOURNAL = object_type(
         FieldSpec("TITLE", required=True, max_length=80, label="Journal title"),
         FieldSpec("ADJ", "boolean", default="false", label="Adjustment journal"),
         FieldSpec("BOOKID", default="ACCRUAL", label="Book"),
+        # A statistical journal: its entries count STATACCOUNT units, one line each if need
+        # be, and post nothing to the GL (``objects/journal.py``; inferred flag name).
+        FieldSpec("STATISTICAL", "boolean", default="false", label="Statistical journal"),
         STATUS,
     ),
     id_field="SYMBOL",
@@ -232,4 +235,56 @@ TAXDETAIL = object_type(
     url_path="/ia/acct/taxdetail.phtml",
 )
 
-OBJECTS = (GLACCOUNT, GLJOURNAL, APTERM, ARTERM, CHECKINGACCOUNT, TAXSOLUTION, TAXDETAIL)
+
+def _statistical_account_in_use(ctx: Context, otype: ObjectType, record: Record) -> None:
+    """A statistical account that a journal entry line counts cannot be deleted."""
+    number = record.values.get("ACCOUNTNO", "")
+    table = ctx.company.data.tables.get("GLBATCH")
+    for batch in table.records.values() if table is not None else ():
+        if any(line.get("ACCOUNTNO") == number for line in batch.lines.get("ENTRIES", [])):
+            raise errors.business_error(
+                f"Statistical Account '{number}' cannot be deleted because Journal Entry "
+                f"{batch.recordno} refers to it.",
+                "Delete the entry first, or make the account inactive instead.",
+            )
+
+
+STATACCOUNT = object_type(
+    "STATACCOUNT",
+    "Statistical Account",
+    (
+        FieldSpec("ACCOUNTNO", required=True, max_length=24, label="Account number"),
+        FieldSpec("TITLE", required=True, max_length=80, label="Title"),
+        # The values the official SDKs write (StatisticalAccountCreate: ``forperiod``).
+        FieldSpec(
+            "ACCOUNTTYPE",
+            "enum",
+            choices=(("F", "forperiod"), ("C", "cumulative")),
+            default="forperiod",
+            label="Report type",
+        ),
+        FieldSpec("CATEGORY", label="System category"),
+        STATUS,
+        *(
+            FieldSpec(flag, "boolean", default="false", module=module, label=f"Require {label}")
+            for flag, label, module in REQUIRE_FLAGS
+        ),
+    ),
+    id_field="ACCOUNTNO",
+    update_keys=("ACCOUNTNO",),
+    module="gl",
+    plural="Statistical Accounts",
+    before_delete=_statistical_account_in_use,
+    url_path="/ia/acct/stataccount.phtml",
+)
+
+OBJECTS = (
+    GLACCOUNT,
+    STATACCOUNT,
+    GLJOURNAL,
+    APTERM,
+    ARTERM,
+    CHECKINGACCOUNT,
+    TAXSOLUTION,
+    TAXDETAIL,
+)

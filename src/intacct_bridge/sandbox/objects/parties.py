@@ -86,6 +86,43 @@ _PARTY_COMMON = (
     FieldSpec("TOTALDUE", "decimal", readonly=True, label="Total due"),
 )
 
+#: Vendor payment settings the official SDKs write (PHP/.NET ``VendorCreate``); stored and
+#: read back, not acted on (the sandbox prints no checks and sends no ACH files).
+_VENDOR_PAYMENT = (
+    FieldSpec(
+        "DISPLAYTERMDISCOUNT", "boolean", default="false", label="Display term discount on check"
+    ),
+    FieldSpec(
+        "DISPLAYACCTNOCHECK", "boolean", default="false", label="Display account number on check"
+    ),
+    FieldSpec("ACHENABLED", "boolean", default="false", label="ACH enabled"),
+    FieldSpec("ACHBANKROUTINGNUMBER", max_length=9, label="ACH bank routing number"),
+    FieldSpec("ACHACCOUNTNUMBER", max_length=30, label="ACH account number"),
+    FieldSpec(
+        "ACHACCOUNTTYPE",
+        "enum",
+        choices=(("Checking Account", "Checking Account"), ("Savings Account", "Savings Account")),
+        label="ACH account type",
+    ),
+    FieldSpec(
+        "ACHREMITTANCETYPE",
+        "enum",
+        choices=(("CCD", "CCD"), ("PPD", "PPD"), ("CTX", "CTX")),
+        label="ACH remittance type",
+    ),
+)
+
+#: Customer print templates (document template names), in the SDKs' order.
+PRINT_TEMPLATES = (
+    FieldSpec("ARINVOICEPRINTTEMPLATEID", label="AR invoice print template"),
+    FieldSpec("OEQUOTEPRINTTEMPLATEID", label="Order Entry quote print template"),
+    FieldSpec("OEORDERPRINTTEMPLATEID", label="Order Entry order print template"),
+    FieldSpec("OELISTPRINTTEMPLATEID", label="Order Entry list print template"),
+    FieldSpec("OEINVOICEPRINTTEMPLATEID", label="Order Entry invoice print template"),
+    FieldSpec("OEADJPRINTTEMPLATEID", label="Order Entry adjustment print template"),
+    FieldSpec("OEOTHERPRINTTEMPLATEID", label="Order Entry other print template"),
+)
+
 VENDOR = object_type(
     "VENDOR",
     "Vendor",
@@ -129,6 +166,7 @@ VENDOR = object_type(
         FieldSpec("VENDORACCOUNTNO", label="Vendor account number"),
         FieldSpec("MERGEPAYMENTREQ", "boolean", default="true"),
         FieldSpec("PAYMENTNOTIFY", "boolean", default="false"),
+        *_VENDOR_PAYMENT,
         *_PARTY_COMMON,
         *contact_fields("DISPLAYCONTACT", printas_required=True),
         contact_ref("CONTACTINFO", "Primary contact"),
@@ -177,6 +215,7 @@ CUSTOMER = object_type(
         FieldSpec("RESALENO", label="Resale number"),
         FieldSpec("DELIVERYOPTIONS", label="Delivery method"),
         FieldSpec("CUSTMESSAGEID", label="Default invoice message"),
+        *PRINT_TEMPLATES,
         *_PARTY_COMMON,
         *contact_fields("DISPLAYCONTACT", printas_required=True),
         contact_ref("CONTACTINFO", "Primary contact"),

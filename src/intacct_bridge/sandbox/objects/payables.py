@@ -6,7 +6,8 @@
   delete. A positive adjustment increases what is owed (a debit memo, posted like a bill),
   a negative one is a credit memo that can be applied to bills *(inferred sign, §14.10)*.
 * APPYMT — pays bills (``APPYMTDETAILS/APPYMTDETAIL``: ``RECORDKEY``, ``ENTRYKEY``,
-  ``TRX_PAYMENTAMOUNT``, or a credit memo with ``ADJUSTMENTKEY``); generic create and delete.
+  ``TRX_PAYMENTAMOUNT``, or a credit memo with ``ADJUSTMENTKEY``; a positive adjustment can
+  also be named with ``POSADJKEY``/``POSADJENTRYKEY``); generic create and delete.
 
 The rules are in :mod:`.subledger` (documents) and :mod:`.payments`.
 """
@@ -85,7 +86,10 @@ AP_PAYMENT = PaymentKind(
     party_field="VENDORID",
     party_label="Vendor",
     targets=("APBILL", "APADJUSTMENT"),
-    credits=(("ADJUSTMENTKEY", ("TRX_ADJUSTMENTAMOUNT",), "ADJUSTMENTENTRYKEY", "APADJUSTMENT"),),
+    credits=(
+        ("ADVANCEKEY", ("TRX_POSTEDADVANCEAMOUNT",), "ADVANCEENTRYKEY", "APADVANCE"),
+        ("ADJUSTMENTKEY", ("TRX_ADJUSTMENTAMOUNT",), "ADJUSTMENTENTRYKEY", "APADJUSTMENT"),
+    ),
     sign=-1,
     journal="CDJ",
     module_key="3.AP",
@@ -127,8 +131,21 @@ APPYMT = payment_type(
         FieldSpec("DOCNUMBER", max_length=45, label="Document number"),
         FieldSpec("DESCRIPTION", max_length=1000),
         FieldSpec("ACTION", "enum", choices=(("Submit", "Submit"), ("Draft", "Draft"))),
+        # What the official SDKs' ApPaymentCreate writes besides (stored and read back; the
+        # sandbox makes no payment requests, so they change nothing else).
+        FieldSpec("PAYMENTREQUESTMETHOD", max_length=20, label="Payment request merge option"),
+        FieldSpec("GROUPPAYMENTS", "boolean", default="false", label="Group payments"),
+        FieldSpec("PAYMENTCONTACT", ref="CONTACT", label="Notification contact"),
     ),
-    detail_fields(),
+    detail_fields(
+        # An AP advance applied to the bill (objects/apadvances.py).
+        FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
+        FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
+        FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),
+        # A positive AP adjustment paid by the payment (the SDKs' "credit memo" detail).
+        FieldSpec("POSADJKEY", "integer", label="Positive adjustment record number"),
+        FieldSpec("POSADJENTRYKEY", "integer", label="Positive adjustment line"),
+    ),
     plural="AP Payments",
     url_path="/ia/acct/appymt.phtml",
 )

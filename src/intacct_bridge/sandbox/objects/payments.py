@@ -50,6 +50,7 @@ CONTAINERS = {
     "ARADVANCE": "ARADVANCEITEMS",
     "APBILL": "APBILLITEMS",
     "APADJUSTMENT": "APADJUSTMENTITEMS",
+    "APADVANCE": "APADVANCEITEMS",
     "ARPYMT": "",
 }
 #: Hidden detail key holding how the detail was applied (for deletion).
@@ -313,25 +314,62 @@ def _amount(detail: dict[str, str], names: tuple[str, ...], where: str) -> Decim
     return None
 
 
+#: Detail fields the sandbox does not emulate: (object, fields, message, fix); a detail
+#: giving one of them a value (an amount other than zero) is refused with the message.
+NOT_EMULATED: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    (
+        "",
+        ("INLINEKEY", "TRX_INLINEAMOUNT"),
+        "{field} on {where}: inline credits are not emulated by the sandbox.",
+        "Apply credit memos with ADJUSTMENTKEY instead.",
+    ),
+    (
+        "",
+        ("TRX_TOTALDISCOUNTTOAPPLY", "DISCOUNTTOAPPLY", "DISCOUNTDATE"),
+        "Discounts on {where} are not emulated by the sandbox.",
+        "Pay the discounted amount with TRX_PAYMENTAMOUNT and leave the discount out.",
+    ),
+    (
+        "",
+        ("CREDITTOAPPLY",),
+        "{field} on {where}: applying credits by amount is not emulated by the sandbox.",
+        "Apply each credit with its own key (ADJUSTMENTKEY) and amount.",
+    ),
+)
+
+
+def refuse_not_emulated(name: str, detail: dict[str, str], where: str) -> None:
+    """Refuse a detail that uses a payment feature the sandbox does not emulate."""
+    for owner, fields, message, fix in NOT_EMULATED:
+        if owner and owner != name:
+            continue
+        for field_name in fields:
+            text = detail.get(field_name, "")
+            if not text:
+                continue
+            if field_name.endswith(("AMOUNT", "TOAPPLY")) and money(text).is_zero():
+                continue
+            raise error(message.format(field=field_name, where=where), fix)
+
+
 def apply_detail(payer: Payer, number: int, detail: dict[str, str], result: Applied) -> None:
     """Apply one detail: check it, consume the document and the credits, and collect the
     ledger postings."""
     kind, ctx = payer.kind, payer.rules.ctx
     where = f"line {number} of {kind.container}"
-    for unsupported in ("INLINEKEY", "TRX_INLINEAMOUNT"):
-        if detail.get(unsupported):
+    refuse_not_emulated(kind.name, detail, where)
+    key, targets, entry_field = detail.get("RECORDKEY", ""), kind.targets, "ENTRYKEY"
+    if detail.get("POSADJKEY"):
+        if key:
             raise error(
-                f"{unsupported} on {where}: inline credits are not emulated by the sandbox.",
-                "Apply credit memos with ADJUSTMENTKEY instead.",
+                f"Line {number} of {kind.container} names both RECORDKEY and POSADJKEY.",
+                "Give RECORDKEY for a bill, or POSADJKEY for a positive adjustment.",
             )
-    discount = detail.get("TRX_TOTALDISCOUNTTOAPPLY", "")
-    if discount and not money(discount).is_zero():
-        raise error(f"Discounts on {where} are not emulated by the sandbox.")
-    key = detail.get("RECORDKEY", "")
+        key, targets, entry_field = detail["POSADJKEY"], ("APADJUSTMENT",), "POSADJENTRYKEY"
     if not key:
         raise missing_field("RECORDKEY", "Record key", where)
     word = kind.documents_word[:-1]
-    target_name, target = find(ctx, kind.targets, key, word)
+    target_name, target = find(ctx, targets, key, word)
     if payer.party and target.values.get(kind.party_field) != payer.party:
         raise error(
             f"The {word} {key} belongs to {kind.party_label.lower()} "
@@ -418,7 +456,7 @@ def apply_detail(payer: Payer, number: int, detail: dict[str, str], result: Appl
             result,
             target_name,
             target,
-            detail.get("ENTRYKEY", ""),
+            detail.get(entry_field, ""),
             how,
             source_name,
             source,
@@ -521,7 +559,7 @@ def _take(
         source_dims = payer.dims_of(source_name, source, source_line)
         if source_name == "ARPYMT":
             account = source.values.get(UNAPPLIED_ACCOUNT, "")
-        elif source_name == "ARADVANCE":
+        elif source_name in ("ARADVANCE", "APADVANCE"):
             account = source_line.get("ACCOUNTNO", "")
         else:
             account = source_line.get("OFFSETGLACCOUNTNO", "")
@@ -602,6 +640,14 @@ def _pairs(targets: list[Piece], sources: list[Piece]) -> list[tuple[str, str, D
             if not left[index].amount:
                 index += 1
     return pairs
+
+
+def default_undeposited(ctx: Context, values: dict[str, str]) -> None:
+    """An AR receipt naming neither a bank nor an undeposited funds account goes to the
+    company's default undeposited funds account, when it has one."""
+    default = ctx.company.books.undeposited_account
+    if default and not values.get("FINANCIALENTITY") and not values.get("UNDEPOSITEDACCOUNTNO"):
+        values["UNDEPOSITEDACCOUNTNO"] = default
 
 
 def bank_account(ctx: Context, values: dict[str, str], *, required: bool) -> str:

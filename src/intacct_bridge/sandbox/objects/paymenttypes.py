@@ -25,6 +25,7 @@ from intacct_bridge.sandbox.objects.payments import (
     Piece,
     bank_account,
     consume,
+    default_undeposited,
     error,
     run_details,
 )
@@ -127,7 +128,9 @@ def detail_fields(*extra: FieldSpec) -> tuple[FieldSpec, ...]:
     return (
         FieldSpec("RECORDNO", "integer", readonly=True, label="Detail record number"),
         FieldSpec("LINE_NO", "integer", readonly=True, label="Line number"),
-        FieldSpec("RECORDKEY", "integer", required=True, label="Document record number"),
+        # Required unless the detail names a positive AP adjustment (POSADJKEY); checked
+        # by ``payments.apply_detail``.
+        FieldSpec("RECORDKEY", "integer", label="Document record number"),
         FieldSpec("ENTRYKEY", "integer", label="Document line record number"),
         FieldSpec("TRX_PAYMENTAMOUNT", "decimal", label="Payment amount"),
         FieldSpec("PAYMENTAMOUNT", "decimal", readonly=True, label="Payment amount (base)"),
@@ -139,6 +142,11 @@ def detail_fields(*extra: FieldSpec) -> tuple[FieldSpec, ...]:
         FieldSpec("INLINEENTRYKEY", "integer", label="Inline credit line"),
         FieldSpec("TRX_INLINEAMOUNT", "decimal", label="Inline credit amount"),
         FieldSpec("TRX_TOTALDISCOUNTTOAPPLY", "decimal", label="Discount to apply"),
+        # Written by the official SDKs' bill details; refused with a "not emulated" message
+        # when they carry a value (``payments.NOT_EMULATED``).
+        FieldSpec("DISCOUNTDATE", "date", label="Discount date"),
+        FieldSpec("DISCOUNTTOAPPLY", "decimal", label="Discount to apply (legacy name)"),
+        FieldSpec("CREDITTOAPPLY", "decimal", label="Credit to apply"),
     )
 
 
@@ -159,6 +167,8 @@ def payment_validator(kind: PaymentKind) -> Callable[..., None]:
         party = values.get(kind.party_field, "")
         if party:
             active_record(ctx, kind.party, party, kind.party_label)
+        if kind.party == "CUSTOMER":
+            default_undeposited(ctx, values)
         bank_account(ctx, values, required=False)
         if not values.get("CURRENCY"):
             values["CURRENCY"] = _documents_currency(ctx, kind, new)

@@ -20,7 +20,11 @@ from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
 from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
 from intacct_bridge.sandbox.objects import balances
-from intacct_bridge.sandbox.objects.payments import PaymentKind, bank_account
+from intacct_bridge.sandbox.objects.payments import (
+    PaymentKind,
+    bank_account,
+    default_undeposited,
+)
 from intacct_bridge.sandbox.objects.paymenttypes import detail_fields, ledger_header, payment_type
 from intacct_bridge.sandbox.objects.subledger import (
     TOTALS,
@@ -103,6 +107,8 @@ _AR_HEADER = (
     FieldSpec("DESCRIPTION2", readonly=True, label="Description 2"),
     FieldSpec("CUSTMESSAGEID", label="Customer message"),
     FieldSpec("CUSTMESSAGE.MESSAGE", readonly=True, label="Customer message text"),
+    # ``<onhold>`` of create_invoice (the official SDKs' InvoiceCreate writes it).
+    FieldSpec("ONHOLD", "boolean", default="false", label="On hold"),
     FieldSpec("BILLTOPAYTOCONTACTNAME", ref="CONTACT", label="Bill-to contact"),
     FieldSpec("SHIPTORETURNTOCONTACTNAME", ref="CONTACT", label="Ship-to contact"),
     *_contact_group("CONTACT", writable=False),
@@ -304,6 +310,7 @@ def _check_advance(ctx: Context, otype: ObjectType, new: Record, old: Record | N
         )
     customer = values.get("CUSTOMERID", "")
     active_record(ctx, "CUSTOMER", customer, "Customer")
+    default_undeposited(ctx, values)
     bank_account(ctx, values, required=True)
     rules = LineRules(ctx, "doc")
     defaults = {"CUSTOMERID": customer}
