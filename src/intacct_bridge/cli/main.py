@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from intacct_bridge import __version__
+from intacct_bridge.cli.auth import apikey_app, user_app
 from intacct_bridge.cli.config import config_app, init_command
 from intacct_bridge.cli.demo import demo_data_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
@@ -27,6 +28,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(connection_app, name="connection")
 app.add_typer(package_app, name="package")
 app.add_typer(setup_app, name="setup")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
 
 
 @app.command()
