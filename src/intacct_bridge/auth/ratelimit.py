@@ -9,6 +9,7 @@ counts on its own, so with N workers a guesser gets at most N times the allowanc
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -53,7 +54,7 @@ class LoginRateLimiter:
             times = self._recent(self._key(user, client), now)
             if times is not None and len(times) >= self.max_failures:
                 wait = (times[0] + self.window - now).total_seconds()
-                raise LoginThrottledError(int(wait) + 1)
+                raise LoginThrottledError(math.ceil(wait))
 
     def failed(self, user: str, client: str | None) -> None:
         """Count one failed sign-in."""
