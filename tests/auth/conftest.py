@@ -1,4 +1,4 @@
-"""Fixtures for the auth tests: databases (SQLite and PostgreSQL), tenants, a fast hasher, a clock."""
+"""Auth test fixtures: databases (SQLite, PostgreSQL), tenants, a fast hasher, a clock."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def test_user_names_are_case_folded_and_checked() -> None:
 
 def test_scopes_parse_and_unknown_ones_are_named() -> None:
     assert parse_scopes(["state:read", "sync:run"]) == {Scope.STATE_READ, Scope.SYNC_RUN}
-    with pytest.raises(UserError, match="'state:write'.*master-data:write"):
+    with pytest.raises(UserError, match=r"'state:write'.*master-data:write"):
         parse_scopes(["state:write"])
     with pytest.raises(UserError, match="at least one scope"):
         parse_scopes([])

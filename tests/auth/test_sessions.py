@@ -99,9 +99,7 @@ def test_garbage_tokens_are_refused(
         resume_session(session, token, clock(), POLICY)
 
 
-def test_a_removed_users_sessions_are_dead(
-    session: Session, alice: User, clock: FakeClock
-) -> None:
+def test_a_removed_users_sessions_are_dead(session: Session, alice: User, clock: FakeClock) -> None:
     tokens = [start_session(session, alice, clock(), POLICY).token for _ in range(3)]
     remove_user(session, "alice")
     for token in tokens:
