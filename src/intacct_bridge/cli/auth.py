@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from intacct_bridge.auth.model import Role
 from intacct_bridge.cli.config import KeyFileOption, console, fail, guarded, keyring, ready_engine
@@ -109,6 +108,12 @@ def _roles_text(roles: dict[str, Role]) -> str:
     return ", ".join(f"{tenant} ({role.value})" for tenant, role in sorted(roles.items())) or "-"
 
 
+def _rows(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Tab-separated lines under a header (easy to read, grep and cut)."""
+    for row in [header, *rows]:
+        typer.echo("\t".join(row))
+
+
 def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
@@ -143,16 +148,16 @@ def user_list(db: DbOption = None) -> None:
     from intacct_bridge.auth.users import list_users
 
     users = _run(db, list_users)
-    table = Table("user", "tenants (role)", "created", "password changed")
-    for user in users:
-        table.add_row(
-            escape(user.name),
-            escape(_roles_text(user.roles)),
-            _when(user.created_at),
-            _when(user.password_changed_at),
-        )
-    out = console()
-    out.print(table if users else "no users yet; add one with: intacct-bridge user add")
+    if not users:
+        typer.echo("no users yet; add one with: intacct-bridge user add")
+        return
+    _rows(
+        ("user", "tenants (role)", "created", "password changed"),
+        [
+            (u.name, _roles_text(u.roles), _when(u.created_at), _when(u.password_changed_at))
+            for u in users
+        ],
+    )
 
 
 @user_app.command("remove")
@@ -248,18 +253,23 @@ def apikey_list(tenant: ApiTenantOption, db: DbOption = None) -> None:
     from intacct_bridge.auth.apikeys import list_api_keys
 
     keys = _run(db, lambda s: list_api_keys(s, tenant))
-    table = Table("prefix", "name", "scopes", "created", "last used", "revoked")
-    for key in keys:
-        table.add_row(
-            key.prefix,
-            escape(key.name),
-            " ".join(sorted(s.value for s in key.scopes)),
-            _when(key.created_at),
-            _when(key.last_used_at),
-            _when(key.revoked_at),
-        )
-    out = console()
-    out.print(table if keys else f"no API keys in tenant {escape(tenant)}")
+    if not keys:
+        typer.echo(f"no API keys in tenant {tenant}")
+        return
+    _rows(
+        ("prefix", "name", "scopes", "created", "last used", "revoked"),
+        [
+            (
+                key.prefix,
+                key.name,
+                " ".join(sorted(s.value for s in key.scopes)),
+                _when(key.created_at),
+                _when(key.last_used_at),
+                _when(key.revoked_at),
+            )
+            for key in keys
+        ],
+    )
 
 
 @apikey_app.command("revoke")
