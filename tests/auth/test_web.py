@@ -22,8 +22,8 @@ from intacct_bridge.auth.apikeys import create_api_key, revoke_api_key
 from intacct_bridge.auth.model import ApiPrincipal, Role, Scope
 from intacct_bridge.auth.passwords import PasswordHasher
 from intacct_bridge.auth.ratelimit import LoginRateLimiter
-from intacct_bridge.auth.sessions import SessionPolicy, SignedIn
-from intacct_bridge.auth.users import create_user, remove_user
+from intacct_bridge.auth.sessions import SessionPolicy, SignedIn, count_sessions
+from intacct_bridge.auth.users import create_user, get_user, remove_user
 from intacct_bridge.auth.web import (
     AuthServices,
     csrf_token,
@@ -229,6 +229,32 @@ def test_next_never_leaves_the_site(world: World) -> None:
             data={"username": world.admin, "password": PASSWORD, "next": target},
         )
         assert response.headers["location"] == expected
+
+
+def test_login_from_another_site_is_refused(world: World) -> None:
+    client = world.client()
+    form = {"username": world.admin, "password": PASSWORD}
+    for headers in [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ]:
+        response = client.post("/auth/login", data=form, headers=headers)
+        assert response.status_code == 403 and "set-cookie" not in response.headers
+    same = client.post("/auth/login", data=form, headers={"Origin": "http://testserver"})
+    assert same.status_code == 303
+
+
+def test_an_expired_session_row_is_deleted(world: World) -> None:
+    client = world.client()
+    world.sign_in(client, world.admin)
+    with world.services.transaction() as db:
+        user_id = get_user(db, world.admin).id
+        assert count_sessions(db, user_id) == 1
+    world.clock.advance(hours=13)
+    assert client.get(f"/t/{world.a}/page").status_code == 401
+    with world.services.transaction() as db:
+        assert count_sessions(db, user_id) == 0
 
 
 def test_login_refuses_other_bodies(world: World) -> None:

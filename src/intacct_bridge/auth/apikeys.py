@@ -54,7 +54,8 @@ class ApiKeyInfo:
 
 
 def _scopes(text: str) -> frozenset[Scope]:
-    return frozenset(Scope(value) for value in text.split() if value in Scope.__members__.values())
+    known = {scope.value for scope in Scope}
+    return frozenset(Scope(value) for value in text.split() if value in known)
 
 
 def _info(row: ApiKeyRow) -> ApiKeyInfo:

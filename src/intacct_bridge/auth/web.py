@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -123,11 +123,11 @@ def optional_session(request: Request, services: Services) -> SignedIn | None:
     token = request.cookies.get(services.policy.cookie_name)
     if not token:
         return None
-    try:
-        with services.transaction() as db:
+    with services.transaction() as db:  # committed either way: an expired row is deleted
+        try:
             return resume_session(db, token, services.clock(), services.policy)
-    except SessionInvalidError:
-        return None
+        except SessionInvalidError:
+            return None
 
 
 def require_user(signed_in: Annotated[SignedIn | None, Depends(optional_session)]) -> SignedIn:
@@ -321,11 +321,29 @@ def _sign_in_sync(request: Request, services: AuthServices, form: dict[str, str]
     return response
 
 
+def same_origin(request: Request) -> bool:
+    """Whether the request was not sent by another site's page (``Origin``, ``Sec-Fetch-Site``).
+
+    Browsers send these headers on form posts; a request without them (a script, an old
+    browser) passes. This stops a foreign page from signing a visitor in to an account of
+    the attacker's choosing (login CSRF), where no session exists yet to bind a token to.
+    """
+    if request.headers.get("sec-fetch-site", "").lower() == "cross-site":
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("host", "")
+    return origin != "null" and urlsplit(origin).netloc.lower() == host.lower()
+
+
 @router.post("/login", response_model=None)
 async def login(request: Request, services: Services) -> Response:
     """Sign in with an url-encoded form (``username``, ``password``, optional ``next``)."""
     from starlette.concurrency import run_in_threadpool
 
+    if not same_origin(request):
+        raise _error(403, "cross_site", "sign in from the bridge's own sign-in page")
     form = await _login_form(request)
     return await run_in_threadpool(_sign_in_sync, request, services, form)
 
