@@ -9,8 +9,6 @@ from sqlalchemy.orm import Session
 
 from intacct_bridge.auth.passwords import PasswordHasher
 from intacct_bridge.auth.ratelimit import LoginRateLimiter
-from intacct_bridge.auth.tokens import Pepper, derive_pepper
-from intacct_bridge.config.secrets import generate_key
 from intacct_bridge.model.tenancy import Tenant
 from intacct_bridge.store.repositories import create_tenant
 from tests.store.fixtures import backend, db_engine, fresh_url, session
@@ -49,11 +47,6 @@ def hasher() -> PasswordHasher:
 @pytest.fixture
 def limiter(clock: FakeClock) -> LoginRateLimiter:
     return LoginRateLimiter(clock=clock)
-
-
-@pytest.fixture(scope="session")
-def peppers() -> tuple[Pepper, ...]:
-    return (derive_pepper(generate_key()),)
 
 
 def add_tenants(db: Session, *ids: str) -> None:

@@ -32,7 +32,6 @@ from intacct_bridge.auth.web import (
     require_csrf,
     require_tenant,
 )
-from intacct_bridge.config.secrets import generate_key
 from intacct_bridge.store.migrate import upgrade
 from intacct_bridge.store.session import create_store_engine, session_factory
 from tests.auth.conftest import PASSWORD, FakeClock, add_tenants
@@ -58,9 +57,8 @@ class World:
         self.a, self.b = f"a-{tag}", f"b-{tag}"
         self.admin, self.viewer = f"admin-{tag}", f"viewer-{tag}"
         self.clock = FakeClock()
-        self.services = AuthServices.from_keys(
+        self.services = AuthServices(
             factory,
-            (generate_key(),),
             hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
             limiter=LoginRateLimiter(max_failures=3, clock=self.clock),
             policy=SessionPolicy(secure_cookies=secure),
@@ -92,9 +90,7 @@ class World:
 
     def api_key(self, tenant: str, *scopes: Scope) -> tuple[str, str]:
         with self.services.transaction() as db:
-            key, info = create_api_key(
-                db, self.services.peppers, tenant, "client", scopes, self.clock()
-            )
+            key, info = create_api_key(db, tenant, "client", scopes, self.clock())
         return key.text, info.prefix
 
 

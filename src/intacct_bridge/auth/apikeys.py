@@ -7,7 +7,6 @@ Used by the CLI (``intacct-bridge apikey``), by the console (the same functions)
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ from intacct_bridge.auth.errors import ApiKeyInvalidError, ApiKeyNotFoundError, 
 from intacct_bridge.auth.model import ApiPrincipal, Scope
 from intacct_bridge.auth.tokens import (
     NewApiKey,
-    Pepper,
     api_key_digest,
     digests_equal,
     new_api_key,
@@ -27,8 +25,6 @@ from intacct_bridge.auth.tokens import (
 from intacct_bridge.store.errors import UnknownTenantError
 from intacct_bridge.store.tables.auth import ApiKeyRow
 from intacct_bridge.store.tables.tenancy import TenantRow
-
-log = logging.getLogger(__name__)
 
 #: how often (at most) a request writes a key's last-used time
 LAST_USED_INTERVAL = dt.timedelta(seconds=60)
@@ -73,7 +69,6 @@ def _info(row: ApiKeyRow) -> ApiKeyInfo:
 
 def create_api_key(
     db: Session,
-    peppers: tuple[Pepper, ...],
     tenant_id: str,
     name: str,
     scopes: Iterable[Scope],
@@ -97,8 +92,7 @@ def create_api_key(
         prefix=key.prefix,
         name=clean,
         scopes=" ".join(scope.value for scope in chosen),
-        digest=api_key_digest(peppers[0], key.secret),
-        pepper_id=peppers[0].id,
+        digest=api_key_digest(key.secret),
         created_at=now,
         created_by=created_by,
         last_used_at=None,
@@ -130,37 +124,22 @@ def revoke_api_key(db: Session, tenant_id: str, prefix: str, now: dt.datetime) -
     return _info(row)
 
 
-def verify_api_key(
-    db: Session, peppers: tuple[Pepper, ...], text: str, now: dt.datetime
-) -> ApiPrincipal:
+def verify_api_key(db: Session, text: str, now: dt.datetime) -> ApiPrincipal:
     """The client behind the key ``text``, or :class:`ApiKeyInvalidError`.
 
-    The digest is compared in constant time, and an unknown prefix costs the same HMAC as a
-    known one. A key digested under an older secret key is re-digested under the newest one
-    (after ``intacct-bridge config rotate-key``); the last-used time is written at most once a
-    minute.
+    The digest is compared in constant time, and an unknown prefix costs the same hash and
+    comparison as a known one. The last-used time is written at most once a minute.
     """
     parsed = parse_api_key(text)
     if parsed is None:
         raise ApiKeyInvalidError("malformed API key; expected ibk_<prefix>_<secret>")
     prefix, secret = parsed
     row = db.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
-    pepper = None
-    if row is not None:
-        pepper = next((p for p in peppers if p.id == row.pepper_id), None)
-        if pepper is None:
-            log.warning(
-                "API key %s was made under a secret key that is no longer configured", prefix
-            )
-    digest = api_key_digest(pepper or peppers[0], secret)
-    expected = row.digest if row is not None and pepper is not None else _DUMMY_DIGEST
-    if not digests_equal(digest, expected) or row is None or pepper is None:
+    expected = row.digest if row is not None else _DUMMY_DIGEST
+    if not digests_equal(api_key_digest(secret), expected) or row is None:
         raise ApiKeyInvalidError("unknown or revoked API key")
     if row.revoked_at is not None:
         raise ApiKeyInvalidError("unknown or revoked API key")
-    if pepper is not peppers[0]:
-        row.digest = api_key_digest(peppers[0], secret)
-        row.pepper_id = peppers[0].id
     db.execute(
         update(ApiKeyRow)
         .where(

@@ -2,7 +2,7 @@
 
 The bridge's app plugs this in with :func:`install_auth`::
 
-    services = AuthServices.from_keyring(session_factory(engine), keyring)
+    services = AuthServices(db=session_factory(engine))
     install_auth(app, services)          # app.state.auth + the /auth router
 
 then declares what each route needs::
@@ -54,7 +54,7 @@ from intacct_bridge.auth.sessions import (
     resume_session,
     start_session,
 )
-from intacct_bridge.auth.tokens import Pepper, csrf_matches, csrf_token_for, peppers_from_keys
+from intacct_bridge.auth.tokens import csrf_matches, csrf_token_for
 from intacct_bridge.auth.users import authenticate
 
 #: the form field and the header a CSRF token may come in (HTMX sends the header)
@@ -70,18 +70,10 @@ class AuthServices:
     """Everything the auth dependencies need; one per app, on ``app.state.auth``."""
 
     db: sessionmaker[Session]
-    peppers: tuple[Pepper, ...]
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Clock = utc_now
-
-    @classmethod
-    def from_keys(
-        cls, db: sessionmaker[Session], keys: tuple[bytes, ...], **options: Any
-    ) -> AuthServices:
-        """Services whose API key peppers come from the deployment's secret keys (Keyring.keys)."""
-        return cls(db=db, peppers=peppers_from_keys(keys), **options)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -280,7 +272,7 @@ def require_api_key(scope: Scope) -> Callable[..., ApiPrincipal]:
             )
         try:
             with services.transaction() as db:
-                principal = verify_api_key(db, services.peppers, credential, services.clock())
+                principal = verify_api_key(db, credential, services.clock())
         except ApiKeyInvalidError as error:
             raise _error(401, "unauthorized", str(error), challenge) from None
         tenant_id = request.path_params.get("tenant_id")

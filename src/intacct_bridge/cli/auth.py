@@ -30,7 +30,7 @@ import typer
 from rich.markup import escape
 
 from intacct_bridge.auth.model import Role
-from intacct_bridge.cli.config import KeyFileOption, console, fail, guarded, keyring, ready_engine
+from intacct_bridge.cli.config import console, fail, guarded, ready_engine
 from intacct_bridge.cli.ops import DbOption
 
 if TYPE_CHECKING:
@@ -221,19 +221,14 @@ def apikey_create(
         ),
     ],
     db: DbOption = None,
-    key_file: KeyFileOption = None,
 ) -> None:
     """Create an API key; it is printed ONCE — store it in the client's secret store now."""
     from intacct_bridge.auth.apikeys import create_api_key
     from intacct_bridge.auth.model import parse_scopes
-    from intacct_bridge.auth.tokens import peppers_from_keys
 
     with guarded():
         scopes = parse_scopes(scope or [])
-    ring = keyring(key_file)
-    assert ring is not None
-    peppers = peppers_from_keys(ring.keys)
-    key, info = _run(db, lambda s: create_api_key(s, peppers, tenant, name, scopes, _now()))
+    key, info = _run(db, lambda s: create_api_key(s, tenant, name, scopes, _now()))
     out = console()
     out.print(
         f"API key {info.prefix} for {escape(info.name)} (tenant {escape(info.tenant_id)}; "
@@ -241,7 +236,7 @@ def apikey_create(
     )
     typer.echo(key.text)
     out.print(
-        "It is shown only this once and stored only as a keyed hash. Send it as "
+        "It is shown only this once and stored only as a hash. Send it as "
         "'Authorization: Bearer <key>'. Revoke: intacct-bridge apikey revoke "
         f"{info.prefix} --tenant {escape(info.tenant_id)}"
     )

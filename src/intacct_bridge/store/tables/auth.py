@@ -3,7 +3,7 @@
 Users are global (one person may work for several tenants); what they may see is decided by
 their memberships, one per tenant, keyed by ``tenant_id`` first like every tenant's row.
 Nothing secret is stored in the clear: passwords as argon2id hashes, session tokens and API
-keys as SHA-256 / HMAC-SHA256 digests (see ``docs/security.md``).
+keys' secrets as SHA-256 digests (see ``docs/security.md``).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class AuthSessionRow(Base):
 
 
 class ApiKeyRow(Base):
-    """A client's API key: its public prefix, scopes and a keyed digest of its secret."""
+    """A client's API key: its public prefix, scopes and the digest of its secret."""
 
     __tablename__ = "api_key"
 
@@ -80,9 +80,8 @@ class ApiKeyRow(Base):
     name: Mapped[str] = mapped_column(String(80))
     #: space-separated scopes (``documents:write state:read``)
     scopes: Mapped[str] = mapped_column(String(500))
-    #: HMAC-SHA256 of the secret part, hex, under the pepper named by ``pepper_id``
+    #: SHA-256 of the secret part, hex (the key itself is never stored)
     digest: Mapped[str] = mapped_column(String(64))
-    pepper_id: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str | None] = mapped_column(String(80))
     last_used_at: Mapped[dt.datetime | None]

@@ -6,7 +6,7 @@ Create Date: 2026-12-06
 
 ``auth_user`` (global; argon2id password hashes), ``auth_membership`` (a user's role in one
 tenant), ``auth_session`` (the SHA-256 of each browser session token, never the token) and
-``api_key`` (per tenant; the HMAC-SHA256 of each key's secret, never the key).
+``api_key`` (per tenant; the SHA-256 of each key's secret, never the key).
 """
 
 from __future__ import annotations
@@ -87,7 +87,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("scopes", sa.String(length=500), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("pepper_id", sa.String(length=16), nullable=False),
         sa.Column("created_at", base.UtcDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=True),
         sa.Column("last_used_at", base.UtcDateTime(), nullable=True),
