@@ -194,3 +194,45 @@ def test_set_password_changes_what_signs_in(
     with pytest.raises(UserError):
         set_password(session, hasher, "alice", "short", clock())
     assert get_user(session, "alice").name == "alice"
+
+
+def test_two_processes_creating_one_user(
+    backend: str, fresh_url: str, hasher: PasswordHasher, clock: FakeClock
+) -> None:
+    """The loser of two concurrent creations gets a clear error, not an SQL message."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the race cannot happen there")
+    import threading
+
+    from intacct_bridge.store.migrate import upgrade
+    from intacct_bridge.store.session import create_store_engine, session_factory
+    from tests.auth.conftest import add_tenants
+
+    upgrade(fresh_url)
+    engine = create_store_engine(fresh_url)
+    factory = session_factory(engine)
+    outcome: list[BaseException | None] = []
+    try:
+        with factory() as db, db.begin():
+            add_tenants(db, "acme-a")
+        with factory() as first:
+            first.begin()
+            create_user(first, hasher, "alice", PASSWORD, ["acme-a"], Role.ADMIN, clock())
+
+            def second() -> None:
+                try:
+                    with factory() as db, db.begin():
+                        create_user(db, hasher, "alice", PASSWORD, ["acme-a"], Role.VIEWER, clock())
+                    outcome.append(None)
+                except BaseException as error:
+                    outcome.append(error)
+
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)  # it waits on the uncommitted row of the unique index
+            first.commit()
+            thread.join(30)
+        [error] = outcome
+        assert isinstance(error, UserError) and str(error) == "user 'alice' exists"
+    finally:
+        engine.dispose()

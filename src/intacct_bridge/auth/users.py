@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intacct_bridge.auth.errors import InvalidCredentialsError, UnknownUserError, UserError
@@ -74,7 +75,10 @@ def create_user(
         name=folded, password_hash=hasher.hash(password), created_at=now, password_changed_at=now
     )
     db.add(row)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # created meanwhile by another process; the message would hold SQL
+        raise UserError(f"user {folded!r} exists") from None
     for tenant_id in dict.fromkeys(tenants):
         db.add(AuthMembershipRow(tenant_id=tenant_id, user_id=row.id, role=role.value))
     db.flush()
