@@ -16,6 +16,8 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import Depends, FastAPI, Request
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.auth.apikeys import create_api_key, revoke_api_key
@@ -465,3 +467,27 @@ def test_no_secret_appears_in_responses_or_logs(
     assert world.seen and prefix  # the scan had something to look at
     for value in [PASSWORD, "a wrong password here", session_token, secret]:
         assert value not in seen
+
+
+# --- hostile input -------------------------------------------------------------------------
+
+PRINTABLE = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(authorization=PRINTABLE, cookie=PRINTABLE, token=PRINTABLE)
+def test_hostile_credentials_are_refused_never_a_500(
+    world: World, authorization: str, cookie: str, token: str
+) -> None:
+    client = world.client()
+    api = client.get(f"/api/v1/tenants/{world.a}/state", headers={"Authorization": authorization})
+    assert api.status_code == 401
+    page = client.get(f"/t/{world.a}/page", headers={"Cookie": f"ib_session={cookie}"})
+    assert page.status_code == 401
+    post = client.post(
+        f"/t/{world.a}/settings",
+        headers={"Cookie": f"ib_session={cookie}", "X-CSRF-Token": token},
+    )
+    assert post.status_code == 401

@@ -34,6 +34,10 @@ class SessionPolicy:
     #: ``True``: always mark the cookie Secure; ``None``: when the request came over https
     secure_cookies: bool | None = None
 
+    def __post_init__(self) -> None:
+        if not dt.timedelta(0) < self.idle_timeout <= self.absolute_timeout:
+            raise ValueError("need 0 < idle_timeout <= absolute_timeout")
+
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
