@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from intacct_bridge import __version__
+from intacct_bridge.cli.auth import apikey_app, user_app
 from intacct_bridge.cli.config import config_app, init_command
 from intacct_bridge.cli.demo import demo_data_command
 from intacct_bridge.cli.inbound import pull_command
@@ -36,6 +37,8 @@ app.add_typer(mapping_app, name="mapping")
 app.command("status")(status_command)
 app.command("sync")(sync_command)
 app.command("worker")(worker_command)
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
 
 
 @app.command()

@@ -8,12 +8,13 @@ tenant, which the database enforces on its own.
 
 from intacct_bridge.store.tables.tenancy import ChangeEventRow, TenantRow
 
-from . import analytics, config, documents, finance, inbound, items, parties, sites, sync
+from . import analytics, auth, config, documents, finance, inbound, items, parties, sites, sync
 
 __all__ = [
     "ChangeEventRow",
     "TenantRow",
     "analytics",
+    "auth",
     "config",
     "documents",
     "finance",
