@@ -51,9 +51,7 @@ def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
 def demo_command(
     documents: Annotated[
         int,
-        typer.Option(
-            "--documents", min=1, max=100_000, help="Documents in the demo month."
-        ),
+        typer.Option("--documents", min=1, max=100_000, help="Documents in the demo month."),
     ] = 300,
     directory: Annotated[
         Path,

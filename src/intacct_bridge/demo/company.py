@@ -1,25 +1,60 @@
-"""The demo company's Intacct side: its financial setup as Intacct records.
+"""The demo company's Intacct side: one chart for the demo data, the posting engine and Intacct.
 
-``intacct-bridge demo`` seeds the sandbox company **from the demo's own master data**, so
-the chart of accounts, journals, payment terms and dimension values in Intacct are the ones
-the demo documents use, and ``pull`` brings the same records back into the store::
+``intacct-bridge demo`` provisions the sandbox company **from the demo's own master data**
+(:func:`provision_company`): its entities with their currencies, the chart of accounts,
+journals, AP and AR terms, departments, classes, tax solutions and details, the month's
+exchange rates and the inter-entity accounts. So the accounts, journals and taxes in Intacct
+are the ones the demo documents post to, and ``pull`` brings the same records back::
 
-    batches = intacct_rows(generator.master_data())
-    sandbox.admin.seed_many("DEMO-MFG", batches)
+    provision_company(sandbox.admin, "DEMO-MFG", generator.master_data())
 
-Only the objects every sandbox company has are produced (GL accounts, GL journals, AP and AR
-terms, departments, classes); tax solutions and user-defined dimensions are left to the
-company's own setup. Rows are plain ``dict`` s in the sandbox admin API's field names.
+The posting engine's company-wide settings that master data does not carry — goods in
+transit and rounding accounts, the stock journal, exchange rates — are here too
+(:data:`DEFAULT_ACCOUNTS`, :data:`STOCK_JOURNAL`, :data:`RATES`), and
+:func:`posting_setup` builds the engine's setup from them. User-defined dimensions (the
+demo's channel and region) are not created in Intacct. Rows are plain ``dict`` s in the
+sandbox admin API's field names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from intacct_bridge.model import Record
 from intacct_bridge.model.analytics import Dimension, DimensionType
-from intacct_bridge.model.finance import Account, Journal, PaymentTerm
+from intacct_bridge.model.finance import (
+    Account,
+    Entity,
+    Journal,
+    PaymentTerm,
+    TaxDetail,
+    TaxSolution,
+    TaxType,
+)
+from intacct_bridge.posting.roles import AccountType
+
+if TYPE_CHECKING:
+    from intacct_bridge.posting import PostingSetup
+    from intacct_bridge.sandbox.admin import Admin
+
+#: company-wide accounts of the demo chart that no posting class names
+DEFAULT_ACCOUNTS = {AccountType.GOODS_IN_TRANSIT: "1330", AccountType.ROUNDING: "5900"}
+#: inter-entity accounts (MEGA): due from, due to
+INTERENTITY_ACCOUNTS = ("1500", "2500")
+#: the journal of the stock journal entries (the demo chart's inventory journal)
+STOCK_JOURNAL = "INV"
+#: 1 FROM = RATE TO, from :data:`RATES_FROM` on: the rates of the demo month
+RATES: tuple[tuple[str, str, str], ...] = (
+    ("EUR", "USD", "1.087"),
+    ("CAD", "USD", "0.735"),
+    ("JPY", "USD", "0.0067"),
+    ("USD", "CAD", "1.36"),
+    ("EUR", "CAD", "1.478"),
+)
+RATES_FROM = dt.date(2000, 1, 1)
 
 Row = dict[str, Any]
 
@@ -88,4 +123,83 @@ def intacct_rows(records: Iterable[Record]) -> list[tuple[str, list[Row]]]:
     ]
 
 
-__all__ = ["intacct_rows"]
+def provision_company(
+    admin: Admin, company_id: str, records: Iterable[Record], *, name: str = ""
+) -> dict[str, int]:
+    """Create ``company_id`` as the demo company's Intacct company (multi-entity, one entity
+    per demo entity with its currency) and seed its financial setup; returns the number of
+    records per object. Raises the sandbox's ``AdminError`` if any of it is refused."""
+    master = list(records)
+    entities = [
+        {"location_id": r.id, "name": r.name, **({"CURRENCY": r.currency} if r.currency else {})}
+        for r in master
+        if isinstance(r, Entity)
+    ]
+    admin.create_company(
+        company_id, name=name or company_id, mega=bool(entities), entities=entities
+    )
+    done = {
+        key: len(rows) for key, rows in admin.seed_many(company_id, intacct_rows(master)).items()
+    }
+    details = [r for r in master if isinstance(r, TaxDetail)]
+    for solution in (r for r in master if isinstance(r, TaxSolution)):
+        mine = [d for d in details if d.tax_solution_id == solution.id]
+        sale = next((d.account_id for d in mine if d.tax_type is TaxType.SALES), None)
+        purchase = next((d.account_id for d in mine if d.tax_type is TaxType.PURCHASE), sale)
+        if sale is None or purchase is None:
+            continue
+        admin.add_tax_solution(
+            company_id,
+            solution.id,
+            purchase_account=purchase,
+            sale_account=sale,
+            description=solution.description or solution.id,
+        )
+        done["TAXSOLUTION"] = done.get("TAXSOLUTION", 0) + 1
+    for detail in details:
+        admin.add_tax_detail(
+            company_id,
+            detail.id,
+            tax_type="S" if detail.tax_type is TaxType.SALES else "P",
+            percent=detail.rate,
+            account=detail.account_id or "",
+            solution=detail.tax_solution_id,
+            reverse_charge=detail.is_reverse_charge,
+            description=detail.description or detail.id,
+        )
+        done["TAXDETAIL"] = done.get("TAXDETAIL", 0) + 1
+    for source, target, rate in RATES:
+        admin.add_exchange_rate(
+            company_id, from_currency=source, to_currency=target, rate=rate, effective=RATES_FROM
+        )
+    if len(entities) > 1:
+        due_from, due_to = INTERENTITY_ACCOUNTS
+        admin.set_interentity_accounts(company_id, due_from=due_from, due_to=due_to)
+    return done
+
+
+def posting_setup(records: Iterable[Record]) -> PostingSetup:
+    """The posting engine's setup of the demo company: its master data plus the company-wide
+    accounts, stock journal and exchange rates above."""
+    from intacct_bridge.posting import ExchangeRates, setup_from_records
+
+    rates = [(source, target, RATES_FROM, Decimal(rate)) for source, target, rate in RATES]
+    master = list(records)
+    return setup_from_records(
+        master,
+        default_accounts=dict(DEFAULT_ACCOUNTS),
+        rates=ExchangeRates(rates),
+        stock_journal=STOCK_JOURNAL,
+        multi_entity=any(isinstance(r, Entity) for r in master),
+    )
+
+
+__all__ = [
+    "DEFAULT_ACCOUNTS",
+    "INTERENTITY_ACCOUNTS",
+    "RATES",
+    "STOCK_JOURNAL",
+    "intacct_rows",
+    "posting_setup",
+    "provision_company",
+]

@@ -4,10 +4,11 @@ Steps, in order (each timed and counted; a failed step stops the run, later step
 reported as not run):
 
 1. **bridge** — a secret key file and a SQLite store in the working directory;
-2. **setup** — the seed guide's setup against an in-process sandbox company (``DEMO-MFG``,
-   multi-entity with the demo's entities), the bridge configured for it;
-3. **company** — the sandbox company seeded *from the demo's master data* (chart of accounts,
-   journals, terms, departments, classes: :mod:`intacct_bridge.demo.company`);
+2. **company** — the Intacct company ``DEMO-MFG`` provisioned in an in-process sandbox *from
+   the demo's master data* (entities with their currencies, chart of accounts, journals,
+   terms, departments, classes, taxes, rates: :mod:`intacct_bridge.demo.company`);
+3. **setup** — the seed guide's setup against that company (sender, web services user,
+   authorization, Smart Events package, …), the bridge configured for it;
 4. **load** — the demo company and its month imported into the store;
 5. **sync** — master data out (items, customers, suppliers, contacts) by the embedded worker;
 6. **pull** — financial setup in from Intacct (full pull);
@@ -24,13 +25,11 @@ saved to ``sandbox.json`` there at the end, so ``sandbox serve --state`` can sho
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import importlib
 import importlib.util
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -59,6 +58,7 @@ DEMO_SIZES = {"items": 60, "customers": 30, "suppliers": 15}
 #: the sandbox's latency model with --realistic (per request, per function; 2 slots)
 REALISTIC_LATENCY = (0.1, 0.01)
 COMPANY_ID = "DEMO-MFG"
+COMPANY_NAME = "Demo Manufacturing"
 #: documents per import transaction
 IMPORT_BATCH = 500
 
@@ -130,7 +130,6 @@ def installed_export() -> Export | None:
     return export
 
 
-
 @dataclass
 class DemoOptions:
     directory: Path
@@ -159,7 +158,7 @@ class DemoRun:
 
     # --- the run ---------------------------------------------------------------------------
 
-    STEPS = ("bridge", "setup", "company", "load", "sync", "pull", "check", "post", "reconcile")
+    STEPS = ("bridge", "company", "setup", "load", "sync", "pull", "check", "post", "reconcile")
 
     def run(self) -> list[StepReport]:
         """Run every step; stops after the first failure. ``KeyboardInterrupt`` marks the
@@ -222,7 +221,11 @@ class DemoRun:
         engine = create_store_engine(f"sqlite:///{directory / DB_FILE}")
         upgrade_engine(engine)
         generator = DemoGenerator(
-            self.options.seed, documents=self.options.documents, **DEMO_SIZES
+            self.options.seed,
+            items=DEMO_SIZES["items"],
+            customers=DEMO_SIZES["customers"],
+            suppliers=DEMO_SIZES["suppliers"],
+            documents=self.options.documents,
         )
         sandbox = Sandbox(seed=self.options.seed)
         self.ctx = DemoContext(
@@ -265,12 +268,14 @@ class DemoRun:
         )
 
     def _company(self, report: StepReport) -> None:
-        from intacct_bridge.demo.company import intacct_rows
+        from intacct_bridge.demo.company import provision_company
 
         ctx = self._context()
-        done = ctx.sandbox.admin.seed_many(COMPANY_ID, intacct_rows(ctx.generator.master_data()))
-        report.records = sum(len(rows) for rows in done.values())
-        report.detail = ", ".join(f"{len(rows)} {name}" for name, rows in done.items())
+        done = provision_company(
+            ctx.sandbox.admin, COMPANY_ID, ctx.generator.master_data(), name=COMPANY_NAME
+        )
+        report.records = sum(done.values())
+        report.detail = ", ".join(f"{count} {name}" for name, count in done.items())
 
     def _load(self, report: StepReport) -> None:
         from intacct_bridge.intake.service import import_records
@@ -361,9 +366,7 @@ class DemoRun:
             if number % 50 == 0 or number == total:
                 tick(number, total)
             report.documents = number
-        report.detail = (
-            f"{report.documents} documents balanced, {len(report.errors)} with problems"
-        )
+        report.detail = f"{report.documents} documents balanced, {len(report.errors)} with problems"
         del report.errors[20:]
 
     def _post(self, report: StepReport) -> None:
@@ -403,27 +406,10 @@ def _merge(report: StepReport, result: StepReport) -> None:
 
 
 def demo_posting_setup(generator: DemoGenerator) -> PostingSetup:
-    """The demo company's posting setup: its master data, the company-wide goods-in-transit
-    and rounding accounts, and the month's exchange rates."""
-    from intacct_bridge.posting import ExchangeRates, setup_from_records
-    from intacct_bridge.posting.roles import AccountType
+    """The demo company's posting setup (:func:`intacct_bridge.demo.company.posting_setup`)."""
+    from intacct_bridge.demo.company import posting_setup
 
-    rates = [
-        (currency, base, dt.date(2000, 1, 1), Decimal(rate))
-        for currency, base, rate in (
-            ("EUR", "USD", "1.087"),
-            ("CAD", "USD", "0.735"),
-            ("JPY", "USD", "0.0067"),
-            ("USD", "CAD", "1.36"),
-            ("EUR", "CAD", "1.478"),
-        )
-    ]
-    return setup_from_records(
-        generator.master_data(),
-        default_accounts={AccountType.GOODS_IN_TRANSIT: "1320", AccountType.ROUNDING: "5200"},
-        rates=ExchangeRates(rates),
-        multi_entity=True,
-    )
+    return posting_setup(generator.master_data())
 
 
 __all__ = [

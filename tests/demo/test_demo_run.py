@@ -1,0 +1,148 @@
+"""``intacct-bridge demo``: the whole job end to end, in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from intacct_bridge.cli.main import app
+from intacct_bridge.demo import DemoGenerator
+from intacct_bridge.demo import run as demo_run
+from intacct_bridge.demo.company import intacct_rows
+from intacct_bridge.demo.run import DemoContext, DemoOptions, DemoRun, StepReport
+from intacct_bridge.model.finance import Journal
+from intacct_bridge.posting import post_document
+from intacct_bridge.sandbox import Sandbox
+
+runner = CliRunner()
+
+
+def _demo(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["demo", *args])
+    return result.exit_code, result.stdout
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    code, out = _demo("--documents", "30", "--dir", str(tmp_path))
+    assert code == 0, out
+    assert "Summary: ok — records " in out
+    assert "documents 30, errors 0" in out
+    for label in (
+        "Seed guide setup",
+        "Demo company in Intacct",
+        "Demo month loaded",
+        "Master data out",
+        "Financial setup in",
+        "Posting check",
+    ):
+        assert f"✓ {label}" in out, label
+    assert "30 documents balanced, 0 with problems" in out
+    if not demo_run.export_installed():
+        assert "skipped: post, reconcile" in out.lower() or "Skipped: post, reconcile" in out
+    # the sandbox company is kept for sandbox serve --state
+    assert (tmp_path / "sandbox.json").stat().st_size > 0
+    assert (tmp_path / "demo.db").exists()
+
+
+def test_a_second_run_starts_clean_and_keeps_other_files(tmp_path: Path) -> None:
+    mine = tmp_path / "notes.txt"
+    mine.write_text("keep me", encoding="utf-8")
+    assert _demo("--documents", "5", "--dir", str(tmp_path))[0] == 0
+    code, out = _demo("--documents", "5", "--dir", str(tmp_path))
+    assert code == 0, out  # a reused store would refuse the seed guide's company again
+    assert "documents 5, errors 0" in out
+    assert mine.read_text(encoding="utf-8") == "keep me"
+
+
+class _FailingExport:
+    """An export whose post reports an error (the export's contract: errors listed)."""
+
+    def post(self, ctx: DemoContext, progress: demo_run.ProgressFn) -> StepReport:
+        progress(0, 1)
+        return StepReport("post", documents=0, errors=[f"{ctx.tenant_id}: refused"])
+
+    def reconcile(self, ctx: DemoContext) -> StepReport:  # pragma: no cover - never reached
+        raise AssertionError("reconcile must not run after a failed post")
+
+
+def test_a_failing_step_gives_a_non_zero_exit_and_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo_run, "installed_export", lambda: _FailingExport())
+    code, out = _demo("--documents", "5", "--dir", str(tmp_path))
+    assert code == 1, out
+    assert "✗ Post the month" in out
+    assert "default: refused" in out
+    assert "Summary: failed" in out
+    assert "Failed: post" in out
+
+
+def test_an_unusable_directory_fails_cleanly(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    run = DemoRun(DemoOptions(directory=blocker / "demo", documents=5))
+    reports = run.run()
+    assert reports[0].status == "failed"
+    assert "FileExistsError" in reports[0].errors[0] or "NotADirectory" in reports[0].errors[0]
+    assert [r.status for r in reports[1:]] == ["not run"] * (len(reports) - 1)
+    assert not run.ok
+
+
+def test_every_demo_document_posts_against_the_demo_setup() -> None:
+    generator = DemoGenerator(7, documents=600)
+    setup = demo_run.demo_posting_setup(generator)
+    problems = [
+        (doc.number, result.problems)
+        for doc in generator.documents()
+        if not (result := post_document(doc, setup)).ok
+    ]
+    assert problems == []
+
+
+def test_the_sandbox_company_holds_the_demo_chart() -> None:
+    generator = DemoGenerator(7, documents=1)
+    sandbox = Sandbox()
+    sandbox.quickstart(mega=True)
+    done = sandbox.admin.seed_many("DEMO-MFG", intacct_rows(generator.master_data()))
+    accounts = {r.values["ACCOUNTNO"] for r in done["GLACCOUNT"]}
+    journals = {r.values["SYMBOL"] for r in done["GLJOURNAL"]}
+    assert {"1320", "5200"} <= accounts  # goods in transit and rounding
+    assert journals == {r.id for r in generator.master_data() if isinstance(r, Journal)}
+    assert "Net 30" in {r.values["NAME"] for r in done["ARTERM"]}
+
+
+def test_sigterm_stops_with_a_partial_summary(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "intacct_bridge.cli.main",
+            "demo",
+            "--documents",
+            "20000",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        if "Demo company in Intacct" in line or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGTERM)
+    rest, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (rest, err)
+    assert "Summary: interrupted" in rest
+    assert "Traceback" not in err
