@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -146,3 +147,77 @@ def test_sigterm_stops_with_a_partial_summary(tmp_path: Path) -> None:
     assert process.returncode == 130, (rest, err)
     assert "Summary: interrupted" in rest
     assert "Traceback" not in err
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_serve_refuses_a_busy_port_before_running(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(
+            app, ["demo", "--serve", "--port", str(port), "--dir", str(tmp_path / "d")]
+        )
+    assert result.exit_code == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert not (tmp_path / "d").exists()  # nothing ran
+
+
+def test_serve_keeps_the_bridge_running_with_a_demo_sign_in(tmp_path: Path) -> None:
+    import httpx
+    from sqlalchemy.orm import Session as OrmSession
+
+    from intacct_bridge.auth.passwords import PasswordHasher
+    from intacct_bridge.auth.ratelimit import LoginRateLimiter
+    from intacct_bridge.auth.users import authenticate
+    from intacct_bridge.store.session import create_store_engine
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intacct_bridge.cli.main", "demo", "--documents", "5",
+         "--dir", str(tmp_path), "--serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "250"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        banner = ""
+        for line in process.stdout:
+            if "serving the demo" in line:
+                banner = line
+                break
+        assert f"http://127.0.0.1:{port}/" in banner
+        password = banner.split("with password ", 1)[1].split(" ", 1)[0]
+        health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=10)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        engine = create_store_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+        try:
+            with OrmSession(engine) as session:
+                user = authenticate(
+                    session,
+                    PasswordHasher(),
+                    LoginRateLimiter(),
+                    "demo",
+                    password,
+                    None,
+                    dt.datetime.now(dt.UTC),
+                )
+                assert user.name == "demo"
+        finally:
+            engine.dispose()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    assert process.returncode == 0

@@ -69,6 +69,18 @@ def demo_command(
             help="Turn the sandbox's latency model on (100 ms per request, 10 ms per function).",
         ),
     ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Afterwards keep the bridge's web app running on the demo's data (Ctrl-C "
+            "stops it) and print its URL and a sign-in.",
+        ),
+    ] = False,
+    host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="With --serve: port to listen on.")
+    ] = 8000,
 ) -> None:
     """Run the whole integration on the demo company, with no configuration.
 
@@ -76,6 +88,8 @@ def demo_command(
     synchronises master data both ways, checks, posts and reconciles the month, then prints
     a summary. Exit code 1 if any step failed.
     """
+    if serve:
+        _check_port(host, port)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from intacct_bridge.demo.run import DemoOptions, DemoRun, installed_export
@@ -121,7 +135,91 @@ def demo_command(
         finally:
             signal.signal(signal.SIGTERM, previous)
     _summary(run, interrupted=False)
+    if serve and run.ctx is not None:
+        _serve(run, host, port)
     raise typer.Exit(0 if run.ok else 1)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a busy port before the demo runs (one line, with the fix)."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            state = "is in use" if error.errno == errno.EADDRINUSE else "cannot be used"
+            typer.echo(
+                f"error: port {port} on {host} {state} ({error.strerror}); choose another: "
+                f"intacct-bridge demo --serve --port {port + 1 if port < 65535 else 8001}",
+                err=True,
+            )
+            raise typer.Exit(2) from None
+
+
+def _serve(run: DemoRun, host: str, port: int) -> None:
+    """The bridge's web app on the demo's store, its Intacct calls answered by the demo's
+    sandbox; a demo user (admin of the demo tenant) with a new password, shown once."""
+    import datetime as dt
+    import secrets
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    import uvicorn
+
+    from intacct_bridge.auth.model import Role
+    from intacct_bridge.auth.passwords import PasswordHasher
+    from intacct_bridge.auth.users import create_user
+    from intacct_bridge.config.models import IntegrationConfig
+    from intacct_bridge.demo.run import DB_FILE, KEY_FILE
+    from intacct_bridge.intacct import IntacctClient
+    from intacct_bridge.store.session import create_store_engine, session_factory
+    from intacct_bridge.sync.connect import client_for
+    from intacct_bridge.web.app import WebSettings, create_app
+
+    ctx = run.ctx
+    assert ctx is not None
+    url = f"sqlite:///{ctx.directory / DB_FILE}"
+    engine = create_store_engine(url)
+    password = secrets.token_urlsafe(12)
+    with session_factory(engine).begin() as session:
+        create_user(
+            session,
+            PasswordHasher(),
+            "demo",
+            password,
+            [ctx.tenant_id],
+            Role.ADMIN,
+            dt.datetime.now(dt.UTC),
+        )
+    sandbox = ctx.sandbox
+
+    @asynccontextmanager
+    async def clients(config: IntegrationConfig) -> AsyncIterator[IntacctClient]:
+        async with client_for(config, transport=sandbox.transport(), top_level=False) as client:
+            yield client
+
+    settings = WebSettings(db_url=url, secret_key_file=ctx.directory / KEY_FILE)
+    application = create_app(settings, engine=engine, keyring=ctx.keyring, clients=clients)
+    shown = f"[{host}]" if ":" in host else host
+    out = console()
+    out.print(
+        f"\nThe bridge is serving the demo at http://{shown}:{port}/ (health: /health). "
+        f"Sign in as [bold]demo[/bold] with password [bold]{escape(password)}[/bold] "
+        "(shown once). Ctrl-C stops it."
+    )
+    previous = signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        engine.dispose()
+
+
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _print_step(bar: Progress, report: StepReport) -> None:
@@ -142,7 +240,8 @@ def _summary(run: DemoRun, *, interrupted: bool) -> None:
     records = sum(r.records for r in reports if r.name in ("load", "sync", "pull"))
     loaded = next((r.documents for r in reports if r.name == "load"), 0)
     errors = sum(len(r.errors) for r in reports)
-    failed = [r.name for r in reports if r.failed]
+    failed = [r.name for r in reports if r.status == "failed"]
+    stopped = [r.name for r in reports if r.status == "interrupted"]
     skipped = [r.name for r in reports if r.status == "skipped"]
     state = "interrupted" if interrupted else ("failed" if failed else "ok")
     out.print(
@@ -153,6 +252,8 @@ def _summary(run: DemoRun, *, interrupted: bool) -> None:
         out.print(f"Skipped: {', '.join(skipped)} (transaction export not installed).")
     if failed:
         out.print(f"[red]Failed: {', '.join(failed)}[/red]")
+    if stopped:
+        out.print(f"[yellow]Interrupted during: {', '.join(stopped)}[/yellow]")
     if run.ctx is not None:
         out.print(
             f"Look at the sandbox company: intacct-bridge sandbox serve --state "

@@ -297,6 +297,8 @@ class DemoRun:
                 result = import_records(session, batch, tenant_id=ctx.tenant_id)  # type: ignore[arg-type]
                 session.commit()
                 done += len(batch)
+                report.records = min(done, generator.master_count)
+                report.documents = done - report.records
                 rejected = result.count("rejected")
                 if rejected:
                     report.errors.extend(str(error) for error in result.errors[:20])
