@@ -221,3 +221,22 @@ def test_serve_keeps_the_bridge_running_with_a_demo_sign_in(tmp_path: Path) -> N
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)
     assert process.returncode == 0
+
+
+def test_make_run_runs_the_demo(tmp_path: Path) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    venv = Path(sys.prefix)
+    make = shutil.which("make")
+    if make is None or not (venv / "bin" / "intacct-bridge").exists():
+        pytest.skip("needs make and the project's virtual environment")
+    result = subprocess.run(
+        [make, "-s", "-C", str(root), "-o", f"{venv}/.installed", "run", f"VENV={venv}",
+         f"DEMO=--documents 5 --dir {tmp_path}"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Summary: ok" in result.stdout
+    assert (tmp_path / "sandbox.json").exists()
