@@ -37,7 +37,7 @@ from intacct_bridge.model.finance import (
 from intacct_bridge.posting.roles import AccountType
 
 if TYPE_CHECKING:
-    from intacct_bridge.posting import PostingSetup
+    from intacct_bridge.posting import ExchangeRates, PostingSetup
     from intacct_bridge.sandbox.admin import Admin
 
 #: company-wide accounts of the demo chart that no posting class names
@@ -178,17 +178,25 @@ def provision_company(
     return done
 
 
+def exchange_rates() -> ExchangeRates:
+    """:data:`RATES` as the posting engine's rates."""
+    from intacct_bridge.posting import ExchangeRates
+
+    return ExchangeRates(
+        [(source, target, RATES_FROM, Decimal(rate)) for source, target, rate in RATES]
+    )
+
+
 def posting_setup(records: Iterable[Record]) -> PostingSetup:
     """The posting engine's setup of the demo company: its master data plus the company-wide
     accounts, stock journal and exchange rates above."""
-    from intacct_bridge.posting import ExchangeRates, setup_from_records
+    from intacct_bridge.posting import setup_from_records
 
-    rates = [(source, target, RATES_FROM, Decimal(rate)) for source, target, rate in RATES]
     master = list(records)
     return setup_from_records(
         master,
         default_accounts=dict(DEFAULT_ACCOUNTS),
-        rates=ExchangeRates(rates),
+        rates=exchange_rates(),
         stock_journal=STOCK_JOURNAL,
         multi_entity=any(isinstance(r, Entity) for r in master),
     )
@@ -199,6 +207,7 @@ __all__ = [
     "INTERENTITY_ACCOUNTS",
     "RATES",
     "STOCK_JOURNAL",
+    "exchange_rates",
     "intacct_rows",
     "posting_setup",
     "provision_company",

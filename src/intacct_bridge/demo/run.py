@@ -28,11 +28,11 @@ import asyncio
 import importlib
 import importlib.util
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
@@ -119,15 +119,85 @@ def export_installed() -> bool:
 
 
 def installed_export() -> Export | None:
-    """The installed export's demo hooks (``intacct_bridge.export.demo_export()``), if any."""
+    """The installed export's :class:`Export`: ``intacct_bridge.export.demo_export()`` if
+    the package has it, else an adapter of its ``post_documents`` and ``reconcile``; ``None``
+    when the package is not installed (or has neither)."""
     if not export_installed():
         return None
     module = importlib.import_module(EXPORT_PACKAGE)
     factory = getattr(module, "demo_export", None)
-    if factory is None:
-        return None
-    export: Export = factory()
-    return export
+    if factory is not None:
+        export: Export = factory()
+        return export
+    if all(hasattr(module, name) for name in ("post_documents", "reconcile", "PostingConfig")):
+        return _ExportAdapter(module)
+    return None
+
+
+class _ExportAdapter:
+    """:class:`Export` over the export package's ``post_documents`` and ``reconcile``
+    (async functions of an engine, a tenant and an Intacct client)."""
+
+    def __init__(self, module: Any) -> None:
+        self.module = module
+
+    def _config(self, ctx: DemoContext) -> Any:
+        from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
+
+        return self.module.PostingConfig(
+            default_accounts=dict(DEFAULT_ACCOUNTS),
+            stock_journal=STOCK_JOURNAL,
+            rates=exchange_rates(),
+            multi_entity=True,
+        )
+
+    def _call(self, ctx: DemoContext, call: Callable[[Any], Awaitable[Any]]) -> Any:
+        from intacct_bridge.sync.connect import client_for, load_config
+
+        with ctx.sessions() as session:
+            config = load_config(session, ctx.tenant_id, ctx.keyring)
+
+        async def run() -> Any:
+            async with client_for(config, transport=ctx.sandbox.transport()) as client:
+                return await call(client)
+
+        return asyncio.run(run())
+
+    def post(self, ctx: DemoContext, progress: ProgressFn) -> StepReport:
+        config = self._config(ctx)
+        result = self._call(
+            ctx,
+            lambda client: self.module.post_documents(
+                ctx.engine, ctx.tenant_id, client, config=config, progress=progress
+            ),
+        )
+        report = StepReport("post", documents=int(result.posted) + int(result.already))
+        for outcome in [*result.errors, *result.pending]:
+            report.errors.append(f"{outcome.key}: {outcome.state} — {outcome.message or ''}")
+        report.detail = (
+            f"{result.posted} posted, {result.already} already in Intacct, "
+            f"{result.nothing_to_post} with nothing to post"
+        )
+        return report
+
+    def reconcile(self, ctx: DemoContext) -> StepReport:
+        config = self._config(ctx)
+        result = self._call(
+            ctx,
+            lambda client: self.module.reconcile(
+                ctx.engine, ctx.tenant_id, client, ctx.period, config=config
+            ),
+        )
+        report = StepReport("reconcile", documents=len(result.posted))
+        report.errors.extend(f"difference: {d}" for d in result.differences)
+        report.errors.extend(
+            f"{o.key}: {o.state} — {o.message or ''}" for o in [*result.unposted, *result.problems]
+        )
+        report.detail = (
+            f"period {result.period}: {len(result.posted)} documents in Intacct, "
+            f"{len(result.differences)} difference(s)"
+        )
+        return report
 
 
 @dataclass
