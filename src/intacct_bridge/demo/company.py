@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from intacct_bridge.model import Record
-from intacct_bridge.model.analytics import Dimension, DimensionType
+from intacct_bridge.model.analytics import Attribute, AttributeTypeKind, Dimension, DimensionType
 from intacct_bridge.model.finance import (
     Account,
     Entity,
@@ -34,7 +34,9 @@ from intacct_bridge.model.finance import (
     TaxSolution,
     TaxType,
 )
+from intacct_bridge.model.sites import Company, Site, SiteRole
 from intacct_bridge.posting.roles import AccountType
+from intacct_bridge.sandbox import objects
 
 if TYPE_CHECKING:
     from intacct_bridge.posting import ExchangeRates, PostingSetup
@@ -123,6 +125,83 @@ def intacct_rows(records: Iterable[Record]) -> list[tuple[str, list[Row]]]:
     ]
 
 
+def user_dimensions(records: Iterable[Record]) -> list[tuple[str, str]]:
+    """(Intacct object, label) of the demo's dimension types that are not standard Intacct
+    dimensions: created as user-defined dimensions."""
+    return [
+        (r.intacct_object.upper(), r.name)
+        for r in records
+        if isinstance(r, DimensionType)
+        and r.intacct_object
+        and objects.get(r.intacct_object.upper()) is None
+    ]
+
+
+def _operations_rows(records: Iterable[Record]) -> list[tuple[str, list[Row]]]:
+    """Intacct records the documents' lines refer to by attribute or dimension: a LOCATION
+    per site (under its company's entity), a WAREHOUSE per stock or manufacturing site,
+    employees and projects, and the values of user-defined dimensions."""
+    master = list(records)
+    entity_of = {r.id: r.intacct_entity_id for r in master if isinstance(r, Company)}
+    udd_objects = {
+        r.id: r.intacct_object.upper()
+        for r in master
+        if isinstance(r, DimensionType) and r.intacct_object
+    }
+    udds = {name for name, _label in user_dimensions(master)}
+    #: the first site with an entity: where a project without a site belongs
+    home = next((r.id for r in master if isinstance(r, Site) and r.intacct_entity_id), "")
+    locations: list[Row] = []
+    warehouses: list[Row] = []
+    contacts: list[Row] = []
+    employees: list[Row] = []
+    projects: list[Row] = []
+    udd_rows: dict[str, list[Row]] = {name: [] for name in sorted(udds)}
+    for record in master:
+        if isinstance(record, Site):
+            location: Row = {"LOCATIONID": record.id, "NAME": record.name}
+            parent = entity_of.get(record.company_id)
+            if parent:
+                location["PARENTID"] = parent
+            locations.append(location)
+            if {SiteRole.STOCK, SiteRole.MANUFACTURING} & set(record.roles):
+                warehouses.append(
+                    {
+                        "WAREHOUSEID": record.id,
+                        "NAME": record.name,
+                        "LOC": {"LOCATIONID": record.id},
+                    }
+                )
+        elif isinstance(record, Attribute):
+            if record.type is AttributeTypeKind.EMPLOYEE:
+                contact = f"{record.name} ({record.id})"  # never a synchronised contact's name
+                contacts.append({"CONTACTNAME": contact, "PRINTAS": record.name})
+                employees.append(
+                    {"EMPLOYEEID": record.id, "PERSONALINFO": {"CONTACTNAME": contact}}
+                )
+            elif record.type is AttributeTypeKind.PROJECT:
+                projects.append(
+                    {
+                        "PROJECTID": record.id,
+                        "NAME": record.name,
+                        "PROJECTCATEGORY": "Contract",
+                        "LOCATIONID": record.site_id or home,
+                    }
+                )
+        elif isinstance(record, Dimension):
+            target = udd_objects.get(record.type_id, "")
+            if target in udds:
+                udd_rows[target].append({"ID": record.id, "NAME": record.name})
+    return [
+        ("LOCATION", locations),
+        ("WAREHOUSE", warehouses),
+        ("CONTACT", contacts),
+        ("EMPLOYEE", employees),
+        ("PROJECT", projects),
+        *udd_rows.items(),
+    ]
+
+
 def provision_company(
     admin: Admin, company_id: str, records: Iterable[Record], *, name: str = ""
 ) -> dict[str, int]:
@@ -135,12 +214,23 @@ def provision_company(
         for r in master
         if isinstance(r, Entity)
     ]
+    from intacct_bridge.sandbox.tenancy import DEFAULT_MODULES
+
+    # the demo's lines carry projects: the company subscribes to the Projects module
+    modules = sorted(DEFAULT_MODULES | {"projects"})
     admin.create_company(
-        company_id, name=name or company_id, mega=bool(entities), entities=entities
+        company_id,
+        name=name or company_id,
+        mega=bool(entities),
+        modules=modules,
+        entities=entities,
     )
-    done = {
-        key: len(rows) for key, rows in admin.seed_many(company_id, intacct_rows(master)).items()
-    }
+    for udd, label in user_dimensions(master):
+        admin.add_dimension(company_id, udd, label)
+    batches = [*intacct_rows(master), *_operations_rows(master)]
+    company = admin.company(company_id)
+    batches = [(name, rows) for name, rows in batches if objects.resolve(company, name) is not None]
+    done = {key: len(rows) for key, rows in admin.seed_many(company_id, batches).items()}
     details = [r for r in master if isinstance(r, TaxDetail)]
     for solution in (r for r in master if isinstance(r, TaxSolution)):
         mine = [d for d in details if d.tax_solution_id == solution.id]
