@@ -16,11 +16,14 @@ from typer.testing import CliRunner
 from intacct_bridge.cli.main import app
 from intacct_bridge.demo import DemoGenerator
 from intacct_bridge.demo import run as demo_run
-from intacct_bridge.demo.company import intacct_rows
+from intacct_bridge.demo.company import provision_company
 from intacct_bridge.demo.run import DemoContext, DemoOptions, DemoRun, StepReport
-from intacct_bridge.model.finance import Journal
+from intacct_bridge.model.analytics import Attribute
+from intacct_bridge.model.finance import Account, Journal, TaxDetail
+from intacct_bridge.model.sites import Site
 from intacct_bridge.posting import post_document
 from intacct_bridge.sandbox import Sandbox
+from intacct_bridge.sandbox.admin import AdminError
 
 runner = CliRunner()
 
@@ -107,16 +110,45 @@ def test_every_demo_document_posts_against_the_demo_setup() -> None:
     assert problems == []
 
 
-def test_the_sandbox_company_holds_the_demo_chart() -> None:
-    generator = DemoGenerator(7, documents=1)
+def test_the_sandbox_company_is_provisioned_from_the_demo_master_data() -> None:
+    generator = DemoGenerator(7, documents=1, items=20, customers=5, suppliers=3)
+    master = list(generator.master_data())
     sandbox = Sandbox()
-    sandbox.quickstart(mega=True)
-    done = sandbox.admin.seed_many("DEMO-MFG", intacct_rows(generator.master_data()))
-    accounts = {r.values["ACCOUNTNO"] for r in done["GLACCOUNT"]}
-    journals = {r.values["SYMBOL"] for r in done["GLJOURNAL"]}
-    assert {"1320", "5200"} <= accounts  # goods in transit and rounding
-    assert journals == {r.id for r in generator.master_data() if isinstance(r, Journal)}
-    assert "Net 30" in {r.values["NAME"] for r in done["ARTERM"]}
+    done = provision_company(sandbox.admin, "DEMO-MFG", master)
+    admin = sandbox.admin
+
+    def ids(object_name: str, field: str) -> set[str]:
+        return {str(r[field]) for r in admin.records("DEMO-MFG", object_name)}
+
+    assert ids("GLACCOUNT", "ACCOUNTNO") == {r.id for r in master if isinstance(r, Account)}
+    assert {"1330", "1500", "2500", "5900"} <= ids("GLACCOUNT", "ACCOUNTNO")
+    assert ids("GLJOURNAL", "SYMBOL") == {r.id for r in master if isinstance(r, Journal)}
+    assert "Net 30" in ids("ARTERM", "NAME") and "Net 90" in ids("APTERM", "NAME")
+    assert ids("TAXDETAIL", "DETAILID") == {r.id for r in master if isinstance(r, TaxDetail)}
+    currencies = {
+        str(r.values["LOCATIONID"]): r.values.get("CURRENCY") for r in admin.entities("DEMO-MFG")
+    }
+    assert currencies == {"100": "USD", "200": "CAD"}
+    assert ids("LOCATION", "LOCATIONID") >= {r.id for r in master if isinstance(r, Site)}
+    assert "US-PLT1" in ids("WAREHOUSE", "WAREHOUSEID")
+    employees = {r.id for r in master if isinstance(r, Attribute) and r.type.value == "employee"}
+    assert employees and ids("EMPLOYEE", "EMPLOYEEID") == employees
+    assert {"CHANNEL", "TERRITORY"} <= set(admin.company("DEMO-MFG").udds)
+    assert "OEM" in ids("CHANNEL", "ID")
+    assert done["TAXSOLUTION"] == 2
+    # the company exists now: a second provisioning is refused, not merged
+    with pytest.raises(AdminError):
+        provision_company(sandbox.admin, "DEMO-MFG", master)
+
+
+def test_realistic_turns_the_latency_model_on(tmp_path: Path) -> None:
+    run = DemoRun(DemoOptions(directory=tmp_path, documents=1, realistic=True))
+    run.STEPS = ("bridge", "company", "setup")  # type: ignore[misc]
+    run.run()
+    assert run.ok, [(r.name, r.errors) for r in run.reports]
+    assert run.ctx is not None
+    limits = run.ctx.sandbox.faults.limits_for(demo_run.COMPANY_ID)
+    assert (limits.latency_per_request, limits.latency_per_function) == (demo_run.REALISTIC_LATENCY)
 
 
 def test_sigterm_stops_with_a_partial_summary(tmp_path: Path) -> None:
