@@ -2,17 +2,18 @@
 
 ``intacct-bridge demo`` provisions the sandbox company **from the demo's own master data**
 (:func:`provision_company`): its entities with their currencies, the chart of accounts,
-journals, AP and AR terms, departments, classes, tax solutions and details, the month's
-exchange rates and the inter-entity accounts. So the accounts, journals and taxes in Intacct
-are the ones the demo documents post to, and ``pull`` brings the same records back::
+journals, AP and AR terms, departments, classes, locations, warehouses, employees, projects,
+user-defined dimensions and their values, tax solutions and details, the month's exchange
+rates and the inter-entity accounts. So the accounts, journals, taxes and dimension values
+in Intacct are the ones the demo documents post to, and ``pull`` brings the same records
+back::
 
     provision_company(sandbox.admin, "DEMO-MFG", generator.master_data())
 
 The posting engine's company-wide settings that master data does not carry — goods in
 transit and rounding accounts, the stock journal, exchange rates — are here too
 (:data:`DEFAULT_ACCOUNTS`, :data:`STOCK_JOURNAL`, :data:`RATES`), and
-:func:`posting_setup` builds the engine's setup from them. User-defined dimensions (the
-demo's channel and region) are not created in Intacct. Rows are plain ``dict`` s in the
+:func:`posting_setup` builds the engine's setup from them. Rows are plain ``dict`` s in the
 sandbox admin API's field names.
 """
 
