@@ -272,3 +272,23 @@ def test_make_run_runs_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Summary: ok" in result.stdout
     assert (tmp_path / "sandbox.json").exists()
+
+
+def test_a_second_demo_in_the_same_directory_is_refused(tmp_path: Path) -> None:
+    from intacct_bridge.files import exclusive_lock
+
+    (tmp_path / "demo.db").write_text("the running demo's store", encoding="utf-8")
+    with exclusive_lock(tmp_path / "demo", "intacct-bridge demo (pid 4242)"):
+        result = runner.invoke(app, ["demo", "--documents", "5", "--dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is in use by intacct-bridge demo (pid 4242)" in result.stderr
+    # nothing of the running demo was removed
+    assert (tmp_path / "demo.db").read_text(encoding="utf-8") == "the running demo's store"
+
+
+def test_a_directory_that_cannot_be_made_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--documents", "5", "--dir", str(blocker / "demo")])
+    assert result.exit_code == 2
+    assert "cannot use" in result.stderr and "--dir DIR" in result.stderr

@@ -9,6 +9,8 @@ failed, 130 when interrupted (Ctrl-C or SIGTERM: the summary so far is printed).
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -106,6 +108,7 @@ def demo_command(
         f"intacct-bridge demo: {documents} documents, working in {escape(str(directory))}"
         + (" (realistic latency)" if realistic else "")
     )
+    lock = _locked(directory)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with Progress(
         TextColumn("  {task.description}"),
@@ -128,7 +131,8 @@ def demo_command(
 
         run = DemoRun(options, on_step=said, progress=progress)
         try:
-            run.run()
+            with lock:
+                run.run()
         except KeyboardInterrupt:
             _summary(run, interrupted=True)
             raise typer.Exit(130) from None
@@ -136,8 +140,36 @@ def demo_command(
             signal.signal(signal.SIGTERM, previous)
     _summary(run, interrupted=False)
     if serve and run.ctx is not None:
-        _serve(run, host, port)
+        with _locked(directory):
+            _serve(run, host, port)
     raise typer.Exit(0 if run.ok else 1)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One demo at a time in ``directory`` (a second would remove the first one's files)."""
+    import os
+
+    from intacct_bridge.files import LockHeld, exclusive_lock
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with exclusive_lock(directory / "demo", f"intacct-bridge demo (pid {os.getpid()})"):
+            yield
+    except LockHeld as held:
+        typer.echo(
+            f"error: {directory} is in use by {held.owner}; wait for it to finish, or give "
+            "another directory: intacct-bridge demo --dir DIR",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    except OSError as error:
+        typer.echo(
+            f"error: cannot use {directory} as the demo's directory "
+            f"({error.strerror or error}); give another: intacct-bridge demo --dir DIR",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def _check_port(host: str, port: int) -> None:
