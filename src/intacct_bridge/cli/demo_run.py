@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from intacct_bridge.cli.config import console
+from intacct_bridge.demo.run import DEFAULT_DOCUMENTS
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -54,7 +55,7 @@ def demo_command(
     documents: Annotated[
         int,
         typer.Option("--documents", min=1, max=100_000, help="Documents in the demo month."),
-    ] = 300,
+    ] = DEFAULT_DOCUMENTS,
     directory: Annotated[
         Path,
         typer.Option(
@@ -276,9 +277,11 @@ def _summary(run: DemoRun, *, interrupted: bool) -> None:
     stopped = [r.name for r in reports if r.status == "interrupted"]
     skipped = [r.name for r in reports if r.status == "skipped"]
     state = "interrupted" if interrupted else ("failed" if failed else "ok")
+    posted = next((r for r in reports if r.name == "post" and r.status == "ok"), None)
     out.print(
-        f"\nSummary: {state} — records {records}, documents {loaded}, errors {errors}, "
-        f"time {run.seconds:.1f} s"
+        f"\nSummary: {state} — records {records}, documents {loaded}"
+        + (f" ({posted.documents} in Intacct)" if posted is not None else "")
+        + f", errors {errors}, time {run.seconds:.1f} s"
     )
     if skipped:
         out.print(f"Skipped: {', '.join(skipped)} (transaction export not installed).")
