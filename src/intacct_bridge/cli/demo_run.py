@@ -89,7 +89,7 @@ def demo_command(
 
     Sets up the sandbox company the seed guide's way, loads the demo company and its month,
     synchronises master data both ways, checks, posts and reconciles the month, then prints
-    a summary. Exit code 1 if any step failed.
+    a summary. Exit code 1 if any step failed, 130 if interrupted (Ctrl-C, SIGTERM).
     """
     if serve:
         _check_port(host, port)
@@ -243,6 +243,11 @@ def _serve(run: DemoRun, host: str, port: int) -> None:
         f"Sign in as [bold]demo[/bold] with password [bold]{escape(password)}[/bold] "
         "(shown once). Ctrl-C stops it."
     )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        out.print(
+            f"[yellow]Warning:[/yellow] {escape(host)} is reachable from other machines; the "
+            "demo user is an administrator. Put TLS in front, or serve on 127.0.0.1."
+        )
     previous = signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         uvicorn.run(application, host=host, port=port, log_level="warning")
