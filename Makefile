@@ -1,13 +1,17 @@
 # intacct-bridge — the two commands a newcomer needs:
-#   make run    install, then serve the Intacct sandbox (embedded defaults, no credentials);
-#               make run PORT=8081 serves on another port
+#   make run    install, then run the demo: the sandbox and the bridge end to end on the demo
+#               company's month (no configuration, no credentials), with a summary;
+#               make run PORT=8000 (or SERVE=1) then keeps the bridge's web app running there
 #   make test   install with dev tools, then lint, type-check and run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The sandbox's port for `make run` (default: $INTACCT_BRIDGE_SANDBOX_PORT, else 8080).
-PORT ?= $(or $(INTACCT_BRIDGE_SANDBOX_PORT),8080)
+# `make run PORT=N` (or SERVE=1, port 8000) keeps the bridge's web app running after the demo.
+SERVE ?= $(if $(filter command line environment,$(origin PORT)),1,)
+PORT ?= 8000
+# Further options of `intacct-bridge demo`, e.g. make run DEMO="--documents 1000 --realistic"
+DEMO ?=
 
 .PHONY: run test install install-dev lint typecheck pytest bench clean help
 
@@ -38,7 +42,7 @@ define PORT_FREE
 import errno, socket, sys
 text = sys.argv[1]
 if not text.isdigit() or not 1 <= int(text) <= 65535:
-    sys.exit(f"make run: PORT={text!r} is not a TCP port (1-65535); e.g. make run PORT=8081")
+    sys.exit(f"make run: PORT={text!r} is not a TCP port (1-65535); e.g. make run PORT=8001")
 port = int(text)
 with socket.socket() as probe:
     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -46,13 +50,17 @@ with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))
     except OSError as error:
         state = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used ({error.strerror})"
-        sys.exit(f"make run: port {port} {state}; choose another: make run PORT={port + 1 if port < 65535 else 8081}")
+        sys.exit(f"make run: port {port} {state}; choose another: make run PORT={port + 1 if port < 65535 else 8001}")
 endef
 export PORT_FREE
 
-run: install ## serve the Intacct sandbox on http://127.0.0.1:8080 (make run PORT=8081: another port)
+run: install ## run the demo end to end (make run PORT=8000: then keep the bridge serving there)
+ifeq ($(SERVE),)
+	$(BIN)/intacct-bridge demo $(DEMO)
+else
 	@$(BIN)/python -c "$$PORT_FREE" '$(PORT)'
-	$(BIN)/intacct-bridge sandbox serve --port '$(PORT)'
+	$(BIN)/intacct-bridge demo --serve --port '$(PORT)' $(DEMO)
+endif
 
 lint: install-dev ## ruff
 	$(BIN)/ruff check src tests benchmarks

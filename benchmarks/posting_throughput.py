@@ -21,41 +21,25 @@ against the sandbox's physical limit) needs the transaction export, which is not
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import json
 import resource
 import sys
 import time
-from decimal import Decimal
 
 from intacct_bridge.demo import DemoGenerator
+from intacct_bridge.demo.company import posting_setup
 from intacct_bridge.model.documents import Document
-from intacct_bridge.posting import ExchangeRates, PostingSetup, post_document, setup_from_records
-from intacct_bridge.posting.roles import AccountType
+from intacct_bridge.posting import PostingSetup, post_document
 
 TARGET_CPU_MS = 1.0
 TARGET_RSS_MB = 300.0
 
 
 def demo_setup(generator: DemoGenerator) -> PostingSetup:
-    """The demo company's posting setup, with the company-wide accounts it lacks."""
-    rates = [
-        (currency, base, dt.date(2000, 1, 1), Decimal(rate))
-        for currency, base, rate in (
-            ("EUR", "USD", "1.087"),
-            ("CAD", "USD", "0.735"),
-            ("JPY", "USD", "0.0067"),
-            ("USD", "CAD", "1.36"),
-            ("EUR", "CAD", "1.478"),
-        )
-    ]
-    return setup_from_records(
-        generator.master_data(),
-        default_accounts={AccountType.GOODS_IN_TRANSIT: "1320", AccountType.ROUNDING: "5200"},
-        rates=ExchangeRates(rates),
-        multi_entity=True,
-    )
+    """The demo company's posting setup (its master data, goods in transit, rounding, stock
+    journal and rates: ``intacct_bridge.demo.company``)."""
+    return posting_setup(generator.master_data())
 
 
 def peak_rss_mb() -> float:

@@ -8,6 +8,7 @@ from intacct_bridge import __version__
 from intacct_bridge.cli.auth import apikey_app, user_app
 from intacct_bridge.cli.config import config_app, init_command
 from intacct_bridge.cli.demo import demo_data_command
+from intacct_bridge.cli.demo_run import demo_command
 from intacct_bridge.cli.inbound import pull_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.sandbox import app as sandbox_app
@@ -26,6 +27,7 @@ app.command("import")(import_command)
 app.add_typer(db_app, name="db")
 app.add_typer(tenant_app, name="tenant")
 app.command("demo-data")(demo_data_command)
+app.command("demo")(demo_command)
 app.command("init")(init_command)
 app.add_typer(config_app, name="config")
 app.add_typer(connection_app, name="connection")

@@ -91,6 +91,7 @@ AP_TERMS = (("Net 30", 30, None, None, 45), ("Net 45", 45, None, None, 20),
             ("Net 90", 90, None, None, 5))  # fmt: skip
 
 _SALE = (A.CUSTOMER, A.ITEM)
+_TAX_WORD = {TaxType.SALES: "sales", TaxType.PURCHASE: "purchases"}
 _ACCOUNTS: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("1010", "Cash - Operating USD", {}),
     ("1020", "Cash - Operating CAD", {}),
@@ -99,11 +100,14 @@ _ACCOUNTS: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("1310", "Inventory - Finished Goods", {"attrs": (A.ITEM, A.STOCK_SITE)}),
     ("1320", "Inventory - Merchandise", {"attrs": (A.ITEM, A.STOCK_SITE)}),
     ("1400", "Work in Process", {"dims": (DEPT,), "attrs": (A.MANUFACTURING_SITE,)}),
+    ("1330", "Goods in Transit", {}),
     ("1410", "GST/HST Recoverable", {}),
+    ("1500", "Due from Related Entities", {}),
     ("2000", "Accounts Payable - Trade", {"control": True, "attrs": (A.SUPPLIER,)}),
     ("2050", "Goods Received Not Invoiced", {"attrs": (A.SUPPLIER,)}),
     ("2200", "Sales Tax Payable", {}),
     ("2210", "GST/HST Payable", {}),
+    ("2500", "Due to Related Entities", {}),
     ("4000", "Sales - Industrial Products", {"dims": (CLASS, DEPT), "attrs": _SALE}),
     ("4010", "Sales - Engineered Equipment", {"dims": (CLASS, DEPT), "attrs": _SALE}),
     ("4100", "Service and Freight Revenue", {"dims": (DEPT,), "attrs": (A.CUSTOMER,)}),
@@ -115,6 +119,7 @@ _ACCOUNTS: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("5200", "Inventory Adjustments", {"dims": (DEPT,), "attrs": (A.STOCK_SITE,)}),
     ("5300", "Freight In", {"attrs": (A.SUPPLIER,)}),
     ("5400", "Service Labor Cost", {"dims": (DEPT,)}),
+    ("5900", "Rounding Differences", {}),
 )  # fmt: skip
 
 _UNIT_TEXT = {"EA": "each", "BX": "by the box", "FT": "by the foot", "PR": "by the pair"}
@@ -643,7 +648,7 @@ class MasterBuilder:
                         id=f"CA-{name}-{rate}{suffix}",
                         tax_type=tax_type,
                         rate=Decimal(rate),
-                        description=f"{name} {rate}% on {tax_type.value}s",
+                        description=f"{name} {rate}% on {_TAX_WORD[tax_type]}",
                         tax_solution_id="CA-GST-HST",
                         account_id=account,
                         posting_class_id="CA-GST-HST",
