@@ -1,0 +1,520 @@
+"""Export to Intacct, the I/O half: post the store's documents, exactly once, and record
+the outcome per document; reconcile a period against Intacct's general ledger.
+
+* :func:`load_setup` — a :class:`~intacct_bridge.posting.PostingSetup` from the tenant's
+  records in the store plus its :class:`PostingConfig`.
+* :func:`post_documents` — every posted document of the tenant not yet in Intacct: problems
+  found by the engine are stored as actionable errors before anything is sent; the rest are
+  sent with deterministic control IDs and end ``success`` with their RECORDNO and deep link —
+  also when the reply was lost (the record is found again by the bridge's key).
+* :func:`reconcile` — per account, entity (and chosen dimensions) the balances the bridge
+  expects for a period against GLDETAIL, and each document's posting status.
+
+The per-document state reuses the sync engine's ``sync_state`` rows with kind ``posting``
+and key ``<document type>/<number>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lxml import etree
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from intacct_bridge.export.convert import ExportError, ExportOptions, Lookup, Outgoing, to_outgoing
+from intacct_bridge.intacct import functions as fn
+from intacct_bridge.intacct.client import IntacctClient
+from intacct_bridge.intacct.envelope import Function, FunctionResult
+from intacct_bridge.intacct.errors import IntacctError, IntacctRequestError
+from intacct_bridge.model.analytics import AttributeType, DimensionType
+from intacct_bridge.model.documents import Document, DocumentStatus
+from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
+from intacct_bridge.model.items import Item
+from intacct_bridge.model.parties import Customer, Supplier
+from intacct_bridge.model.sites import Company, Site
+from intacct_bridge.posting import Entry, PostingSetup, post_document, setup_from_records
+from intacct_bridge.posting.reconcile import BalanceKey, Difference, compare, expected_balances
+from intacct_bridge.posting.roles import AccountType
+from intacct_bridge.posting.setup import ExchangeRates
+from intacct_bridge.store.base import now
+from intacct_bridge.store.repositories import list_documents, list_records, require_tenant
+from intacct_bridge.store.session import session_factory
+from intacct_bridge.store.tables.sync import SyncStateRow
+
+#: the sync_state kind of a document's posting state
+KIND = "posting"
+_RECORD_KINDS = (
+    Account,
+    PostingClass,
+    Item,
+    Site,
+    Company,
+    Customer,
+    Supplier,
+    TaxDetail,
+    DimensionType,
+    AttributeType,
+)
+_DEEP_LINK = "https://www.intacct.com/ia/acct/{page}.phtml?.r={recordno}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostingConfig:
+    """The tenant's posting configuration; every field has a working default."""
+
+    #: company-wide accounts (goods in transit, rounding, and fallbacks of detailed types)
+    default_accounts: Mapping[AccountType, str] = field(default_factory=dict)
+    #: journal of the stock journal entries
+    stock_journal: str = "INVJ"
+    rates: ExchangeRates = field(default_factory=ExchangeRates)
+    #: the last closed day per (module GL/AP/AR, entity or None), as known to the bridge
+    closed_through: Mapping[tuple[str, str | None], dt.date] = field(default_factory=dict)
+    #: multi-entity company; ``None`` = decide from the companies' Intacct entities
+    multi_entity: bool | None = None
+    #: documents sent per request
+    batch_size: int = 50
+
+
+def load_setup(session: Session, tenant: str, config: PostingConfig | None = None) -> PostingSetup:
+    """The posting setup of ``tenant``: its records in the store and ``config``."""
+    config = config or PostingConfig()
+    require_tenant(session, tenant)
+    records: list[object] = []
+    for kind in _RECORD_KINDS:
+        records.extend(list_records(session, tenant, kind))
+    multi = config.multi_entity
+    if multi is None:
+        entities = {
+            r.intacct_entity_id
+            for r in records
+            if isinstance(r, Company | Site) and r.intacct_entity_id
+        }
+        multi = bool(entities)
+    return setup_from_records(
+        records,
+        default_accounts=dict(config.default_accounts),
+        stock_journal=config.stock_journal,
+        rates=config.rates,
+        closed_through=dict(config.closed_through),
+        multi_entity=multi,
+    )
+
+
+def document_key(document: Document) -> str:
+    """The posting state's key of a document."""
+    return f"{document.type.value}/{document.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutcome:
+    """Where one document stands after a run."""
+
+    key: str
+    state: str
+    intacct_object: str = ""
+    record_no: int | None = None
+    url: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class PostingRunReport:
+    """What a :func:`post_documents` run did."""
+
+    #: documents looked at (posted documents of the tenant)
+    documents: int = 0
+    #: sent and recorded in this run (including ones found already in Intacct)
+    posted: int = 0
+    #: already in Intacct before this run
+    already: int = 0
+    #: with nothing to post (e.g. a shipment of services only)
+    nothing_to_post: int = 0
+    outcomes: list[DocumentOutcome] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.state == "error"]
+
+    @property
+    def pending(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.state == "pending"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.pending
+
+
+Progress = Callable[[int, int], None]
+
+
+def _rows(session: Session, tenant: str) -> dict[str, SyncStateRow]:
+    query = select(SyncStateRow).where(SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND)
+    return {row.key: row for row in session.scalars(query)}
+
+
+def _row(session: Session, tenant: str, key: str, rows: dict[str, SyncStateRow]) -> SyncStateRow:
+    row = rows.get(key)
+    if row is None:
+        stamp = now()
+        row = SyncStateRow(
+            tenant_id=tenant,
+            kind=KIND,
+            key=key,
+            intacct_object="",
+            state="pending",
+            version=1,
+            attempts=0,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        session.add(row)
+        rows[key] = row
+    return row
+
+
+def _park(row: SyncStateRow, code: str, message: str) -> None:
+    row.state = "error"
+    row.error_code = code
+    row.last_message = message
+    # a document in error is sent under a new control ID once its cause is fixed
+    row.version = (row.version or 1) + 1
+    row.updated_at = now()
+
+
+def _done(row: SyncStateRow, recordno: str, url: str | None) -> None:
+    row.state = "success"
+    row.record_no = int(recordno)
+    row.intacct_id = recordno
+    row.url = url
+    row.last_message = None
+    row.error_code = None
+    row.synced_at = row.updated_at = now()
+
+
+def _outcome(row: SyncStateRow) -> DocumentOutcome:
+    return DocumentOutcome(
+        row.key, row.state, row.intacct_object, row.record_no, row.url, row.last_message
+    )
+
+
+def _link(object_name: str, recordno: str) -> str:
+    return _DEEP_LINK.format(page=object_name.lower(), recordno=recordno)
+
+
+async def find_record(client: IntacctClient, lookup: Lookup) -> tuple[str, str] | None:
+    """The RECORDNO and deep link of the record ``lookup`` names, or ``None``."""
+    result = await client.call(
+        fn.read_by_query(lookup.object_name, lookup.where(), ("RECORDNO", "RECORD_URL"), 10)
+    )
+    for record in result.records():
+        recordno = str(record.get("RECORDNO", ""))
+        if recordno:
+            url = str(record.get("RECORD_URL") or "") or _link(lookup.object_name, recordno)
+            return recordno, url
+    return None
+
+
+def _message(result: FunctionResult) -> str:
+    texts = [e.text() if hasattr(e, "text") else str(e) for e in result.errors]
+    return "Intacct refused the document: " + (" ".join(t for t in texts if t) or "no reason given")
+
+
+async def post_documents(
+    engine: Engine,
+    tenant: str,
+    client: IntacctClient,
+    *,
+    config: PostingConfig | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> PostingRunReport:
+    """Post every posted document of ``tenant`` that is not yet in Intacct.
+
+    Each document ends ``success`` (with RECORDNO and deep link), ``error`` (the message
+    names document, line, field and fix; resent once fixed) or ``pending`` (the outcome of
+    a send is unknown; the next run finds the record or sends it again under the same
+    control ID, so nothing is posted twice). With ``dry_run`` nothing is sent or stored:
+    the report lists the problems the engine finds.
+    """
+    config = config or PostingConfig()
+    report = PostingRunReport()
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        setup = load_setup(session, tenant, config)
+        documents = [
+            d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED
+        ]
+        rows = _rows(session, tenant)
+        report.documents = len(documents)
+        options = ExportOptions(tax_details=setup.tax_details)
+        work: list[tuple[Outgoing, bool]] = []
+        for document in _in_order(documents):
+            key = document_key(document)
+            existing = rows.get(key)
+            if existing is not None and existing.state == "success":
+                report.already += 1
+                report.outcomes.append(_outcome(existing))
+                continue
+            result = post_document(document, setup)
+            if not result.ok:
+                message = " | ".join(str(p) for p in result.problems)
+                if dry_run:
+                    report.outcomes.append(DocumentOutcome(key, "error", message=message))
+                    continue
+                row = _row(session, tenant, key, rows)
+                if row.state != "error" or row.last_message != message:
+                    _park(row, "data", message)
+                report.outcomes.append(_outcome(row))
+                continue
+            if not result.entries:
+                report.nothing_to_post += 1
+                continue
+            entry = result.entries[0]
+            row_version = existing.version if existing is not None else 1
+            try:
+                outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
+            except ExportError as error:
+                if not dry_run:
+                    _park(_row(session, tenant, key, rows), "data", str(error))
+                report.outcomes.append(DocumentOutcome(key, "error", message=str(error)))
+                continue
+            if dry_run:
+                continue
+            row = _row(session, tenant, key, rows)
+            # a row that was sent before without a recorded outcome is looked up first
+            work.append((outgoing, row.state == "pending" and (row.attempts or 0) > 0))
+            row.state = "pending"
+            row.intacct_object = entry.target.value
+            row.attempts = (row.attempts or 0) + 1
+            row.updated_at = now()
+    if dry_run or not work:
+        if progress is not None:
+            progress(0, 0)
+        return report
+    done = 0
+    size = max(1, config.batch_size)
+    for start in range(0, len(work), size):
+        batch = work[start : start + size]
+        outcomes = await _send(client, batch)
+        with sessions.begin() as session:
+            rows = _rows(session, tenant)
+            for (outgoing, _), (state, recordno, url, message) in zip(batch, outcomes, strict=True):
+                row = _row(session, tenant, document_key_of(outgoing), rows)
+                if state == "success":
+                    _done(row, recordno, url)
+                    report.posted += 1
+                elif state == "error":
+                    _park(row, "intacct", message)
+                else:
+                    row.last_message = message
+                    row.error_code = "transient"
+                    row.updated_at = now()
+                report.outcomes.append(_outcome(row))
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(work))
+    return report
+
+
+def document_key_of(outgoing: Outgoing) -> str:
+    """The document key of an outgoing entry (the entry key less its target)."""
+    return outgoing.key.rsplit("/", 1)[0]
+
+
+def _in_order(documents: Sequence[Document]) -> list[Document]:
+    """Documents by date, invoices before the credit memos that reverse them."""
+    return sorted(documents, key=lambda d: (d.date, d.reverses is not None, d.type.value, d.number))
+
+
+async def _send(
+    client: IntacctClient, batch: Sequence[tuple[Outgoing, bool]]
+) -> list[tuple[str, str, str, str]]:
+    """Send a batch; per entry (state, RECORDNO, deep link, message)."""
+    out: list[tuple[str, str, str, str] | None] = [None] * len(batch)
+    to_send: list[int] = []
+    for index, (outgoing, look_first) in enumerate(batch):
+        if look_first:
+            try:
+                found = await find_record(client, outgoing.lookup)
+            except IntacctError as error:
+                out[index] = ("pending", "", "", f"Could not check Intacct: {error}")
+                continue
+            if found is not None:
+                out[index] = ("success", found[0], found[1], "")
+                continue
+        to_send.append(index)
+    functions: list[Function] = [batch[i][0].function for i in to_send]
+    try:
+        results = await client.execute(functions) if functions else []
+    except IntacctRequestError as error:
+        # the request as a whole was refused (nothing in it ran): find the culprit alone
+        if len(batch) > 1:
+            singles = [await _send(client, [batch[i]]) for i in range(len(batch))]
+            return [single[0] for single in singles]
+        out[0] = ("error", "", "", f"Intacct refused the request: {error}")
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    except IntacctError as error:
+        for index in to_send:
+            out[index] = (
+                "pending",
+                "",
+                "",
+                f"Sending failed ({error}); the next run checks Intacct and resends.",
+            )
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    for index, result in zip(to_send, results, strict=True):
+        outgoing = batch[index][0]
+        if result.ok and result.recordno.isdigit():
+            recordno = result.recordno
+            out[index] = ("success", recordno, _link(outgoing.lookup.object_name, recordno), "")
+            continue
+        if result.ok or result.status == "unknown" or _already(result):
+            try:
+                found = await find_record(client, outgoing.lookup)
+            except IntacctError as error:
+                found = None
+                note = f"Could not check Intacct: {error}"
+            else:
+                note = "The outcome of the send is unknown; the next run checks and resends."
+            out[index] = ("success", *found, "") if found else ("pending", "", "", note)
+            continue
+        out[index] = ("error", "", "", _message(result))
+    return [o if o is not None else ("pending", "", "", "") for o in out]
+
+
+def _already(result: FunctionResult) -> bool:
+    return any("already" in (e.description2 or "").lower() for e in result.errors)
+
+
+# --- reconcile ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReconcileReport:
+    """Expected against actual per balance key, and each document's posting status."""
+
+    period: str
+    expected: dict[BalanceKey, Decimal]
+    actual: dict[BalanceKey, Decimal]
+    differences: list[Difference]
+    #: documents of the period not in ``success`` (key, state, message)
+    unposted: list[DocumentOutcome]
+    #: documents of the period in ``success``
+    posted: list[DocumentOutcome]
+
+    @property
+    def clean(self) -> bool:
+        return not self.differences and not self.unposted
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of ``YYYY-MM`` (raises ``ValueError`` naming the format)."""
+    try:
+        first = dt.datetime.strptime(period, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"Period {period!r} is not YYYY-MM (e.g. 2026-11).") from None
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _gl_query(first: dt.date, last: dt.date, by: Sequence[str], offset: int) -> Function:
+    body = etree.Element("query")
+    etree.SubElement(body, "object").text = "GLDETAIL"
+    select_el = etree.SubElement(body, "select")
+    for name in ("ACCOUNTNO", "ENTITY", *by):
+        etree.SubElement(select_el, "field").text = name
+    for name in ("DEBITAMOUNT", "CREDITAMOUNT"):
+        etree.SubElement(select_el, "sum").text = name
+    span = fn.all_of(
+        fn.condition("greaterthanorequalto", "BATCH_DATE", first.strftime("%m/%d/%Y")),
+        fn.condition("lessthanorequalto", "BATCH_DATE", last.strftime("%m/%d/%Y")),
+    )
+    etree.SubElement(body, "filter").append(span)
+    etree.SubElement(body, "pagesize").text = "2000"
+    etree.SubElement(body, "offset").text = str(offset)
+    return Function(fn.read_controlid(), body)
+
+
+async def gl_balances(
+    client: IntacctClient, first: dt.date, last: dt.date, by: Sequence[str] = ()
+) -> dict[BalanceKey, Decimal]:
+    """Intacct's signed base balances (debit positive) per account, entity and ``by``."""
+    totals: dict[BalanceKey, Decimal] = {}
+    offset = 0
+    while True:
+        result = await client.call(_gl_query(first, last, by, offset))
+        rows = list(result.records())
+        for row in rows:
+            entity = str(row.get("ENTITY") or "") or None
+            dims = tuple(sorted((name, str(row.get(name))) for name in by if row.get(name)))
+            key = BalanceKey(str(row.get("ACCOUNTNO", "")), entity, dims)
+            net = Decimal(str(row.get("SUM.DEBITAMOUNT") or 0)) - Decimal(
+                str(row.get("SUM.CREDITAMOUNT") or 0)
+            )
+            totals[key] = totals.get(key, Decimal(0)) + net
+        if result.remaining <= 0 or not rows:
+            break
+        offset += len(rows)
+    return {k: v for k, v in totals.items() if v != 0}
+
+
+async def reconcile(
+    engine: Engine,
+    tenant: str,
+    client: IntacctClient,
+    period: str,
+    *,
+    config: PostingConfig | None = None,
+    by: Sequence[str] = (),
+) -> ReconcileReport:
+    """Balances the bridge expects for ``period`` (``YYYY-MM``) against Intacct's GL."""
+    first, last = period_bounds(period)
+    entries: list[Entry] = []
+    unposted: list[DocumentOutcome] = []
+    posted: list[DocumentOutcome] = []
+    with session_factory(engine).begin() as session:
+        setup = load_setup(session, tenant, config)
+        rows = _rows(session, tenant)
+        for document in list_documents(session, tenant):
+            if document.status is not DocumentStatus.POSTED or not first <= document.date <= last:
+                continue
+            result = post_document(document, setup)
+            row = rows.get(document_key(document))
+            if result.ok and not result.entries:
+                continue
+            if row is None or row.state != "success":
+                unposted.append(
+                    _outcome(row)
+                    if row is not None
+                    else DocumentOutcome(document_key(document), "not", message="Never posted.")
+                )
+            else:
+                posted.append(_outcome(row))
+            entries.extend(result.entries)
+    expected = {
+        k: v
+        for k, v in expected_balances((e for e in entries if first <= e.date <= last), by).items()
+        if v != 0
+    }
+    actual = await gl_balances(client, first, last, by)
+    return ReconcileReport(period, expected, actual, compare(expected, actual), unposted, posted)
+
+
+__all__ = [
+    "KIND",
+    "DocumentOutcome",
+    "PostingConfig",
+    "PostingRunReport",
+    "ReconcileReport",
+    "document_key",
+    "find_record",
+    "gl_balances",
+    "load_setup",
+    "period_bounds",
+    "post_documents",
+    "reconcile",
+]
