@@ -4,12 +4,22 @@ reconciled against its general ledger — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
-from intacct_bridge.export import post_documents, reconcile
+from intacct_bridge.export import (
+    PostingConfig,
+    PostingRunReport,
+    ReconcileReport,
+    post_documents,
+    reconcile,
+)
+from intacct_bridge.intacct.documents import Dimensions, Line, journal_entry
 from tests.export.world import CONFIG, TENANT, World, make_sandbox, make_store
 from tests.store.fixtures import backend, fresh_url  # noqa: F401
 
@@ -22,16 +32,20 @@ def world(fresh_url: str) -> Iterator[World]:  # noqa: F811
     engine.dispose()
 
 
-def _post(world: World, **kw: object):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
+def _post(
+    world: World, config: PostingConfig = CONFIG, *, dry_run: bool = False
+) -> PostingRunReport:
+    async def go() -> PostingRunReport:
         async with world.client() as client:
-            return await post_documents(world.engine, TENANT, client, config=CONFIG, **kw)
+            return await post_documents(
+                world.engine, TENANT, client, config=config, dry_run=dry_run
+            )
 
     return asyncio.run(go())
 
 
-def _reconcile(world: World, period: str = "2026-11"):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
+def _reconcile(world: World, period: str = "2026-11") -> ReconcileReport:
+    async def go() -> ReconcileReport:
         async with world.client() as client:
             return await reconcile(world.engine, TENANT, client, period, config=CONFIG)
 
@@ -57,3 +71,143 @@ def test_month_posts_once_and_reconciles(world: World) -> None:
     }
     assert recon.clean
     assert len(recon.posted) == 10
+
+
+def _in_intacct(world: World) -> dict[str, list[str]]:
+    """Per bridge key, the RECORDNOs of the Intacct records that carry it."""
+    found: dict[str, list[str]] = {}
+    for obj, field_name in (
+        ("GLBATCH", "REFERENCENO"),
+        ("APBILL", "DOCNUMBER"),
+        ("ARINVOICE", "RECORDID"),
+        ("APADJUSTMENT", "RECORDID"),
+        ("ARADJUSTMENT", "RECORDID"),
+    ):
+        for record in world.records(obj):
+            key = str(record.get(field_name) or "")
+            found.setdefault(f"{obj}:{key}", []).append(str(record["RECORDNO"]))
+    return found
+
+
+def test_a_second_run_sends_nothing(world: World) -> None:
+    _post(world)
+    before = _in_intacct(world)
+    again = _post(world)
+    assert again.posted == 0 and again.already == 10
+    assert _in_intacct(world) == before
+
+
+def test_lost_replies_and_failures_post_every_document_once_with_its_recordno(
+    world: World,
+) -> None:
+    world.sandbox.faults.set_limits(world.creds.company_id, failure_rate=0.1, drop_rate=0.3)
+    one_by_one = dataclasses.replace(CONFIG, batch_size=1)
+    runs = 0
+    report = PostingRunReport()
+    while runs < 8:
+        runs += 1
+        report = _post(world, one_by_one)
+        if report.ok and report.already + report.posted == 10:
+            break
+    assert report.ok, [o for o in report.outcomes if o.state != "success"]
+    world.sandbox.faults.set_limits(world.creds.company_id, failure_rate=0.0, drop_rate=0.0)
+    outcomes = world.sandbox.faults.describe()["outcomes"]
+    assert outcomes.get("drop", 0) >= 2 and outcomes.get("fail", 0) >= 1, outcomes
+    found = _in_intacct(world)
+    recordnos = {o.key: o.record_no for o in report.outcomes}
+    assert len(recordnos) == 10 and None not in recordnos.values()
+    # every document is in Intacct exactly once, and the bridge holds that record's RECORDNO
+    keys = {
+        "GLBATCH": lambda k: f"GLBATCH:{k}/GLBATCH",
+        "APBILL": lambda k: f"APBILL:{k}/APBILL",
+        "ARINVOICE": lambda k: f"ARINVOICE:{k.split('/')[1]}",
+        "APADJUSTMENT": lambda k: f"APADJUSTMENT:{k.split('/')[1]}",
+        "ARADJUSTMENT": lambda k: f"ARADJUSTMENT:{k.split('/')[1]}",
+    }
+    for outcome in report.outcomes:
+        where = keys[outcome.intacct_object](outcome.key)
+        assert found.get(where) == [str(outcome.record_no)], (outcome.key, found.get(where))
+    assert sum(len(v) for v in found.values()) == 10
+    assert _reconcile(world).clean
+
+
+def test_closed_ap_period_is_a_problem_before_anything_is_sent(world: World) -> None:
+
+    closed = dataclasses.replace(CONFIG, closed_through={("AP", None): dt.date(2026, 11, 30)})
+
+    report = _post(world, closed)
+    errors = {o.key: o.message or "" for o in report.errors}
+    assert set(errors) == {
+        "purchase_invoice/PI-1",
+        "purchase_invoice/PI-2",
+        "purchase_credit_memo/PC-1",
+    }
+    assert all("closed" in message.lower() for message in errors.values()), errors
+    assert world.records("APBILL") == [] and world.records("APADJUSTMENT") == []
+    # GL and AR are open: those documents posted
+    assert report.posted == 7
+    recon = _reconcile(world)
+    assert not recon.clean
+    assert {o.key for o in recon.unposted} == set(errors)
+
+
+def test_a_refused_document_is_parked_then_resent_once_fixed(world: World) -> None:
+    company = world.sandbox.backend.companies[world.creds.company_id]
+    world.sandbox.admin.close_period(world.creds.company_id, through="11/30/2026", module="ar")
+    report = _post(world)
+    refused = {o.key: o.message or "" for o in report.errors}
+    assert set(refused) == {
+        "sales_invoice/SI-1",
+        "sales_invoice/SI-2",
+        "sales_credit_memo/SC-1",
+    }
+    assert all("Periods are closed" in m for m in refused.values()), refused
+    assert world.records("ARINVOICE") == []
+    world.sandbox.admin.open_period(world.creds.company_id, module="ar")
+    fixed = _post(world)
+    assert fixed.ok and fixed.posted == 3 and fixed.already == 7
+    assert len(world.records("ARINVOICE")) == 2 and len(world.records("ARADJUSTMENT")) == 1
+    assert company is not None and _reconcile(world).clean
+
+
+def test_dry_run_lists_problems_and_sends_nothing(world: World) -> None:
+    closed = dataclasses.replace(CONFIG, closed_through={("GL", "E1"): dt.date(2026, 11, 30)})
+
+    report = _post(world, closed, dry_run=True)
+    assert len(report.errors) == 10
+    with world.engine.connect() as connection:  # a dry run stores nothing either
+        assert (
+            connection.execute(text("SELECT count(*) FROM sync_state")).scalar() == 0
+        )  # the GL closed in E1 closes every subledger there
+    assert all("closed" in (o.message or "").lower() for o in report.errors)
+    assert world.records("GLBATCH") == [] and world.records("APBILL") == []
+    assert report.posted == 0
+
+
+def test_reconcile_lists_a_difference_made_in_intacct(world: World) -> None:
+    _post(world)
+    # someone posts to the stock account directly in Intacct
+    manual = journal_entry(
+        tenant="someone",
+        key="MANUAL-1",
+        version=1,
+        journal="INVJ",
+        posting_date=dt.date(2026, 11, 20),
+        title="Manual",
+        lines=[
+            Line(account="1220", amount=Decimal("5.00"), dimensions=Dimensions(location="E1")),
+            Line(account="5400", amount=Decimal("-5.00"), dimensions=Dimensions(location="E1")),
+        ],
+    )
+
+    async def go() -> None:
+        async with world.client() as client:
+            await client.call(manual)
+
+    asyncio.run(go())
+    recon = _reconcile(world)
+    assert not recon.clean
+    assert [(d.key.account_id, d.key.entity_id, d.difference) for d in recon.differences] == [
+        ("1220", "E1", Decimal("5.00")),
+        ("5400", "E1", Decimal("-5.00")),
+    ]

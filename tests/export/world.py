@@ -4,20 +4,19 @@ bridge's store and the same chart, parties, entities and tax in a MEGA sandbox c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 
+from intacct_bridge.export import PostingConfig
 from intacct_bridge.intacct import IntacctClient, IntacctConfig
 from intacct_bridge.model.analytics import Dimension
 from intacct_bridge.model.documents import Document, DocumentType
 from intacct_bridge.model.finance import TaxDetail, TaxSolution, TaxType
 from intacct_bridge.model.tenancy import Tenant
 from intacct_bridge.posting import AccountType, ExchangeRates
-from intacct_bridge.export import PostingConfig
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
 from intacct_bridge.store.migrate import upgrade
 from intacct_bridge.store.repositories import create_tenant, save_document, save_record
@@ -68,7 +67,7 @@ def master_records() -> list[object]:
 def month() -> list[Document]:
     """A month of documents: stock movements, taxed AP/AR, credit memos, a EUR invoice."""
     T = DocumentType
-    sales = {"dimensions": DEPT_SALES}
+    sales: dict[str, Any] = {"dimensions": DEPT_SALES}
     day = dt.date(2026, 11, 10)
     return [
         document(T.PURCHASE_RECEIPT, line(quantity="10", unit_cost="10.00"), number="PR-1"),
@@ -83,13 +82,13 @@ def month() -> list[Document]:
             number="PI-2",
             supplier_invoice_number="FR-9",
         ),
-        document(
-            T.PURCHASE_CREDIT_MEMO, line(quantity="2", unit_price="10.50"), number="PC-1"
-        ),
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="2", unit_price="10.50"), number="PC-1"),
         document(T.SALES_SHIPMENT, line(quantity="4", unit_cost="10.00"), number="SS-1"),
         document(
             T.SALES_INVOICE,
-            line(quantity="4", unit_price="25.00", tax_detail_id="US-CA", tax_amount="8.00", **sales),
+            line(
+                quantity="4", unit_price="25.00", tax_detail_id="US-CA", tax_amount="8.00", **sales
+            ),
             number="SI-1",
         ),
         document(
@@ -101,7 +100,9 @@ def month() -> list[Document]:
         ),
         document(
             T.SALES_CREDIT_MEMO,
-            line(quantity="1", unit_price="25.00", tax_detail_id="US-CA", tax_amount="2.00", **sales),
+            line(
+                quantity="1", unit_price="25.00", tax_detail_id="US-CA", tax_amount="2.00", **sales
+            ),
             number="SC-1",
         ),
         document(T.STOCK_ADJUSTMENT, line(quantity="-1", unit_cost="10.00"), number="SA-1"),
@@ -192,6 +193,4 @@ class World:
 
     def records(self, object_name: str) -> list[dict[str, Any]]:
         table = self.sandbox.backend.companies[self.creds.company_id].data.table(object_name)
-        return [dict(r.values) for r in table.records.values()]
-
-
+        return [{**r.values, "RECORDNO": no} for no, r in table.records.items()]
