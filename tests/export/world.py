@@ -127,29 +127,45 @@ def make_sandbox() -> tuple[Sandbox, QuickstartCredentials]:
     """A MEGA company (entities E1, E2) with the books' chart, parties, journal and tax."""
     sandbox = Sandbox(seed=11)
     creds = sandbox.quickstart(mega=True)
-    admin, company = sandbox.admin, creds.company_id
-    admin.add_entity(company, "E1", "One")
-    admin.add_entity(company, "E2", "Two")
-    admin.seed(
-        company,
+    sandbox.admin.add_entity(creds.company_id, "E1", "One")
+    sandbox.admin.add_entity(creds.company_id, "E2", "Two")
+    seed_books(sandbox, creds.company_id)
+    return sandbox, creds
+
+
+def seed_books(sandbox: Sandbox, company: str) -> None:
+    """The books' chart, journal, department, parties, items, tax and EUR rate (rows the
+    company already has are left as they are)."""
+    admin = sandbox.admin
+    data = sandbox.backend.companies[company].data
+
+    def seed(object_name: str, id_field: str, rows: list[dict[str, Any]]) -> None:
+        table = data.tables.get(object_name)
+        have = set(table.by_id) if table is not None else set()
+        fresh = [row for row in rows if row[id_field] not in have]
+        if fresh:
+            admin.seed(company, object_name, fresh)
+
+    seed(
         "GLACCOUNT",
+        "ACCOUNTNO",
         [{"ACCOUNTNO": a.id, "TITLE": a.name, "ACCOUNTTYPE": "balancesheet"} for a in ACCOUNTS],
     )
-    admin.seed(company, "GLJOURNAL", [{"SYMBOL": "INVJ", "TITLE": "Inventory journal"}])
-    admin.seed(company, "DEPARTMENT", [{"DEPARTMENTID": "SALES", "TITLE": "Sales"}])
-    admin.seed(
-        company,
+    seed("GLJOURNAL", "SYMBOL", [{"SYMBOL": "INVJ", "TITLE": "Inventory journal"}])
+    seed("DEPARTMENT", "DEPARTMENTID", [{"DEPARTMENTID": "SALES", "TITLE": "Sales"}])
+    seed(
         "VENDOR",
+        "VENDORID",
         [{"VENDORID": "SUP1", "NAME": "Parts Co", "DISPLAYCONTACT.PRINTAS": "Parts Co"}],
     )
-    admin.seed(
-        company,
+    seed(
         "CUSTOMER",
+        "CUSTOMERID",
         [{"CUSTOMERID": "CUST1", "NAME": "Acme", "DISPLAYCONTACT.PRINTAS": "Acme"}],
     )
-    admin.seed(
-        company,
+    seed(
         "ITEM",
+        "ITEMID",
         [
             {"ITEMID": "WIDGET", "NAME": "Widget", "ITEMTYPE": "Inventory"},
             {"ITEMID": "FREIGHT", "NAME": "Freight", "ITEMTYPE": "Non-Inventory"},
@@ -164,7 +180,6 @@ def make_sandbox() -> tuple[Sandbox, QuickstartCredentials]:
     admin.add_exchange_rate(
         company, from_currency="EUR", to_currency="USD", rate="1.1", effective="11/01/2026"
     )
-    return sandbox, creds
 
 
 def client_config(creds: QuickstartCredentials, sandbox: Sandbox, **changes: Any) -> IntacctConfig:

@@ -405,10 +405,13 @@ class ReconcileReport:
     unposted: list[DocumentOutcome]
     #: documents of the period in ``success``
     posted: list[DocumentOutcome]
+    #: documents the posting engine cannot post with today's setup (their problems), so the
+    #: bridge expects nothing of them
+    problems: list[DocumentOutcome] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not self.differences and not self.unposted
+        return not self.differences and not self.unposted and not self.problems
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
@@ -476,6 +479,7 @@ async def reconcile(
     entries: list[Entry] = []
     unposted: list[DocumentOutcome] = []
     posted: list[DocumentOutcome] = []
+    problems: list[DocumentOutcome] = []
     with session_factory(engine).begin() as session:
         setup = load_setup(session, tenant, config)
         rows = _rows(session, tenant)
@@ -486,6 +490,9 @@ async def reconcile(
             row = rows.get(document_key(document))
             if result.ok and not result.entries:
                 continue
+            if not result.ok:
+                message = " | ".join(str(p) for p in result.problems)
+                problems.append(DocumentOutcome(document_key(document), "error", message=message))
             if row is None or row.state != "success":
                 unposted.append(
                     _outcome(row)
@@ -501,7 +508,8 @@ async def reconcile(
         if v != 0
     }
     actual = await gl_balances(client, first, last, by)
-    return ReconcileReport(period, expected, actual, compare(expected, actual), unposted, posted)
+    differences = compare(expected, actual)
+    return ReconcileReport(period, expected, actual, differences, unposted, posted, problems)
 
 
 __all__ = [
