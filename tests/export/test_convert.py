@@ -41,8 +41,8 @@ def _body(function: Function) -> etree._Element:
 
 def _request(*functions: Function) -> bytes:
     return build_request(
-        SenderCredentials("sender", Secret("pw")),  # type: ignore[arg-type]
-        SessionAuth(Secret("session")),  # type: ignore[arg-type]
+        SenderCredentials("sender", Secret("pw")),
+        SessionAuth(Secret("session")),
         functions,
         control_id="c1",
         unique_id=True,
