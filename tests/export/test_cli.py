@@ -20,6 +20,8 @@ OPTIONS = (
     "rounding=7100",
     "--default-account",
     "misc_receipt_offset=5600",
+    "--interentity-accounts",
+    "1900,2900",
     "--rate",
     "EUR/USD=1.1@2026-11-01",
 )
@@ -55,15 +57,15 @@ def test_dry_run_post_and_reconcile(cli: Cli) -> None:
     assert cli.sandbox().backend.companies["DEMO-MFG"].data.table("APBILL").records == {}
 
     posted = cli("post", *state, *OPTIONS)
-    assert "10 documents: 10 posted, 0 already in Intacct" in text(posted)
+    assert "11 documents: 11 posted, 0 already in Intacct" in text(posted)
     again = cli("post", *state, *OPTIONS)
-    assert "0 posted, 10 already in Intacct" in text(again)
+    assert "0 posted, 11 already in Intacct" in text(again)
 
     clean = cli("reconcile", "--period", "2026-11", *state, *OPTIONS)
-    assert "0 differences; 10 documents posted, 0 not posted, 0 with problems" in text(clean)
+    assert "0 differences; 11 documents posted, 0 not posted, 0 with problems" in text(clean)
     # without the EUR rate the bridge cannot compute the EUR invoice: it and the balances
     # it touches are listed, exit 1
-    off = text(cli("reconcile", "--period", "2026-11", *state, *OPTIONS[:6], code=1))
+    off = text(cli("reconcile", "--period", "2026-11", *state, *OPTIONS[:8], code=1))
     assert "problem sales_invoice/SI-2" in off and "exchange rate" in off
     assert "2 differences" in off and "1 with problems" in off
 

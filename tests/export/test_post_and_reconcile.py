@@ -55,7 +55,7 @@ def _reconcile(world: World, period: str = "2026-11") -> ReconcileReport:
 def test_month_posts_once_and_reconciles(world: World) -> None:
     report = _post(world)
     assert [o for o in report.outcomes if o.state != "success"] == []
-    assert report.posted == 10
+    assert report.posted == 11
     recon = _reconcile(world)
     assert recon.differences == []
     assert recon.actual == recon.expected
@@ -70,7 +70,7 @@ def test_month_posts_once_and_reconciles(world: World) -> None:
         ("1400", "E1"),
     }
     assert recon.clean
-    assert len(recon.posted) == 10
+    assert len(recon.posted) == 11
 
 
 def _in_intacct(world: World) -> dict[str, list[str]]:
@@ -93,7 +93,7 @@ def test_a_second_run_sends_nothing(world: World) -> None:
     _post(world)
     before = _in_intacct(world)
     again = _post(world)
-    assert again.posted == 0 and again.already == 10
+    assert again.posted == 0 and again.already == 11
     assert _in_intacct(world) == before
 
 
@@ -107,7 +107,7 @@ def test_lost_replies_and_failures_post_every_document_once_with_its_recordno(
     while runs < 8:
         runs += 1
         report = _post(world, one_by_one)
-        if report.ok and report.already + report.posted == 10:
+        if report.ok and report.already + report.posted == 11:
             break
     assert report.ok, [o for o in report.outcomes if o.state != "success"]
     world.sandbox.faults.set_limits(world.creds.company_id, failure_rate=0.0, drop_rate=0.0)
@@ -115,7 +115,7 @@ def test_lost_replies_and_failures_post_every_document_once_with_its_recordno(
     assert outcomes.get("drop", 0) >= 2 and outcomes.get("fail", 0) >= 1, outcomes
     found = _in_intacct(world)
     recordnos = {o.key: o.record_no for o in report.outcomes}
-    assert len(recordnos) == 10 and None not in recordnos.values()
+    assert len(recordnos) == 11 and None not in recordnos.values()
     # every document is in Intacct exactly once, and the bridge holds that record's RECORDNO
     keys = {
         "GLBATCH": lambda k: f"GLBATCH:{k}/GLBATCH",
@@ -127,7 +127,7 @@ def test_lost_replies_and_failures_post_every_document_once_with_its_recordno(
     for outcome in report.outcomes:
         where = keys[outcome.intacct_object](outcome.key)
         assert found.get(where) == [str(outcome.record_no)], (outcome.key, found.get(where))
-    assert sum(len(v) for v in found.values()) == 10
+    assert sum(len(v) for v in found.values()) == 11
     assert _reconcile(world).clean
 
 
@@ -145,7 +145,7 @@ def test_closed_ap_period_is_a_problem_before_anything_is_sent(world: World) -> 
     assert all("closed" in message.lower() for message in errors.values()), errors
     assert world.records("APBILL") == [] and world.records("APADJUSTMENT") == []
     # GL and AR are open: those documents posted
-    assert report.posted == 7
+    assert report.posted == 8
     recon = _reconcile(world)
     assert not recon.clean
     assert {o.key for o in recon.unposted} == set(errors)
@@ -165,7 +165,7 @@ def test_a_refused_document_is_parked_then_resent_once_fixed(world: World) -> No
     assert world.records("ARINVOICE") == []
     world.sandbox.admin.open_period(world.creds.company_id, module="ar")
     fixed = _post(world)
-    assert fixed.ok and fixed.posted == 3 and fixed.already == 7
+    assert fixed.ok and fixed.posted == 3 and fixed.already == 8
     assert len(world.records("ARINVOICE")) == 2 and len(world.records("ARADJUSTMENT")) == 1
     assert company is not None and _reconcile(world).clean
 
@@ -174,7 +174,7 @@ def test_dry_run_lists_problems_and_sends_nothing(world: World) -> None:
     closed = dataclasses.replace(CONFIG, closed_through={("GL", "E1"): dt.date(2026, 11, 30)})
 
     report = _post(world, closed, dry_run=True)
-    assert len(report.errors) == 10
+    assert len(report.errors) == 11
     with world.engine.connect() as connection:  # a dry run stores nothing either
         assert (
             connection.execute(text("SELECT count(*) FROM sync_state")).scalar() == 0

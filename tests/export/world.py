@@ -14,7 +14,7 @@ from intacct_bridge.export import PostingConfig
 from intacct_bridge.intacct import IntacctClient, IntacctConfig
 from intacct_bridge.model.analytics import Dimension
 from intacct_bridge.model.documents import Document, DocumentType
-from intacct_bridge.model.finance import TaxDetail, TaxSolution, TaxType
+from intacct_bridge.model.finance import Account, TaxDetail, TaxSolution, TaxType
 from intacct_bridge.model.tenancy import Tenant
 from intacct_bridge.posting import AccountType, ExchangeRates
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
@@ -41,6 +41,7 @@ CONFIG = PostingConfig(
     },
     rates=ExchangeRates([("EUR", "USD", dt.date(2026, 11, 1), D("1.1"))]),
     batch_size=4,
+    interentity_accounts=("1900", "2900"),
 )
 
 
@@ -65,7 +66,8 @@ def master_records() -> list[object]:
 
 
 def month() -> list[Document]:
-    """A month of documents: stock movements, taxed AP/AR, credit memos, a EUR invoice."""
+    """A month of 11 documents: stock movements, taxed AP/AR, credit memos, a EUR invoice,
+    a transfer between entities."""
     T = DocumentType
     sales: dict[str, Any] = {"dimensions": DEPT_SALES}
     day = dt.date(2026, 11, 10)
@@ -107,6 +109,10 @@ def month() -> list[Document]:
         ),
         document(T.STOCK_ADJUSTMENT, line(quantity="-1", unit_cost="10.00"), number="SA-1"),
         document(T.MISC_STOCK_RECEIPT, line(quantity="3", unit_cost="10.00"), number="MR-1"),
+        # across entities: goods in transit in E1, Intacct adds the due-to / due-from lines
+        document(
+            T.STOCK_TRANSFER, line(quantity="2", unit_cost="10.00"), number="ST-1", to_site_id="S2"
+        ),
     ]
 
 
@@ -149,8 +155,16 @@ def seed_books(sandbox: Sandbox, company: str) -> None:
     seed(
         "GLACCOUNT",
         "ACCOUNTNO",
-        [{"ACCOUNTNO": a.id, "TITLE": a.name, "ACCOUNTTYPE": "balancesheet"} for a in ACCOUNTS],
+        [
+            {"ACCOUNTNO": a.id, "TITLE": a.name, "ACCOUNTTYPE": "balancesheet"}
+            for a in (
+                *ACCOUNTS,
+                Account(id="1900", name="Due from entities"),
+                Account(id="2900", name="Due to entities"),
+            )
+        ],
     )
+    admin.set_interentity_accounts(company, due_from="1900", due_to="2900")
     seed("GLJOURNAL", "SYMBOL", [{"SYMBOL": "INVJ", "TITLE": "Inventory journal"}])
     seed("DEPARTMENT", "DEPARTMENTID", [{"DEPARTMENTID": "SALES", "TITLE": "Sales"}])
     seed(

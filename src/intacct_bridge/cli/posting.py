@@ -50,6 +50,15 @@ RateOption = Annotated[
         show_default=False,
     ),
 ]
+InterentityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--interentity-accounts",
+        help="DUE_FROM,DUE_TO: the inter-entity accounts Intacct balances entities with "
+        "(multi-entity companies).",
+        show_default=False,
+    ),
+]
 JournalOption = Annotated[
     str, typer.Option("--stock-journal", help="Journal of the stock journal entries.")
 ]
@@ -60,6 +69,7 @@ def posting_config(
     closed: list[str] | None,
     rate: list[str] | None,
     stock_journal: str,
+    interentity: str | None = None,
 ) -> PostingConfig:
     """A posting configuration from the command's options (fails with the fix)."""
     from intacct_bridge.export import PostingConfig
@@ -98,8 +108,18 @@ def posting_config(
         table = ExchangeRates(rates)
     except ValueError as error:
         fail(f"--rate: {error}")
+    accounts_pair: tuple[str, str] | None = None
+    if interentity is not None:
+        due_from, _, due_to = interentity.partition(",")
+        if not due_from.strip() or not due_to.strip():
+            fail(f"--interentity-accounts {interentity!r}: give DUE_FROM,DUE_TO (e.g. 1900,2900)")
+        accounts_pair = (due_from.strip(), due_to.strip())
     return PostingConfig(
-        default_accounts=accounts, stock_journal=stock_journal, rates=table, closed_through=closes
+        default_accounts=accounts,
+        stock_journal=stock_journal,
+        rates=table,
+        closed_through=closes,
+        interentity_accounts=accounts_pair,
     )
 
 
@@ -143,6 +163,7 @@ def post_command(
     closed: ClosedOption = None,
     rate: RateOption = None,
     stock_journal: JournalOption = "INVJ",
+    interentity: InterentityOption = None,
 ) -> None:
     """Post every posted document not yet in Intacct, exactly once; exit 1 if any is in
     error or still pending."""
@@ -152,7 +173,7 @@ def post_command(
 
     from intacct_bridge.export import PostingRunReport, post_documents
 
-    config = posting_config(default_account, closed, rate, stock_journal)
+    config = posting_config(default_account, closed, rate, stock_journal, interentity)
     out = console()
     with guarded(), _connected(tenant, db, key_file, state, save=not dry_run) as (engine, client):
         with Progress(TextColumn("Posting"), BarColumn(), MofNCompleteColumn(), console=out) as bar:
@@ -204,6 +225,7 @@ def reconcile_command(
     closed: ClosedOption = None,
     rate: RateOption = None,
     stock_journal: JournalOption = "INVJ",
+    interentity: InterentityOption = None,
 ) -> None:
     """The balances the bridge expects for a month against Intacct's general ledger, per
     account and entity; every difference and unposted document listed; exit 1 if any."""
@@ -216,7 +238,7 @@ def reconcile_command(
         period_bounds(period)
     except ValueError as error:
         fail(str(error))
-    config = posting_config(default_account, closed, rate, stock_journal)
+    config = posting_config(default_account, closed, rate, stock_journal, interentity)
     with guarded(), _connected(tenant, db, key_file, state, save=False) as (engine, client):
 
         async def run() -> ReconcileReport:

@@ -212,10 +212,10 @@ def _build(
             for index, line in enumerate(entry.lines, start=1)
             if line.trx_amount != 0
         ]
-        entities = {line.entity_id for line in entry.lines if line.entity_id}
+        entities = sorted({line.entity_id for line in entry.lines if line.entity_id})
         base = ""
         if len(entities) > 1:
-            base = entry.entity_id or sorted(entities)[0]
+            base = entry.entity_id if entry.entity_id in entities else entities[0]
         function = docs.journal_entry(
             tenant=tenant,
             key=entry.key,

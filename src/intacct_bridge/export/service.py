@@ -36,7 +36,7 @@ from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
 from intacct_bridge.model.items import Item
 from intacct_bridge.model.parties import Customer, Supplier
 from intacct_bridge.model.sites import Company, Site
-from intacct_bridge.posting import Entry, PostingSetup, post_document, setup_from_records
+from intacct_bridge.posting import Entry, PostingSetup, Target, post_document, setup_from_records
 from intacct_bridge.posting.reconcile import BalanceKey, Difference, compare, expected_balances
 from intacct_bridge.posting.roles import AccountType
 from intacct_bridge.posting.setup import ExchangeRates
@@ -77,6 +77,9 @@ class PostingConfig:
     multi_entity: bool | None = None
     #: documents sent per request
     batch_size: int = 50
+    #: the inter-entity accounts (due from, due to) Intacct balances entities with, so that
+    #: reconcile expects the lines Intacct adds to an entry over several entities
+    interentity_accounts: tuple[str, str] | None = None
 
 
 def load_setup(session: Session, tenant: str, config: PostingConfig | None = None) -> PostingSetup:
@@ -465,6 +468,39 @@ async def gl_balances(
     return {k: v for k, v in totals.items() if v != 0}
 
 
+def base_entity(entry: Entry) -> str | None:
+    """The base entity of a journal entry over several entities (``None`` for one)."""
+    entities = sorted({line.entity_id for line in entry.lines if line.entity_id})
+    if len(entities) < 2:
+        return None
+    return entry.entity_id if entry.entity_id in entities else entities[0]
+
+
+def interentity_balances(
+    entries: Sequence[Entry], due_from: str, due_to: str
+) -> list[tuple[BalanceKey, Decimal]]:
+    """The lines Intacct adds to balance each journal entry by entity: an entity with more
+    debits than credits gets Cr *due to* and the base Dr *due from*, and the other way round
+    (no dimensions)."""
+    out: list[tuple[BalanceKey, Decimal]] = []
+    for entry in entries:
+        if entry.target is not Target.JOURNAL_ENTRY:
+            continue
+        base = base_entity(entry)
+        if base is None:
+            continue
+        nets: dict[str, Decimal] = {}
+        for line in entry.lines:
+            if line.entity_id and line.entity_id != base:
+                nets[line.entity_id] = nets.get(line.entity_id, Decimal(0)) + line.signed_amount
+        for entity, net in sorted(nets.items()):
+            if net == 0:
+                continue
+            out.append((BalanceKey(due_to if net > 0 else due_from, entity), -net))
+            out.append((BalanceKey(due_from if net > 0 else due_to, base), net))
+    return out
+
+
 async def reconcile(
     engine: Engine,
     tenant: str,
@@ -502,11 +538,12 @@ async def reconcile(
             else:
                 posted.append(_outcome(row))
             entries.extend(result.entries)
-    expected = {
-        k: v
-        for k, v in expected_balances((e for e in entries if first <= e.date <= last), by).items()
-        if v != 0
-    }
+    config = config or PostingConfig()
+    totals = expected_balances((e for e in entries if first <= e.date <= last), by)
+    if config.interentity_accounts is not None:
+        for key, amount in interentity_balances(entries, *config.interentity_accounts):
+            totals[key] = totals.get(key, Decimal(0)) + amount
+    expected = {k: v for k, v in totals.items() if v != 0}
     actual = await gl_balances(client, first, last, by)
     differences = compare(expected, actual)
     return ReconcileReport(period, expected, actual, differences, unposted, posted, problems)
