@@ -44,6 +44,8 @@ from intacct_bridge.store.base import now
 from intacct_bridge.store.repositories import list_documents, list_records, require_tenant
 from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.store.tables.tenancy import TenantRow
+from intacct_bridge.sync.state import write_lock
 
 #: the sync_state kind of a document's posting state
 KIND = "posting"
@@ -154,6 +156,13 @@ class PostingRunReport:
 Progress = Callable[[int, int], None]
 
 
+def _lock(session: Session, tenant: str) -> None:
+    """Serialise the state transactions of one tenant's posting runs (two processes at
+    once): the tenant row on PostgreSQL, the database's write lock on SQLite."""
+    write_lock(session)
+    session.execute(select(TenantRow.id).where(TenantRow.id == tenant).with_for_update())
+
+
 def _rows(session: Session, tenant: str) -> dict[str, SyncStateRow]:
     query = select(SyncStateRow).where(SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND)
     return {row.key: row for row in session.scalars(query)}
@@ -247,6 +256,8 @@ async def post_documents(
     report = PostingRunReport()
     sessions = session_factory(engine)
     with sessions.begin() as session:
+        if not dry_run:
+            _lock(session, tenant)
         setup = load_setup(session, tenant, config)
         documents = [
             d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED
@@ -304,6 +315,7 @@ async def post_documents(
         batch = work[start : start + size]
         outcomes = await _send(client, batch)
         with sessions.begin() as session:
+            _lock(session, tenant)
             rows = _rows(session, tenant)
             for (outgoing, _), (state, recordno, url, message) in zip(batch, outcomes, strict=True):
                 row = _row(session, tenant, document_key_of(outgoing), rows)
