@@ -20,6 +20,8 @@ from intacct_bridge.export import (
     post_documents,
     reconcile,
 )
+from intacct_bridge.intacct import RetryPolicy
+from intacct_bridge.intacct import functions as fn
 from intacct_bridge.intacct.documents import Dimensions, Line, journal_entry
 from tests.export.world import CONFIG, TENANT, World, make_sandbox, make_store
 from tests.store.fixtures import backend, fresh_url  # noqa: F401
@@ -226,3 +228,31 @@ def test_two_runs_at_once_post_each_document_once(world: World) -> None:
     assert recordnos == sorted(r for v in found.values() for r in v)
     assert sum(r.posted for r in runs) >= 11  # both runs may record the same record
     assert _reconcile(world).clean
+
+
+def test_every_reply_lost_then_found_again_even_once_the_period_closed(world: World) -> None:
+    company = world.creds.company_id
+    fast = RetryPolicy(attempts=2, initial=0.01, maximum=0.01, budget=5)
+
+    async def lossy() -> PostingRunReport:
+        async with world.client(retry=fast) as client:
+            await client.call(fn.read_by_query("GLACCOUNT", "", ("ACCOUNTNO",), 1))  # sign in
+            world.sandbox.faults.set_limits(company, drop_rate=1.0)
+            try:
+                return await post_documents(world.engine, TENANT, client, config=CONFIG)
+            finally:
+                world.sandbox.faults.set_limits(company, drop_rate=0.0)
+
+    lost = asyncio.run(lossy())
+    assert [o.state for o in lost.outcomes] == ["pending"] * 11
+    assert "next run checks Intacct" in (lost.outcomes[0].message or "")
+    assert sum(len(v) for v in _in_intacct(world).values()) == 11  # committed all the same
+    # meanwhile AP closed: the bills are in Intacct already, so they are found, not parked
+    closed = dataclasses.replace(CONFIG, closed_through={("AP", None): dt.date(2026, 11, 30)})
+    settled = _post(world, closed)
+    assert settled.ok and settled.posted == 11, settled.errors
+    found = _in_intacct(world)
+    assert sum(len(v) for v in found.values()) == 11
+    assert sorted(str(o.record_no) for o in settled.outcomes) == sorted(
+        r for v in found.values() for r in v
+    )

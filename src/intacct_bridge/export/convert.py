@@ -84,6 +84,17 @@ class ExportOptions:
     tax_details: Mapping[str, TaxDetail] = field(default_factory=dict)
 
 
+def lookup_for(target: Target, key: str, number: str, party: str | None) -> Lookup:
+    """How the record of an entry is found in Intacct: by the bridge key written into it
+    (see the module docstring). ``key`` is the entry key, ``number`` the document number."""
+    if target is Target.JOURNAL_ENTRY:
+        return Lookup("GLBATCH", (("REFERENCENO", key),))
+    if target is Target.AP_BILL:
+        return Lookup("APBILL", (("DOCNUMBER", key),))
+    party_field = "VENDORID" if target is Target.AP_ADJUSTMENT else "CUSTOMERID"
+    return Lookup(target.value, ((party_field, party or ""), ("RECORDID", number)))
+
+
 def _dimensions(line: EntryLine, where: str, options: ExportOptions) -> docs.Dimensions:
     values: dict[str, str] = {}
     user: dict[str, str] = {}
@@ -178,6 +189,10 @@ def _document_lines(entry: Entry, options: ExportOptions, sign: int) -> list[doc
     return out
 
 
+def _lookup(entry: Entry) -> Lookup:
+    return lookup_for(entry.target, entry.key, entry.document_number, entry.party_id)
+
+
 def to_outgoing(
     entry: Entry, *, tenant: str, version: int = 1, options: ExportOptions | None = None
 ) -> Outgoing:
@@ -228,9 +243,7 @@ def _build(
             base_location=base,
             currency=currency,
         )
-        return Outgoing(
-            entry.key, target, function, Lookup("GLBATCH", (("REFERENCENO", entry.key),))
-        )
+        return Outgoing(entry.key, target, function, _lookup(entry))
     party = entry.party_id or ""
     if not party:
         raise ExportError(f"{entry.key}: an AP/AR document needs its supplier or customer.")
@@ -254,7 +267,7 @@ def _build(
             currency=currency,
             tax_solution=entry.tax_solution_id or "",
         )
-        return Outgoing(entry.key, target, function, Lookup("APBILL", (("DOCNUMBER", entry.key),)))
+        return Outgoing(entry.key, target, function, _lookup(entry))
     if target is Target.AR_INVOICE:
         function = docs.ar_invoice(
             tenant=tenant,
@@ -269,8 +282,7 @@ def _build(
             currency=currency,
             tax_solution=entry.tax_solution_id or "",
         )
-        fields = (("CUSTOMERID", party), ("RECORDID", entry.document_number))
-        return Outgoing(entry.key, target, function, Lookup("ARINVOICE", fields))
+        return Outgoing(entry.key, target, function, _lookup(entry))
     if target is Target.AP_ADJUSTMENT:
         function = docs.ap_adjustment(
             tenant=tenant,
@@ -283,8 +295,7 @@ def _build(
             currency=currency,
             tax_solution=entry.tax_solution_id or "",
         )
-        fields = (("VENDORID", party), ("RECORDID", entry.document_number))
-        return Outgoing(entry.key, target, function, Lookup("APADJUSTMENT", fields))
+        return Outgoing(entry.key, target, function, _lookup(entry))
     function = docs.ar_adjustment(
         tenant=tenant,
         version=version,
@@ -296,5 +307,4 @@ def _build(
         currency=currency,
         tax_solution=entry.tax_solution_id or "",
     )
-    fields = (("CUSTOMERID", party), ("RECORDID", entry.document_number))
-    return Outgoing(entry.key, target, function, Lookup("ARADJUSTMENT", fields))
+    return Outgoing(entry.key, target, function, _lookup(entry))

@@ -25,11 +25,18 @@ from lxml import etree
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from intacct_bridge.export.convert import ExportError, ExportOptions, Lookup, Outgoing, to_outgoing
+from intacct_bridge.export.convert import (
+    ExportError,
+    ExportOptions,
+    Lookup,
+    Outgoing,
+    lookup_for,
+    to_outgoing,
+)
 from intacct_bridge.intacct import functions as fn
 from intacct_bridge.intacct.client import IntacctClient
 from intacct_bridge.intacct.envelope import Function, FunctionResult
-from intacct_bridge.intacct.errors import IntacctError, IntacctRequestError
+from intacct_bridge.intacct.errors import IntacctAuthError, IntacctError, IntacctRequestError
 from intacct_bridge.model.analytics import AttributeType, DimensionType
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
@@ -61,6 +68,7 @@ _RECORD_KINDS = (
     DimensionType,
     AttributeType,
 )
+_TARGETS = {target.value for target in Target}
 _DEEP_LINK = "https://www.intacct.com/ia/acct/{page}.phtml?.r={recordno}"
 
 
@@ -265,7 +273,7 @@ async def post_documents(
         rows = _rows(session, tenant)
         report.documents = len(documents)
         options = ExportOptions(tax_details=setup.tax_details)
-        work: list[tuple[Outgoing, bool]] = []
+        work: list[_Work] = []
         for document in _in_order(documents):
             key = document_key(document)
             existing = rows.get(key)
@@ -274,6 +282,25 @@ async def post_documents(
                 report.outcomes.append(_outcome(existing))
                 continue
             result = post_document(document, setup)
+            sent_before = (
+                existing is not None
+                and existing.state == "pending"
+                and (existing.attempts or 0) > 0
+                and existing.intacct_object in _TARGETS
+            )
+            if not result.ok and sent_before and not dry_run:
+                # it may be in Intacct already (the reply was lost): look before parking it
+                assert existing is not None
+                message = " | ".join(str(p) for p in result.problems)
+                target = Target(existing.intacct_object)
+                lookup = lookup_for(
+                    target,
+                    f"{key}/{target.value}",
+                    document.number,
+                    document.supplier_id or document.customer_id,
+                )
+                work.append(_Work(key, lookup, None, True, message))
+                continue
             if not result.ok:
                 message = " | ".join(str(p) for p in result.problems)
                 if dry_run:
@@ -300,7 +327,7 @@ async def post_documents(
                 continue
             row = _row(session, tenant, key, rows)
             # a row that was sent before without a recorded outcome is looked up first
-            work.append((outgoing, row.state == "pending" and (row.attempts or 0) > 0))
+            work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None))
             row.state = "pending"
             row.intacct_object = entry.target.value
             row.attempts = (row.attempts or 0) + 1
@@ -317,8 +344,8 @@ async def post_documents(
         with sessions.begin() as session:
             _lock(session, tenant)
             rows = _rows(session, tenant)
-            for (outgoing, _), (state, recordno, url, message) in zip(batch, outcomes, strict=True):
-                row = _row(session, tenant, document_key_of(outgoing), rows)
+            for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
+                row = _row(session, tenant, item.key, rows)
                 if state == "success":
                     _done(row, recordno, url)
                     report.posted += 1
@@ -335,9 +362,16 @@ async def post_documents(
     return report
 
 
-def document_key_of(outgoing: Outgoing) -> str:
-    """The document key of an outgoing entry (the entry key less its target)."""
-    return outgoing.key.rsplit("/", 1)[0]
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One document to settle: send it (``outgoing``), or only find it (``outgoing`` is
+    ``None``: sent before, now with ``problem``s; parked in error if Intacct lacks it)."""
+
+    key: str
+    lookup: Lookup
+    outgoing: Outgoing | None
+    look_first: bool
+    problem: str | None
 
 
 def _in_order(documents: Sequence[Document]) -> list[Document]:
@@ -345,24 +379,31 @@ def _in_order(documents: Sequence[Document]) -> list[Document]:
     return sorted(documents, key=lambda d: (d.date, d.reverses is not None, d.type.value, d.number))
 
 
-async def _send(
-    client: IntacctClient, batch: Sequence[tuple[Outgoing, bool]]
-) -> list[tuple[str, str, str, str]]:
+async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[tuple[str, str, str, str]]:
     """Send a batch; per entry (state, RECORDNO, deep link, message)."""
     out: list[tuple[str, str, str, str] | None] = [None] * len(batch)
     to_send: list[int] = []
-    for index, (outgoing, look_first) in enumerate(batch):
-        if look_first:
+    for index, item in enumerate(batch):
+        if item.look_first:
             try:
-                found = await find_record(client, outgoing.lookup)
+                found = await find_record(client, item.lookup)
+            except IntacctAuthError:
+                raise
             except IntacctError as error:
                 out[index] = ("pending", "", "", f"Could not check Intacct: {error}")
                 continue
             if found is not None:
                 out[index] = ("success", found[0], found[1], "")
                 continue
+        if item.outgoing is None:
+            out[index] = ("error", "", "", item.problem or "")
+            continue
         to_send.append(index)
-    functions: list[Function] = [batch[i][0].function for i in to_send]
+    functions: list[Function] = []
+    for i in to_send:
+        outgoing = batch[i].outgoing
+        assert outgoing is not None
+        functions.append(outgoing.function)
     try:
         results = await client.execute(functions) if functions else []
     except IntacctRequestError as error:
@@ -372,6 +413,8 @@ async def _send(
             return [single[0] for single in singles]
         out[0] = ("error", "", "", f"Intacct refused the request: {error}")
         return [o if o is not None else ("pending", "", "", "") for o in out]
+    except IntacctAuthError:
+        raise
     except IntacctError as error:
         for index in to_send:
             out[index] = (
@@ -382,7 +425,8 @@ async def _send(
             )
         return [o if o is not None else ("pending", "", "", "") for o in out]
     for index, result in zip(to_send, results, strict=True):
-        outgoing = batch[index][0]
+        outgoing = batch[index].outgoing
+        assert outgoing is not None
         if result.ok and result.recordno.isdigit():
             recordno = result.recordno
             out[index] = ("success", recordno, _link(outgoing.lookup.object_name, recordno), "")
