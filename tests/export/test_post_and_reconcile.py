@@ -23,6 +23,7 @@ from intacct_bridge.export import (
 from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.intacct import functions as fn
 from intacct_bridge.intacct.documents import Dimensions, Line, journal_entry
+from intacct_bridge.posting.reconcile import BalanceKey
 from tests.export.world import CONFIG, TENANT, World, make_sandbox, make_store
 from tests.store.fixtures import backend, fresh_url  # noqa: F401
 
@@ -47,10 +48,10 @@ def _post(
     return asyncio.run(go())
 
 
-def _reconcile(world: World, period: str = "2026-11") -> ReconcileReport:
+def _reconcile(world: World, period: str = "2026-11", by: tuple[str, ...] = ()) -> ReconcileReport:
     async def go() -> ReconcileReport:
         async with world.client() as client:
-            return await reconcile(world.engine, TENANT, client, period, config=CONFIG)
+            return await reconcile(world.engine, TENANT, client, period, config=CONFIG, by=by)
 
     return asyncio.run(go())
 
@@ -256,3 +257,14 @@ def test_every_reply_lost_then_found_again_even_once_the_period_closed(world: Wo
     assert sorted(str(o.record_no) for o in settled.outcomes) == sorted(
         r for v in found.values() for r in v
     )
+
+
+def test_reconcile_by_location_and_department(world: World) -> None:
+    _post(world)
+    recon = _reconcile(world, by=("LOCATIONID", "DEPARTMENTID"))
+    assert recon.differences == [] and recon.clean
+    # the receivable is held per department, as Intacct posts it against each line
+    assert recon.actual[
+        BalanceKey("1100", "E1", (("DEPARTMENTID", "SALES"), ("LOCATIONID", "E1")))
+    ] == Decimal("147.00")
+    assert _reconcile(world, "2026-12").clean  # an empty month is clean too

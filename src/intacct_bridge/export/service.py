@@ -16,6 +16,7 @@ and key ``<document type>/<number>``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +44,14 @@ from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
 from intacct_bridge.model.items import Item
 from intacct_bridge.model.parties import Customer, Supplier
 from intacct_bridge.model.sites import Company, Site
-from intacct_bridge.posting import Entry, PostingSetup, Target, post_document, setup_from_records
+from intacct_bridge.posting import (
+    Entry,
+    EntryLine,
+    PostingSetup,
+    Target,
+    post_document,
+    setup_from_records,
+)
 from intacct_bridge.posting.reconcile import BalanceKey, Difference, compare, expected_balances
 from intacct_bridge.posting.roles import AccountType
 from intacct_bridge.posting.setup import ExchangeRates
@@ -69,6 +77,7 @@ _RECORD_KINDS = (
     AttributeType,
 )
 _TARGETS = {target.value for target in Target}
+_CONTROL_TYPES = (AccountType.PAYABLE, AccountType.RECEIVABLE)
 _DEEP_LINK = "https://www.intacct.com/ia/acct/{page}.phtml?.r={recordno}"
 
 
@@ -524,6 +533,39 @@ async def gl_balances(
     return {k: v for k, v in totals.items() if v != 0}
 
 
+def _with_location(line: EntryLine) -> EntryLine:
+    """The line as sent at top level: its entity as LOCATION unless it names one."""
+    if line.entity_id is None or line.dimension("LOCATION") is not None:
+        return line
+    dimensions = tuple(sorted((*line.dimensions, ("LOCATION", line.entity_id))))
+    return dataclasses.replace(line, dimensions=dimensions)
+
+
+def as_intacct_posts(entry: Entry) -> Entry:
+    """``entry`` as Intacct's ledger holds it: on AP/AR documents the control account is
+    posted once per line, against that line, with the line's entity and dimensions (the
+    engine keeps one control line)."""
+    entry = dataclasses.replace(entry, lines=tuple(_with_location(line) for line in entry.lines))
+    if entry.target is Target.JOURNAL_ENTRY:
+        return entry
+    control = [line for line in entry.lines if line.account_type in _CONTROL_TYPES]
+    if len(control) != 1:
+        return entry
+    account = control[0].account_id
+    others = [line for line in entry.lines if line.account_type not in _CONTROL_TYPES]
+    offsets = [
+        dataclasses.replace(
+            line,
+            account_id=account,
+            account_type=control[0].account_type,
+            side=line.side.opposite,
+            tax_detail_id=None,
+        )
+        for line in others
+    ]
+    return dataclasses.replace(entry, lines=(*others, *offsets))
+
+
 def base_entity(entry: Entry) -> str | None:
     """The base entity of a journal entry over several entities (``None`` for one)."""
     entities = sorted({line.entity_id for line in entry.lines if line.entity_id})
@@ -533,7 +575,7 @@ def base_entity(entry: Entry) -> str | None:
 
 
 def interentity_balances(
-    entries: Sequence[Entry], due_from: str, due_to: str
+    entries: Sequence[Entry], due_from: str, due_to: str, by: Sequence[str] = ()
 ) -> list[tuple[BalanceKey, Decimal]]:
     """The lines Intacct adds to balance each journal entry by entity: an entity with more
     debits than credits gets Cr *due to* and the base Dr *due from*, and the other way round
@@ -552,8 +594,10 @@ def interentity_balances(
         for entity, net in sorted(nets.items()):
             if net == 0:
                 continue
-            out.append((BalanceKey(due_to if net > 0 else due_from, entity), -net))
-            out.append((BalanceKey(due_from if net > 0 else due_to, base), net))
+            there = (("LOCATIONID", entity),) if "LOCATIONID" in by else ()
+            here = (("LOCATIONID", base),) if "LOCATIONID" in by else ()
+            out.append((BalanceKey(due_to if net > 0 else due_from, entity, there), -net))
+            out.append((BalanceKey(due_from if net > 0 else due_to, base, here), net))
     return out
 
 
@@ -595,9 +639,11 @@ async def reconcile(
                 posted.append(_outcome(row))
             entries.extend(result.entries)
     config = config or PostingConfig()
-    totals = expected_balances((e for e in entries if first <= e.date <= last), by)
+    totals = expected_balances(
+        (as_intacct_posts(e) for e in entries if first <= e.date <= last), by
+    )
     if config.interentity_accounts is not None:
-        for key, amount in interentity_balances(entries, *config.interentity_accounts):
+        for key, amount in interentity_balances(entries, *config.interentity_accounts, by):
             totals[key] = totals.get(key, Decimal(0)) + amount
     expected = {k: v for k, v in totals.items() if v != 0}
     actual = await gl_balances(client, first, last, by)
