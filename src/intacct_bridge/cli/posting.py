@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -164,6 +165,9 @@ def post_command(
     rate: RateOption = None,
     stock_journal: JournalOption = "INVJ",
     interentity: InterentityOption = None,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, max=100, help="Documents sent per request.")
+    ] = 50,
 ) -> None:
     """Post every posted document not yet in Intacct, exactly once; exit 1 if any is in
     error or still pending."""
@@ -174,6 +178,7 @@ def post_command(
     from intacct_bridge.export import PostingRunReport, post_documents
 
     config = posting_config(default_account, closed, rate, stock_journal, interentity)
+    config = dataclasses.replace(config, batch_size=batch)
     out = console()
     with guarded(), _connected(tenant, db, key_file, state, save=not dry_run) as (engine, client):
         with Progress(TextColumn("Posting"), BarColumn(), MofNCompleteColumn(), console=out) as bar:
