@@ -355,7 +355,9 @@ async def post_documents(
             rows = _rows(session, tenant)
             for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
                 row = _row(session, tenant, item.key, rows)
-                if state == "success":
+                if row.state == "success" and state != "success":
+                    pass  # another run recorded it meanwhile: never downgrade a success
+                elif state == "success":
                     _done(row, recordno, url)
                     report.posted += 1
                 elif state == "error":
