@@ -58,6 +58,8 @@ def test_dry_run_post_and_reconcile(cli: Cli) -> None:
 
     posted = cli("post", *state, *OPTIONS)
     assert "11 documents: 11 posted, 0 already in Intacct" in text(posted)
+    status = text(cli("status", "--json"))  # posting states count with the sync states
+    assert '"posting": {' in status and '"success": 11' in status
     again = cli("post", *state, *OPTIONS)
     assert "0 posted, 11 already in Intacct" in text(again)
 
