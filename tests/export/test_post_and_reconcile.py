@@ -268,3 +268,22 @@ def test_reconcile_by_location_and_department(world: World) -> None:
         BalanceKey("1100", "E1", (("DEPARTMENTID", "SALES"), ("LOCATIONID", "E1")))
     ] == Decimal("147.00")
     assert _reconcile(world, "2026-12").clean  # an empty month is clean too
+
+
+def test_entries_waiting_for_approval_are_noted_and_reconcile_shows_them(world: World) -> None:
+    world.sandbox.admin.set_approvals(world.creds.company_id, journal_entries=True)
+    report = _post(world)
+    assert report.ok and report.posted == 11
+    notes = {o.key: o.message for o in report.outcomes if o.message}
+    assert set(notes) == {
+        "purchase_receipt/PR-1",
+        "sales_shipment/SS-1",
+        "stock_adjustment/SA-1",
+        "misc_stock_receipt/MR-1",
+        "stock_transfer/ST-1",
+    }
+    assert all("Submitted" in (m or "") for m in notes.values())
+    assert not _reconcile(world).clean  # the stock entries are not in the GL yet
+    for batch in world.records("GLBATCH"):
+        world.sandbox.admin.approve(world.creds.company_id, "GLBATCH", int(batch["RECORDNO"]))
+    assert _reconcile(world).clean

@@ -214,12 +214,12 @@ def _park(row: SyncStateRow, code: str, message: str) -> None:
     row.updated_at = now()
 
 
-def _done(row: SyncStateRow, recordno: str, url: str | None) -> None:
+def _done(row: SyncStateRow, recordno: str, url: str | None, note: str = "") -> None:
     row.state = "success"
     row.record_no = int(recordno)
     row.intacct_id = recordno
     row.url = url
-    row.last_message = None
+    row.last_message = note or None
     row.error_code = None
     row.synced_at = row.updated_at = now()
 
@@ -358,7 +358,7 @@ async def post_documents(
                 if row.state == "success" and state != "success":
                     pass  # another run recorded it meanwhile: never downgrade a success
                 elif state == "success":
-                    _done(row, recordno, url)
+                    _done(row, recordno, url, message)
                     report.posted += 1
                 elif state == "error":
                     _park(row, "intacct", message)
@@ -453,7 +453,37 @@ async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[tuple[str
             out[index] = ("success", *found, "") if found else ("pending", "", "", note)
             continue
         out[index] = ("error", "", "", _message(result))
-    return [o if o is not None else ("pending", "", "", "") for o in out]
+    settled = [o if o is not None else ("pending", "", "", "") for o in out]
+    return await _note_submitted(client, batch, settled)
+
+
+async def _note_submitted(
+    client: IntacctClient, batch: Sequence[_Work], settled: list[tuple[str, str, str, str]]
+) -> list[tuple[str, str, str, str]]:
+    """Note the journal entries and bills that wait for approval in Intacct (Submitted: they
+    post nothing until approved). One read per object; a failed read notes nothing."""
+    wanted: dict[str, dict[str, int]] = {}
+    for index, (state, recordno, _url, _message) in enumerate(settled):
+        object_name = batch[index].lookup.object_name
+        if state == "success" and object_name in ("GLBATCH", "APBILL") and recordno.isdigit():
+            wanted.setdefault(object_name, {})[recordno] = index
+    for object_name, indexes in wanted.items():
+        query = f"RECORDNO IN ({','.join(sorted(indexes))})"
+        try:
+            result = await client.call(
+                fn.read_by_query(object_name, query, ("RECORDNO", "STATE"), len(indexes))
+            )
+        except IntacctAuthError:
+            raise
+        except IntacctError:
+            continue
+        for record in result.records():
+            index = indexes.get(str(record.get("RECORDNO", "")), -1)
+            if index >= 0 and str(record.get("STATE", "")) == "Submitted":
+                state, recordno, url, _message = settled[index]
+                note = "Submitted: waits for approval in Intacct and posts nothing until approved."
+                settled[index] = (state, recordno, url, note)
+    return settled
 
 
 def _already(result: FunctionResult) -> bool:
