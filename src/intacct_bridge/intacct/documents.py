@@ -51,13 +51,39 @@ class Dimensions:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TaxEntry:
+    """One tax entry of a line (``TAXENTRIES/TAXENTRY``): the tax detail and its amount in
+    the transaction currency, with the sign of the line."""
+
+    detail_id: str
+    trx_tax: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Currency:
+    """A document in a currency other than the ledger's: the currency and its rate
+    (base units per transaction unit) on ``rate_date``."""
+
+    currency: str
+    exchange_rate: Decimal
+    rate_date: date
+    base_currency: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Line:
-    """One line: a GL account and an amount (signed for journal entries: + debit)."""
+    """One line: a GL account and an amount (signed for journal entries: + debit).
+
+    ``tax_entries`` (at most two, Intacct's schema) go on AP/AR document lines;
+    ``offset_account`` is the AP/AR control account the line's total posts against.
+    """
 
     account: str
     amount: Decimal
     memo: str = ""
     dimensions: Dimensions = field(default_factory=Dimensions)
+    tax_entries: tuple[TaxEntry, ...] = ()
+    offset_account: str = ""
 
 
 def _money(amount: Decimal, where: str) -> str:
@@ -86,6 +112,44 @@ def _sub(parent: etree._Element, tag: str, text: str) -> None:
         etree.SubElement(parent, tag).text = text
 
 
+def _rate(currency: Currency, where: str) -> str:
+    rate = currency.exchange_rate
+    if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
+        raise DocumentError(f"{where}: exchange rate {rate} must be a positive Decimal.")
+    return format(rate, "f")
+
+
+def _tax_entries(line: Line, where: str) -> list[dict[str, str]]:
+    if len(line.tax_entries) > 2:
+        raise DocumentError(f"{where}: at most two tax entries per line (Intacct's schema).")
+    return [
+        {"DETAILID": tax.detail_id, "TRX_TAX": _money(tax.trx_tax, f"{where} tax")}
+        for tax in line.tax_entries
+    ]
+
+
+def _currency_fields(currency: Currency | None, where: str) -> dict[str, object]:
+    """Generic-API currency fields (header of a bill, each line of a journal entry)."""
+    if currency is None:
+        return {}
+    fields: dict[str, object] = {}
+    if currency.base_currency:
+        fields["BASECURR"] = currency.base_currency
+    fields["CURRENCY"] = currency.currency
+    fields["EXCH_RATE_DATE"] = _us(currency.rate_date)
+    fields["EXCHANGE_RATE"] = _rate(currency, where)
+    return fields
+
+
+def _legacy_currency(parent: etree._Element, currency: Currency | None, where: str) -> None:
+    if currency is None:
+        return
+    # the 2.1 DTD takes either a rate date with a rate type or the rate itself: the rate
+    _sub(parent, "basecurr", currency.base_currency)
+    _sub(parent, "currency", currency.currency)
+    _sub(parent, "exchrate", _rate(currency, where))
+
+
 def journal_entry(
     *,
     tenant: str,
@@ -98,8 +162,13 @@ def journal_entry(
     reference: str = "",
     base_location: str = "",
     draft: bool = False,
+    currency: Currency | None = None,
 ) -> Function:
-    """A balanced journal entry (GLBATCH). ``key`` is the source document's business key."""
+    """A balanced journal entry (GLBATCH). ``key`` is the source document's business key.
+
+    With ``currency`` every line is in that currency at its rate (amounts are transaction
+    amounts); ``base_location`` names the base entity of an inter-entity entry.
+    """
     if len(lines) < 2:
         raise DocumentError(f"Journal entry {key}: at least two lines are needed.")
     total = Decimal(0)
@@ -133,6 +202,7 @@ def journal_entry(
                 entry[name] = value
         for udd, value in sorted(d.user_defined.items()):
             entry[f"GLDIM{udd.upper()}"] = value
+        entry.update(_currency_fields(currency, where))
         entries.append({k: v for k, v in entry.items() if v is not None})
     if total != 0:
         raise DocumentError(
@@ -198,8 +268,14 @@ def ap_bill(
     reference: str = "",
     description: str = "",
     posting_date: date | None = None,
+    currency: Currency | None = None,
+    tax_solution: str = "",
 ) -> Function:
-    """A vendor bill (APBILL). Give ``due_date`` or ``term``."""
+    """A vendor bill (APBILL). Give ``due_date`` or ``term``.
+
+    ``bill_number`` is the supplier's invoice number (``RECORDID``); ``reference`` goes to
+    ``DOCNUMBER``, a field that can be queried back.
+    """
     if not lines:
         raise DocumentError(f"Bill {bill_number}: at least one line is needed.")
     if due_date is None and not term:
@@ -212,9 +288,14 @@ def ap_bill(
         }
         if line.memo:
             item["ENTRYDESCRIPTION"] = line.memo
+        if line.offset_account:
+            item["OFFSETGLACCOUNTNO"] = line.offset_account
         item.update(_line_dimensions(line.dimensions, _BILL_LINE_NAMES))
         for udd, value in sorted(line.dimensions.user_defined.items()):
             item[f"GLDIM{udd.upper()}"] = value
+        taxes = _tax_entries(line, f"Bill {bill_number} line {number}")
+        if taxes:
+            item["TAXENTRIES"] = {"TAXENTRY": taxes}
         items.append(item)
     header: dict[str, object] = {
         "VENDORID": vendor_id,
@@ -231,6 +312,9 @@ def ap_bill(
         header["DOCNUMBER"] = reference
     if description:
         header["DESCRIPTION"] = description
+    header.update(_currency_fields(currency, f"Bill {bill_number}"))
+    if tax_solution:
+        header["TAXSOLUTIONID"] = tax_solution
     header["APBILLITEMS"] = {"APBILLITEM": items}
     body = etree.Element("create")
     fill(etree.SubElement(body, "APBILL"), header)
@@ -241,6 +325,7 @@ def ap_bill(
 
 _LEGACY_LINE_ORDER = (
     "glaccountno",
+    "offsetglaccountno",
     "amount",
     "memo",
     "locationid",
@@ -279,6 +364,7 @@ def _legacy_items(
             raise DocumentError(f"{here}: amount must not be negative; use a credit memo.")
         values = {
             "glaccountno": line.account,
+            "offsetglaccountno": line.offset_account,
             "amount": amount,
             "memo": line.memo,
             **_line_dimensions(line.dimensions, _LEGACY_NAMES),
@@ -286,6 +372,13 @@ def _legacy_items(
         item = etree.SubElement(holder, "lineitem")
         for name in _LEGACY_LINE_ORDER:
             _sub(item, name, values.get(name, ""))
+        taxes = _tax_entries(line, here)
+        if taxes:
+            entries = etree.SubElement(item, "taxentries")
+            for tax in taxes:
+                entry = etree.SubElement(entries, "taxentry")
+                etree.SubElement(entry, "detailid").text = tax["DETAILID"]
+                etree.SubElement(entry, "trx_tax").text = tax["TRX_TAX"]
 
 
 def ar_invoice(
@@ -301,6 +394,8 @@ def ar_invoice(
     reference: str = "",
     description: str = "",
     posting_date: date | None = None,
+    currency: Currency | None = None,
+    tax_solution: str = "",
 ) -> Function:
     """A customer invoice through the legacy ``create_invoice``. Give ``due_date`` or ``term``."""
     where = f"Invoice {invoice_number}"
@@ -319,6 +414,8 @@ def ar_invoice(
     _sub(body, "invoiceno", invoice_number)
     _sub(body, "ponumber", reference)
     _sub(body, "description", description)
+    _legacy_currency(body, currency, where)
+    _sub(body, "taxsolutionid", tax_solution)
     _legacy_items(body, "invoiceitems", lines, where, allow_negative=False)
     return Function(
         write_controlid(tenant, "ARINVOICE", customer_id, invoice_number, version),
@@ -339,6 +436,8 @@ def _adjustment(
     lines: Sequence[Line],
     applies_to: str,
     description: str,
+    currency: Currency | None = None,
+    tax_solution: str = "",
 ) -> Function:
     where = f"Adjustment {number}"
     if not lines:
@@ -352,6 +451,8 @@ def _adjustment(
     _sub(body, "adjustmentno", number)
     _sub(body, document_tag, applies_to)
     _sub(body, "description", description)
+    _legacy_currency(body, currency, where)
+    _sub(body, "taxsolutionid", tax_solution)
     items = "apadjustmentitems" if function_name == "create_apadjustment" else "aradjustmentitems"
     _legacy_items(body, items, lines, where, allow_negative=True)
     object_name = function_name.removeprefix("create_").upper()
@@ -368,6 +469,8 @@ def ar_adjustment(
     lines: Sequence[Line],
     invoice_number: str = "",
     description: str = "",
+    currency: Currency | None = None,
+    tax_solution: str = "",
 ) -> Function:
     """An AR adjustment: positive amounts = debit memo, negative = credit memo."""
     return _adjustment(
@@ -382,6 +485,8 @@ def ar_adjustment(
         lines,
         invoice_number,
         description,
+        currency,
+        tax_solution,
     )
 
 
@@ -395,6 +500,8 @@ def ap_adjustment(
     lines: Sequence[Line],
     bill_number: str = "",
     description: str = "",
+    currency: Currency | None = None,
+    tax_solution: str = "",
 ) -> Function:
     """An AP adjustment: negative amounts = credit memo reducing the payable."""
     return _adjustment(
@@ -409,6 +516,8 @@ def ap_adjustment(
         lines,
         bill_number,
         description,
+        currency,
+        tax_solution,
     )
 
 

@@ -143,8 +143,13 @@ class PostingSetup:
         return None if company is None else company.currency
 
     def closed(self, module: str, entity_id: str | None, day: dt.date) -> dt.date | None:
-        """The closing date that makes ``day`` closed for ``module`` in ``entity_id``."""
-        for key in ((module, entity_id), (module, None)):
+        """The closing date that makes ``day`` closed for ``module`` in ``entity_id``.
+
+        Closing the GL closes every subledger too (Intacct closes the subledgers first).
+        """
+        modules = (module,) if module == "GL" else (module, "GL")
+        keys = [(m, e) for m in modules for e in (entity_id, None)]
+        for key in keys:
             through = self.closed_through.get(key)
             if through is not None and day <= through:
                 return through

@@ -1,0 +1,699 @@
+"""Export to Intacct, the I/O half: post the store's documents, exactly once, and record
+the outcome per document; reconcile a period against Intacct's general ledger.
+
+* :func:`load_setup` — a :class:`~intacct_bridge.posting.PostingSetup` from the tenant's
+  records in the store plus its :class:`PostingConfig`.
+* :func:`post_documents` — every posted document of the tenant not yet in Intacct: problems
+  found by the engine are stored as actionable errors before anything is sent; the rest are
+  sent with deterministic control IDs and end ``success`` with their RECORDNO and deep link —
+  also when the reply was lost (the record is found again by the bridge's key).
+* :func:`reconcile` — per account, entity (and chosen dimensions) the balances the bridge
+  expects for a period against GLDETAIL, and each document's posting status.
+
+The per-document state reuses the sync engine's ``sync_state`` rows with kind ``posting``
+and key ``<document type>/<number>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lxml import etree
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from intacct_bridge.export.convert import (
+    ExportError,
+    ExportOptions,
+    Lookup,
+    Outgoing,
+    lookup_for,
+    to_outgoing,
+)
+from intacct_bridge.intacct import functions as fn
+from intacct_bridge.intacct.client import IntacctClient
+from intacct_bridge.intacct.envelope import Function, FunctionResult
+from intacct_bridge.intacct.errors import IntacctAuthError, IntacctError, IntacctRequestError
+from intacct_bridge.model.analytics import AttributeType, DimensionType
+from intacct_bridge.model.documents import Document, DocumentStatus
+from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
+from intacct_bridge.model.items import Item
+from intacct_bridge.model.parties import Customer, Supplier
+from intacct_bridge.model.sites import Company, Site
+from intacct_bridge.posting import (
+    Entry,
+    EntryLine,
+    PostingSetup,
+    Target,
+    post_document,
+    setup_from_records,
+)
+from intacct_bridge.posting.reconcile import BalanceKey, Difference, compare, expected_balances
+from intacct_bridge.posting.roles import AccountType
+from intacct_bridge.posting.setup import ExchangeRates
+from intacct_bridge.store.base import now
+from intacct_bridge.store.repositories import list_documents, list_records, require_tenant
+from intacct_bridge.store.session import session_factory
+from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.store.tables.tenancy import TenantRow
+from intacct_bridge.sync.state import write_lock
+
+#: the sync_state kind of a document's posting state
+KIND = "posting"
+_RECORD_KINDS = (
+    Account,
+    PostingClass,
+    Item,
+    Site,
+    Company,
+    Customer,
+    Supplier,
+    TaxDetail,
+    DimensionType,
+    AttributeType,
+)
+_TARGETS = {target.value for target in Target}
+_CONTROL_TYPES = (AccountType.PAYABLE, AccountType.RECEIVABLE)
+_DEEP_LINK = "https://www.intacct.com/ia/acct/{page}.phtml?.r={recordno}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostingConfig:
+    """The tenant's posting configuration; every field has a working default."""
+
+    #: company-wide accounts (goods in transit, rounding, and fallbacks of detailed types)
+    default_accounts: Mapping[AccountType, str] = field(default_factory=dict)
+    #: journal of the stock journal entries
+    stock_journal: str = "INVJ"
+    rates: ExchangeRates = field(default_factory=ExchangeRates)
+    #: the last closed day per (module GL/AP/AR, entity or None), as known to the bridge
+    closed_through: Mapping[tuple[str, str | None], dt.date] = field(default_factory=dict)
+    #: multi-entity company; ``None`` = decide from the companies' Intacct entities
+    multi_entity: bool | None = None
+    #: documents sent per request
+    batch_size: int = 50
+    #: the inter-entity accounts (due from, due to) Intacct balances entities with, so that
+    #: reconcile expects the lines Intacct adds to an entry over several entities
+    interentity_accounts: tuple[str, str] | None = None
+
+
+def load_setup(session: Session, tenant: str, config: PostingConfig | None = None) -> PostingSetup:
+    """The posting setup of ``tenant``: its records in the store and ``config``."""
+    config = config or PostingConfig()
+    require_tenant(session, tenant)
+    records: list[object] = []
+    for kind in _RECORD_KINDS:
+        records.extend(list_records(session, tenant, kind))
+    multi = config.multi_entity
+    if multi is None:
+        entities = {
+            r.intacct_entity_id
+            for r in records
+            if isinstance(r, Company | Site) and r.intacct_entity_id
+        }
+        multi = bool(entities)
+    return setup_from_records(
+        records,
+        default_accounts=dict(config.default_accounts),
+        stock_journal=config.stock_journal,
+        rates=config.rates,
+        closed_through=dict(config.closed_through),
+        multi_entity=multi,
+    )
+
+
+def document_key(document: Document) -> str:
+    """The posting state's key of a document."""
+    return f"{document.type.value}/{document.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutcome:
+    """Where one document stands after a run."""
+
+    key: str
+    state: str
+    intacct_object: str = ""
+    record_no: int | None = None
+    url: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class PostingRunReport:
+    """What a :func:`post_documents` run did."""
+
+    #: documents looked at (posted documents of the tenant)
+    documents: int = 0
+    #: sent and recorded in this run (including ones found already in Intacct)
+    posted: int = 0
+    #: already in Intacct before this run
+    already: int = 0
+    #: with nothing to post (e.g. a shipment of services only)
+    nothing_to_post: int = 0
+    outcomes: list[DocumentOutcome] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.state == "error"]
+
+    @property
+    def pending(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.state == "pending"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.pending
+
+
+Progress = Callable[[int, int], None]
+
+
+def _lock(session: Session, tenant: str) -> None:
+    """Serialise the state transactions of one tenant's posting runs (two processes at
+    once): the tenant row on PostgreSQL, the database's write lock on SQLite."""
+    write_lock(session)
+    session.execute(select(TenantRow.id).where(TenantRow.id == tenant).with_for_update())
+
+
+def _rows(session: Session, tenant: str) -> dict[str, SyncStateRow]:
+    query = select(SyncStateRow).where(SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND)
+    return {row.key: row for row in session.scalars(query)}
+
+
+def _row(session: Session, tenant: str, key: str, rows: dict[str, SyncStateRow]) -> SyncStateRow:
+    row = rows.get(key)
+    if row is None:
+        stamp = now()
+        row = SyncStateRow(
+            tenant_id=tenant,
+            kind=KIND,
+            key=key,
+            intacct_object="",
+            state="pending",
+            version=1,
+            attempts=0,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        session.add(row)
+        rows[key] = row
+    return row
+
+
+def _park(row: SyncStateRow, code: str, message: str) -> None:
+    row.state = "error"
+    row.error_code = code
+    row.last_message = message
+    # a document in error is sent under a new control ID once its cause is fixed
+    row.version = (row.version or 1) + 1
+    row.updated_at = now()
+
+
+def _done(row: SyncStateRow, recordno: str, url: str | None, note: str = "") -> None:
+    row.state = "success"
+    row.record_no = int(recordno)
+    row.intacct_id = recordno
+    row.url = url
+    row.last_message = note or None
+    row.error_code = None
+    row.synced_at = row.updated_at = now()
+
+
+def _outcome(row: SyncStateRow) -> DocumentOutcome:
+    return DocumentOutcome(
+        row.key, row.state, row.intacct_object, row.record_no, row.url, row.last_message
+    )
+
+
+def _link(object_name: str, recordno: str) -> str:
+    return _DEEP_LINK.format(page=object_name.lower(), recordno=recordno)
+
+
+async def find_record(client: IntacctClient, lookup: Lookup) -> tuple[str, str] | None:
+    """The RECORDNO and deep link of the record ``lookup`` names, or ``None``."""
+    result = await client.call(
+        fn.read_by_query(lookup.object_name, lookup.where(), ("RECORDNO", "RECORD_URL"), 10)
+    )
+    for record in result.records():
+        recordno = str(record.get("RECORDNO", ""))
+        if recordno:
+            url = str(record.get("RECORD_URL") or "") or _link(lookup.object_name, recordno)
+            return recordno, url
+    return None
+
+
+def _message(result: FunctionResult) -> str:
+    texts = [e.text() if hasattr(e, "text") else str(e) for e in result.errors]
+    return "Intacct refused the document: " + (" ".join(t for t in texts if t) or "no reason given")
+
+
+async def post_documents(
+    engine: Engine,
+    tenant: str,
+    client: IntacctClient,
+    *,
+    config: PostingConfig | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> PostingRunReport:
+    """Post every posted document of ``tenant`` that is not yet in Intacct.
+
+    Each document ends ``success`` (with RECORDNO and deep link), ``error`` (the message
+    names document, line, field and fix; resent once fixed) or ``pending`` (the outcome of
+    a send is unknown; the next run finds the record or sends it again under the same
+    control ID, so nothing is posted twice). With ``dry_run`` nothing is sent or stored:
+    the report lists the problems the engine finds.
+    """
+    config = config or PostingConfig()
+    report = PostingRunReport()
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        if not dry_run:
+            _lock(session, tenant)
+        setup = load_setup(session, tenant, config)
+        documents = [
+            d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED
+        ]
+        rows = _rows(session, tenant)
+        report.documents = len(documents)
+        options = ExportOptions(tax_details=setup.tax_details)
+        work: list[_Work] = []
+        for document in _in_order(documents):
+            key = document_key(document)
+            existing = rows.get(key)
+            if existing is not None and existing.state == "success":
+                report.already += 1
+                report.outcomes.append(_outcome(existing))
+                continue
+            result = post_document(document, setup)
+            sent_before = (
+                existing is not None
+                and existing.state == "pending"
+                and (existing.attempts or 0) > 0
+                and existing.intacct_object in _TARGETS
+            )
+            if not result.ok and sent_before and not dry_run:
+                # it may be in Intacct already (the reply was lost): look before parking it
+                assert existing is not None
+                message = " | ".join(str(p) for p in result.problems)
+                target = Target(existing.intacct_object)
+                lookup = lookup_for(
+                    target,
+                    f"{key}/{target.value}",
+                    document.number,
+                    document.supplier_id or document.customer_id,
+                )
+                work.append(_Work(key, lookup, None, True, message))
+                continue
+            if not result.ok:
+                message = " | ".join(str(p) for p in result.problems)
+                if dry_run:
+                    report.outcomes.append(DocumentOutcome(key, "error", message=message))
+                    continue
+                row = _row(session, tenant, key, rows)
+                if row.state != "error" or row.last_message != message:
+                    _park(row, "data", message)
+                report.outcomes.append(_outcome(row))
+                continue
+            if not result.entries:
+                report.nothing_to_post += 1
+                continue
+            entry = result.entries[0]
+            row_version = existing.version if existing is not None else 1
+            try:
+                outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
+            except ExportError as error:
+                if not dry_run:
+                    _park(_row(session, tenant, key, rows), "data", str(error))
+                report.outcomes.append(DocumentOutcome(key, "error", message=str(error)))
+                continue
+            if dry_run:
+                continue
+            row = _row(session, tenant, key, rows)
+            # a row that was sent before without a recorded outcome is looked up first
+            work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None))
+            row.state = "pending"
+            row.intacct_object = entry.target.value
+            row.attempts = (row.attempts or 0) + 1
+            row.updated_at = now()
+    if dry_run or not work:
+        if progress is not None:
+            progress(0, 0)
+        return report
+    done = 0
+    size = max(1, config.batch_size)
+    for start in range(0, len(work), size):
+        batch = work[start : start + size]
+        outcomes = await _send(client, batch)
+        with sessions.begin() as session:
+            _lock(session, tenant)
+            rows = _rows(session, tenant)
+            for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
+                row = _row(session, tenant, item.key, rows)
+                if row.state == "success" and state != "success":
+                    pass  # another run recorded it meanwhile: never downgrade a success
+                elif state == "success":
+                    _done(row, recordno, url, message)
+                    report.posted += 1
+                elif state == "error":
+                    _park(row, "intacct", message)
+                else:
+                    row.last_message = message
+                    row.error_code = "transient"
+                    row.updated_at = now()
+                report.outcomes.append(_outcome(row))
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(work))
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One document to settle: send it (``outgoing``), or only find it (``outgoing`` is
+    ``None``: sent before, now with ``problem``s; parked in error if Intacct lacks it)."""
+
+    key: str
+    lookup: Lookup
+    outgoing: Outgoing | None
+    look_first: bool
+    problem: str | None
+
+
+def _in_order(documents: Sequence[Document]) -> list[Document]:
+    """Documents by date, invoices before the credit memos that reverse them."""
+    return sorted(documents, key=lambda d: (d.date, d.reverses is not None, d.type.value, d.number))
+
+
+async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[tuple[str, str, str, str]]:
+    """Send a batch; per entry (state, RECORDNO, deep link, message)."""
+    out: list[tuple[str, str, str, str] | None] = [None] * len(batch)
+    to_send: list[int] = []
+    for index, item in enumerate(batch):
+        if item.look_first:
+            try:
+                found = await find_record(client, item.lookup)
+            except IntacctAuthError:
+                raise
+            except IntacctError as error:
+                out[index] = ("pending", "", "", f"Could not check Intacct: {error}")
+                continue
+            if found is not None:
+                out[index] = ("success", found[0], found[1], "")
+                continue
+        if item.outgoing is None:
+            out[index] = ("error", "", "", item.problem or "")
+            continue
+        to_send.append(index)
+    functions: list[Function] = []
+    for i in to_send:
+        outgoing = batch[i].outgoing
+        assert outgoing is not None
+        functions.append(outgoing.function)
+    try:
+        results = await client.execute(functions) if functions else []
+    except IntacctRequestError as error:
+        # the request as a whole was refused (nothing in it ran): find the culprit alone
+        if len(batch) > 1:
+            singles = [await _send(client, [batch[i]]) for i in range(len(batch))]
+            return [single[0] for single in singles]
+        out[0] = ("error", "", "", f"Intacct refused the request: {error}")
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    except IntacctAuthError:
+        raise
+    except IntacctError as error:
+        for index in to_send:
+            out[index] = (
+                "pending",
+                "",
+                "",
+                f"Sending failed ({error}); the next run checks Intacct and resends.",
+            )
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    for index, result in zip(to_send, results, strict=True):
+        outgoing = batch[index].outgoing
+        assert outgoing is not None
+        if result.ok and result.recordno.isdigit():
+            recordno = result.recordno
+            out[index] = ("success", recordno, _link(outgoing.lookup.object_name, recordno), "")
+            continue
+        if result.ok or result.status == "unknown" or _already(result):
+            try:
+                found = await find_record(client, outgoing.lookup)
+            except IntacctError as error:
+                found = None
+                note = f"Could not check Intacct: {error}"
+            else:
+                note = "The outcome of the send is unknown; the next run checks and resends."
+            out[index] = ("success", *found, "") if found else ("pending", "", "", note)
+            continue
+        out[index] = ("error", "", "", _message(result))
+    settled = [o if o is not None else ("pending", "", "", "") for o in out]
+    return await _note_submitted(client, batch, settled)
+
+
+async def _note_submitted(
+    client: IntacctClient, batch: Sequence[_Work], settled: list[tuple[str, str, str, str]]
+) -> list[tuple[str, str, str, str]]:
+    """Note the journal entries and bills that wait for approval in Intacct (Submitted: they
+    post nothing until approved). One read per object; a failed read notes nothing."""
+    wanted: dict[str, dict[str, int]] = {}
+    for index, (state, recordno, _url, _message) in enumerate(settled):
+        object_name = batch[index].lookup.object_name
+        if state == "success" and object_name in ("GLBATCH", "APBILL") and recordno.isdigit():
+            wanted.setdefault(object_name, {})[recordno] = index
+    for object_name, indexes in wanted.items():
+        query = f"RECORDNO IN ({','.join(sorted(indexes))})"
+        try:
+            result = await client.call(
+                fn.read_by_query(object_name, query, ("RECORDNO", "STATE"), len(indexes))
+            )
+        except IntacctAuthError:
+            raise
+        except IntacctError:
+            continue
+        for record in result.records():
+            index = indexes.get(str(record.get("RECORDNO", "")), -1)
+            if index >= 0 and str(record.get("STATE", "")) == "Submitted":
+                state, recordno, url, _message = settled[index]
+                note = "Submitted: waits for approval in Intacct and posts nothing until approved."
+                settled[index] = (state, recordno, url, note)
+    return settled
+
+
+def _already(result: FunctionResult) -> bool:
+    return any("already" in (e.description2 or "").lower() for e in result.errors)
+
+
+# --- reconcile ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReconcileReport:
+    """Expected against actual per balance key, and each document's posting status."""
+
+    period: str
+    expected: dict[BalanceKey, Decimal]
+    actual: dict[BalanceKey, Decimal]
+    differences: list[Difference]
+    #: documents of the period not in ``success`` (key, state, message)
+    unposted: list[DocumentOutcome]
+    #: documents of the period in ``success``
+    posted: list[DocumentOutcome]
+    #: documents the posting engine cannot post with today's setup (their problems), so the
+    #: bridge expects nothing of them
+    problems: list[DocumentOutcome] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.differences and not self.unposted and not self.problems
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of ``YYYY-MM`` (raises ``ValueError`` naming the format)."""
+    try:
+        first = dt.datetime.strptime(period, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"Period {period!r} is not YYYY-MM (e.g. 2026-11).") from None
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _gl_query(first: dt.date, last: dt.date, by: Sequence[str], offset: int) -> Function:
+    body = etree.Element("query")
+    etree.SubElement(body, "object").text = "GLDETAIL"
+    select_el = etree.SubElement(body, "select")
+    for name in ("ACCOUNTNO", "ENTITY", *by):
+        etree.SubElement(select_el, "field").text = name
+    for name in ("DEBITAMOUNT", "CREDITAMOUNT"):
+        etree.SubElement(select_el, "sum").text = name
+    span = fn.all_of(
+        fn.condition("greaterthanorequalto", "BATCH_DATE", first.strftime("%m/%d/%Y")),
+        fn.condition("lessthanorequalto", "BATCH_DATE", last.strftime("%m/%d/%Y")),
+    )
+    etree.SubElement(body, "filter").append(span)
+    etree.SubElement(body, "pagesize").text = "2000"
+    etree.SubElement(body, "offset").text = str(offset)
+    return Function(fn.read_controlid(), body)
+
+
+async def gl_balances(
+    client: IntacctClient, first: dt.date, last: dt.date, by: Sequence[str] = ()
+) -> dict[BalanceKey, Decimal]:
+    """Intacct's signed base balances (debit positive) per account, entity and ``by``."""
+    totals: dict[BalanceKey, Decimal] = {}
+    offset = 0
+    while True:
+        result = await client.call(_gl_query(first, last, by, offset))
+        rows = list(result.records())
+        for row in rows:
+            entity = str(row.get("ENTITY") or "") or None
+            dims = tuple(sorted((name, str(row.get(name))) for name in by if row.get(name)))
+            key = BalanceKey(str(row.get("ACCOUNTNO", "")), entity, dims)
+            net = Decimal(str(row.get("SUM.DEBITAMOUNT") or 0)) - Decimal(
+                str(row.get("SUM.CREDITAMOUNT") or 0)
+            )
+            totals[key] = totals.get(key, Decimal(0)) + net
+        if result.remaining <= 0 or not rows:
+            break
+        offset += len(rows)
+    return {k: v for k, v in totals.items() if v != 0}
+
+
+def _with_location(line: EntryLine) -> EntryLine:
+    """The line as sent at top level: its entity as LOCATION unless it names one."""
+    if line.entity_id is None or line.dimension("LOCATION") is not None:
+        return line
+    dimensions = tuple(sorted((*line.dimensions, ("LOCATION", line.entity_id))))
+    return dataclasses.replace(line, dimensions=dimensions)
+
+
+def as_intacct_posts(entry: Entry) -> Entry:
+    """``entry`` as Intacct's ledger holds it: on AP/AR documents the control account is
+    posted once per line, against that line, with the line's entity and dimensions (the
+    engine keeps one control line)."""
+    entry = dataclasses.replace(entry, lines=tuple(_with_location(line) for line in entry.lines))
+    if entry.target is Target.JOURNAL_ENTRY:
+        return entry
+    control = [line for line in entry.lines if line.account_type in _CONTROL_TYPES]
+    if len(control) != 1:
+        return entry
+    account = control[0].account_id
+    others = [line for line in entry.lines if line.account_type not in _CONTROL_TYPES]
+    offsets = [
+        dataclasses.replace(
+            line,
+            account_id=account,
+            account_type=control[0].account_type,
+            side=line.side.opposite,
+            tax_detail_id=None,
+        )
+        for line in others
+    ]
+    return dataclasses.replace(entry, lines=(*others, *offsets))
+
+
+def base_entity(entry: Entry) -> str | None:
+    """The base entity of a journal entry over several entities (``None`` for one)."""
+    entities = sorted({line.entity_id for line in entry.lines if line.entity_id})
+    if len(entities) < 2:
+        return None
+    return entry.entity_id if entry.entity_id in entities else entities[0]
+
+
+def interentity_balances(
+    entries: Sequence[Entry], due_from: str, due_to: str, by: Sequence[str] = ()
+) -> list[tuple[BalanceKey, Decimal]]:
+    """The lines Intacct adds to balance each journal entry by entity: an entity with more
+    debits than credits gets Cr *due to* and the base Dr *due from*, and the other way round
+    (no dimensions)."""
+    out: list[tuple[BalanceKey, Decimal]] = []
+    for entry in entries:
+        if entry.target is not Target.JOURNAL_ENTRY:
+            continue
+        base = base_entity(entry)
+        if base is None:
+            continue
+        nets: dict[str, Decimal] = {}
+        for line in entry.lines:
+            if line.entity_id and line.entity_id != base:
+                nets[line.entity_id] = nets.get(line.entity_id, Decimal(0)) + line.signed_amount
+        for entity, net in sorted(nets.items()):
+            if net == 0:
+                continue
+            there = (("LOCATIONID", entity),) if "LOCATIONID" in by else ()
+            here = (("LOCATIONID", base),) if "LOCATIONID" in by else ()
+            out.append((BalanceKey(due_to if net > 0 else due_from, entity, there), -net))
+            out.append((BalanceKey(due_from if net > 0 else due_to, base, here), net))
+    return out
+
+
+async def reconcile(
+    engine: Engine,
+    tenant: str,
+    client: IntacctClient,
+    period: str,
+    *,
+    config: PostingConfig | None = None,
+    by: Sequence[str] = (),
+) -> ReconcileReport:
+    """Balances the bridge expects for ``period`` (``YYYY-MM``) against Intacct's GL."""
+    first, last = period_bounds(period)
+    entries: list[Entry] = []
+    unposted: list[DocumentOutcome] = []
+    posted: list[DocumentOutcome] = []
+    problems: list[DocumentOutcome] = []
+    with session_factory(engine).begin() as session:
+        setup = load_setup(session, tenant, config)
+        rows = _rows(session, tenant)
+        for document in list_documents(session, tenant):
+            if document.status is not DocumentStatus.POSTED or not first <= document.date <= last:
+                continue
+            result = post_document(document, setup)
+            row = rows.get(document_key(document))
+            if result.ok and not result.entries:
+                continue
+            if not result.ok:
+                message = " | ".join(str(p) for p in result.problems)
+                problems.append(DocumentOutcome(document_key(document), "error", message=message))
+            if row is None or row.state != "success":
+                unposted.append(
+                    _outcome(row)
+                    if row is not None
+                    else DocumentOutcome(document_key(document), "not", message="Never posted.")
+                )
+            else:
+                posted.append(_outcome(row))
+            entries.extend(result.entries)
+    config = config or PostingConfig()
+    totals = expected_balances(
+        (as_intacct_posts(e) for e in entries if first <= e.date <= last), by
+    )
+    if config.interentity_accounts is not None:
+        for key, amount in interentity_balances(entries, *config.interentity_accounts, by):
+            totals[key] = totals.get(key, Decimal(0)) + amount
+    expected = {k: v for k, v in totals.items() if v != 0}
+    actual = await gl_balances(client, first, last, by)
+    differences = compare(expected, actual)
+    return ReconcileReport(period, expected, actual, differences, unposted, posted, problems)
+
+
+__all__ = [
+    "KIND",
+    "DocumentOutcome",
+    "PostingConfig",
+    "PostingRunReport",
+    "ReconcileReport",
+    "document_key",
+    "find_record",
+    "gl_balances",
+    "load_setup",
+    "period_bounds",
+    "post_documents",
+    "reconcile",
+]
