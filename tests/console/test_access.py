@@ -28,6 +28,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "mapping/{name}/inspect": {},
     "config/{tab}": {"endpoint_url": "https://evil.example/ia/xml/xmlgw.phtml"},
     "config/general/test": {},
+    "messages/resend": {"code": "reference", "cause": "anything"},
 }
 #: downloads that carry a secret on purpose (the package holds the webhook secret)
 SECRET_DOWNLOADS = {"/t/{tenant_id}/config/package/download"}

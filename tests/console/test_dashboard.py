@@ -3,6 +3,9 @@ with Resend."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from intacct_bridge.model.finance import Ledger, PaymentTerm
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import SyncState
@@ -54,17 +57,15 @@ def test_messages_group_errors_by_cause_and_resend_after_the_fix(world: World) -
     assert page.text.count('class="panel cause"') == 1  # C1 and C2 share one cause
     assert "Resend 2 record(s)" in page.text and "Fix:" in page.text and "N45" in page.text
     world.sandbox.admin.seed(world.creds.company_id, "ARTERM", [{"NAME": "N45", "DUEDATE": 45}])
-    token = browser.csrf(f"/console/t/{world.a}/messages")
-    resent = browser.post(
-        f"/console/t/{world.a}/monitor/sync",
-        data={
-            "csrf_token": token,
-            "action": "force",
-            "return_to": f"/console/t/{world.a}/messages",
-            "record": ["customer:C1", "customer:C2"],
-        },
-    )
+    page = browser.get(f"/console/t/{world.a}/messages")
+    form = page.text.split('action="/console/t/' + world.a + '/messages/resend"')[1]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.split("</form>")[0]))
+    assert {"csrf_token", "code", "cause"} <= set(fields)
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    resent = browser.post(f"/console/t/{world.a}/messages/resend", data=fields)
     assert resent.headers["location"].startswith(f"/console/t/{world.a}/messages?notice=")
+    again = browser.post(f"/console/t/{world.a}/messages/resend", data=fields)
+    assert "error=" in again.headers["location"]
     with world.sessions() as session:
         assert state.count_states(session, world.a, state=SyncState.ERROR) == 0
     assert "No record is in error." in browser.get(f"/console/t/{world.a}/messages").text

@@ -111,3 +111,27 @@ def test_bad_selections_change_nothing(world: World) -> None:
         assert response.status_code == 303 and "error=" in response.headers["location"], data
     with world.sessions() as session:
         assert state.get_state(session, world.a, "item", "W-8") == before
+
+
+def test_an_oversized_or_overfull_form_is_refused_cleanly(world: World) -> None:
+    browser = world.signed_in(world.admin)
+    token = browser.csrf(_monitor(world))
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    many = browser.post(
+        f"{_monitor(world)}/sync",
+        content=f"csrf_token={token}&action=sync&".encode() + b"r=1&" * 6000,
+        headers=form,
+    )
+    assert many.status_code == 413 and "fields" in many.text
+    # a selection of a few hundred rows is fine (the form stays well under the limits)
+    fine = browser.post(
+        f"{_monitor(world)}/sync",
+        data={"csrf_token": token, "action": "sync", "record": [f"item:X{i}" for i in range(300)]},
+    )
+    assert fine.status_code == 303
+    huge = browser.post(
+        f"{_monitor(world)}/sync",
+        content=b"csrf_token=" + token.encode() + b"&key=" + b"x" * 300_000,
+        headers=form,
+    )
+    assert huge.status_code == 413

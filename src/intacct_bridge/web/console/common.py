@@ -31,6 +31,8 @@ from intacct_bridge.web.app import BridgeState, bridge
 PREFIX = "/console"
 #: largest form body a console page reads
 MAX_FORM_BYTES = 256 * 1024
+#: most fields a console form may have
+MAX_FORM_FIELDS = 5000
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 
@@ -128,7 +130,10 @@ async def read_form(request: Request) -> dict[str, list[str]]:
         body += chunk
         if len(body) > MAX_FORM_BYTES:
             raise ConsoleRefusal(413, f"The form is larger than {MAX_FORM_BYTES} bytes.")
-    return parse_qs(body.decode("utf-8", "replace"), max_num_fields=5000)
+    try:
+        return parse_qs(body.decode("utf-8", "replace"), max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise ConsoleRefusal(413, f"The form has more than {MAX_FORM_FIELDS} fields.") from None
 
 
 def first(form: dict[str, list[str]], name: str, default: str = "") -> str:

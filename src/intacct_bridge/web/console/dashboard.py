@@ -7,16 +7,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 
+from intacct_bridge.auth.web import require_csrf
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import KIND_ORDER, SyncState
 from intacct_bridge.web.console.charts import STATE_COLOURS, column_chart, stacked_bars
-from intacct_bridge.web.console.common import Viewer
-from intacct_bridge.web.console.monitor import KIND_LABELS
+from intacct_bridge.web.console.common import Admin, Viewer, back, first, read_form
+from intacct_bridge.web.console.monitor import KIND_LABELS, run_worker
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,6 +27,8 @@ ERROR_DAYS = 30
 LISTED = 20
 #: causes shown at most
 MAX_CAUSES = 200
+#: records in error read for the message history
+MAX_ERRORS = 20_000
 
 
 @router.get("/t/{tenant_id}/dashboard", response_class=HTMLResponse)
@@ -106,7 +109,7 @@ def group_errors(rows: list[state.RecordState]) -> list[Cause]:
 @router.get("/t/{tenant_id}/messages", response_class=HTMLResponse)
 def messages(page: Viewer) -> HTMLResponse:
     with page.read() as session:
-        rows = state.list_states(session, page.tenant_id, state=SyncState.ERROR, limit=20_000)
+        rows = state.list_states(session, page.tenant_id, state=SyncState.ERROR, limit=MAX_ERRORS)
     return page.render(
         "console/messages.html",
         causes=group_errors(rows),
@@ -114,3 +117,27 @@ def messages(page: Viewer) -> HTMLResponse:
         kind_labels=KIND_LABELS,
         total=len(rows),
     )
+
+
+@router.post(
+    "/t/{tenant_id}/messages/resend", response_model=None, dependencies=[Depends(require_csrf)]
+)
+async def resend(page: Admin, request: Request, tasks: BackgroundTasks) -> Response:
+    """Resend (Force synchronise) every record of one cause (``code`` and ``cause`` as
+    shown): the records are found again on the server, however many there are."""
+    form = await read_form(request)
+    code, text = first(form, "code"), first(form, "cause")
+    target = page.url("messages")
+    with page.write() as session:
+        rows = state.list_states(session, page.tenant_id, state=SyncState.ERROR, limit=MAX_ERRORS)
+        chosen = next((c for c in group_errors(rows) if c.code == code and c.message == text), None)
+        if chosen is None:
+            return back(target, error="That cause has no record in error any more.")
+        by_kind: dict[str, list[str]] = {}
+        for kind, key in chosen.records:
+            by_kind.setdefault(kind, []).append(key)
+        queued = sum(
+            state.force_synchronise(session, page.tenant_id, kind, keys)
+            for kind, keys in by_kind.items()
+        )
+    return run_worker(page, request, tasks, queued, "Resend", target)

@@ -17,7 +17,7 @@ from intacct_bridge.errors import BridgeError
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import KIND_ORDER, RecordState, SyncState
-from intacct_bridge.web.console.common import Admin, Viewer, back, first, read_form
+from intacct_bridge.web.console.common import Admin, Page, Viewer, back, first, read_form
 from intacct_bridge.web.console.services import ConsoleServices
 
 log = logging.getLogger("intacct_bridge.web.console")
@@ -122,7 +122,8 @@ def monitor(page: Viewer, request: Request) -> HTMLResponse:
         "unread": report.unread_events,
         "pending": any(row.state is SyncState.PENDING for row in rows),
     }
-    if request.headers.get("hx-request") and request.headers.get("hx-target") == "records":
+    partial = request.headers.get("hx-target") in ("records", "monitor-actions")
+    if request.headers.get("hx-request") and partial:
         return page.render("console/monitor_rows.html", **values)
     return page.render("console/monitor.html", **values)
 
@@ -164,7 +165,7 @@ async def synchronise(page: Admin, request: Request, tasks: BackgroundTasks) -> 
     form = await read_form(request)
     action = first(form, "action")
     return_to = first(form, "return_to")
-    target = return_to if return_to.startswith(page.url("")) else page.url("monitor")
+    target = return_to if return_to.startswith(page.url("") + "/") else page.url("monitor")
     if action not in {"sync", "force"}:
         return back(target, error="Choose Synchronise or Force synchronise.")
     try:
@@ -181,8 +182,16 @@ async def synchronise(page: Admin, request: Request, tasks: BackgroundTasks) -> 
                     queued += state.synchronise(session, page.tenant_id, kind, keys)
     except state.SyncActionError as error:
         return back(target, error=f"Nothing was queued: {error}")
-    services: ConsoleServices = request.app.state.console
     verb = "Force synchronise" if action == "force" else "Synchronise"
+    return run_worker(page, request, tasks, queued, verb, target)
+
+
+def run_worker(
+    page: Page, request: Request, tasks: BackgroundTasks, queued: int, verb: str, target: str
+) -> Response:
+    """Send the queued records with the embedded worker after the response (unless the
+    console only marks them pending for a separate worker process)."""
+    services: ConsoleServices = request.app.state.console
     if services.run_worker and queued:
         tasks.add_task(_run, services, page.tenant_id)
         return back(target, notice=f"{verb}: {queued} record(s) queued and being sent.")
