@@ -91,3 +91,12 @@ def test_the_tenant_switcher_lists_only_own_tenants_and_switches(world: World) -
     token = admin.csrf(f"/console/t/{world.a}/monitor")
     refused = admin.post("/console/tenant", data={"csrf_token": token, "tenant_id": world.b})
     assert refused.status_code == 403
+
+
+def test_console_pages_cannot_be_framed_or_cached(world: World) -> None:
+    browser = world.signed_in(world.admin)
+    for url in ("/console/sign-in", f"/console/t/{world.a}/monitor"):
+        response = browser.get(url)
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["cache-control"] == "no-store"

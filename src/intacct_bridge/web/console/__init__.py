@@ -15,6 +15,7 @@ pages. The pages:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -32,6 +33,15 @@ from intacct_bridge.web.console.common import (
 from intacct_bridge.web.console.services import ConsoleServices
 
 STATIC = Path(__file__).parent.parent / "static"
+PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 
 
 def install_console(app: FastAPI) -> None:
@@ -46,6 +56,15 @@ def install_console(app: FastAPI) -> None:
 
     for module in (signin, monitor, mapping, configuration, dashboard):
         app.include_router(module.router, prefix=PREFIX)
+
+    @app.middleware("http")
+    async def page_headers(request: Request, call_next: Any) -> Response:
+        """Console pages may not be framed by another site (clickjacking), sniffed as
+        another type, or leak their URLs (tenant IDs, filters) to other sites."""
+        response: Response = await call_next(request)
+        if request.url.path.startswith(f"{PREFIX}/") or request.url.path == PREFIX:
+            response.headers.update(PAGE_HEADERS)
+        return response
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
