@@ -135,3 +135,16 @@ def test_an_oversized_or_overfull_form_is_refused_cleanly(world: World) -> None:
         headers=form,
     )
     assert huge.status_code == 413
+
+
+def test_only_the_console_own_messages_are_shown(world: World) -> None:
+    browser = world.signed_in(world.admin)
+    token = browser.csrf(_monitor(world))
+    refused = browser.post(f"{_monitor(world)}/sync", data={"csrf_token": token, "action": "x"})
+    shown = browser.get(refused.headers["location"])
+    assert "Choose Synchronise or Force synchronise." in shown.text
+    # a link crafted elsewhere (no MAC, or another session's) shows no message
+    crafted = browser.get(_monitor(world), params={"error": "Call 555-0100 to unlock"})
+    assert 'role="alert"' not in crafted.text and ">Call 555-0100" not in crafted.text
+    other = world.signed_in(world.admin)
+    assert "Choose Synchronise" not in other.get(refused.headers["location"]).text

@@ -9,6 +9,8 @@ one :func:`~intacct_bridge.auth.model.authorize`; no page reads a tenant it was 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +88,17 @@ class Page:
             base += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs)
         return base
 
+    def flash(self) -> tuple[str, str]:
+        """The notice and error :func:`back` sent with this URL (nothing if not ours)."""
+        params = self.request.query_params
+        notice, error = params.get("notice", ""), params.get("error", "")
+        if not (notice or error):
+            return "", ""
+        expected = _flash_mac(self.csrf, notice, error)
+        if not hmac.compare_digest(expected, params.get("sig", "")):
+            return "", ""
+        return notice, error
+
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         context = {"page": self, "user": self.signed_in.user, **values}
         return TEMPLATES.TemplateResponse(self.request, template, context, status_code=status)
@@ -141,16 +154,25 @@ def first(form: dict[str, list[str]], name: str, default: str = "") -> str:
     return values[0] if values else default
 
 
-def back(url: str, notice: str = "", error: str = "") -> Response:
-    """303 to ``url`` with a one-line notice or error (shown escaped by the layout)."""
+def _flash_mac(key: str, notice: str, error: str) -> str:
+    digest = hmac.new(key.encode(), f"flash\0{notice}\0{error}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def back(page: Page, url: str, notice: str = "", error: str = "") -> Response:
+    """303 to ``url`` with a one-line notice or error for the next page to show.
+
+    The message travels in the URL with a MAC bound to the session, so a link crafted
+    elsewhere cannot make a console page say something the console did not say.
+    """
     from fastapi.responses import RedirectResponse
 
-    parts = []
-    if notice:
-        parts.append(f"notice={quote(notice[:500], safe='')}")
-    if error:
-        parts.append(f"error={quote(error[:1000], safe='')}")
-    if parts:
+    notice, error = notice[:500], error[:1000]
+    if notice or error:
+        parts = [f"notice={quote(notice, safe='')}"] if notice else []
+        if error:
+            parts.append(f"error={quote(error, safe='')}")
+        parts.append(f"sig={_flash_mac(page.csrf, notice, error)}")
         url += ("&" if "?" in url else "?") + "&".join(parts)
     return RedirectResponse(url, status_code=303)
 

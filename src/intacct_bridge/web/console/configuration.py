@@ -154,10 +154,10 @@ async def save(page: Admin, request: Request, tab: str) -> Response:
         with page.write() as session:
             save_config(session, page.tenant_id, updated, page.state.keyring)
     except ValidationError as error:
-        return back(target, error=f"Nothing was saved: {_validation_text(error)}")
+        return back(page, target, error=f"Nothing was saved: {_validation_text(error)}")
     except (BridgeError, ValueError) as error:
-        return back(target, error=f"Nothing was saved: {error}")
-    return back(target, notice=f"{TABS[tab]} saved.")
+        return back(page, target, error=f"Nothing was saved: {error}")
+    return back(page, target, notice=f"{TABS[tab]} saved.")
 
 
 @router.post("/t/{tenant_id}/config/general/test", response_model=None, dependencies=CSRF)
@@ -176,9 +176,9 @@ def download_package(page: Admin) -> Response:
     config = _config(page)
     target = page.url("config", tab="package")
     if not config.company_id:
-        return back(target, error="Set the Company ID (General tab) before exporting.")
+        return back(page, target, error="Set the Company ID (General tab) before exporting.")
     if not config.webhook_url:
-        return back(target, error="Set the webhook URL before exporting the package.")
+        return back(page, target, error="Set the webhook URL before exporting the package.")
     secret = config.webhook_secret
     try:
         if secret is None:
@@ -199,7 +199,7 @@ def download_package(page: Admin) -> Response:
             audit_trail=config.audit_trail,
         )
     except (BridgeError, ValueError) as error:
-        return back(target, error=f"The package could not be built: {error}")
+        return back(page, target, error=f"The package could not be built: {error}")
     name = f"intacct-bridge-package-{page.tenant_id}.xml"
     return Response(
         data,

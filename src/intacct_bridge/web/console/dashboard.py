@@ -132,7 +132,7 @@ async def resend(page: Admin, request: Request, tasks: BackgroundTasks) -> Respo
         rows = state.list_states(session, page.tenant_id, state=SyncState.ERROR, limit=MAX_ERRORS)
         chosen = next((c for c in group_errors(rows) if c.code == code and c.message == text), None)
         if chosen is None:
-            return back(target, error="That cause has no record in error any more.")
+            return back(page, target, error="That cause has no record in error any more.")
         by_kind: dict[str, list[str]] = {}
         for kind, key in chosen.records:
             by_kind.setdefault(kind, []).append(key)

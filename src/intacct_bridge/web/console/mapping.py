@@ -93,8 +93,8 @@ async def _change(page: Page, request: Request, name: str, what: str) -> Respons
                 mappings.reset_map(session, page.tenant_id, name)
                 notice = "The delivered mapping is back."
     except MappingError as error:
-        return back(target, error=str(error))
-    return back(target, notice=notice)
+        return back(page, target, error=str(error))
+    return back(page, target, notice=notice)
 
 
 @router.post("/t/{tenant_id}/mapping/{name}/settings", response_model=None, dependencies=CSRF)

@@ -167,11 +167,11 @@ async def synchronise(page: Admin, request: Request, tasks: BackgroundTasks) -> 
     return_to = first(form, "return_to")
     target = return_to if return_to.startswith(page.url("") + "/") else page.url("monitor")
     if action not in {"sync", "force"}:
-        return back(target, error="Choose Synchronise or Force synchronise.")
+        return back(page, target, error="Choose Synchronise or Force synchronise.")
     try:
         chosen = parse_selection(form.get("record", []))
         if not chosen:
-            return back(target, error="Select at least one record first.")
+            return back(page, target, error="Select at least one record first.")
         with page.write() as session:
             state.collect_all(session, page.tenant_id)
             queued = 0
@@ -181,7 +181,7 @@ async def synchronise(page: Admin, request: Request, tasks: BackgroundTasks) -> 
                 else:
                     queued += state.synchronise(session, page.tenant_id, kind, keys)
     except state.SyncActionError as error:
-        return back(target, error=f"Nothing was queued: {error}")
+        return back(page, target, error=f"Nothing was queued: {error}")
     verb = "Force synchronise" if action == "force" else "Synchronise"
     return run_worker(page, request, tasks, queued, verb, target)
 
@@ -194,5 +194,5 @@ def run_worker(
     services: ConsoleServices = request.app.state.console
     if services.run_worker and queued:
         tasks.add_task(_run, services, page.tenant_id)
-        return back(target, notice=f"{verb}: {queued} record(s) queued and being sent.")
-    return back(target, notice=f"{verb}: {queued} record(s) marked pending.")
+        return back(page, target, notice=f"{verb}: {queued} record(s) queued and being sent.")
+    return back(page, target, notice=f"{verb}: {queued} record(s) marked pending.")
