@@ -62,6 +62,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 #: largest form body read for a CSRF token or a sign-in
 MAX_FORM_BYTES = 64 * 1024
+#: most fields in such a form (a console page may post one per selected row)
+MAX_FORM_FIELDS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
@@ -174,7 +176,10 @@ async def _read_form(request: Request) -> dict[str, str]:
         if len(body) > MAX_FORM_BYTES:
             raise _error(413, "too_large", f"the form is larger than {MAX_FORM_BYTES} bytes")
     request._body = body
-    values = parse_qs(body.decode("utf-8", "replace"), max_num_fields=200)
+    try:
+        values = parse_qs(body.decode("utf-8", "replace"), max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:  # too many fields: a clean refusal, never a 500
+        raise _error(413, "too_large", f"the form has more than {MAX_FORM_FIELDS} fields") from None
     return {name: items[0] for name, items in values.items() if items}
 
 

@@ -188,6 +188,10 @@ def create_app(
 
     app.include_router(smart_events)
 
+    from intacct_bridge.web.console import install_console
+
+    install_console(app)
+
     @app.get("/health")
     def health() -> JSONResponse:
         checks: dict[str, Any] = {"version": __version__}
