@@ -34,7 +34,17 @@ def client(scope: Scope) -> Callable[[Request], ApiPrincipal]:
         if not isinstance(services, AuthServices):  # pragma: no cover - install_api sets it
             raise ApiError(503, "unavailable", "the API's key store is not configured")
         try:
-            return check(request, services)
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    return check(request, services)
+                except DBAPIError as error:
+                    # SQLite: the key's "last used" write met another writer's lock
+                    if attempt == ATTEMPTS or not _retryable(error):
+                        raise ApiError(
+                            503, "busy", "the database is busy; send the request again"
+                        ) from None
+                    time.sleep(0.02 * attempt)
+            raise AssertionError("unreachable")  # pragma: no cover
         except HTTPException as refused:
             detail: dict[str, object] = refused.detail if isinstance(refused.detail, dict) else {}
             raise ApiError(

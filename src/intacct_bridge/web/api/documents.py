@@ -102,19 +102,23 @@ async def submit(
         raise ApiError(
             422, "invalid", f"{len(items)} documents; send at most {MAX_DOCUMENTS} per request"
         )
-    documents = _convert(items, single)
+    documents, positions = _convert(items, single)
     receipts = await run_in_threadpool(
         run_in_transaction, request, lambda session: _store(session, principal.tenant_id, documents)
     )
     if any(not receipt.repeat for receipt in receipts):
         response.status_code = 201
-    return receipts[0] if single else DocumentResults(results=receipts)
+    if single:
+        return receipts[0]
+    return DocumentResults(results=[receipts[position] for position in positions])
 
 
-def _convert(items: list[Any], single: bool) -> list[Document]:
+def _convert(items: list[Any], single: bool) -> tuple[list[Document], list[int]]:
+    """The distinct documents, and for each item sent the position of its document."""
     documents: list[Document] = []
+    positions: list[int] = []
     problems: list[Problem] = []
-    seen: dict[tuple[str, str], tuple[int, str]] = {}
+    seen: dict[tuple[str, str], tuple[int, str, int]] = {}
     for index, data in enumerate(items):
         prefix = "" if single else f"[{index}]"
         try:
@@ -125,7 +129,8 @@ def _convert(items: list[Any], single: bool) -> list[Document]:
         key = (document.type.value, document.number)
         digest = _digest(document)
         if key in seen:
-            first, first_digest = seen[key]
+            first, first_digest, position = seen[key]
+            positions.append(position)
             if first_digest != digest:
                 problems.append(
                     Problem(
@@ -136,12 +141,13 @@ def _convert(items: list[Any], single: bool) -> list[Document]:
                     )
                 )
             continue
-        seen[key] = (index, digest)
+        seen[key] = (index, digest, len(documents))
+        positions.append(len(documents))
         documents.append(document)
     if problems:
         what = "the document is" if single else "some documents are"
         raise ApiError(422, "invalid", f"{what} not valid; nothing was written", problems)
-    return documents
+    return documents, positions
 
 
 def _store(session: Session, tenant_id: str, documents: list[Document]) -> list[DocumentResult]:
