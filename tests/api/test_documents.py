@@ -81,7 +81,9 @@ def test_a_list_is_all_or_nothing(api: Api) -> None:
     conflict = api.post(
         "/api/v1/documents", json=[invoice_body("SI-L4"), {**good[1], "reference": "x"}]
     )
-    assert conflict.status_code == 409 and conflict.json()["problems"][0]["field"] == "[1].reference"
+    assert (
+        conflict.status_code == 409 and conflict.json()["problems"][0]["field"] == "[1].reference"
+    )
     assert count_documents(api, api.a) == 4  # SI-L4 was not written
 
 
@@ -89,7 +91,9 @@ def test_one_number_twice_in_a_list(api: Api) -> None:
     body = invoice_body("SI-T")
     same = api.post("/api/v1/documents", json=[body, body])
     assert same.status_code == 201 and len(same.json()["results"]) == 2
-    other = api.post("/api/v1/documents", json=[invoice_body("SI-U"), {**invoice_body("SI-U"), "reference": "r"}])
+    other = api.post(
+        "/api/v1/documents", json=[invoice_body("SI-U"), {**invoice_body("SI-U"), "reference": "r"}]
+    )
     assert other.status_code == 422 and other.json()["problems"][0]["field"] == "[1]"
     assert count_documents(api, api.a) == 1
 
