@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from intacct_bridge.web.api.bodies import MAX_BODY_BYTES, MAX_DEPTH
@@ -16,7 +18,7 @@ def send(
 ) -> dict[str, object]:
     response = api.post(url, content=content, headers={"Content-Type": content_type})
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
-    body = response.json()
+    body: dict[str, object] = response.json()
     assert set(body) == {"error", "message", "problems"}
     body["status"] = response.status_code
     return body
@@ -83,7 +85,7 @@ def test_oversized_bodies_are_413_whether_declared_or_streamed(api: Api) -> None
     big = b"[" + b'"x",' * (MAX_BODY_BYTES // 4) + b'"x"]'
     assert send(api, "/api/v1/documents", big)["status"] == 413
 
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(MAX_BODY_BYTES // 65536 + 2):
             yield b" " * 65536
 

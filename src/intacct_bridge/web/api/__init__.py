@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 
 from intacct_bridge import __version__
 from intacct_bridge.auth.web import AuthServices
@@ -53,17 +52,15 @@ def install_api(app: FastAPI) -> None:
 
 def api_schema(app: FastAPI) -> dict[str, Any]:
     """The OpenAPI document of the REST API's routes (the app's other routes left out)."""
-    routes = [
-        route
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.path.startswith(f"{PREFIX}/")
-    ]
     schema = get_openapi(
         title="intacct-bridge REST API",
         version=__version__,
         description="Master data, documents, sync state and Synchronise. See docs/api.md.",
-        routes=routes,
+        routes=app.routes,
     )
+    schema["paths"] = {
+        path: item for path, item in schema.get("paths", {}).items() if path.startswith(PREFIX)
+    }
     schema.setdefault("components", {})["securitySchemes"] = {
         "apiKey": {"type": "http", "scheme": "bearer", "description": "an ibk_… API key"}
     }

@@ -26,8 +26,9 @@ def plural(kind: str) -> str:
 
 #: URL name → kind (``items`` → ``item``), every master and reference kind
 MASTER_KINDS: dict[str, str] = {plural(kind): kind for kind in KINDS_BY_NAME}
-#: URL name → kind, for the synchronised kinds (whose state can be read)
-SYNC_KINDS: dict[str, str] = {plural(kind): kind for kind in KIND_OBJECTS}
+#: URL name → kind, for the synchronised kinds (whose state can be read); the address
+#: contacts derived from a party are left out: they go with their party
+SYNC_KINDS: dict[str, str] = {plural(kind): kind for kind in KIND_OBJECTS if kind != "address"}
 DOCUMENT_TYPES: tuple[str, ...] = tuple(kind.value for kind in DocumentType)
 
 
