@@ -6,14 +6,15 @@ URL says. Refusals come in the API's error shape and never repeat the key.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.auth.model import ApiPrincipal, Scope
 from intacct_bridge.auth.web import AuthServices, require_api_key
@@ -30,9 +31,7 @@ def client(scope: Scope) -> Callable[[Request], ApiPrincipal]:
     check = require_api_key(scope)
 
     def dependency(request: Request) -> ApiPrincipal:
-        services = getattr(request.app.state, "auth", None)
-        if not isinstance(services, AuthServices):  # pragma: no cover - install_api sets it
-            raise ApiError(503, "unavailable", "the API's key store is not configured")
+        services = _key_services(request)
         try:
             for attempt in range(1, ATTEMPTS + 1):
                 try:
@@ -55,6 +54,30 @@ def client(scope: Scope) -> Callable[[Request], ApiPrincipal]:
             ) from None
 
     return dependency
+
+
+def _key_services(request: Request) -> AuthServices:
+    """The app's auth services; on SQLite with transactions that take the write lock at once.
+
+    Checking a key writes its "last used" time (a conditional ``UPDATE``): in a transaction
+    that began deferred, that write fails at once with "database is locked" while another
+    request writes. Beginning ``IMMEDIATE`` makes it wait its turn instead.
+    """
+    services = getattr(request.app.state, "auth", None)
+    if not isinstance(services, AuthServices):  # pragma: no cover - install_api sets it
+        raise ApiError(503, "unavailable", "the API's key store is not configured")
+    cached = getattr(request.app.state, "api_key_services", None)
+    if isinstance(cached, tuple) and cached[0] is services:
+        return cast(AuthServices, cached[1])
+    bind = services.db.kw.get("bind")
+    chosen = services
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        immediate = bind.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        chosen = dataclasses.replace(
+            services, db=sessionmaker(bind=immediate, expire_on_commit=False)
+        )
+    request.app.state.api_key_services = (services, chosen)
+    return chosen
 
 
 def run_in_transaction(request: Request, work: Callable[[Session], T]) -> T:

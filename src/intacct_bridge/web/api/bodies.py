@@ -23,6 +23,7 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: deepest nesting of objects and lists accepted (a document is 4 levels deep)
 MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> object:
@@ -62,26 +63,30 @@ def parse_json(body: bytes) -> object:
         raise _malformed(f"nested more than {MAX_DEPTH} levels deep; flatten it") from None
     except _Constant as error:
         raise _malformed(f"{error} is not a number JSON allows; send a decimal") from None
-    _check(data)
+    # UTF-8 text cannot hold a surrogate: only a \\u escape can make one
+    _check(data, strings=_ESCAPED_SURROGATE.search(text) is not None)
     return data
 
 
-def _check(data: object) -> None:
-    """Refuse deep nesting and lone surrogates, naming the path."""
+def _check(data: object, *, strings: bool) -> None:
+    """Refuse deep nesting (and, with ``strings``, lone surrogates), naming the path."""
     stack: list[tuple[str, object, int]] = [("", data, 0)]
     while stack:
         path, node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise _malformed(f"nested more than {MAX_DEPTH} levels deep; flatten it", path)
-        if isinstance(node, str):
-            _no_surrogate(node, path)
-        elif isinstance(node, dict):
+        if isinstance(node, dict):
             for key, value in node.items():
-                _no_surrogate(key, path)
-                stack.append((f"{path}.{key}" if path else key, value, depth + 1))
+                if strings:
+                    _no_surrogate(key, path)
+                if strings or isinstance(value, dict | list):
+                    stack.append((f"{path}.{key}" if path else key, value, depth + 1))
         elif isinstance(node, list):
             for index, value in enumerate(node):
-                stack.append((f"{path}[{index}]", value, depth + 1))
+                if strings or isinstance(value, dict | list):
+                    stack.append((f"{path}[{index}]", value, depth + 1))
+        elif strings and isinstance(node, str):
+            _no_surrogate(node, path)
 
 
 def _no_surrogate(text: str, path: str) -> None:
