@@ -123,3 +123,13 @@ def test_concurrent_identical_submissions_store_one_document(api: Api) -> None:
 def test_reading_an_unknown_document_is_404(api: Api) -> None:
     assert api.get("/api/v1/documents/sales_invoice/NOPE").status_code == 404
     assert api.get("/api/v1/documents/bogus_type/NOPE").status_code == 404
+
+
+def test_an_identical_draft_sent_as_posted_is_posted(api: Api) -> None:
+    body = invoice_body("SI-DP")
+    assert api.post("/api/v1/documents", json=body).json()["status"] == "draft"
+    posted = api.post("/api/v1/documents", json={**body, "status": "posted"})
+    assert posted.status_code == 201 and posted.json()["status"] == "posted"
+    again = api.post("/api/v1/documents", json={**body, "status": "posted"})
+    assert again.status_code == 200 and again.json()["repeat"] is True
+    assert again.json()["status"] == "posted"

@@ -103,8 +103,12 @@ async def submit(
             422, "invalid", f"{len(items)} documents; send at most {MAX_DOCUMENTS} per request"
         )
     documents, positions = _convert(items, single)
+    # where each distinct document was in the list sent (for the field paths of problems)
+    origins = [positions.index(place) for place in range(len(documents))] if not single else [0]
     receipts = await run_in_threadpool(
-        run_in_transaction, request, lambda session: _store(session, principal.tenant_id, documents)
+        run_in_transaction,
+        request,
+        lambda session: _store(session, principal.tenant_id, documents, origins, single),
     )
     if any(not receipt.repeat for receipt in receipts):
         response.status_code = 201
@@ -150,21 +154,30 @@ def _convert(items: list[Any], single: bool) -> tuple[list[Document], list[int]]
     return documents, positions
 
 
-def _store(session: Session, tenant_id: str, documents: list[Document]) -> list[DocumentResult]:
+def _store(
+    session: Session,
+    tenant_id: str,
+    documents: list[Document],
+    origins: list[int],
+    single: bool,
+) -> list[DocumentResult]:
     require_tenant(session, tenant_id)
     stored = _stored(session, tenant_id, documents)
     conflicts: list[Problem] = []
-    new: list[Document] = []
+    new: list[tuple[int, Document]] = []
     repeats: set[tuple[str, str]] = set()
+    posted = False
     for index, document in enumerate(documents):
         key = (document.type.value, document.number)
         found = stored.get(key)
         if found is None:
-            new.append(document)
+            new.append((index, document))
         elif found.content_hash != _digest(document):
-            conflicts.append(_conflict(session, tenant_id, document, index, len(documents)))
+            prefix = "" if single else f"[{origins[index]}]"
+            conflicts.append(_conflict(session, tenant_id, document, prefix))
         elif document.status is DocumentStatus.POSTED and found.status != "posted":
             save_document(session, tenant_id, document)  # posts the identical draft
+            posted = True
         else:
             repeats.add(key)
     if conflicts:
@@ -178,16 +191,19 @@ def _store(session: Session, tenant_id: str, documents: list[Document]) -> list[
         )
     if new:
         refused: list[Problem] = []
-        for index, result in enumerate(save_batch(session, tenant_id, new)):
+        for index, result in enumerate(save_batch(session, tenant_id, [doc for _, doc in new])):
             if isinstance(result, RecordRejectedError):
-                prefix = f"[{documents.index(new[index])}]" if len(documents) > 1 else ""
+                prefix = "" if single else f"[{origins[new[index][0]]}]"
                 refused += problems_of(result.issues, prefix, result.record)
             elif isinstance(result, StoreError):
-                refused.append(Problem(field="", reason=str(result), record=describe(new[index])))
+                refused.append(
+                    Problem(field="", reason=str(result), record=describe(new[index][1]))
+                )
         if refused:
             raise ApiError(
                 422, "invalid", "refused by the store's checks; nothing was written", refused
             )
+    if new or posted:
         session.flush()
         stored = _stored(session, tenant_id, documents)
     return [
@@ -213,9 +229,7 @@ def _stored(
     return found
 
 
-def _conflict(
-    session: Session, tenant_id: str, document: Document, index: int, count: int
-) -> Problem:
+def _conflict(session: Session, tenant_id: str, document: Document, prefix: str) -> Problem:
     stored = get_document(session, tenant_id, document.type, document.number)
     field = ""
     if stored is not None:
@@ -224,7 +238,6 @@ def _conflict(
             old.pop("status", None)
             new.pop("status", None)
         field = first_difference(old, new) or ""
-    prefix = f"[{index}]" if count > 1 else ""
     where = f"{prefix}.{field}" if prefix and field else prefix or field
     differs = f"its {field} differs" if field else "its content differs"
     return Problem(
