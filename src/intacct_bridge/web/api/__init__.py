@@ -15,7 +15,6 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from intacct_bridge import __version__
-from intacct_bridge.auth.web import AuthServices
 from intacct_bridge.web.api import documents, records, state
 from intacct_bridge.web.api.errors import ApiError, api_error_handler
 
@@ -33,12 +32,9 @@ def build_router() -> APIRouter:
 def install_api(app: FastAPI) -> None:
     """Mount the REST API on the bridge's ``app`` (its ``app.state.bridge`` must be set).
 
-    The API keys are checked through ``app.state.auth``; when the console has not installed
-    it yet, it is set here on the bridge's own database (the console's ``install_auth``
-    may replace it later: both use the same tables).
+    API keys are checked on the bridge's database (see :mod:`.access`); nothing here
+    depends on the console's ``install_auth``.
     """
-    if not isinstance(getattr(app.state, "auth", None), AuthServices):
-        app.state.auth = AuthServices(db=app.state.bridge.sessions)
     app.add_exception_handler(ApiError, api_error_handler)
     app.include_router(build_router())
     cache: dict[str, Any] = {}

@@ -6,10 +6,9 @@ URL says. Refusals come in the API's error shape and never repeat the key.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, text
@@ -17,6 +16,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.auth.model import ApiPrincipal, Scope
+from intacct_bridge.auth.passwords import PasswordHasher
+from intacct_bridge.auth.ratelimit import utc_now
 from intacct_bridge.auth.web import AuthServices, require_api_key
 from intacct_bridge.store.session import SQLITE_BEGIN
 from intacct_bridge.web.api.errors import ApiError
@@ -57,27 +58,30 @@ def client(scope: Scope) -> Callable[[Request], ApiPrincipal]:
 
 
 def _key_services(request: Request) -> AuthServices:
-    """The app's auth services; on SQLite with transactions that take the write lock at once.
+    """The auth services the API checks keys with (one per app, made on first use).
 
-    Checking a key writes its "last used" time (a conditional ``UPDATE``): in a transaction
-    that began deferred, that write fails at once with "database is locked" while another
-    request writes. Beginning ``IMMEDIATE`` makes it wait its turn instead.
+    They use the bridge's database and the console's clock (``app.state.auth``, when the
+    console is installed). On SQLite their transactions take the write lock at ``BEGIN``:
+    checking a key writes its "last used" time (a conditional ``UPDATE``), and in a
+    transaction that began deferred that write fails at once with "database is locked"
+    while another request writes; beginning ``IMMEDIATE`` makes it wait its turn instead.
     """
-    services = getattr(request.app.state, "auth", None)
-    if not isinstance(services, AuthServices):  # pragma: no cover - install_api sets it
-        raise ApiError(503, "unavailable", "the API's key store is not configured")
     cached = getattr(request.app.state, "api_key_services", None)
-    if isinstance(cached, tuple) and cached[0] is services:
-        return cast(AuthServices, cached[1])
-    bind = services.db.kw.get("bind")
-    chosen = services
-    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
-        immediate = bind.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
-        chosen = dataclasses.replace(
-            services, db=sessionmaker(bind=immediate, expire_on_commit=False)
-        )
-    request.app.state.api_key_services = (services, chosen)
-    return chosen
+    if isinstance(cached, AuthServices):
+        return cached
+    engine: Engine = request.app.state.bridge.engine
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+    console = getattr(request.app.state, "auth", None)
+    services = AuthServices(
+        db=sessionmaker(bind=engine, expire_on_commit=False),
+        # the API signs no one in: a hasher is required by AuthServices but never used, so
+        # the cheapest one (the default costs 64 MiB and most of a second to build)
+        hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+        clock=console.clock if isinstance(console, AuthServices) else utc_now,
+    )
+    request.app.state.api_key_services = services
+    return services
 
 
 def run_in_transaction(request: Request, work: Callable[[Session], T]) -> T:
