@@ -102,7 +102,7 @@ async def submit(
         raise ApiError(
             422, "invalid", f"{len(items)} documents; send at most {MAX_DOCUMENTS} per request"
         )
-    documents, positions = _convert(items, single)
+    documents, positions = await run_in_threadpool(_convert, items, single)
     # where each distinct document was in the list sent (for the field paths of problems)
     origins = [positions.index(place) for place in range(len(documents))] if not single else [0]
     receipts = await run_in_threadpool(
