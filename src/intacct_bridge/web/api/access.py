@@ -41,7 +41,10 @@ def client(scope: Scope) -> Callable[[Request], ApiPrincipal]:
                     # SQLite: the key's "last used" write met another writer's lock
                     if attempt == ATTEMPTS or not _retryable(error):
                         raise ApiError(
-                            503, "busy", "the database is busy; send the request again"
+                            503,
+                            "busy",
+                            "the database is busy; send the request again",
+                            headers={"Retry-After": "1"},
                         ) from None
                     time.sleep(0.02 * attempt)
             raise AssertionError("unreachable")  # pragma: no cover

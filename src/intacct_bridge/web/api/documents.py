@@ -70,6 +70,7 @@ class _Stored:
         413,
         415,
         422,
+        503,
         extra={201: {"model": DocumentResult | DocumentResults, "description": "stored (new)"}},
     ),
     openapi_extra={
@@ -277,7 +278,7 @@ def _label(data: object) -> str | None:
 @router.get(
     "/documents/{type}/{number}",
     response_model=StoredDocument,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 503),
     summary="A stored document, its receipt and its posting state",
 )
 def read_document(

@@ -93,6 +93,7 @@ ERROR_STATUSES: dict[int, str] = {
     413: "body too large",
     415: "body is not application/json",
     422: "the body is JSON but not a valid record (each problem named)",
+    503: "the database stayed busy; send the same request again (nothing was written)",
 }
 
 

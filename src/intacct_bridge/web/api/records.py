@@ -56,6 +56,7 @@ def _kind(name: str) -> str:
         413,
         415,
         422,
+        503,
         extra={201: {"model": RecordResult, "description": "created"}},
     ),
     openapi_extra={
@@ -97,7 +98,7 @@ async def upsert(
 @router.post(
     "/{kind}:batch",
     response_model=BatchResult,
-    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,

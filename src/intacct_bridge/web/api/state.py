@@ -27,7 +27,7 @@ Runner = Annotated[ApiPrincipal, Depends(client(Scope.SYNC_RUN))]
 @router.get(
     "/state",
     response_model=StateCounts,
-    responses=error_responses(401, 403),
+    responses=error_responses(401, 403, 503),
     summary="Records per synchronised object and integration state",
 )
 def counts(request: Request, principal: Reader) -> StateCounts:
@@ -44,7 +44,7 @@ def counts(request: Request, principal: Reader) -> StateCounts:
 @router.get(
     "/records/{kind}/{id}/state",
     response_model=RecordState,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 503),
     summary="One record's integration state",
 )
 def record_state(
@@ -100,7 +100,7 @@ def record_state(
     "/sync",
     response_model=SyncQueued,
     status_code=202,
-    responses=error_responses(400, 401, 403, 409, 413, 415, 422),
+    responses=error_responses(400, 401, 403, 409, 413, 415, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,
