@@ -187,6 +187,9 @@ def create_app(
     from intacct_bridge.web.smart_events import router as smart_events
 
     app.include_router(smart_events)
+    from intacct_bridge.web.api import install_api  # the REST API, /api/v1 (docs/api.md)
+
+    install_api(app)
 
     from intacct_bridge.web.console import install_console
 

@@ -1,0 +1,310 @@
+"""``POST /api/v1/documents`` and ``GET /api/v1/documents/{type}/{number}``.
+
+Submitting is idempotent by (type, number): the same document again gets the first receipt
+(200, ``repeat: true``); a different document under a stored number is refused (409, naming
+the number and the first field that differs) — a stored document is never replaced through
+the API, posted or not. A list is all or nothing. Two clients sending the same new document
+at the same moment get one document: the second insert meets the first's unique key, its
+transaction is rolled back and run again, and then it is a repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from intacct_bridge.auth.model import ApiPrincipal, Scope
+from intacct_bridge.intake.structure import StructureError
+from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
+from intacct_bridge.model.documents import Document, DocumentStatus
+from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, describe
+from intacct_bridge.store.bulk import save_batch
+from intacct_bridge.store.errors import RecordRejectedError, StoreError
+from intacct_bridge.store.repositories import get_document, require_tenant, save_document
+from intacct_bridge.store.tables import documents as td
+from intacct_bridge.web.api.access import client, read_only, run_in_transaction
+from intacct_bridge.web.api.bodies import read_json
+from intacct_bridge.web.api.convert import DOCUMENT_TYPES, to_document
+from intacct_bridge.web.api.errors import ApiError, Problem, error_responses, problems_of
+from intacct_bridge.web.api.schemas import DocumentResult, DocumentResults, StoredDocument
+
+#: most documents in one request
+MAX_DOCUMENTS = 1000
+_DOCUMENT = {
+    "type": "object",
+    "required": ["type", "number"],
+    "properties": {
+        "type": {"type": "string", "enum": list(DOCUMENT_TYPES)},
+        "number": {"type": "string"},
+    },
+    "description": "the document's fields, as in a JSON Lines file, with its type",
+}
+
+router = APIRouter(tags=["documents"])
+Submitter = Annotated[ApiPrincipal, Depends(client(Scope.DOCUMENTS_WRITE))]
+Reader = Annotated[ApiPrincipal, Depends(client(Scope.STATE_READ))]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    content_hash: str
+    status: str
+    created_at: dt.datetime
+
+
+@router.post(
+    "/documents",
+    response_model=DocumentResult | DocumentResults,
+    status_code=200,
+    responses=error_responses(
+        400,
+        401,
+        403,
+        409,
+        413,
+        415,
+        422,
+        503,
+        extra={201: {"model": DocumentResult | DocumentResults, "description": "stored (new)"}},
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            _DOCUMENT,
+                            {"type": "array", "items": _DOCUMENT, "maxItems": MAX_DOCUMENTS},
+                        ]
+                    }
+                }
+            },
+        }
+    },
+    summary="Submit one document or a list, idempotent by type and number",
+)
+async def submit(
+    request: Request, response: Response, principal: Submitter
+) -> DocumentResult | DocumentResults:
+    """201 when something new was stored, 200 when every document was a repeat."""
+    body = await read_json(request)
+    single = isinstance(body, dict)
+    items = [body] if single else body
+    if not isinstance(items, list):
+        raise ApiError(422, "invalid", "send a document (a JSON object) or a list of them")
+    if len(items) > MAX_DOCUMENTS:
+        raise ApiError(
+            422, "invalid", f"{len(items)} documents; send at most {MAX_DOCUMENTS} per request"
+        )
+    documents, positions = await run_in_threadpool(_convert, items, single)
+    # where each distinct document was in the list sent (for the field paths of problems)
+    origins = [positions.index(place) for place in range(len(documents))] if not single else [0]
+    receipts = await run_in_threadpool(
+        run_in_transaction,
+        request,
+        lambda session: _store(session, principal.tenant_id, documents, origins, single),
+    )
+    if any(not receipt.repeat for receipt in receipts):
+        response.status_code = 201
+    if single:
+        return receipts[0]
+    return DocumentResults(results=[receipts[position] for position in positions])
+
+
+def _convert(items: list[Any], single: bool) -> tuple[list[Document], list[int]]:
+    """The distinct documents, and for each item sent the position of its document."""
+    documents: list[Document] = []
+    positions: list[int] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], tuple[int, str, int]] = {}
+    for index, data in enumerate(items):
+        prefix = "" if single else f"[{index}]"
+        try:
+            document = to_document(data)
+        except StructureError as refused:
+            problems += problems_of(refused.issues, prefix, _label(data))
+            continue
+        key = (document.type.value, document.number)
+        digest = _digest(document)
+        if key in seen:
+            first, first_digest, position = seen[key]
+            positions.append(position)
+            if first_digest != digest:
+                problems.append(
+                    Problem(
+                        field=prefix,
+                        reason=f"{describe(document)} is also document [{first}] with other "
+                        "content; send one of them",
+                        record=describe(document),
+                    )
+                )
+            continue
+        seen[key] = (index, digest, len(documents))
+        positions.append(len(documents))
+        documents.append(document)
+    if problems:
+        what = "the document is" if single else "some documents are"
+        raise ApiError(422, "invalid", f"{what} not valid; nothing was written", problems)
+    return documents, positions
+
+
+def _store(
+    session: Session,
+    tenant_id: str,
+    documents: list[Document],
+    origins: list[int],
+    single: bool,
+) -> list[DocumentResult]:
+    require_tenant(session, tenant_id)
+    stored = _stored(session, tenant_id, documents)
+    conflicts: list[Problem] = []
+    new: list[tuple[int, Document]] = []
+    repeats: set[tuple[str, str]] = set()
+    posted = False
+    for index, document in enumerate(documents):
+        key = (document.type.value, document.number)
+        found = stored.get(key)
+        if found is None:
+            new.append((index, document))
+        elif found.content_hash != _digest(document):
+            prefix = "" if single else f"[{origins[index]}]"
+            conflicts.append(_conflict(session, tenant_id, document, prefix))
+        elif document.status is DocumentStatus.POSTED and found.status != "posted":
+            save_document(session, tenant_id, document)  # posts the identical draft
+            posted = True
+        else:
+            repeats.add(key)
+    if conflicts:
+        numbers = ", ".join(problem.record or "" for problem in conflicts[:5])
+        raise ApiError(
+            409,
+            "conflict",
+            f"already stored with other content: {numbers}; a stored document is not "
+            "replaced — send a new number (or a credit memo or return for a posted one)",
+            conflicts,
+        )
+    if new:
+        refused: list[Problem] = []
+        for index, result in enumerate(save_batch(session, tenant_id, [doc for _, doc in new])):
+            if isinstance(result, RecordRejectedError):
+                prefix = "" if single else f"[{origins[new[index][0]]}]"
+                refused += problems_of(result.issues, prefix, result.record)
+            elif isinstance(result, StoreError):
+                refused.append(
+                    Problem(field="", reason=str(result), record=describe(new[index][1]))
+                )
+        if refused:
+            raise ApiError(
+                422, "invalid", "refused by the store's checks; nothing was written", refused
+            )
+    if new or posted:
+        session.flush()
+        stored = _stored(session, tenant_id, documents)
+    return [
+        _receipt(document, stored[(document.type.value, document.number)], repeats)
+        for document in documents
+    ]
+
+
+def _stored(
+    session: Session, tenant_id: str, documents: list[Document]
+) -> dict[tuple[str, str], _Stored]:
+    by_type: dict[str, list[str]] = {}
+    for document in documents:
+        by_type.setdefault(document.type.value, []).append(document.number)
+    found: dict[tuple[str, str], _Stored] = {}
+    row = td.DocumentRow
+    for doc_type, numbers in by_type.items():
+        query = select(row.number, row.content_hash, row.status, row.created_at).where(
+            row.tenant_id == tenant_id, row.type == doc_type, row.number.in_(numbers)
+        )
+        for number, digest, status, created in session.execute(query):
+            found[(doc_type, number)] = _Stored(digest, status, created)
+    return found
+
+
+def _conflict(session: Session, tenant_id: str, document: Document, prefix: str) -> Problem:
+    stored = get_document(session, tenant_id, document.type, document.number)
+    field = ""
+    if stored is not None:
+        old, new = to_plain(stored), to_plain(document)
+        if isinstance(old, dict) and isinstance(new, dict):
+            old.pop("status", None)
+            new.pop("status", None)
+        field = first_difference(old, new) or ""
+    where = f"{prefix}.{field}" if prefix and field else prefix or field
+    differs = f"its {field} differs" if field else "its content differs"
+    return Problem(
+        field=where,
+        reason=f"{describe(document)} is already stored and {differs}; send the stored "
+        "content again, or use a new number",
+        record=describe(document),
+    )
+
+
+def _receipt(document: Document, stored: _Stored, repeats: set[tuple[str, str]]) -> DocumentResult:
+    created = stored.created_at
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.UTC)
+    return DocumentResult(
+        type=document.type.value,
+        number=document.number,
+        status="posted" if stored.status == "posted" else "draft",
+        content_hash=stored.content_hash,
+        received_at=created,
+        repeat=(document.type.value, document.number) in repeats,
+    )
+
+
+def _digest(document: Document) -> str:
+    return content_hash(document, exclude=LIFECYCLE_FIELDS[Document])
+
+
+def _label(data: object) -> str | None:
+    if isinstance(data, dict):
+        kind, number = data.get("type"), data.get("number")
+        if isinstance(kind, str) and isinstance(number, str):
+            return f"{kind[:40]} {number[:60]}"
+    return None
+
+
+@router.get(
+    "/documents/{type}/{number}",
+    response_model=StoredDocument,
+    responses=error_responses(401, 403, 404, 503),
+    summary="A stored document, its receipt and its posting state",
+)
+def read_document(
+    type: Annotated[str, Path(json_schema_extra={"enum": list(DOCUMENT_TYPES)})],
+    number: str,
+    request: Request,
+    principal: Reader,
+) -> StoredDocument:
+    if type not in DOCUMENT_TYPES:
+        raise ApiError(404, "not_found", f"no document type {type[:60]!r}")
+
+    def work(session: Session) -> tuple[Document, _Stored] | None:
+        document = get_document(session, principal.tenant_id, type, number)
+        if document is None:
+            return None
+        return document, _stored(session, principal.tenant_id, [document])[(type, number)]
+
+    found = read_only(request, work)
+    if found is None:
+        raise ApiError(404, "not_found", f"no {type} {number[:60]!r} is stored")
+    document, stored = found
+    plain = to_plain(document)
+    assert isinstance(plain, dict)
+    return StoredDocument(
+        receipt=_receipt(document, stored, {(type, number)}), document=plain, posting=None
+    )
+
+
+__all__ = ["MAX_DOCUMENTS", "router"]

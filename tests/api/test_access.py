@@ -1,0 +1,87 @@
+"""Every API route needs a key with the route's scope; a key reads and writes only its tenant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from intacct_bridge.auth.apikeys import revoke_api_key
+from intacct_bridge.auth.model import Scope
+from tests.api.conftest import Api
+from tests.api.docs import invoice_body
+
+#: (method, url, body, scope needed)
+ROUTES = [
+    ("PUT", "/api/v1/items/AX-1", {"name": "Scoped"}, Scope.MASTER_DATA_WRITE),
+    ("POST", "/api/v1/items:batch", [{"id": "AX-2", "name": "Scoped"}], Scope.MASTER_DATA_WRITE),
+    ("POST", "/api/v1/documents", invoice_body("SI-AX"), Scope.DOCUMENTS_WRITE),
+    ("GET", "/api/v1/state", None, Scope.STATE_READ),
+    ("GET", "/api/v1/records/items/W-100/state", None, Scope.STATE_READ),
+    ("GET", "/api/v1/documents/sales_invoice/SI-AX", None, Scope.STATE_READ),
+    ("POST", "/api/v1/sync", {}, Scope.SYNC_RUN),
+]
+
+
+def written(api: Api) -> list[int]:
+    """Statuses of reads that show whether any of the writes above happened in tenant A."""
+    return [
+        api.get("/api/v1/documents/sales_invoice/SI-AX").status_code,
+        api.get("/api/v1/records/items/AX-1/state").status_code,
+        api.get("/api/v1/records/items/AX-2/state").status_code,
+    ]
+
+
+@pytest.mark.parametrize("method, url, body, scope", ROUTES)
+def test_without_a_key_or_with_a_bad_one_every_route_is_401(
+    api: Api, method: str, url: str, body: object, scope: Scope
+) -> None:
+    for headers in (
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer ibk_000000000000_" + "A" * 43},
+        {"Authorization": "Bearer not-a-key"},
+    ):
+        response = api.request(method, url, key=None, headers=headers, json=body)
+        assert response.status_code == 401, (headers, response.text)
+        assert response.json()["error"] == "unauthorized"
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    assert written(api) == [404, 404, 404]
+
+
+@pytest.mark.parametrize("method, url, body, scope", ROUTES)
+def test_a_key_without_the_scope_is_403_and_changes_nothing(
+    api: Api, method: str, url: str, body: object, scope: Scope
+) -> None:
+    others = [other for other in Scope if other is not scope]
+    key = api.new_key(api.a, *others)
+    response = api.request(method, url, key=key, json=body)
+    assert response.status_code == 403, response.text
+    assert scope.value in response.json()["message"]
+    assert written(api) == [404, 404, 404]
+    allowed = api.request(method, url, key=api.new_key(api.a, scope), json=body)
+    assert allowed.status_code < 400 or allowed.status_code == 404, allowed.text
+
+
+def test_a_revoked_key_is_refused_at_once(api: Api) -> None:
+    key = api.new_key(api.a, Scope.STATE_READ)
+    assert api.get("/api/v1/state", key=key).status_code == 200
+    with api.sessions() as db, db.begin():
+        revoke_api_key(db, api.a, key.split("_")[1], dt.datetime.now(dt.UTC))
+    assert api.get("/api/v1/state", key=key).status_code == 401
+
+
+def test_a_key_of_tenant_b_neither_reads_nor_changes_tenant_a(api: Api) -> None:
+    assert api.post("/api/v1/documents", json=invoice_body("SI-OWN")).status_code == 201
+    assert api.put("/api/v1/items/OWN-1", json={"name": "A's"}).status_code == 201
+    b_key = api.new_key(api.b, *Scope)
+    assert api.get("/api/v1/documents/sales_invoice/SI-OWN", key=b_key).status_code == 404
+    assert api.get("/api/v1/records/items/OWN-1/state", key=b_key).status_code == 404
+    # the same number in B is B's own document, A's stays as it was
+    other = {**invoice_body("SI-OWN"), "reference": "B's"}
+    assert api.post("/api/v1/documents", json=other, key=b_key).status_code == 201
+    mine = api.get("/api/v1/documents/sales_invoice/SI-OWN").json()
+    assert mine["document"]["reference"] != "B's"
+    assert api.put("/api/v1/items/OWN-1", json={"name": "B's"}, key=b_key).status_code == 201
+    assert api.get("/api/v1/records/items/OWN-1/state").status_code == 200
