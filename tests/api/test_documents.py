@@ -3,6 +3,7 @@ concurrent identical submissions stored once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import httpx
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from intacct_bridge.store.repositories import get_document
 from intacct_bridge.store.tables import documents as td
+from intacct_bridge.store.tables.sync import SyncStateRow
 from tests.api.conftest import Api
 from tests.api.docs import invoice_body
 
@@ -37,6 +39,27 @@ def test_submit_then_repeat_returns_the_first_receipt(api: Api) -> None:
     assert read.json()["document"]["number"] == "SI-100"
     assert read.json()["document"]["lines"][0]["item_id"] == "W-100"
     assert read.json()["posting"] is None
+    with api.sessions() as db, db.begin():  # what `intacct-bridge post` records once posted
+        stamp = dt.datetime.now(dt.UTC)
+        db.add(
+            SyncStateRow(
+                tenant_id=api.a,
+                kind="posting",
+                key="sales_invoice/SI-100",
+                intacct_object="ARINVOICE",
+                state="success",
+                record_no=42,
+                url="https://example.invalid/ar/42",
+                version=1,
+                attempts=1,
+                synced_at=stamp,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
+    posting = api.get("/api/v1/documents/sales_invoice/SI-100").json()["posting"]
+    assert posting["state"] == "success" and posting["record_no"] == 42
+    assert posting["intacct_object"] == "ARINVOICE"
 
 
 def test_other_content_under_a_stored_number_is_refused_naming_what_differs(api: Api) -> None:

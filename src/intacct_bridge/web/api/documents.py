@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from intacct_bridge.auth.model import ApiPrincipal, Scope
+from intacct_bridge.export.service import KIND as POSTING_KIND
+from intacct_bridge.export.service import document_key
 from intacct_bridge.intake.structure import StructureError
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
 from intacct_bridge.model.documents import Document, DocumentStatus
@@ -28,6 +30,7 @@ from intacct_bridge.store.bulk import save_batch
 from intacct_bridge.store.errors import RecordRejectedError, StoreError
 from intacct_bridge.store.repositories import get_document, require_tenant, save_document
 from intacct_bridge.store.tables import documents as td
+from intacct_bridge.sync.state import get_state
 from intacct_bridge.web.api.access import client, read_only, run_in_transaction
 from intacct_bridge.web.api.bodies import read_json
 from intacct_bridge.web.api.convert import DOCUMENT_TYPES, to_document
@@ -290,21 +293,39 @@ def read_document(
     if type not in DOCUMENT_TYPES:
         raise ApiError(404, "not_found", f"no document type {type[:60]!r}")
 
-    def work(session: Session) -> tuple[Document, _Stored] | None:
+    def work(
+        session: Session,
+    ) -> tuple[Document, _Stored, dict[str, Any] | None] | None:
         document = get_document(session, principal.tenant_id, type, number)
         if document is None:
             return None
-        return document, _stored(session, principal.tenant_id, [document])[(type, number)]
+        stored = _stored(session, principal.tenant_id, [document])[(type, number)]
+        return document, stored, _posting(session, principal.tenant_id, document)
 
     found = read_only(request, work)
     if found is None:
         raise ApiError(404, "not_found", f"no {type} {number[:60]!r} is stored")
-    document, stored = found
+    document, stored, posting = found
     plain = to_plain(document)
     assert isinstance(plain, dict)
     return StoredDocument(
-        receipt=_receipt(document, stored, {(type, number)}), document=plain, posting=None
+        receipt=_receipt(document, stored, {(type, number)}), document=plain, posting=posting
     )
+
+
+def _posting(session: Session, tenant_id: str, document: Document) -> dict[str, Any] | None:
+    """The document's posting to Intacct (``intacct-bridge post``), or ``None`` before one."""
+    state = get_state(session, tenant_id, POSTING_KIND, document_key(document))
+    if state is None:
+        return None
+    return {
+        "state": state.state.value,
+        "intacct_object": state.intacct_object or None,
+        "record_no": state.record_no,
+        "url": state.url,
+        "message": state.last_message,
+        "posted_at": None if state.synced_at is None else state.synced_at.isoformat(),
+    }
 
 
 __all__ = ["MAX_DOCUMENTS", "router"]
