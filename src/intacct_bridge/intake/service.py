@@ -13,6 +13,8 @@ advisory lock per tenant), so both finish with correct results.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import io
 import sqlite3
@@ -48,7 +50,7 @@ from intacct_bridge.store.errors import (
     StoreError,
 )
 from intacct_bridge.store.repositories import Outcome, require_tenant, save_record
-from intacct_bridge.store.session import SQLITE_BEGIN
+from intacct_bridge.store.session import SQLITE_BEGIN, SQLITE_SYNCHRONOUS
 
 __all__ = [
     "BATCH_SIZE",
@@ -310,9 +312,8 @@ def _import_stream(
     )
     report.on_error = on_error
     writer = _Writer(session, tenant_id, report, commit=True)
-    seen = _Seen()
     batch: list[_Item] = []
-    try:
+    with _collections_skip_the_heap(), contextlib.closing(_Seen()) as seen:
         lines = read_lines(stream, name=Path(source).name, max_line_bytes=max_line_bytes)
         for raw in read(lines):
             if isinstance(raw, ReadProblem):
@@ -329,9 +330,26 @@ def _import_stream(
         writer.write(batch)
         if progress is not None:
             progress()
-    finally:
-        seen.close()
     return report
+
+
+@contextlib.contextmanager
+def _collections_skip_the_heap() -> Iterator[None]:
+    """While importing, the garbage collector leaves alone the objects that were alive before.
+
+    An import makes many objects that live for a batch; each full collection would also scan
+    everything the process held before (modules, tables, caches), about a sixth of the import's
+    time. ``gc.freeze`` sets that older heap aside for the import's duration. A process that
+    freezes objects itself (a forking server) is left as it is.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _Seen:
@@ -448,7 +466,11 @@ class _Writer:
         if self.backend == "sqlite":
             bind = self.session.get_bind()
             if not self.session.in_transaction() and isinstance(bind, Engine):
-                self.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+                # NORMAL under WAL: a killed import loses nothing committed; a power loss
+                # may undo the last batches, which the next run of the import re-does
+                self.session.connection(
+                    execution_options={SQLITE_BEGIN: "IMMEDIATE", SQLITE_SYNCHRONOUS: "NORMAL"}
+                )
         elif self.backend == "postgresql":
             self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.lock_key})
 

@@ -46,7 +46,15 @@ def _converter(value: object) -> Callable[[Any], Plain]:
         names = tuple(field.name for field in dataclasses.fields(value))
 
         def convert(record: Any) -> Plain:
-            return {name: to_plain(getattr(record, name)) for name in names}
+            # text, numbers and None (most fields) are plain already: no call for them
+            plain: dict[str, Plain] = {}
+            for name in names:
+                item = getattr(record, name)
+                if item.__class__ in _PLAIN_CLASSES:
+                    plain[name] = item
+                else:
+                    plain[name] = to_plain(item)
+            return plain
 
     else:
         raise TypeError(f"no plain form for {cls.__name__}")
@@ -67,7 +75,11 @@ def _iso(value: dt.date) -> Plain:
 
 
 def _items(value: tuple[object, ...] | list[object]) -> Plain:
-    return [to_plain(item) for item in value]
+    return [item if item.__class__ in _PLAIN_CLASSES else to_plain(item) for item in value]
+
+
+#: classes whose values are their own plain form (exactly these: not enums built on them)
+_PLAIN_CLASSES = frozenset({type(None), bool, int, str})
 
 
 _CONVERTERS: dict[type, Callable[[Any], Plain]] = {

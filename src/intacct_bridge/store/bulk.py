@@ -195,20 +195,25 @@ class _Batch:
         lines: list[dict[str, Any]] = []
         attributes: list[dict[str, Any]] = []
         dimensions: list[dict[str, Any]] = []
-        keys: dict[str, Any]
         for document_id, (_, _, values) in zip(ids, batch, strict=True):
-            keys = {"tenant_id": self.tenant_id, "document_id": document_id}
+            # the rows are this batch's own: the document's ID goes straight in
             for columns, line_attributes, line_dimensions in values.lines:
-                lines.append({**columns, **keys})
-                attributes.extend({**row, **keys} for row in line_attributes)
-                dimensions.extend({**row, **keys} for row in line_dimensions)
+                columns["document_id"] = document_id
+                lines.append(columns)
+                for row in line_attributes:
+                    row["document_id"] = document_id
+                attributes += line_attributes
+                for row in line_dimensions:
+                    row["document_id"] = document_id
+                dimensions += line_dimensions
+        same = {"tenant_id": self.tenant_id}
         for rows, child in (
             (lines, td.DocumentLineRow),
             (attributes, td.DocumentLineAttributeRow),
             (dimensions, td.DocumentLineDimensionRow),
         ):
             if rows:
-                _insert_many(self.session, child.__table__, rows)
+                _insert_many(self.session, child.__table__, rows, same=same)
         self._events([(document, "created", digest) for document, digest, _ in batch], stamp)
 
     def _new_ids(self, count: int) -> list[int]:
@@ -276,30 +281,43 @@ class _Batch:
 
 
 def _insert_many(
-    session: Session, table: Any, rows: list[dict[str, Any]], *, with_id: bool = False
+    session: Session,
+    table: Any,
+    rows: list[dict[str, Any]],
+    *,
+    with_id: bool = False,
+    same: dict[str, Any] | None = None,
 ) -> None:
     """``INSERT`` many rows (PostgreSQL: ``COPY``; SQLite: ``executemany``), values converted
     as SQLAlchemy would (decimals, dates, timestamps), skipping its per-row bookkeeping.
 
-    An autoincrement key is left to the database unless ``with_id``.
+    ``same`` holds the values every row shares (the tenant, a timestamp): they are set once,
+    not copied into each row. An autoincrement key is left to the database unless ``with_id``.
     """
     connection = session.connection()
     plan = _insert_plan(table, connection.dialect, with_id)
-    names = [name for name, _ in plan.columns]
-    converters = [(index, convert) for index, (_, convert) in enumerate(plan.columns) if convert]
-    params: list[Any] = []
-    last: dict[int, tuple[Any, Any]] = {}  # a batch shares its timestamps: convert them once
-    for row in rows:
-        values = list(map(row.get, names))
-        for index, convert in converters:
-            value = values[index]
-            seen = last.get(index)
-            if seen is not None and seen[0] is value:
-                values[index] = seen[1]
-            else:
-                values[index] = converted = convert(value)
-                last[index] = (value, converted)
-        params.append(values)
+    names = plan.names
+    fixed = [(names.index(name), value) for name, value in (same or {}).items()]
+    converters = plan.converters
+    params: list[tuple[Any, ...]]
+    if not fixed and not converters:
+        params = [tuple(map(row.get, names)) for row in rows]
+    else:
+        params = []
+        last: dict[int, tuple[Any, Any]] = {}  # a batch shares its timestamps: convert once
+        for row in rows:
+            values = list(map(row.get, names))
+            for index, value in fixed:
+                values[index] = value
+            for index, convert in converters:
+                value = values[index]
+                seen = last.get(index)
+                if seen is not None and seen[0] is value:
+                    values[index] = seen[1]
+                else:
+                    values[index] = converted = convert(value)
+                    last[index] = (value, converted)
+            params.append(tuple(values))
     if connection.dialect.name == "postgresql":
         # COPY: one stream for all rows, the fastest way into PostgreSQL
         columns = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
@@ -316,7 +334,7 @@ def _insert_many(
             cursor.close()
         return
     if plan.positional:
-        connection.exec_driver_sql(plan.sql, [tuple(values) for values in params])
+        connection.exec_driver_sql(plan.sql, params)
     else:
         connection.exec_driver_sql(
             plan.sql, [dict(zip(names, values, strict=True)) for values in params]
@@ -327,7 +345,10 @@ def _insert_many(
 class _InsertPlan:
     sql: str
     positional: bool
-    columns: list[tuple[str, Any]]
+    #: the columns in parameter order
+    names: list[str]
+    #: (position, bind processor) of the columns whose values need converting
+    converters: list[tuple[int, Any]]
 
 
 _PLANS: dict[tuple[str, str, bool], _InsertPlan] = {}
@@ -340,8 +361,9 @@ def _insert_plan(table: Any, dialect: Any, with_id: bool) -> _InsertPlan:
         keys = [c.key for c in table.columns if with_id or c is not table.autoincrement_column]
         compiled = insert(table).compile(dialect=dialect, column_keys=keys)
         names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
-        columns = [(name, table.c[name].type._cached_bind_processor(dialect)) for name in names]
-        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, columns)
+        processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+        converters = [(index, convert) for index, convert in enumerate(processors) if convert]
+        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, names, converters)
     return plan
 
 
