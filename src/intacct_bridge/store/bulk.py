@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -80,8 +81,10 @@ class _Batch:
         self.tenant_id = tenant_id
         self.cache = RefCache(session, tenant_id)
         self.pending = _Pending()
-        #: the kind of the new master rows waiting in the session (flushed on a change)
-        self.unflushed: type[Record] | None = None
+        #: the kind of the master rows waiting (flushed on a change), and whether they wait in
+        #: the session (updates) or in ``new_masters`` (new rows, inserted many at once)
+        self.unflushed: tuple[type[Record], bool] | None = None
+        self.new_masters: list[tuple[Record, str, Any]] = []
 
     def save(self, records: Sequence[Record]) -> list[Result]:
         digests = [_digest(record) for record in records]
@@ -103,9 +106,35 @@ class _Batch:
         return results
 
     def _flush_masters(self) -> None:
-        if self.unflushed is not None:
+        if self.unflushed is None:
+            return
+        self.unflushed = None
+        new, self.new_masters = self.new_masters, []
+        if not new:
             self.session.flush()
-            self.unflushed = None
+            return
+        table: Any = _spec_for(type(new[0][0])).table
+        plan = _master_plan(table)
+        assert plan is not None
+        stamp = now()
+        rows: list[dict[str, Any]] = []
+        children: dict[Any, list[dict[str, Any]]] = {}
+        for _, digest, row in new:
+            values = plan.values(row)
+            values.update(content_hash=digest, updated_at=stamp)
+            rows.append(values)
+            for child_table, child_rows in plan.children(row, values):
+                children.setdefault(child_table, []).extend(child_rows)
+        _insert_many(self.session, table.__table__, rows)
+        for child_table, child_rows in children.items():
+            _insert_many(self.session, child_table, child_rows)
+        self._events(
+            [
+                (record.KIND, "/".join(record_key(record)), "created", digest)
+                for record, digest, _ in new
+            ],
+            stamp,
+        )
 
     def _save_one(self, record: Record, digest: str, found: _Stored | None) -> Outcome:
         if isinstance(record, Document):
@@ -116,17 +145,24 @@ class _Batch:
         if issues:
             raise RecordRejectedError(describe(record), issues)
         self._flush_documents()  # change events stay in file order
-        if self.unflushed is not type(record):
-            self._flush_masters()  # what this record refers to is in the database
         spec = _spec_for(type(record))
+        bulk = found is None and _master_plan(spec.table) is not None
+        if self.unflushed != (type(record), bulk):
+            self._flush_masters()  # what this record refers to is in the database
+        self.unflushed = (type(record), bulk)
+        if bulk:  # a new row: built as the ORM would, inserted with the others of its kind
+            table: Any = spec.table
+            row = table(tenant_id=self.tenant_id)
+            spec.to_row(record, row)
+            self.new_masters.append((record, digest, row))
+            self.cache.put(spec.table, record_key(record), row)
+            return Outcome.CREATED
         row = None
         if found is not None:
             row = self.cache.get(spec.table, record_key(record))
-        outcome = write_record(
+        return write_record(
             self.session, self.tenant_id, record, digest, row, cache=self.cache, flush=False
         )
-        self.unflushed = type(record)
-        return outcome
 
     def _save_document(self, document: Document, digest: str, found: _Stored | None) -> Outcome:
         posted = document.status is DocumentStatus.POSTED
@@ -166,7 +202,7 @@ class _Batch:
             .values(status=DocumentStatus.POSTED.value, posted_at=stamp)
             .execution_options(synchronize_session="fetch")
         )
-        self._events([(document, "posted", found.content_hash)], stamp)
+        self._events([(document.type.value, document.number, "posted", found.content_hash)], stamp)
         self.cache.put_document(_info(document))
 
     def _flush_documents(self) -> None:
@@ -214,7 +250,9 @@ class _Batch:
         ):
             if rows:
                 _insert_many(self.session, child.__table__, rows, same=same)
-        self._events([(document, "created", digest) for document, digest, _ in batch], stamp)
+        self._events(
+            [(doc.type.value, doc.number, "created", digest) for doc, digest, _ in batch], stamp
+        )
 
     def _new_ids(self, count: int) -> list[int]:
         """IDs for new documents: from the sequence (PostgreSQL), or after the highest
@@ -228,21 +266,16 @@ class _Batch:
         highest = self.session.scalar(select(func.max(td.DocumentRow.id))) or 0
         return list(range(highest + 1, highest + count + 1))
 
-    def _events(self, events: list[tuple[Document, str, str]], stamp: Any) -> None:
+    def _events(self, events: list[tuple[str, str, str, str]], stamp: Any) -> None:
+        """Change events (kind, key, action, content hash), in order."""
         _insert_many(
             self.session,
             ChangeEventRow.__table__,
             [
-                {
-                    "tenant_id": self.tenant_id,
-                    "kind": document.type.value,
-                    "key": document.number,
-                    "action": action,
-                    "content_hash": digest,
-                    "occurred_at": stamp,
-                }
-                for document, action, digest in events
+                {"kind": kind, "key": key, "action": action, "content_hash": digest}
+                for kind, key, action, digest in events
             ],
+            same={"tenant_id": self.tenant_id, "occurred_at": stamp},
         )
 
     def _stored(self, records: Sequence[Record]) -> dict[tuple[str, ...], _Stored]:
@@ -339,6 +372,76 @@ def _insert_many(
         connection.exec_driver_sql(
             plan.sql, [dict(zip(names, values, strict=True)) for values in params]
         )
+
+
+class _MasterPlan:
+    """How a new master row (built by its mapper on an ORM object) becomes insert rows:
+    its columns as the ORM would write them (unset ones take their default), and those of
+    its child rows with the parent's key filled in."""
+
+    def __init__(self, table: Any) -> None:
+        mapper = sa_inspect(table)
+        self.columns = [_column(prop) for prop in mapper.column_attrs]
+        self.relations = []
+        for relation in mapper.relationships:
+            child = relation.mapper
+            child_columns = [_column(prop) for prop in child.column_attrs]
+            pairs = [(parent.key, remote.key) for parent, remote in relation.local_remote_pairs]
+            self.relations.append((relation.key, child.local_table, child_columns, pairs))
+
+    def values(self, row: Any) -> dict[str, Any]:
+        state = row.__dict__
+        return {key: state.get(key, default) for key, default in self.columns}
+
+    def children(self, row: Any, values: dict[str, Any]) -> list[tuple[Any, list[dict[str, Any]]]]:
+        found = []
+        for key, table, columns, pairs in self.relations:
+            rows = []
+            for child in row.__dict__.get(key) or ():
+                state = child.__dict__
+                child_values = {name: state.get(name, default) for name, default in columns}
+                for parent, remote in pairs:
+                    child_values[remote] = values[parent]
+                rows.append(child_values)
+            if rows:
+                found.append((table, rows))
+        return found
+
+
+class _NoBulk(Exception):
+    pass
+
+
+def _column(prop: Any) -> tuple[str, Any]:
+    """The attribute key of a mapped column and its default (a constant, or none)."""
+    column = prop.columns[0]
+    if len(prop.columns) != 1 or column.key != prop.key:
+        raise _NoBulk  # the insert rows are keyed by column
+    default = column.default
+    if default is None:
+        return prop.key, None
+    if not default.is_scalar:
+        raise _NoBulk
+    return prop.key, default.arg
+
+
+_MASTER_PLANS: dict[Any, _MasterPlan | None] = {}
+
+
+def _master_plan(table: Any) -> _MasterPlan | None:
+    """The plan of ``table``, or ``None`` when its rows need the ORM (a computed default,
+    grandchild rows)."""
+    if table not in _MASTER_PLANS:
+        try:
+            plan: _MasterPlan | None = _MasterPlan(table)
+            assert plan is not None
+            for relation in sa_inspect(table).relationships:
+                if relation.mapper.relationships or relation.secondary is not None:
+                    raise _NoBulk
+        except _NoBulk:
+            plan = None
+        _MASTER_PLANS[table] = plan
+    return _MASTER_PLANS[table]
 
 
 @dataclass(frozen=True)
