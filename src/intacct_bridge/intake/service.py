@@ -69,6 +69,8 @@ __all__ = [
 BATCH_SIZE = 500
 #: tries of a batch that met a lock or a deadlock
 _ATTEMPTS = 5
+#: keys of records seen that stay in memory before going to disk (about 100 bytes each)
+_SEEN_IN_MEMORY = 20_000
 #: longest reason kept in a row error
 _REASON_LIMIT = 400
 
@@ -359,18 +361,20 @@ class _Seen:
         self._db = sqlite3.connect("")  # a private temporary database, deleted on close
         self._db.execute("CREATE TABLE seen (key BLOB PRIMARY KEY, line INTEGER) WITHOUT ROWID")
         self._batch: dict[bytes, int] = {}
+        #: whether any key went to disk (until then the look-up stays in memory)
+        self._spilled = False
 
     def check(self, item: _Item, report: ImportReport) -> bool:
         """Whether the record is new in this import; a repeat is reported and rejected."""
         identity = "\x1f".join((item.kind, *record_key(item.record)))
         key = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         first = self._batch.get(key)
-        if first is None:
+        if first is None and self._spilled:
             found = self._db.execute("SELECT line FROM seen WHERE key = ?", (key,)).fetchone()
             first = None if found is None else int(found[0])
         if first is None:
             self._batch[key] = item.line
-            if len(self._batch) >= BATCH_SIZE:
+            if len(self._batch) >= _SEEN_IN_MEMORY:
                 self._spill()
             return True
         if item.is_csv and item.kind in DOCUMENT_KINDS:
@@ -387,6 +391,7 @@ class _Seen:
     def _spill(self) -> None:
         self._db.executemany("INSERT INTO seen VALUES (?, ?)", self._batch.items())
         self._batch.clear()
+        self._spilled = True
 
     def close(self) -> None:
         self._db.close()

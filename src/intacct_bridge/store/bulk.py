@@ -158,8 +158,8 @@ class _Batch:
             self.cache.put(spec.table, record_key(record), row)
             return Outcome.CREATED
         row = None
-        if found is not None:
-            row = self.cache.get(spec.table, record_key(record))
+        if found is not None:  # an update: the ORM row (the cache holds read-only rows)
+            row = self.session.get(spec.table, (self.tenant_id, *record_key(record)))
         return write_record(
             self.session, self.tenant_id, record, digest, row, cache=self.cache, flush=False
         )
