@@ -49,7 +49,7 @@ def _converter(value: object) -> Callable[[Any], Plain]:
             # text, numbers and None (most fields) are plain already: no call for them
             plain: dict[str, Plain] = {}
             for name in names:
-                item = getattr(record, name)
+                item: Any = getattr(record, name)
                 if item.__class__ in _PLAIN_CLASSES:
                     plain[name] = item
                 else:
@@ -74,12 +74,12 @@ def _iso(value: dt.date) -> Plain:
     return value.isoformat()
 
 
-def _items(value: tuple[object, ...] | list[object]) -> Plain:
+def _items(value: tuple[Any, ...] | list[Any]) -> Plain:
     return [item if item.__class__ in _PLAIN_CLASSES else to_plain(item) for item in value]
 
 
 #: classes whose values are their own plain form (exactly these: not enums built on them)
-_PLAIN_CLASSES = frozenset({type(None), bool, int, str})
+_PLAIN_CLASSES: frozenset[Any] = frozenset({type(None), bool, int, str})
 
 
 _CONVERTERS: dict[type, Callable[[Any], Plain]] = {

@@ -359,8 +359,8 @@ def _insert_many(
         cursor = connection.connection.cursor()
         try:
             with cursor.copy(statement) as copy:
-                for values in params:
-                    copy.write_row(values)
+                for driver_row in params:
+                    copy.write_row(driver_row)
         except driver_error as error:  # as SQLAlchemy would raise it (IntegrityError …)
             raise DBAPIError.instance(statement, None, error, driver_error) from error
         finally:
@@ -370,7 +370,7 @@ def _insert_many(
         connection.exec_driver_sql(plan.sql, params)
     else:
         connection.exec_driver_sql(
-            plan.sql, [dict(zip(names, values, strict=True)) for values in params]
+            plan.sql, [dict(zip(names, driver_row, strict=True)) for driver_row in params]
         )
 
 

@@ -5,7 +5,6 @@ Nothing here runs at import time; callers build an engine from a URL and pass it
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.store.errors import DatabaseUnavailableError
 
-#: the embedded default: a SQLite file in the working directory
-DEFAULT_DATABASE_URL = "sqlite:///./intacct-bridge.db"
-#: environment variable that overrides the default URL
-DATABASE_URL_ENV = "INTACCT_BRIDGE_DB_URL"
 #: execution option: on SQLite, how a transaction begins (``"IMMEDIATE"`` takes the write
 #: lock at once, so two writers queue instead of one failing with "database is locked")
 SQLITE_BEGIN = "intacct_bridge_sqlite_begin"
@@ -36,8 +31,19 @@ _URL_FIX = "use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB"
 
 
 def database_url(url: str | None = None) -> str:
-    """The URL to use: ``url`` if given, else ``$INTACCT_BRIDGE_DB_URL``, else the default."""
-    return url or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+    """The URL to use: ``url`` if given, else the deployment's setting
+    (``$INTACCT_BRIDGE_DB_URL``, else ``sqlite:///./intacct-bridge.db``; see
+    :mod:`intacct_bridge.config.settings`, the one reader of the environment).
+
+    Raises:
+        SettingsError: an ``INTACCT_BRIDGE_*`` variable has a value the bridge cannot use
+            (the message names it).
+    """
+    if url:
+        return url
+    from intacct_bridge.config.settings import load_settings  # only when no URL is given
+
+    return load_settings().db_url
 
 
 def normalise_url(url: str | URL) -> URL:
