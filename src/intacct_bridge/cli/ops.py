@@ -9,7 +9,20 @@ import typer
 
 # --db and --tenant fall back on $INTACCT_BRIDGE_DB_URL and $INTACCT_BRIDGE_TENANT, read (and
 # checked, with the variable named in any error) by the one Settings class
-from intacct_bridge.cli.config import DbOption, TenantOption, database_url, tenant_of
+from intacct_bridge.cli.config import DbOption as DbOption
+from intacct_bridge.cli.config import TenantOption as TenantSetting
+from intacct_bridge.cli.config import database_url, tenant_of
+
+#: --tenant as the ``sync`` and ``pull`` commands take it (typer reads the variable itself).
+#: Prefer :data:`intacct_bridge.cli.config.TenantOption` with ``tenant_of()``, as ``import`` does.
+TenantOption = Annotated[
+    str,
+    typer.Option(
+        "--tenant",
+        envvar="INTACCT_BRIDGE_TENANT",
+        help="Tenant (env INTACCT_BRIDGE_TENANT).",
+    ),
+]
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -56,7 +69,7 @@ def import_command(
     file: Annotated[
         Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", exists=True, dir_okay=False)
     ],
-    tenant: TenantOption = None,
+    tenant: TenantSetting = None,
     db: DbOption = None,
     fmt: Annotated[
         str | None,
