@@ -19,7 +19,9 @@ the importing process say what one free core would do.
 
 Prints a table, then — as the last line — one JSON object with ``import_docs_per_s_sqlite``,
 ``reimport_docs_per_s_sqlite``, ``import_docs_per_s_pg``, ``reimport_docs_per_s_pg``,
-``import_200mb_peak_rss_mb`` and the rest (``large_file_mb`` says which size was run).
+``import_200mb_peak_rss_mb``, the per-CPU-second figures (``import_records_per_cpu_s_sqlite``,
+``reimport_records_per_cpu_s_sqlite``, ``…_pg``, ``large_import_records_per_cpu_s``), the load
+average at start and end, and the rest (``large_file_mb`` says which size was run).
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     large_documents = args.documents or (LARGE_DOCUMENTS // 10 if args.quick else LARGE_DOCUMENTS)
 
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="ib-import-bench-") as temp:
         folder = Path(temp)
         demo = folder / "demo.jsonl"
@@ -194,6 +197,11 @@ def main() -> None:
                 f"{pg['reimport_per_s']:,.0f} records/s",
                 f"{pg['reimport_s']:.2f} s",
             ),
+            (
+                "  per CPU-second (PostgreSQL)",
+                f"{pg['import_per_cpu_s']:,.0f} new, {pg['reimport_per_cpu_s']:,.0f} again",
+                "the bridge's process only",
+            ),
         ]
     rows += [
         (
@@ -205,7 +213,8 @@ def main() -> None:
     ]
     print(
         f"import throughput ({platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})"
+        f"{os.cpu_count()} CPUs, load {load_at_start:.1f} at start, "
+        f"{os.getloadavg()[0]:.1f} at end)"
     )
     width = max(len(r[0]) for r in rows)
     for name, value, extra in rows:
@@ -227,10 +236,14 @@ def main() -> None:
         "import_records_per_cpu_s_sqlite": round(sqlite["import_per_cpu_s"], 1),
         "reimport_records_per_cpu_s_sqlite": round(sqlite["reimport_per_cpu_s"], 1),
         "large_import_records_per_cpu_s": round(large["per_cpu_s"], 1),
+        # the bridge's process only: the PostgreSQL server's CPU is not counted
+        "import_records_per_cpu_s_pg": per_s(pg, "import_per_cpu_s"),
+        "reimport_records_per_cpu_s_pg": per_s(pg, "reimport_per_cpu_s"),
         "demo_records": records,
         "demo_documents": documents,
         "quick": bool(args.quick or args.documents),
         "load_average": round(os.getloadavg()[0], 2),
+        "load_average_at_start": round(load_at_start, 2),
     }
     print(json.dumps(figures))
 

@@ -164,3 +164,46 @@ def test_a_bad_database_url_is_one_clear_line(
     assert len(err.splitlines()) == 1 and err.startswith("error: "), err
     assert message in err
     assert "secret" not in err and "Traceback" not in err
+
+
+def test_database_and_tenant_come_from_the_environment(
+    fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    master, _ = _files(tmp_path)
+    monkeypatch.setenv("INTACCT_BRIDGE_DB_URL", fresh_url)
+    code, out, err = _invoke("db", "upgrade")
+    assert code == 0, out + err
+    code, out, err = _invoke("tenant", "add", "acme", "--name", "Acme")
+    assert code == 0, out + err
+    monkeypatch.setenv("INTACCT_BRIDGE_TENANT", "acme")
+    code, out, err = _invoke("import", str(master))
+    assert code == 0 and f"tenant acme: {N} created" in out, out + err
+    engine = create_store_engine(fresh_url)
+    try:
+        with Session(engine) as session:
+            assert len(repo.list_records(session, "acme", type(reference_records()[0]))) > 0
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "command"),
+    [
+        ("INTACCT_BRIDGE_DB_URL", "not a url", "import"),
+        ("INTACCT_BRIDGE_DB_URL", "not a url", "tenant list"),
+        ("INTACCT_BRIDGE_TENANT", "Bad Tenant!", "import"),
+    ],
+)
+def test_a_bad_environment_variable_is_named_in_one_line(
+    variable: str, value: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    master, _ = _files(tmp_path)
+    monkeypatch.setenv("INTACCT_BRIDGE_DB_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv(variable, value)
+    args = command.split() + ([str(master)] if command == "import" else [])
+    code, out, err = _invoke(*args)
+    assert code == 2 and out == "", out
+    assert len(err.splitlines()) == 1 and err.startswith("error: "), err
+    assert f"${variable} ({value!r})" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "x.db").exists()  # refused before anything was touched

@@ -101,6 +101,22 @@ def test_jsonl_errors_name_the_line_and_the_nested_field(master: Session) -> Non
     assert "appears again (first on line 1)" in errors[2].reason
 
 
+def test_repeats_are_found_after_the_seen_keys_went_to_disk(
+    master: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intacct_bridge.intake import service
+
+    monkeypatch.setattr(service, "_SEEN_IN_MEMORY", 2)  # keys spill to disk every 2 records
+    numbers = [f"SH-{n}" for n in range(1, 6)]
+    lines = [jsonl_line(shipment(number=number)) for number in numbers]
+    report = import_text(master, "\n".join([*lines, lines[0], lines[3]]), fmt="jsonl")
+    assert report.created == [f"sales_shipment {number}" for number in numbers]
+    assert [(e.line, e.reason.split(" (")[1]) for e in report.errors] == [
+        (6, "first on line 1); keep one"),
+        (7, "first on line 4); keep one"),
+    ]
+
+
 def test_csv_master_data_with_lists_and_nesting(session: Session) -> None:
     text = (
         "kind,id,name,company_id,roles,financial_site_id,currency,bill_to.line1\n"

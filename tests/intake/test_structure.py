@@ -64,6 +64,38 @@ def test_mapping_forms_for_attributes_dimensions_and_posting_class_lines() -> No
     assert pc.account_for("revenue") == "4000"
 
 
+def test_a_repeated_reference_is_checked_every_time_it_is_refused() -> None:
+    # good references are built once and shared (frozen values); a bad one is never kept
+    def line(number: int, dimensions: dict[str, str]) -> dict[str, object]:
+        return {
+            "line_number": number,
+            "item_id": "W",
+            "quantity": "1",
+            "unit_price": "1",
+            "attributes": {"project": "P1"},
+            "dimensions": dimensions,
+        }
+
+    def document(*lines: dict[str, object]) -> dict[str, object]:
+        return {
+            "type": "sales_invoice",
+            "number": "SI-9",
+            "date": "2024-03-01",
+            "site_id": "US01",
+            "customer_id": "C1",
+            "currency": "USD",
+            "lines": list(lines),
+        }
+
+    good = structure(Document, document(line(1, {"DEPT": "D10"}), line(2, {"DEPT": "D10"})))
+    assert good.lines[0].dimensions == good.lines[1].dimensions
+    assert good.lines[0].attributes[0].id == "P1"
+    for _ in range(2):
+        with pytest.raises(StructureError) as refused:
+            structure(Document, document(line(1, {"DEPT": "D10"}), line(2, {"DEPT": " D10"})))
+        assert [issue.field for issue in refused.value.issues] == ["lines[1].dimensions.DEPT.id"]
+
+
 def test_every_bad_field_is_reported_with_its_path() -> None:
     issues = _issues(
         Document,

@@ -7,32 +7,28 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
+# --db and --tenant fall back on $INTACCT_BRIDGE_DB_URL and $INTACCT_BRIDGE_TENANT, read (and
+# checked, with the variable named in any error) by the one Settings class
+from intacct_bridge.cli.config import DbOption as DbOption
+from intacct_bridge.cli.config import TenantOption as TenantSetting
+from intacct_bridge.cli.config import database_url, tenant_of
+
+#: --tenant as the ``sync`` and ``pull`` commands take it (typer reads the variable itself).
+#: Prefer :data:`intacct_bridge.cli.config.TenantOption` with ``tenant_of()``, as ``import`` does.
+TenantOption = Annotated[
+    str,
+    typer.Option(
+        "--tenant",
+        envvar="INTACCT_BRIDGE_TENANT",
+        help="Tenant (env INTACCT_BRIDGE_TENANT).",
+    ),
+]
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from sqlalchemy import Engine
 
     from intacct_bridge.intake.service import RowError
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="INTACCT_BRIDGE_DB_URL",
-        help="Database URL (env INTACCT_BRIDGE_DB_URL; default sqlite:///./intacct-bridge.db; "
-        "PostgreSQL: postgresql+psycopg://user@host/db).",
-        show_default=False,
-    ),
-]
-TenantOption = Annotated[
-    str,
-    typer.Option(
-        "--tenant",
-        envvar="INTACCT_BRIDGE_TENANT",
-        help="Tenant to import into (env INTACCT_BRIDGE_TENANT).",
-    ),
-]
 
 db_app = typer.Typer(help="The operations store's database.", no_args_is_help=True)
 tenant_app = typer.Typer(help="Tenants of this deployment.", no_args_is_help=True)
@@ -46,7 +42,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _engine(db: str | None) -> Engine:
     """An engine on ``db`` that has connected once; a wrong URL is one clear error line."""
     from intacct_bridge.store.errors import DatabaseUnavailableError
-    from intacct_bridge.store.session import check_connection, create_store_engine, database_url
+    from intacct_bridge.store.session import check_connection, create_store_engine
 
     try:
         engine = create_store_engine(database_url(db))
@@ -73,7 +69,7 @@ def import_command(
     file: Annotated[
         Path, typer.Argument(help="A .jsonl or .csv file (UTF-8).", exists=True, dir_okay=False)
     ],
-    tenant: TenantOption = DEFAULT_TENANT_ID,
+    tenant: TenantSetting = None,
     db: DbOption = None,
     fmt: Annotated[
         str | None,
@@ -103,6 +99,7 @@ def import_command(
     from intacct_bridge.store.errors import StoreError
     from intacct_bridge.store.session import session_factory
 
+    tenant_id = tenant_of(tenant)
     engine = _ready_engine(db)
     errors = _ErrorPrinter(str(file))
     bar = _LazyProgress(str(file), enabled=progress)
@@ -117,7 +114,7 @@ def import_command(
                 report = import_file(
                     session,
                     file,
-                    tenant_id=tenant,
+                    tenant_id=tenant_id,
                     fmt=fmt,
                     batch_size=batch_size,
                     progress=batch_done,

@@ -13,6 +13,8 @@ advisory lock per tenant), so both finish with correct results.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import io
 import sqlite3
@@ -48,7 +50,7 @@ from intacct_bridge.store.errors import (
     StoreError,
 )
 from intacct_bridge.store.repositories import Outcome, require_tenant, save_record
-from intacct_bridge.store.session import SQLITE_BEGIN
+from intacct_bridge.store.session import SQLITE_BEGIN, SQLITE_SYNCHRONOUS
 
 __all__ = [
     "BATCH_SIZE",
@@ -67,6 +69,8 @@ __all__ = [
 BATCH_SIZE = 500
 #: tries of a batch that met a lock or a deadlock
 _ATTEMPTS = 5
+#: keys of records seen that stay in memory before going to disk (about 100 bytes each)
+_SEEN_IN_MEMORY = 20_000
 #: longest reason kept in a row error
 _REASON_LIMIT = 400
 
@@ -310,9 +314,8 @@ def _import_stream(
     )
     report.on_error = on_error
     writer = _Writer(session, tenant_id, report, commit=True)
-    seen = _Seen()
     batch: list[_Item] = []
-    try:
+    with _collections_skip_the_heap(), contextlib.closing(_Seen()) as seen:
         lines = read_lines(stream, name=Path(source).name, max_line_bytes=max_line_bytes)
         for raw in read(lines):
             if isinstance(raw, ReadProblem):
@@ -329,9 +332,26 @@ def _import_stream(
         writer.write(batch)
         if progress is not None:
             progress()
-    finally:
-        seen.close()
     return report
+
+
+@contextlib.contextmanager
+def _collections_skip_the_heap() -> Iterator[None]:
+    """While importing, the garbage collector leaves alone the objects that were alive before.
+
+    An import makes many objects that live for a batch; each full collection would also scan
+    everything the process held before (modules, tables, caches), about a sixth of the import's
+    time. ``gc.freeze`` sets that older heap aside for the import's duration. A process that
+    freezes objects itself (a forking server) is left as it is.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _Seen:
@@ -341,18 +361,20 @@ class _Seen:
         self._db = sqlite3.connect("")  # a private temporary database, deleted on close
         self._db.execute("CREATE TABLE seen (key BLOB PRIMARY KEY, line INTEGER) WITHOUT ROWID")
         self._batch: dict[bytes, int] = {}
+        #: whether any key went to disk (until then the look-up stays in memory)
+        self._spilled = False
 
     def check(self, item: _Item, report: ImportReport) -> bool:
         """Whether the record is new in this import; a repeat is reported and rejected."""
         identity = "\x1f".join((item.kind, *record_key(item.record)))
         key = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         first = self._batch.get(key)
-        if first is None:
+        if first is None and self._spilled:
             found = self._db.execute("SELECT line FROM seen WHERE key = ?", (key,)).fetchone()
             first = None if found is None else int(found[0])
         if first is None:
             self._batch[key] = item.line
-            if len(self._batch) >= BATCH_SIZE:
+            if len(self._batch) >= _SEEN_IN_MEMORY:
                 self._spill()
             return True
         if item.is_csv and item.kind in DOCUMENT_KINDS:
@@ -369,6 +391,7 @@ class _Seen:
     def _spill(self) -> None:
         self._db.executemany("INSERT INTO seen VALUES (?, ?)", self._batch.items())
         self._batch.clear()
+        self._spilled = True
 
     def close(self) -> None:
         self._db.close()
@@ -448,7 +471,11 @@ class _Writer:
         if self.backend == "sqlite":
             bind = self.session.get_bind()
             if not self.session.in_transaction() and isinstance(bind, Engine):
-                self.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+                # NORMAL under WAL: a killed import loses nothing committed; a power loss
+                # may undo the last batches, which the next run of the import re-does
+                self.session.connection(
+                    execution_options={SQLITE_BEGIN: "IMMEDIATE", SQLITE_SYNCHRONOUS: "NORMAL"}
+                )
         elif self.backend == "postgresql":
             self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.lock_key})
 

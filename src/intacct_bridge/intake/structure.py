@@ -34,6 +34,8 @@ LIST_SEPARATOR = "|"
 MAX_NUMBER_DIGITS = 60
 #: problems reported per record at most
 MAX_ISSUES = 50
+#: values of the mapping form (attribute and dimension references) kept once built, per class
+_MADE_LIMIT = 4096
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -284,17 +286,32 @@ def _sequence(item: Any) -> Converter:
     if mapping_form is not None:
         key_value = _plan(item).simple.get(mapping_form[0], _same)
 
+    #: values of the mapping form already built (frozen values, checked once when built): a
+    #: file repeats the same few (``{"project": "P1"}`` on every line); bounded
+    made: dict[tuple[str, str], Any] = {}
+    reusable = is_record and item.__dataclass_params__.frozen
+
     def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
         if isinstance(raw, Mapping) and mapping_form is not None:
             key_field, value_field = mapping_form
             values = []
             for key, value in raw.items():
                 if key.__class__ is str and value.__class__ is str:
-                    try:  # the common case, straight to the model
-                        values.append(item(**{key_field: key_value(key), value_field: value}))
+                    known = made.get((key, value)) if reusable else None
+                    if known is not None:
+                        values.append(known)
                         continue
+                    try:  # the common case, straight to the model
+                        known = item(**{key_field: key_value(key), value_field: value})
                     except (ModelError, _Invalid):
                         pass  # converted field by field below, to say where and why
+                    else:
+                        if reusable:
+                            if len(made) >= _MADE_LIMIT:
+                                made.clear()
+                            made[(key, value)] = known
+                        values.append(known)
+                        continue
                 entry = {key_field: key, value_field: value}
                 values.append(convert_item(entry, f"{path}.{key}", split, issues))
             return tuple(values)

@@ -21,7 +21,10 @@ Plain = None | bool | int | str | list["Plain"] | dict[str, "Plain"]
 
 
 def to_plain(value: object) -> Plain:
-    """Convert a canonical value (dataclass, tuple, Decimal, date, enum …) to plain data."""
+    """Convert a canonical value (dataclass, tuple, Decimal, date, enum …) to plain data.
+
+    A dataclass becomes an object with its fields in sorted order.
+    """
     convert = _CONVERTERS.get(value.__class__)
     if convert is None:
         convert = _converter(value)
@@ -43,10 +46,19 @@ def _converter(value: object) -> Callable[[Any], Plain]:
     elif isinstance(value, tuple | list):
         convert = _items
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = tuple(field.name for field in dataclasses.fields(value))
+        # in sorted order: the content hash then serialises without sorting every object
+        names = tuple(sorted(field.name for field in dataclasses.fields(value)))
 
         def convert(record: Any) -> Plain:
-            return {name: to_plain(getattr(record, name)) for name in names}
+            # text, numbers and None (most fields) are plain already: no call for them
+            plain: dict[str, Plain] = {}
+            for name in names:
+                item: Any = getattr(record, name)
+                if item.__class__ in _PLAIN_CLASSES:
+                    plain[name] = item
+                else:
+                    plain[name] = to_plain(item)
+            return plain
 
     else:
         raise TypeError(f"no plain form for {cls.__name__}")
@@ -66,8 +78,12 @@ def _iso(value: dt.date) -> Plain:
     return value.isoformat()
 
 
-def _items(value: tuple[object, ...] | list[object]) -> Plain:
-    return [to_plain(item) for item in value]
+def _items(value: tuple[Any, ...] | list[Any]) -> Plain:
+    return [item if item.__class__ in _PLAIN_CLASSES else to_plain(item) for item in value]
+
+
+#: classes whose values are their own plain form (exactly these: not enums built on them)
+_PLAIN_CLASSES: frozenset[Any] = frozenset({type(None), bool, int, str})
 
 
 _CONVERTERS: dict[type, Callable[[Any], Plain]] = {
@@ -83,7 +99,9 @@ def content_hash(value: object, *, exclude: Collection[str] = ()) -> str:
     plain = to_plain(value)
     if isinstance(plain, dict):
         plain = {key: item for key, item in plain.items() if key not in exclude}
-    text = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # every object of the plain form has its keys in sorted order already (``sort_keys``
+    # would give the same text, slower)
+    text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -80,8 +81,10 @@ class _Batch:
         self.tenant_id = tenant_id
         self.cache = RefCache(session, tenant_id)
         self.pending = _Pending()
-        #: the kind of the new master rows waiting in the session (flushed on a change)
-        self.unflushed: type[Record] | None = None
+        #: the kind of the master rows waiting (flushed on a change), and whether they wait in
+        #: the session (updates) or in ``new_masters`` (new rows, inserted many at once)
+        self.unflushed: tuple[type[Record], bool] | None = None
+        self.new_masters: list[tuple[Record, str, Any]] = []
 
     def save(self, records: Sequence[Record]) -> list[Result]:
         digests = [_digest(record) for record in records]
@@ -103,9 +106,35 @@ class _Batch:
         return results
 
     def _flush_masters(self) -> None:
-        if self.unflushed is not None:
+        if self.unflushed is None:
+            return
+        self.unflushed = None
+        new, self.new_masters = self.new_masters, []
+        if not new:
             self.session.flush()
-            self.unflushed = None
+            return
+        table: Any = _spec_for(type(new[0][0])).table
+        plan = _master_plan(table)
+        assert plan is not None
+        stamp = now()
+        rows: list[dict[str, Any]] = []
+        children: dict[Any, list[dict[str, Any]]] = {}
+        for _, digest, row in new:
+            values = plan.values(row)
+            values.update(content_hash=digest, updated_at=stamp)
+            rows.append(values)
+            for child_table, child_rows in plan.children(row, values):
+                children.setdefault(child_table, []).extend(child_rows)
+        _insert_many(self.session, table.__table__, rows)
+        for child_table, child_rows in children.items():
+            _insert_many(self.session, child_table, child_rows)
+        self._events(
+            [
+                (record.KIND, "/".join(record_key(record)), "created", digest)
+                for record, digest, _ in new
+            ],
+            stamp,
+        )
 
     def _save_one(self, record: Record, digest: str, found: _Stored | None) -> Outcome:
         if isinstance(record, Document):
@@ -116,17 +145,24 @@ class _Batch:
         if issues:
             raise RecordRejectedError(describe(record), issues)
         self._flush_documents()  # change events stay in file order
-        if self.unflushed is not type(record):
-            self._flush_masters()  # what this record refers to is in the database
         spec = _spec_for(type(record))
+        bulk = found is None and _master_plan(spec.table) is not None
+        if self.unflushed != (type(record), bulk):
+            self._flush_masters()  # what this record refers to is in the database
+        self.unflushed = (type(record), bulk)
+        if bulk:  # a new row: built as the ORM would, inserted with the others of its kind
+            table: Any = spec.table
+            row = table(tenant_id=self.tenant_id)
+            spec.to_row(record, row)
+            self.new_masters.append((record, digest, row))
+            self.cache.put(spec.table, record_key(record), row)
+            return Outcome.CREATED
         row = None
-        if found is not None:
-            row = self.cache.get(spec.table, record_key(record))
-        outcome = write_record(
+        if found is not None:  # an update: the ORM row (the cache holds read-only rows)
+            row = self.session.get(spec.table, (self.tenant_id, *record_key(record)))
+        return write_record(
             self.session, self.tenant_id, record, digest, row, cache=self.cache, flush=False
         )
-        self.unflushed = type(record)
-        return outcome
 
     def _save_document(self, document: Document, digest: str, found: _Stored | None) -> Outcome:
         posted = document.status is DocumentStatus.POSTED
@@ -166,7 +202,7 @@ class _Batch:
             .values(status=DocumentStatus.POSTED.value, posted_at=stamp)
             .execution_options(synchronize_session="fetch")
         )
-        self._events([(document, "posted", found.content_hash)], stamp)
+        self._events([(document.type.value, document.number, "posted", found.content_hash)], stamp)
         self.cache.put_document(_info(document))
 
     def _flush_documents(self) -> None:
@@ -195,21 +231,28 @@ class _Batch:
         lines: list[dict[str, Any]] = []
         attributes: list[dict[str, Any]] = []
         dimensions: list[dict[str, Any]] = []
-        keys: dict[str, Any]
         for document_id, (_, _, values) in zip(ids, batch, strict=True):
-            keys = {"tenant_id": self.tenant_id, "document_id": document_id}
+            # the rows are this batch's own: the document's ID goes straight in
             for columns, line_attributes, line_dimensions in values.lines:
-                lines.append({**columns, **keys})
-                attributes.extend({**row, **keys} for row in line_attributes)
-                dimensions.extend({**row, **keys} for row in line_dimensions)
+                columns["document_id"] = document_id
+                lines.append(columns)
+                for row in line_attributes:
+                    row["document_id"] = document_id
+                attributes += line_attributes
+                for row in line_dimensions:
+                    row["document_id"] = document_id
+                dimensions += line_dimensions
+        same = {"tenant_id": self.tenant_id}
         for rows, child in (
             (lines, td.DocumentLineRow),
             (attributes, td.DocumentLineAttributeRow),
             (dimensions, td.DocumentLineDimensionRow),
         ):
             if rows:
-                _insert_many(self.session, child.__table__, rows)
-        self._events([(document, "created", digest) for document, digest, _ in batch], stamp)
+                _insert_many(self.session, child.__table__, rows, same=same)
+        self._events(
+            [(doc.type.value, doc.number, "created", digest) for doc, digest, _ in batch], stamp
+        )
 
     def _new_ids(self, count: int) -> list[int]:
         """IDs for new documents: from the sequence (PostgreSQL), or after the highest
@@ -223,21 +266,16 @@ class _Batch:
         highest = self.session.scalar(select(func.max(td.DocumentRow.id))) or 0
         return list(range(highest + 1, highest + count + 1))
 
-    def _events(self, events: list[tuple[Document, str, str]], stamp: Any) -> None:
+    def _events(self, events: list[tuple[str, str, str, str]], stamp: Any) -> None:
+        """Change events (kind, key, action, content hash), in order."""
         _insert_many(
             self.session,
             ChangeEventRow.__table__,
             [
-                {
-                    "tenant_id": self.tenant_id,
-                    "kind": document.type.value,
-                    "key": document.number,
-                    "action": action,
-                    "content_hash": digest,
-                    "occurred_at": stamp,
-                }
-                for document, action, digest in events
+                {"kind": kind, "key": key, "action": action, "content_hash": digest}
+                for kind, key, action, digest in events
             ],
+            same={"tenant_id": self.tenant_id, "occurred_at": stamp},
         )
 
     def _stored(self, records: Sequence[Record]) -> dict[tuple[str, ...], _Stored]:
@@ -276,30 +314,43 @@ class _Batch:
 
 
 def _insert_many(
-    session: Session, table: Any, rows: list[dict[str, Any]], *, with_id: bool = False
+    session: Session,
+    table: Any,
+    rows: list[dict[str, Any]],
+    *,
+    with_id: bool = False,
+    same: dict[str, Any] | None = None,
 ) -> None:
     """``INSERT`` many rows (PostgreSQL: ``COPY``; SQLite: ``executemany``), values converted
     as SQLAlchemy would (decimals, dates, timestamps), skipping its per-row bookkeeping.
 
-    An autoincrement key is left to the database unless ``with_id``.
+    ``same`` holds the values every row shares (the tenant, a timestamp): they are set once,
+    not copied into each row. An autoincrement key is left to the database unless ``with_id``.
     """
     connection = session.connection()
     plan = _insert_plan(table, connection.dialect, with_id)
-    names = [name for name, _ in plan.columns]
-    converters = [(index, convert) for index, (_, convert) in enumerate(plan.columns) if convert]
-    params: list[Any] = []
-    last: dict[int, tuple[Any, Any]] = {}  # a batch shares its timestamps: convert them once
-    for row in rows:
-        values = list(map(row.get, names))
-        for index, convert in converters:
-            value = values[index]
-            seen = last.get(index)
-            if seen is not None and seen[0] is value:
-                values[index] = seen[1]
-            else:
-                values[index] = converted = convert(value)
-                last[index] = (value, converted)
-        params.append(values)
+    names = plan.names
+    fixed = [(names.index(name), value) for name, value in (same or {}).items()]
+    converters = plan.converters
+    params: list[tuple[Any, ...]]
+    if not fixed and not converters:
+        params = [tuple(map(row.get, names)) for row in rows]
+    else:
+        params = []
+        last: dict[int, tuple[Any, Any]] = {}  # a batch shares its timestamps: convert once
+        for row in rows:
+            values = list(map(row.get, names))
+            for index, value in fixed:
+                values[index] = value
+            for index, convert in converters:
+                value = values[index]
+                seen = last.get(index)
+                if seen is not None and seen[0] is value:
+                    values[index] = seen[1]
+                else:
+                    values[index] = converted = convert(value)
+                    last[index] = (value, converted)
+            params.append(tuple(values))
     if connection.dialect.name == "postgresql":
         # COPY: one stream for all rows, the fastest way into PostgreSQL
         columns = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
@@ -308,26 +359,99 @@ def _insert_many(
         cursor = connection.connection.cursor()
         try:
             with cursor.copy(statement) as copy:
-                for values in params:
-                    copy.write_row(values)
+                for driver_row in params:
+                    copy.write_row(driver_row)
         except driver_error as error:  # as SQLAlchemy would raise it (IntegrityError …)
             raise DBAPIError.instance(statement, None, error, driver_error) from error
         finally:
             cursor.close()
         return
     if plan.positional:
-        connection.exec_driver_sql(plan.sql, [tuple(values) for values in params])
+        connection.exec_driver_sql(plan.sql, params)
     else:
         connection.exec_driver_sql(
-            plan.sql, [dict(zip(names, values, strict=True)) for values in params]
+            plan.sql, [dict(zip(names, driver_row, strict=True)) for driver_row in params]
         )
+
+
+class _MasterPlan:
+    """How a new master row (built by its mapper on an ORM object) becomes insert rows:
+    its columns as the ORM would write them (unset ones take their default), and those of
+    its child rows with the parent's key filled in."""
+
+    def __init__(self, table: Any) -> None:
+        mapper = sa_inspect(table)
+        self.columns = [_column(prop) for prop in mapper.column_attrs]
+        self.relations = []
+        for relation in mapper.relationships:
+            child = relation.mapper
+            child_columns = [_column(prop) for prop in child.column_attrs]
+            pairs = [(parent.key, remote.key) for parent, remote in relation.local_remote_pairs]
+            self.relations.append((relation.key, child.local_table, child_columns, pairs))
+
+    def values(self, row: Any) -> dict[str, Any]:
+        state = row.__dict__
+        return {key: state.get(key, default) for key, default in self.columns}
+
+    def children(self, row: Any, values: dict[str, Any]) -> list[tuple[Any, list[dict[str, Any]]]]:
+        found = []
+        for key, table, columns, pairs in self.relations:
+            rows = []
+            for child in row.__dict__.get(key) or ():
+                state = child.__dict__
+                child_values = {name: state.get(name, default) for name, default in columns}
+                for parent, remote in pairs:
+                    child_values[remote] = values[parent]
+                rows.append(child_values)
+            if rows:
+                found.append((table, rows))
+        return found
+
+
+class _NoBulk(Exception):
+    pass
+
+
+def _column(prop: Any) -> tuple[str, Any]:
+    """The attribute key of a mapped column and its default (a constant, or none)."""
+    column = prop.columns[0]
+    if len(prop.columns) != 1 or column.key != prop.key:
+        raise _NoBulk  # the insert rows are keyed by column
+    default = column.default
+    if default is None:
+        return prop.key, None
+    if not default.is_scalar:
+        raise _NoBulk
+    return prop.key, default.arg
+
+
+_MASTER_PLANS: dict[Any, _MasterPlan | None] = {}
+
+
+def _master_plan(table: Any) -> _MasterPlan | None:
+    """The plan of ``table``, or ``None`` when its rows need the ORM (a computed default,
+    grandchild rows)."""
+    if table not in _MASTER_PLANS:
+        try:
+            plan: _MasterPlan | None = _MasterPlan(table)
+            assert plan is not None
+            for relation in sa_inspect(table).relationships:
+                if relation.mapper.relationships or relation.secondary is not None:
+                    raise _NoBulk
+        except _NoBulk:
+            plan = None
+        _MASTER_PLANS[table] = plan
+    return _MASTER_PLANS[table]
 
 
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str
     positional: bool
-    columns: list[tuple[str, Any]]
+    #: the columns in parameter order
+    names: list[str]
+    #: (position, bind processor) of the columns whose values need converting
+    converters: list[tuple[int, Any]]
 
 
 _PLANS: dict[tuple[str, str, bool], _InsertPlan] = {}
@@ -340,8 +464,9 @@ def _insert_plan(table: Any, dialect: Any, with_id: bool) -> _InsertPlan:
         keys = [c.key for c in table.columns if with_id or c is not table.autoincrement_column]
         compiled = insert(table).compile(dialect=dialect, column_keys=keys)
         names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
-        columns = [(name, table.c[name].type._cached_bind_processor(dialect)) for name in names]
-        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, columns)
+        processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+        converters = [(index, convert) for index, convert in enumerate(processors) if convert]
+        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, names, converters)
     return plan
 
 

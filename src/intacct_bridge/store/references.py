@@ -70,7 +70,8 @@ class RefCache:
         return found
 
     def get(self, table: type[Base], key: tuple[str, ...]) -> Any:
-        """The row of ``table`` with ``key``, or ``None``."""
+        """The row of ``table`` with ``key``, or ``None``: its columns, read-only (a prefetched
+        row is a plain row, not an ORM object; to change a row, load it from the session)."""
         slot = (table, key)
         try:
             return self._rows[slot]
@@ -120,14 +121,15 @@ class RefCache:
         attributes = [getattr(mapped, c.key) for c in columns]
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            query = select(mapped).where(mapped.tenant_id == self._tenant_id)
+            # plain rows (column values by name), not ORM objects: the checks only read them
+            query = select(*mapped.__table__.columns).where(mapped.tenant_id == self._tenant_id)
             if len(attributes) == 1:
                 query = query.where(attributes[0].in_([key[0] for key in chunk]))
             else:
                 query = query.where(tuple_(*attributes).in_(chunk))
             for key in chunk:
                 self._rows[(table, key)] = None
-            for row in self._session.scalars(query):
+            for row in self._session.execute(query):
                 self._rows[(table, tuple(getattr(row, a.key) for a in attributes))] = row
 
     def _load_documents(self, slots: list[tuple[str, str]]) -> None:
