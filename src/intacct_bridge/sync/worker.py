@@ -46,6 +46,7 @@ from intacct_bridge.sync import outbound, state
 from intacct_bridge.sync.connect import client_for, load_config
 from intacct_bridge.sync.inspect import Finding, inspect_maps, inspect_objects
 from intacct_bridge.sync.mappings import OUTBOUND_ORDER, ObjectMap, get_map, map_for_kind
+from intacct_bridge.sync.slots import limiter_for
 
 log = logging.getLogger("intacct_bridge.sync")
 
@@ -162,7 +163,9 @@ class EmbeddedWorker:
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.keyring = keyring
         self.transport = transport
-        self.limiter = limiter
+        #: every Intacct request of this worker holds a slot of it: shared by all processes
+        #: on PostgreSQL (advisory-lock slots), this process's own on SQLite
+        self.limiter = limiter if limiter is not None else limiter_for(engine)
         self.retry = retry
         self.batch = batch
         self.lanes = max(1, lanes)
