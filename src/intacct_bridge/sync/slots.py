@@ -27,11 +27,13 @@ process limiter (the embedded default: one process owns the database).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hashlib
 import logging
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -129,9 +131,13 @@ class PgSlots:
                 log.error("the slot connection broke (%s); reconnecting when idle", error)
                 self._broken()
 
+    def hold(self, key: LimiterKey, slots: int) -> AbstractAsyncContextManager[None]:
+        return self.hold_in(self.namespace, key, slots)
+
     @asynccontextmanager
-    async def hold(self, key: LimiterKey, slots: int) -> AsyncIterator[None]:
-        ids = [advisory_id(self.namespace, key, slot) for slot in range(slots)]
+    async def hold_in(self, namespace: str, key: LimiterKey, slots: int) -> AsyncIterator[None]:
+        """:meth:`hold` in another namespace (one connection serves several schemas)."""
+        ids = [advisory_id(namespace, key, slot) for slot in range(slots)]
         pause = POLL_MIN
         while (lock_id := self._try(ids)) is None:
             await asyncio.sleep(pause)
@@ -148,23 +154,48 @@ class PgSlots:
             self._orphans = set()
 
 
+@dataclass(frozen=True)
+class _InNamespace:
+    """A provider: one shared :class:`PgSlots` connection, in one namespace."""
+
+    slots: PgSlots
+    namespace: str
+
+    def hold(self, key: LimiterKey, slots: int) -> AbstractAsyncContextManager[None]:
+        return self.slots.hold_in(self.namespace, key, slots)
+
+
+#: one lock connection per PostgreSQL server and database, for the process's life
+_CONNECTIONS: dict[str, PgSlots] = {}
+#: one limiter per database URL (schema options included)
 _SHARED: dict[str, CompanyLimiter] = {}
 _SHARED_LOCK = threading.Lock()
 
 
 def limiter_for(engine: Engine) -> CompanyLimiter:
     """The limiter for Intacct requests of a process working on ``engine``'s database:
-    shared slots on PostgreSQL (one set per database per process), the process limiter
-    otherwise."""
+    shared slots on PostgreSQL (one set per database and schema per process, one lock
+    connection per database), the process limiter otherwise."""
     if engine.dialect.name != "postgresql":
         return process_limiter()
     url = engine.url.render_as_string(hide_password=False)
+    server = engine.url.difference_update_query(["options"]).render_as_string(hide_password=False)
     with _SHARED_LOCK:
         limiter = _SHARED.get(url)
         if limiter is None:
-            limiter = CompanyLimiter(provider=PgSlots(engine.url))
-            _SHARED[url] = limiter
+            connection = _CONNECTIONS.get(server)
+            if connection is None:
+                connection = _CONNECTIONS[server] = PgSlots(server)
+            provider = _InNamespace(connection, _namespace(engine.url))
+            limiter = _SHARED[url] = CompanyLimiter(provider=provider)
         return limiter
+
+
+@atexit.register
+def _close_connections() -> None:
+    with _SHARED_LOCK:
+        for connection in _CONNECTIONS.values():
+            connection.close()
 
 
 __all__ = ["POLL_MAX", "POLL_MIN", "PgSlots", "advisory_id", "limiter_for"]
