@@ -11,10 +11,18 @@ slots. Requests hold at most 100 functions, so the physical limit is
     python benchmarks/master_data_sync.py --records 2000 --noop-records 10000
     python benchmarks/master_data_sync.py --db postgresql+psycopg://postgres@127.0.0.1/bench
 
+    python benchmarks/master_data_sync.py --quick --tenants-db postgresql+psycopg://postgres@127.0.0.1/test
+
 The no-op re-run needs ``--noop-records`` synchronised records: those beyond ``--records``
-are synchronised first through a second sandbox without latency (not timed). The "10
-tenants with 3 worker processes" part of the issue needs the multi-process engine
-(docs/decisions/0001-sync-jobs.md) and is not measured yet (``null`` in the JSON).
+are synchronised first through a second sandbox without latency (not timed).
+
+With ``--tenants-db`` (a PostgreSQL URL; the run works in a scratch schema it drops after)
+it also measures issue 10's "10 tenants at once with 3 worker processes": 10 tenants, each
+bound to its own sandbox company with 2 slots, ``--tenant-records`` records each, three
+``intacct-bridge worker`` processes started on the preloaded database; records/s from their
+start (start-up included; also shown from the first record in) to the last record
+synchronised, against the 10-company limit (10 x 181.8). Without
+it those figures are ``null`` (the reason is printed). ``--quick`` makes every part small.
 
 Prints a table, then — as the last line — one JSON object with ``records_per_s``,
 ``limit_records_per_s``, ``noop_resync_s``, ``noop_resync_intacct_calls``,
@@ -25,11 +33,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import signal
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -43,15 +59,17 @@ from intacct_bridge.config.store import save_config  # noqa: E402
 from intacct_bridge.model.items import Item  # noqa: E402
 from intacct_bridge.model.kinds import Record  # noqa: E402
 from intacct_bridge.model.parties import Address, Customer, Supplier  # noqa: E402
-from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID  # noqa: E402
+from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID, Tenant  # noqa: E402
 from intacct_bridge.sandbox import QuickstartCredentials  # noqa: E402
 from intacct_bridge.store.migrate import upgrade  # noqa: E402
 from intacct_bridge.store.repositories import (  # noqa: E402
+    create_tenant,
     ensure_default_tenant,
     get_tenant,
     save_record,
 )
 from intacct_bridge.store.session import create_store_engine, session_factory  # noqa: E402
+from intacct_bridge.store.tables.sync import SyncStateRow  # noqa: E402
 from intacct_bridge.sync import state  # noqa: E402
 from intacct_bridge.sync.worker import EmbeddedWorker  # noqa: E402
 
@@ -61,6 +79,16 @@ LATENCY_FUNCTION = 0.01
 SLOTS = 2
 BATCH = 100
 TENANT = DEFAULT_TENANT_ID
+TENANTS = 10
+WORKER_PROCESSES = 3
+LATENCY = (
+    "--latency-request",
+    str(LATENCY_REQUEST),
+    "--latency-function",
+    str(LATENCY_FUNCTION),
+    "--slots",
+    str(SLOTS),
+)
 
 
 def records(start: int, stop: int) -> list[Record]:
@@ -105,26 +133,138 @@ def store(sessions: object, start: int, stop: int) -> float:
     return time.perf_counter() - began
 
 
+def _scratch_schema(url: str) -> tuple[str, str]:
+    """A new schema in the PostgreSQL database ``url``; (its name, a URL working in it)."""
+    schema = f"ib_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_store_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return schema, scoped.render_as_string(hide_password=False)
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    admin = create_store_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def tenants_run(url: str, per_tenant: int) -> dict[str, object]:
+    """10 tenants, 3 worker processes, one PostgreSQL: aggregate records/s."""
+    schema, scoped = _scratch_schema(url)
+    keyring = Keyring([generate_key()], KeySource("env"))
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        upgrade(scoped)
+        engine = create_store_engine(scoped)
+        sessions = session_factory(engine)
+        names = [f"bench-{n:02d}" for n in range(1, TENANTS + 1)]
+        with sandbox_server(*LATENCY, "--companies", str(TENANTS)) as endpoint:
+            base = endpoint.rsplit("/ia/", 1)[0]
+            for n, tenant in enumerate(names, start=1):
+                company = f"BENCH-{n:02d}"
+                with sessions.begin() as session:
+                    create_tenant(
+                        session, Tenant(id=tenant, name=f"Bench {n}", intacct_company_id=company)
+                    )
+                    save_config(
+                        session,
+                        tenant,
+                        IntegrationConfig(
+                            tenant_id=tenant,
+                            option_active=True,
+                            endpoint_url=endpoint,
+                            sender_id=CREDS.sender_id,
+                            sender_password=Secret(CREDS.sender_password),
+                            company_id=company,
+                            user_id=CREDS.user_id,
+                            user_password=Secret(CREDS.user_password),
+                        ),
+                        keyring,
+                    )
+                    for record in records(0, per_tenant):
+                        save_record(session, tenant, record)
+            env = {
+                **os.environ,
+                "INTACCT_BRIDGE_DB_URL": scoped,
+                "INTACCT_BRIDGE_SECRET_KEY": keyring.keys[0].decode(),
+                "PYTHONPATH": str(HERE.parent / "src"),
+            }
+            env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
+            total = per_tenant * TENANTS
+            began = time.perf_counter()
+            workers = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "intacct_bridge.cli.main", "worker", "--poll", "0.2"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for _ in range(WORKER_PROCESSES)
+            ]
+            query = select(func.count()).where(SyncStateRow.state == "success")
+            done = 0
+            first: tuple[float, int] | None = None  # when the first records were in
+            while done < total:
+                time.sleep(0.1)
+                with sessions() as session:
+                    done = int(session.scalar(query) or 0)
+                if first is None and done:
+                    first = (time.perf_counter(), done)
+                if any(worker.poll() is not None for worker in workers):
+                    raise SystemExit("a worker process exited during the tenants run")
+                if time.perf_counter() - began > 3600:
+                    raise SystemExit(f"the tenants run did not finish: {done}/{total}")
+            ended = time.perf_counter()
+            seconds = ended - began
+            assert first is not None
+            steady = (total - first[1]) / max(ended - first[0], 1e-9)
+            limits = httpx.get(f"{base}/sandbox/admin/limits", timeout=30).json()
+        engine.dispose()
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=60)
+        _drop_schema(url, schema)
+    single = SLOTS * BATCH / (LATENCY_REQUEST + LATENCY_FUNCTION * BATCH)
+    return {
+        "tenants": TENANTS,
+        "tenant_records": total,
+        "tenants_seconds": round(seconds, 2),
+        "tenants_records_per_s": round(total / seconds, 2),
+        "tenants_after_startup_records_per_s": round(steady, 2),
+        "tenants_limit_records_per_s": round(single * TENANTS, 2),
+        "tenants_rate_limited": int(limits["outcomes"].get("rate_limited", 0)),
+        "tenants_peak_in_flight": max(limits["peak_in_flight"].values(), default=0),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--noop-records", type=int, default=100_000)
+    parser.add_argument("--records", type=int, default=None, help="default 20,000 (quick: 1,000)")
+    parser.add_argument("--noop-records", type=int, default=None, help="default 100,000")
     parser.add_argument("--db", help="database URL (default: a new SQLite file)")
+    parser.add_argument("--tenants-db", help="PostgreSQL URL for the 10-tenant run")
+    parser.add_argument("--tenant-records", type=int, default=None, help="default 2,000")
+    parser.add_argument("--quick", action="store_true", help="small numbers everywhere")
     args = parser.parse_args()
+    if args.records is None:
+        args.records = 1_000 if args.quick else 20_000
+    if args.noop_records is None:
+        args.noop_records = 5_000 if args.quick else 100_000
+    if args.tenant_records is None:
+        args.tenant_records = 150 if args.quick else 2_000
     with tempfile.TemporaryDirectory() as directory:
         url = args.db or f"sqlite:///{directory}/bench.db"
         upgrade(url)
         engine = create_store_engine(url)
         sessions = session_factory(engine)
         keyring = Keyring([generate_key()], KeySource("env"))
-        latency = (
-            "--latency-request",
-            str(LATENCY_REQUEST),
-            "--latency-function",
-            str(LATENCY_FUNCTION),
-            "--slots",
-            str(SLOTS),
-        )
+        latency = LATENCY
 
         store_seconds = store(sessions, 0, args.records)
         with sandbox_server(*latency) as endpoint:
@@ -153,10 +293,20 @@ def main() -> None:
         # everything queued again by hand: the fingerprints match, still no call
         with sessions.begin() as session:
             for kind in ("item", "customer", "supplier"):
-                for row in state.list_states(session, TENANT, kind=kind):
-                    state.mark_changed(session, TENANT, row.kind, row.key, force=True)
+                for found in state.list_states(session, TENANT, kind=kind):
+                    state.mark_changed(session, TENANT, found.kind, found.key, force=True)
         forced = EmbeddedWorker(engine, keyring).run_until_idle(TENANT)
         engine.dispose()
+
+    tenants: dict[str, object] = {
+        "tenants_records_per_s": None,
+        "tenants_limit_records_per_s": None,
+    }
+    reason = ""
+    if args.tenants_db and make_url(args.tenants_db).get_backend_name() == "postgresql":
+        tenants = tenants_run(args.tenants_db, args.tenant_records)
+    else:
+        reason = "10 tenants x 3 worker processes: not measured (needs --tenants-db, PostgreSQL)"
 
     limit = SLOTS * BATCH / (LATENCY_REQUEST + LATENCY_FUNCTION * BATCH)
     rate = args.records / first.seconds
@@ -190,7 +340,36 @@ def main() -> None:
         ),
     ]
     width = [max(len(r[i]) for r in rows) for i in range(4)]
+    if tenants["tenants_records_per_s"] is not None:
+        t_rate = float(tenants["tenants_records_per_s"])  # type: ignore[arg-type]
+        t_limit = float(tenants["tenants_limit_records_per_s"])  # type: ignore[arg-type]
+        rows += [
+            (
+                f"{TENANTS} tenants, {WORKER_PROCESSES} worker processes (PostgreSQL)",
+                f"{tenants['tenant_records']:,} records",
+                f"{tenants['tenants_seconds']} s",
+                f"{t_rate:.1f} records/s",
+            ),
+            (
+                "  the same, from the first record in (start-up excluded)",
+                "",
+                "",
+                f"{tenants['tenants_after_startup_records_per_s']} records/s",
+            ),
+            (f"{TENANTS}-company limit", "", "", f"{t_limit:.1f} records/s"),
+            ("tenants / limit", "", "", f"{t_rate / t_limit:.1%}"),
+            (
+                "GW-0010 refusals, peak per company",
+                "",
+                "",
+                f"{tenants['tenants_rate_limited']}, {tenants['tenants_peak_in_flight']}",
+            ),
+        ]
     print("latency model: 100 ms/request + 10 ms/function, 2 slots; items, customers, suppliers")
+    if reason:
+        print(reason)
+    if hasattr(os, "getloadavg"):
+        print("load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     for row in rows:
         print("  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)))
     print(
@@ -207,8 +386,7 @@ def main() -> None:
                 "noop_resync_intacct_calls": noop.requests,
                 "forced_resync_s": round(forced.seconds, 2),
                 "forced_resync_intacct_calls": forced.requests,
-                "tenants_records_per_s": None,
-                "tenants_limit_records_per_s": None,
+                **tenants,
                 "database": "sqlite" if args.db is None else engine.dialect.name,
                 "python": platform.python_version(),
             }

@@ -1,17 +1,19 @@
 """Run a seeded sandbox server in its own process, for the client benchmarks.
 
     python benchmarks/sandbox_server.py --port 8099 [--latency-request 0.1]
-        [--latency-function 0.01] [--slots 2] [--classes 200000]
+        [--latency-function 0.01] [--slots 2] [--classes 200000] [--companies 10]
 
 Prints ``READY <base-url>`` on stdout once it serves. Seeds the quickstart company with
 vendors, GL accounts and an AP term (for AP bills), and optionally ``--classes`` CLASS
-records (for the pager). Stops on SIGTERM/SIGINT.
+records (for the pager), and ``--companies`` more empty companies ``BENCH-01`` … for the
+quickstart sender and user (for several tenants). Stops on SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 import uvicorn
 
@@ -60,6 +62,8 @@ def build(args: argparse.Namespace) -> Sandbox:
                     for n in range(start, min(start + chunk, args.classes))
                 ],
             )
+    for n in range(1, args.companies + 1):
+        sandbox.quickstart(replace(creds, company_id=f"BENCH-{n:02d}"))
     sandbox.faults.set_limits(
         None,
         slots=args.slots,
@@ -76,6 +80,7 @@ def main() -> None:
     parser.add_argument("--latency-function", type=float, default=0.0)
     parser.add_argument("--slots", type=int, default=2)
     parser.add_argument("--classes", type=int, default=0)
+    parser.add_argument("--companies", type=int, default=0)
     args = parser.parse_args()
     sandbox = build(args)
     config = uvicorn.Config(

@@ -500,9 +500,15 @@ def worker_command(
     poll: Annotated[
         float, typer.Option("--poll", min=0.05, max=3600, help="Seconds between rounds.")
     ] = 2.0,
+    batch: Annotated[
+        int,
+        typer.Option("--batch", min=1, max=5000, help="Records claimed and sent per round."),
+    ] = 200,
 ) -> None:
-    """Run the embedded worker in the foreground until SIGTERM or Ctrl-C: send every change
-    as it comes. Several may run at once (they share the work through the database)."""
+    """Run a worker in the foreground until SIGTERM or Ctrl-C: send every change as it
+    comes. Start as many as you like, on any machines, on one PostgreSQL database: they
+    share the work through it (leased claims) and each company's Intacct slots through it
+    (advisory locks), and a killed one's records are taken over (docs/sync.md, Workers)."""
     import signal
     import threading
 
@@ -523,7 +529,7 @@ def worker_command(
             tenants = tenant or _active_tenants(engine)
             if not tenants:
                 fail("no tenant has the Sage Intacct option on; nothing to do", code=1)
-            worker = EmbeddedWorker(engine, ring)
+            worker = EmbeddedWorker(engine, ring, batch=batch)
 
             def said(tenant_id: str, report: RunReport) -> None:
                 if report.success or report.errors or report.retrying:
@@ -532,9 +538,11 @@ def worker_command(
                         f"{report.retrying} to retry"
                     )
 
+            shared = worker.limiter.provider is not None
             out.print(
-                f"Worker {escape(worker.identity)} for {escape(', '.join(tenants))}; "
-                "stop with Ctrl-C or SIGTERM."
+                f"Worker {escape(worker.identity)} for {escape(', '.join(tenants))}; Intacct "
+                + ("slots shared through the database" if shared else "slots of this process")
+                + "; stop with Ctrl-C or SIGTERM."
             )
             worker.start_worker(tenants, poll=poll, stop=stop, on_report=said)
         finally:

@@ -13,15 +13,19 @@ company, not to a client object, so the client takes its slots from one **proces
 * **Threads and event loops** — the slots are ``aiologic`` semaphores, which work across
   threads and event loops: clients running in different threads, each with its own event
   loop, still never have more than the slots in flight together.
-* **Across processes** — not covered here: several worker processes of one company need
-  a shared count (the sync engine's job).
+* **Across processes** — a :class:`SlotProvider` given to the limiter (``provider=``)
+  is held too, for every request, after the in-process slot: the sync engine's
+  PostgreSQL advisory-lock slots (:mod:`intacct_bridge.sync.slots`) make the limit hold
+  across all worker processes on all machines. Without a provider the count is this
+  process's own (the embedded default on SQLite).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import aiologic
@@ -47,15 +51,26 @@ def limiter_key(endpoint: str, company_id: str) -> LimiterKey:
     return host, company_id.strip().upper()
 
 
+class SlotProvider(Protocol):
+    """Slots shared beyond this process: ``hold(key, slots)`` waits until fewer than
+    ``slots`` holders of ``key`` exist anywhere, and holds one for the block."""
+
+    def hold(self, key: LimiterKey, slots: int) -> AbstractAsyncContextManager[None]: ...
+
+
 class CompanyLimiter:
     """At most ``slots`` requests in flight per company (see the module docstring).
 
     ``per_company`` (or :meth:`set_slots`) gives some companies other slot counts (by
-    company ID, any case).
+    company ID, any case). ``provider`` adds slots shared with other processes.
     """
 
     def __init__(
-        self, slots: int = DEFAULT_SLOTS, per_company: Mapping[str, int] | None = None
+        self,
+        slots: int = DEFAULT_SLOTS,
+        per_company: Mapping[str, int] | None = None,
+        *,
+        provider: SlotProvider | None = None,
     ) -> None:
         if slots < 1:
             raise ValueError("slots must be at least 1")
@@ -63,6 +78,7 @@ class CompanyLimiter:
         self.per_company = {k.upper(): v for k, v in (per_company or {}).items()}
         if any(v < 1 for v in self.per_company.values()):
             raise ValueError("slots must be at least 1")
+        self.provider = provider
         self._lock = threading.Lock()
         self._semaphores: dict[LimiterKey, aiologic.Semaphore] = {}
         self._in_flight: dict[LimiterKey, int] = {}
@@ -115,11 +131,19 @@ class CompanyLimiter:
         if isinstance(key, str):
             key = ("", key.strip().upper())
         async with self._semaphore(key):
-            self._count(key, +1)
-            try:
-                yield
-            finally:
-                self._count(key, -1)
+            if self.provider is None:
+                self._count(key, +1)
+                try:
+                    yield
+                finally:
+                    self._count(key, -1)
+                return
+            async with self.provider.hold(key, self.slots_for(key[1])):
+                self._count(key, +1)
+                try:
+                    yield
+                finally:
+                    self._count(key, -1)
 
     def in_flight(self, key: LimiterKey) -> int:
         """Requests holding a slot of ``key`` now."""
@@ -151,6 +175,7 @@ __all__ = [
     "DEFAULT_SLOTS",
     "CompanyLimiter",
     "LimiterKey",
+    "SlotProvider",
     "limiter_key",
     "process_limiter",
 ]

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,6 +44,7 @@ from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.config.store import get_config
 from intacct_bridge.errors import BridgeError, is_transient
 from intacct_bridge.intacct.client import IntacctClient
+from intacct_bridge.intacct.limits import CompanyLimiter
 from intacct_bridge.model.analytics import DimensionType
 from intacct_bridge.model.tenancy import check_tenant_id
 from intacct_bridge.setup.package import (
@@ -56,8 +57,11 @@ from intacct_bridge.setup.package import (
 from intacct_bridge.store.base import TENANT_ID_LENGTH, now
 from intacct_bridge.store.repositories import list_records
 from intacct_bridge.store.tables.inbound import SmartEventReceiptRow
+from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.store.tables.tenancy import TenantRow
+from intacct_bridge.sync.connect import client_for
 from intacct_bridge.sync.inbound import InboundSync, writer
+from intacct_bridge.sync.state import SyncState
 
 log = logging.getLogger("intacct_bridge.sync.events")
 
@@ -429,23 +433,64 @@ OutboundChangeHandler = Callable[[Session, OutboundChange], str]
 
 
 def note_desynchronized(session: Session, change: OutboundChange) -> str:
-    """The default :data:`OutboundChangeHandler`: records the fact on the receipt only."""
-    return (
-        f"{change.intacct_object} {change.intacct_id or change.recordno} was "
-        f"{ {'add': 'added', 'set': 'changed', 'delete': 'deleted'}.get(change.event, 'changed') } "
-        "in Intacct: the bridge's record is desynchronized"
+    """The default :data:`OutboundChangeHandler`: marks the bridge's record of the changed
+    Intacct record ``desynchronized`` in the sync state (found by RECORDNO, else by
+    Intacct ID), so that a person chooses which side wins (Synchronise sends the bridge's
+    version again). A record the bridge never synchronised is left alone."""
+    what = {"add": "added", "set": "changed", "delete": "deleted"}.get(change.event, "changed")
+    name = f"{change.intacct_object} {change.intacct_id or change.recordno}"
+    matches = []
+    if change.recordno.isdigit():
+        matches.append(SyncStateRow.record_no == int(change.recordno))
+    if change.intacct_id:
+        matches.append(SyncStateRow.intacct_id == change.intacct_id)
+    rows = (
+        session.scalars(
+            select(SyncStateRow)
+            .where(
+                SyncStateRow.tenant_id == change.tenant_id,
+                SyncStateRow.intacct_object == change.intacct_object,
+                or_(*matches),
+            )
+            .with_for_update()
+        ).all()
+        if matches
+        else []
     )
+    if not rows:
+        return f"{name} was {what} in Intacct; the bridge has not synchronised it: nothing to do"
+    stamp = now()
+    for row in rows:
+        row.state = SyncState.DESYNCHRONIZED.value
+        row.last_message = (
+            f"{name} was {what} in Intacct (Smart Event); use Synchronise to send the "
+            "bridge's version again"
+        )
+        row.updated_at = stamp
+    keys = ", ".join(f"{row.kind} {row.key}" for row in rows)
+    return f"{name} was {what} in Intacct: the bridge's {keys} is now desynchronized"
 
 
 #: Opens an Intacct client for a tenant's configuration.
 ClientFactory = Callable[[IntegrationConfig], AbstractAsyncContextManager[IntacctClient]]
 
 
-@asynccontextmanager
-async def default_client(config: IntegrationConfig) -> AsyncIterator[IntacctClient]:
-    """A client on the configuration's endpoint (a private factory of this module)."""
-    async with IntacctClient(config.intacct_config()) as client:
-        yield client
+def clients_for(limiter: CompanyLimiter | None = None) -> ClientFactory:
+    """A :data:`ClientFactory` on the configuration's endpoint and sign-in entity (through
+    :func:`~intacct_bridge.sync.connect.client_for`), taking its slots from ``limiter``
+    (the process limiter when ``None``; pass :func:`~intacct_bridge.sync.slots.limiter_for`
+    of the database on PostgreSQL so the web app counts with the workers)."""
+
+    @asynccontextmanager
+    async def open_client(config: IntegrationConfig) -> AsyncIterator[IntacctClient]:
+        async with client_for(config, limiter=limiter, top_level=False) as client:
+            yield client
+
+    return open_client
+
+
+#: The process limiter's client factory.
+default_client: ClientFactory = clients_for()
 
 
 async def process(
@@ -570,6 +615,7 @@ __all__ = [
     "OutboundChange",
     "OutboundChangeHandler",
     "body_hash",
+    "clients_for",
     "dedupe_key",
     "default_client",
     "note_desynchronized",

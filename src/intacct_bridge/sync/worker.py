@@ -46,6 +46,7 @@ from intacct_bridge.sync import outbound, state
 from intacct_bridge.sync.connect import client_for, load_config
 from intacct_bridge.sync.inspect import Finding, inspect_maps, inspect_objects
 from intacct_bridge.sync.mappings import OUTBOUND_ORDER, ObjectMap, get_map, map_for_kind
+from intacct_bridge.sync.slots import limiter_for
 
 log = logging.getLogger("intacct_bridge.sync")
 
@@ -162,7 +163,9 @@ class EmbeddedWorker:
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.keyring = keyring
         self.transport = transport
-        self.limiter = limiter
+        #: every Intacct request of this worker holds a slot of it: shared by all processes
+        #: on PostgreSQL (advisory-lock slots), this process's own on SQLite
+        self.limiter = limiter if limiter is not None else limiter_for(engine)
         self.retry = retry
         self.batch = batch
         self.lanes = max(1, lanes)
@@ -212,25 +215,33 @@ class EmbeddedWorker:
         stop: threading.Event | None = None,
         on_report: Callable[[str, RunReport], None] | None = None,
     ) -> None:
-        """Run until ``stop`` is set: each tenant until idle, then wait ``poll`` seconds.
+        """Run until ``stop`` is set: every tenant until idle — the tenants at the same time,
+        each company within its own slots — then wait ``poll`` seconds.
 
         A tenant whose run fails (configuration missing, sign-in refused) is reported and
         tried again next round; it stops no other tenant.
         """
-        tenants = list(tenant_ids)
+        tenants = list(dict.fromkeys(tenant_ids))
         stop = stop or threading.Event()
         while not stop.is_set():
-            for tenant_id in tenants:
-                if stop.is_set():
-                    return
-                try:
-                    report = self.run_until_idle(tenant_id)
-                except BridgeError as error:  # one tenant's problem stops no other tenant
-                    log.error("sync of tenant %s stopped: %s", tenant_id, error)
-                    continue
-                if on_report is not None:
-                    on_report(tenant_id, report)
+            asyncio.run(self._round(tenants, on_report))
             stop.wait(poll)
+
+    async def _round(
+        self, tenants: list[str], on_report: Callable[[str, RunReport], None] | None
+    ) -> None:
+        async def one(tenant_id: str) -> None:
+            try:
+                report = await self.run_until_idle_async(tenant_id)
+            except BridgeError as error:  # one tenant's problem stops no other tenant
+                log.error("sync of tenant %s stopped: %s", tenant_id, error)
+                return
+            if on_report is not None:
+                on_report(tenant_id, report)
+
+        async with asyncio.TaskGroup() as group:
+            for tenant_id in tenants:
+                group.create_task(one(tenant_id))
 
     # --- the work ---------------------------------------------------------------------------
 

@@ -39,11 +39,12 @@ from intacct_bridge.sync.events import (
     MAX_BODY_BYTES,
     ClientFactory,
     OutboundChangeHandler,
-    default_client,
+    clients_for,
     note_desynchronized,
     process_pending,
     prune_receipts,
 )
+from intacct_bridge.sync.slots import limiter_for
 
 log = logging.getLogger("intacct_bridge.web")
 
@@ -101,7 +102,9 @@ def create_app(
 
     ``engine``, ``keyring`` and ``clients`` default to what ``settings`` name (the database
     URL, the secret key, a real Intacct client per tenant configuration); ``on_outbound`` is
-    the seam to the per-record sync state for Smart Events on outbound objects.
+    the seam to the per-record sync state for Smart Events on outbound objects (default:
+    mark the record ``desynchronized``). On PostgreSQL the default clients take their
+    Intacct slots with the workers' (:func:`~intacct_bridge.sync.slots.limiter_for`).
     """
     settings = settings or WebSettings()
     problem = ""
@@ -118,7 +121,7 @@ def create_app(
         sessions=session_factory(engine),
         keyring=keyring,
         keyring_problem=problem,
-        clients=clients or default_client,
+        clients=clients or clients_for(limiter_for(engine)),
         on_outbound=on_outbound or note_desynchronized,
     )
 
