@@ -53,15 +53,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from sqlalchemy import Engine, and_, exists, func, or_, select, update
+from sqlalchemy import Engine, exists, func, or_, select, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.errors import BridgeError
+from intacct_bridge.model.documents import DocumentType
 from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.config import IntegrationConfigRow
-from intacct_bridge.store.tables.documents import DocumentRow
 from intacct_bridge.store.tables.sync import SyncCursorRow, SyncStateRow
 from intacct_bridge.store.tables.tenancy import ChangeEventRow
 from intacct_bridge.sync import state
@@ -94,6 +95,9 @@ PULL_TASK = "intacct_bridge.pull"
 PULL_DISPATCH_TASK = "intacct_bridge.dispatch_pulls"
 #: the posting kind in sync_state (export.service.KIND, without importing export here)
 _POSTING = "posting"
+#: the sync_cursor consumer that remembers up to which change event documents were posted
+POSTING_CONSUMER = "posting"
+_DOCUMENT_KINDS = tuple(kind.value for kind in DocumentType)
 
 
 def tenant_queue(tenant_id: str) -> str:
@@ -342,9 +346,9 @@ class JobEngine:
             await self._in_thread(lambda: self._sync(tenant, context.job.worker_id))
 
         @app.task(name=POST_TASK, pass_context=True)
-        async def post(context: procrastinate.JobContext, tenant: str) -> None:
+        async def post(context: procrastinate.JobContext, tenant: str, mark: int = 0) -> None:
             del context
-            await self._in_thread(lambda: self._post(tenant))
+            await self._in_thread(lambda: self._post(tenant, mark))
 
         @app.task(name=PULL_TASK, pass_context=True)
         async def pull(context: procrastinate.JobContext, tenant: str) -> None:
@@ -353,9 +357,7 @@ class JobEngine:
 
         if self.options.pull_every > 0:
 
-            @app.periodic(
-                cron=f"*/{min(59, self.options.pull_every)} * * * *", periodic_id="pulls"
-            )
+            @app.periodic(cron=f"*/{min(59, self.options.pull_every)} * * * *", periodic_id="pulls")
             @app.task(name=PULL_DISPATCH_TASK, queue=DISPATCH_QUEUE, pass_context=True)
             async def dispatch_pulls(context: procrastinate.JobContext, timestamp: int) -> None:
                 del context, timestamp
@@ -364,7 +366,7 @@ class JobEngine:
 
         return app
 
-    async def defer(self, task: str, tenant: str, *, lock: bool = False) -> bool:
+    async def defer(self, task: str, tenant: str, *, lock: bool = False, **args: Any) -> bool:
         """Queue ``task`` for ``tenant`` unless one is queued already; returns whether it was."""
         import procrastinate.exceptions
 
@@ -376,18 +378,18 @@ class JobEngine:
         if lock:
             options["lock"] = f"{kind}:{tenant}"
         try:
-            await self.app.configure_task(task, **options).defer_async(tenant=tenant)
+            await self.app.configure_task(task, **options).defer_async(tenant=tenant, **args)
         except procrastinate.exceptions.AlreadyEnqueued:
             return False
         return True
 
-    async def dispatch(self) -> dict[str, list[str]]:
+    async def dispatch(self) -> dict[str, list[Any]]:
         """Defer a job for each kind of work that is due, per active tenant."""
         due = await self._in_thread(self._due_async)
-        for kind, tenants in due.items():
-            task = {"sync": SYNC_TASK, "post": POST_TASK}[kind]
-            for tenant in tenants:
-                await self.defer(task, tenant, lock=kind == "post")
+        for tenant in due["sync"]:
+            await self.defer(SYNC_TASK, tenant)
+        for tenant, mark in due["post"]:
+            await self.defer(POST_TASK, tenant, lock=True, mark=mark)
         return due
 
     async def _active_tenants_async(self) -> list[str]:
@@ -398,10 +400,10 @@ class JobEngine:
             )
             return sorted(session.scalars(query))
 
-    async def _due_async(self) -> dict[str, list[str]]:
+    async def _due_async(self) -> dict[str, list[Any]]:
         """Which tenants have records or documents due (cheap queries, no Intacct call)."""
         moment = now()
-        due: dict[str, list[str]] = {"sync": [], "post": []}
+        due: dict[str, list[Any]] = {"sync": [], "post": []}
         with self.sessions() as session:
             tenants = await self._active_tenants_async()
             for tenant in tenants:
@@ -431,30 +433,53 @@ class JobEngine:
                 )
                 if unread or waiting:
                     due["sync"].append(tenant)
-                if self.options.posting is not None and self._posting_due(session, tenant):
-                    due["post"].append(tenant)
+                if self.options.posting is not None:
+                    mark = self._posting_due(session, tenant)
+                    if mark is not None:
+                        due["post"].append((tenant, mark))
         return due
 
     @staticmethod
-    def _posting_due(session: Any, tenant: str) -> bool:
-        """A posted document with no posting state yet, or one still ``pending``."""
-        key = DocumentRow.type + "/" + DocumentRow.number
-        settled = exists().where(
-            SyncStateRow.tenant_id == tenant,
-            SyncStateRow.kind == _POSTING,
-            SyncStateRow.key == key,
-            SyncStateRow.state != state.SyncState.PENDING.value,
+    def _posting_due(session: Session, tenant: str) -> int | None:
+        """The newest document change event if documents changed since the last posting
+        run (or one still waits as ``pending``); ``None`` when nothing is due."""
+        newest = session.scalar(
+            select(func.max(ChangeEventRow.id)).where(
+                ChangeEventRow.tenant_id == tenant, ChangeEventRow.kind.in_(_DOCUMENT_KINDS)
+            )
         )
-        query = select(
-            exists().where(
-                and_(
-                    DocumentRow.tenant_id == tenant,
-                    DocumentRow.status == "posted",
-                    ~settled,
+        cursor = session.get(SyncCursorRow, (tenant, POSTING_CONSUMER))
+        seen = cursor.last_event_id if cursor is not None else 0
+        if newest is not None and newest > seen:
+            return int(newest)
+        waiting = session.scalar(
+            select(
+                exists().where(
+                    SyncStateRow.tenant_id == tenant,
+                    SyncStateRow.kind == _POSTING,
+                    SyncStateRow.state == state.SyncState.PENDING.value,
                 )
             )
         )
-        return bool(session.scalar(query))
+        return seen if waiting else None
+
+    def _posted_through(self, tenant: str, mark: int) -> None:
+        """Remember that the documents changed up to event ``mark`` were posted (or parked)."""
+        from sqlalchemy.dialects.postgresql import insert
+
+        with self.sessions.begin() as session:
+            statement = insert(SyncCursorRow).values(
+                tenant_id=tenant, consumer=POSTING_CONSUMER, last_event_id=mark, updated_at=now()
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[SyncCursorRow.tenant_id, SyncCursorRow.consumer],
+                    set_={
+                        "last_event_id": func.greatest(SyncCursorRow.last_event_id, mark),
+                        "updated_at": now(),
+                    },
+                )
+            )
 
     def _worker_for(self, tenant: str, worker_id: int | None) -> EmbeddedWorker | None:
         """This process's sync worker of ``tenant``; ``None`` if it is busy with the tenant
@@ -487,6 +512,11 @@ class JobEngine:
             log.error("sync of tenant %s stopped: %s", tenant, error)
             return
         finally:
+            # Whatever ended the round (done, failed, cancelled by SIGTERM at any await),
+            # no record stays claimed by it: this process runs one round per tenant.
+            with self.sessions.begin() as session:
+                state.write_lock(session)
+                state.release_claims(session, tenant, [worker.identity])
             with self._guard:
                 self._syncing.discard(tenant)
         if self._on_report is not None:
@@ -497,7 +527,7 @@ class JobEngine:
             config = load_config(session, tenant, self.keyring)
         return client_for(config, transport=self.transport, limiter=self.local.limiter)
 
-    async def _post(self, tenant: str) -> PostingRunReport | None:
+    async def _post(self, tenant: str, mark: int) -> PostingRunReport | None:
         from intacct_bridge.export import post_documents
 
         if self.options.posting is None:
@@ -513,6 +543,7 @@ class JobEngine:
         except BridgeError as error:
             log.error("posting of tenant %s stopped: %s", tenant, error)
             return None
+        self._posted_through(tenant, mark)
         log.info(
             "tenant %s: %d posted, %d in error, %d pending",
             tenant,
