@@ -269,7 +269,10 @@ class JobEngine:
 
     async def sweep(self) -> int:
         """Put back the jobs of dead workers and free their records' claims; returns the
-        number of jobs put back."""
+        number of jobs put back (or ended, when the same job is queued already)."""
+        import procrastinate.exceptions
+        import procrastinate.jobs
+
         manager = self.app.job_manager
         stalled = list(
             await manager.get_stalled_jobs(seconds_since_heartbeat=self.options.stalled_after)
@@ -280,10 +283,27 @@ class JobEngine:
             await self._in_thread(lambda: self._release_claims_async(dead))
         retried = 0
         for job in stalled:
+            assert job.id is not None
             try:
                 await manager.retry_job(job)
-            except Exception:  # another worker's sweep put it back first
+            except procrastinate.exceptions.UniqueViolation:
+                # the same job is queued already (its queueing lock): end this one, so that
+                # its lock no longer holds the queued one back
+                try:
+                    await manager.finish_job_by_id_async(
+                        job.id, procrastinate.jobs.Status.FAILED, delete_job=False
+                    )
+                except procrastinate.exceptions.ProcrastinateException:
+                    continue  # another worker's sweep ended it first
+                log.warning(
+                    "job %s %s of a dead worker ended: the same job is queued",
+                    job.id,
+                    job.call_string,
+                )
+                retried += 1
                 continue
+            except procrastinate.exceptions.ProcrastinateException:
+                continue  # another worker's sweep put it back first
             retried += 1
             log.warning("job %s %s of a dead worker put back", job.id, job.call_string)
         return retried
