@@ -124,8 +124,28 @@ def _start_worker(bridge: Bridge, *options: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _wait(what: str, check: Callable[[], bool], workers: list[subprocess.Popen[bytes]]) -> None:
-    deadline = time.monotonic() + 60
+def _diagnosis(engine: Engine | None) -> str:
+    """The engine's jobs and workers and the sync states, for a failure message."""
+    if engine is None:
+        return ""
+    queries = {
+        "jobs": "SELECT id, task_name, status, worker_id, args FROM procrastinate_jobs",
+        "workers": "SELECT id, now() - last_heartbeat FROM procrastinate_workers",
+        "states": "SELECT kind, state, error_code, count(*) FROM sync_state GROUP BY 1, 2, 3",
+    }
+    with engine.connect() as connection:
+        return "; ".join(
+            f"{name}: {connection.execute(text(query)).all()}" for name, query in queries.items()
+        )
+
+
+def _wait(
+    what: str,
+    check: Callable[[], bool],
+    workers: list[subprocess.Popen[bytes]],
+    engine: Engine | None = None,
+) -> None:
+    deadline = time.monotonic() + 90
     while not check():
         for worker in workers:
             if worker.poll() is not None and worker.returncode != -signal.SIGKILL:
@@ -133,7 +153,7 @@ def _wait(what: str, check: Callable[[], bool], workers: list[subprocess.Popen[b
                     continue  # stopped by the test, its output read
                 out = worker.stdout.read().decode() if worker.stdout else ""
                 raise AssertionError(f"a worker exited ({worker.returncode}): {out}")
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}: {_diagnosis(engine)}"
         time.sleep(0.05)
 
 
@@ -220,42 +240,12 @@ def test_a_killed_workers_job_is_picked_up_by_another(pg_bridge: Bridge) -> None
             assert stopped.returncode == 0, out
             assert "Worker stopped." in out.decode()
             assert _claims_of(bridge, stopped.pid) == 0
-            try:
-                _wait("every record synchronised", lambda: _count(bridge, done) == RECORDS, workers)
-            except AssertionError:
-                with bridge.engine.connect() as c:
-                    print(
-                        "JOBS",
-                        c.execute(
-                            text(
-                                "select id, task_name, status, worker_id, queueing_lock, lock from procrastinate_jobs"
-                            )
-                        ).all(),
-                    )
-                    print(
-                        "WORKERS",
-                        c.execute(
-                            text("select id, last_heartbeat, now() from procrastinate_workers")
-                        ).all(),
-                    )
-                    print(
-                        "STATES",
-                        c.execute(
-                            text(
-                                "select state, claimed_by, count(*) , min(next_attempt_at) from sync_state group by 1,2"
-                            )
-                        ).all(),
-                    )
-                    print(
-                        "CURSOR",
-                        c.execute(text("select * from sync_cursor")).all(),
-                        c.execute(text("select max(id) from change_event")).all(),
-                    )
-                for w in workers:
-                    if w.poll() is None:
-                        w.send_signal(signal.SIGTERM)
-                        print("OUT", w.communicate()[0].decode()[-3000:])
-                raise
+            _wait(
+                "every record synchronised",
+                lambda: _count(bridge, done) == RECORDS,
+                workers,
+                bridge.engine,
+            )
         finally:
             outputs = _stop(workers)
     assert any("of a dead worker" in out for out in outputs), outputs
@@ -364,19 +354,7 @@ def test_the_demo_month_posted_by_worker_processes_reconciles(tmp_path: Path) ->
                 def settled() -> bool:
                     return _post_jobs(engine) == 0 and _count(bridge, posting, unsettled) == 0
 
-                try:
-                    _wait("every document posted", settled, workers)
-                except AssertionError:
-                    with engine.connect() as c:
-                        print("JOBS", c.execute(text("select id, task_name, status, worker_id, queueing_lock, lock, args from procrastinate_jobs")).all())
-                        print("WORKERS", c.execute(text("select id, last_heartbeat, now() from procrastinate_workers")).all())
-                        print("STATES", c.execute(text("select kind, state, error_code, count(*), min(last_message) from sync_state group by 1,2,3")).all())
-                        print("CURSOR", c.execute(text("select * from sync_cursor")).all())
-                    for w in workers:
-                        if w.poll() is None:
-                            w.send_signal(signal.SIGTERM)
-                        print("OUT", w.communicate()[0].decode()[-3000:])
-                    raise
+                _wait("every document posted", settled, workers, engine)
                 outputs = _stop(workers)
                 config = PostingConfig(
                     default_accounts=dict(DEFAULT_ACCOUNTS),
@@ -394,27 +372,36 @@ def test_the_demo_month_posted_by_worker_processes_reconciles(tmp_path: Path) ->
                 result = asyncio.run(check())
         finally:
             _stop(workers)
+        try:
+            _check_posted(bridge, sandbox, partial, outputs, result)
+        finally:
             engine.dispose()
-        assert partial < _count(bridge, posting), "the kill must land in the middle of the run"
-        assert any("of a dead worker" in out for out in outputs), outputs
-        from intacct_bridge.export import ReconcileReport
 
-        assert isinstance(result, ReconcileReport)
-        assert result.differences == [] and result.unposted == [] and result.problems == []
-        assert len(result.posted) == _count(bridge, posting)
-        # each document in Intacct once, with its RECORDNO
-        with sessions() as session:
-            rows = session.execute(
-                select(SyncStateRow.intacct_object, SyncStateRow.record_no).where(posting)
-            ).all()
-        assert all(recordno is not None for _, recordno in rows)
-        for object_name in {name for name, _ in rows}:
-            ours = sorted(int(r) for name, r in rows if name == object_name)
-            theirs = sorted(
-                int(str(record["RECORDNO"]))
-                for record in sandbox.admin.records("DEMO-MFG", object_name)
-            )
-            assert ours == theirs, object_name
+
+def _check_posted(
+    bridge: Bridge, sandbox: Sandbox, partial: int, outputs: list[str], result: object
+) -> None:
+    posting = SyncStateRow.kind == "posting"
+    assert partial < _count(bridge, posting), "the kill must land in the middle of the run"
+    assert any("of a dead worker" in out for out in outputs), outputs
+    from intacct_bridge.export import ReconcileReport
+
+    assert isinstance(result, ReconcileReport)
+    assert result.differences == [] and result.unposted == [] and result.problems == []
+    assert len(result.posted) == _count(bridge, posting)
+    # each document in Intacct once, with its RECORDNO
+    with bridge.sessions() as session:
+        rows = session.execute(
+            select(SyncStateRow.intacct_object, SyncStateRow.record_no).where(posting)
+        ).all()
+    assert all(recordno is not None for _, recordno in rows)
+    for object_name in {name for name, _ in rows}:
+        ours = sorted(int(r) for name, r in rows if name == object_name)
+        theirs = sorted(
+            int(str(record["RECORDNO"]))
+            for record in sandbox.admin.records("DEMO-MFG", object_name)
+        )
+        assert ours == theirs, object_name
 
 
 def _ok() -> object:
