@@ -12,9 +12,9 @@ from sqlalchemy import inspect, text
 import intacct_bridge.store.tables  # noqa: F401
 from intacct_bridge.store.base import Base
 from intacct_bridge.store.migrate import (
+    ENGINE_TABLE_PREFIX,
     alembic_config,
     downgrade,
-    ENGINE_TABLE_PREFIX,
     head_revision,
     include_name,
     is_up_to_date,
