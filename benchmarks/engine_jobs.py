@@ -207,12 +207,33 @@ def recovery(url: str, records: int, stalled_after: float) -> dict[str, float]:
                 victim = next((w for w in workers if claims(w.pid)), None)
                 assert time.monotonic() < deadline, "no worker claimed records"
                 time.sleep(0.02)
+            with sessions() as session:
+                holder = session.scalar(
+                    select(SyncStateRow.claimed_by)
+                    .where(SyncStateRow.claimed_by.like(f"%:{victim.pid}:w%"))
+                    .limit(1)
+                )
+            dead_id = int(str(holder).rsplit(":w", 1)[1])
             victim.send_signal(signal.SIGKILL)
             killed = time.monotonic()
             victim.wait()
             while claims(victim.pid):
                 time.sleep(0.02)
             freed = time.monotonic() - killed
+            while True:  # its job back in the queue, or run by the survivor
+                with engine.connect() as connection:
+                    stuck = connection.execute(
+                        text(
+                            "SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' "
+                            "AND (worker_id = :dead OR worker_id IS NULL)"
+                        ),
+                        {"dead": dead_id},
+                    ).scalar_one()
+                if not stuck:
+                    break
+                assert time.monotonic() < deadline, "the dead worker's job was never put back"
+                time.sleep(0.02)
+            put_back = time.monotonic() - killed
             while done() < records:
                 assert time.monotonic() < deadline, "the records were not all synchronised"
                 time.sleep(0.05)
@@ -226,7 +247,8 @@ def recovery(url: str, records: int, stalled_after: float) -> dict[str, float]:
             engine.dispose()
     return {
         "records": records,
-        "recovery_s": freed,
+        "claims_freed_s": freed,
+        "recovery_s": put_back,
         "all_done_after_kill_s": finished,
         "stalled_after_s": stalled_after,
     }
@@ -250,7 +272,8 @@ def main() -> None:
     print(f"{'jobs/s (one worker, concurrency 1)':<42} {one['jobs_per_s']:>10.1f}")
     print(f"{'CPU ms per job (whole process)':<42} {one['cpu_ms_per_job']:>10.1f}")
     print(f"{'stalled after (s)':<42} {two['stalled_after_s']:>10.1f}")
-    print(f"{'SIGKILL -> claims freed, job put back (s)':<42} {two['recovery_s']:>10.1f}")
+    print(f"{'SIGKILL -> its claims freed (s)':<42} {two['claims_freed_s']:>10.1f}")
+    print(f"{'SIGKILL -> its job put back (s)':<42} {two['recovery_s']:>10.1f}")
     print(f"{'SIGKILL -> all records done (s)':<42} {two['all_done_after_kill_s']:>10.1f}")
     print(json.dumps({**one, **two, "load_average": load}))
 
