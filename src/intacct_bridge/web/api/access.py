@@ -13,7 +13,7 @@ from typing import TypeVar
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from intacct_bridge.auth.model import ApiPrincipal, Scope
 from intacct_bridge.auth.passwords import PasswordHasher
@@ -64,22 +64,17 @@ def _key_services(request: Request) -> AuthServices:
     """The auth services the API checks keys with (one per app, made on first use).
 
     They use the bridge's database and the console's clock (``app.state.auth``, when the
-    console is installed). On SQLite their transactions take the write lock at ``BEGIN``:
-    checking a key writes its "last used" time (a conditional ``UPDATE``), and in a
-    transaction that began deferred that write fails at once with "database is locked"
-    while another request writes; beginning ``IMMEDIATE`` makes it wait its turn instead.
+    console is installed). Checking a key only reads (one indexed ``SELECT``, one SHA-256);
+    the key's "last used" time is written in a transaction of its own, at most once a
+    minute, and a busy database only postpones that write to a later request.
     """
     cached = getattr(request.app.state, "api_key_services", None)
     if isinstance(cached, AuthServices):
         return cached
-    engine: Engine = request.app.state.bridge.engine
-    if engine.dialect.name == "sqlite":
-        engine = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
     console = getattr(request.app.state, "auth", None)
     services = AuthServices(
-        db=sessionmaker(bind=engine, expire_on_commit=False),
-        # the API signs no one in: a hasher is required by AuthServices but never used, so
-        # the cheapest one (the default costs 64 MiB and most of a second to build)
+        db=request.app.state.bridge.sessions,
+        # the API signs no one in: a hasher is required by AuthServices but never used
         hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         clock=console.clock if isinstance(console, AuthServices) else utc_now,
     )
