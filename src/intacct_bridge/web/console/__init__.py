@@ -10,6 +10,9 @@ pages. The pages:
 * ``/console/t/{tenant}/mapping`` — objects, settings, the field grid (:mod:`.mapping`)
 * ``/console/t/{tenant}/config`` — configuration tabs, test, package (:mod:`.configuration`)
 * ``/console/t/{tenant}/dashboard`` and ``/messages`` (:mod:`.dashboard`)
+* ``/console/t/{tenant}/finance/…`` — journal entries, AP and AR documents with their
+  posting status, reconcile, attribute and dimension types (:mod:`.finance`)
+* ``/console/t/{tenant}/api-keys`` — create (shown once) and revoke API keys (:mod:`.apikeys`)
 """
 
 from __future__ import annotations
@@ -80,9 +83,17 @@ def install_console(app: FastAPI) -> None:
     app.state.console = ConsoleServices.default(state)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from intacct_bridge.web.console import configuration, dashboard, mapping, monitor, signin
+    from intacct_bridge.web.console import (
+        apikeys,
+        configuration,
+        dashboard,
+        finance,
+        mapping,
+        monitor,
+        signin,
+    )
 
-    for module in (signin, monitor, mapping, configuration, dashboard):
+    for module in (signin, monitor, mapping, configuration, dashboard, finance, apikeys):
         app.include_router(module.router, prefix=PREFIX)
 
     app.add_middleware(_PageHeaders)
