@@ -13,62 +13,13 @@ import httpx
 import pytest
 
 from intacct_bridge.auth.apikeys import list_api_keys
-from intacct_bridge.demo import DemoGenerator
-from intacct_bridge.export.service import KIND as POSTING_KIND
-from intacct_bridge.intake import import_records
 from intacct_bridge.model.analytics import AttributeType, DimensionType
-from intacct_bridge.model.documents import DocumentStatus
-from intacct_bridge.store.base import now
 from intacct_bridge.store.repositories import list_documents, list_records
-from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.web.console.charts import stacked_columns
 from intacct_bridge.web.console.services import ConsoleServices
-from tests.console.conftest import World
+from tests.console.conftest import World, demo_documents, record_posting
 
 PREFIX = "/console"
-LINK = "https://www.intacct.com/ia/acct/x.phtml?.r="
-REFUSED = "Intacct refused the document"
-
-
-def _demo(world: World, documents: int = 40) -> list[Any]:
-    """The demo's master data and some documents in tenant A; the posted ones."""
-    generator = DemoGenerator(seed=3, items=12, customers=4, suppliers=3, documents=documents)
-    with world.sessions.begin() as session:
-        report = import_records(session, generator.master_data(), tenant_id=world.a)
-        assert report.ok, report.errors[:3]
-        report = import_records(
-            session, [d for d in generator.documents() if d.reverses is None], tenant_id=world.a
-        )
-        assert report.ok, report.errors[:3]
-        return [d for d in list_documents(session, world.a) if d.status is DocumentStatus.POSTED]
-
-
-def _record_posting(world: World, document: Any, state: str, recordno: int | None) -> None:
-    """What ``intacct-bridge post`` records for a document (its posting state row)."""
-    stamp = now()
-    with world.sessions.begin() as session:
-        session.add(
-            SyncStateRow(
-                tenant_id=world.a,
-                kind=POSTING_KIND,
-                key=f"{document.type.value}/{document.number}",
-                intacct_object="",
-                state=state,
-                version=1,
-                attempts=1,
-                record_no=recordno,
-                intacct_id=None if recordno is None else str(recordno),
-                url=None
-                if recordno is None
-                else f"https://www.intacct.com/ia/acct/x.phtml?.r={recordno}",
-                last_message="Intacct refused the document: closed period"
-                if state == "error"
-                else None,
-                created_at=stamp,
-                updated_at=stamp,
-                synced_at=stamp if state == "success" else None,
-            )
-        )
 
 
 def _area(document: Any) -> str:
@@ -81,14 +32,14 @@ def _area(document: Any) -> str:
 
 
 def test_finance_lists_show_posting_status_recordno_and_link(world: World) -> None:
-    posted = _demo(world)
+    posted = demo_documents(world)
     by_area: dict[str, list[Any]] = {}
     for document in posted:
         by_area.setdefault(_area(document), []).append(document)
     assert set(by_area) == {"journal", "ap", "ar"}
     ar_doc, ap_doc = by_area["ar"][0], by_area["ap"][0]
-    _record_posting(world, ar_doc, "success", 4711)
-    _record_posting(world, ap_doc, "error", None)
+    record_posting(world, ar_doc, "success", 4711)
+    record_posting(world, ap_doc, "error", None)
     browser = world.signed_in(world.viewer)
 
     ar = browser.get(f"{PREFIX}/t/{world.a}/finance/ar")
@@ -136,7 +87,7 @@ def test_bad_query_parameters_never_make_a_500(world: World, query: dict[str, st
 
 
 def test_reconcile_a_period_shows_its_differences(world: World) -> None:
-    posted = _demo(world, documents=20)
+    posted = demo_documents(world, documents=20)
     period = posted[0].date.strftime("%Y-%m")
     browser = world.signed_in(world.viewer)
     form = browser.get(f"{PREFIX}/t/{world.a}/finance/reconcile")
@@ -155,7 +106,7 @@ def test_reconcile_a_period_shows_its_differences(world: World) -> None:
 
 
 def test_attribute_and_dimension_types_pages(world: World) -> None:
-    _demo(world, documents=1)
+    demo_documents(world, documents=1)
     with world.sessions() as session:
         attributes = list_records(session, world.a, AttributeType)
         dimensions = list_records(session, world.a, DimensionType)
@@ -172,10 +123,10 @@ def test_attribute_and_dimension_types_pages(world: World) -> None:
 
 
 def test_the_dashboard_draws_postings_by_document_type_and_day(world: World) -> None:
-    posted = _demo(world, documents=30)
+    posted = demo_documents(world, documents=30)
     chosen = posted[:6]
     for number, document in enumerate(chosen):
-        _record_posting(world, document, "success", 100 + number)
+        record_posting(world, document, "success", 100 + number)
     page = world.signed_in(world.viewer).get(f"{PREFIX}/t/{world.a}/dashboard")
     assert page.status_code == 200
     chart = page.text.split('id="postings-chart"')[1].split("</figure>")[0]
