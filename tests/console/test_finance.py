@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from intacct_bridge.auth.apikeys import list_api_keys
+from intacct_bridge.config.store import save_config
 from intacct_bridge.model.analytics import AttributeType, DimensionType
 from intacct_bridge.store.repositories import list_documents, list_records
 from intacct_bridge.web.console.charts import stacked_columns
@@ -231,3 +232,21 @@ def test_create_all_runs_in_the_background_once_with_live_progress(world: World)
     while "Create all is running" in browser.get(f"{url}/create-all/progress").text:
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_create_all_and_reconcile_explain_a_tenant_that_cannot_reach_intacct(
+    world: World,
+) -> None:
+    with world.sessions.begin() as session:
+        save_config(session, world.b, world.config(world.b, option_active=False), world.keyring)
+    browser = world.signed_in(world.both)
+    url = f"{PREFIX}/t/{world.b}"
+    token = browser.csrf(f"{url}/mapping")
+    refused = browser.post(f"{url}/mapping/create-all", data={"csrf_token": token})
+    assert refused.status_code == 303
+    shown = browser.get(refused.headers["location"]).text
+    assert "option is off" in html.unescape(shown) and "Create all is running" not in shown
+    report = browser.post(
+        f"{url}/finance/reconcile", data={"csrf_token": token, "period": "2025-03"}
+    )
+    assert report.status_code == 200 and "Intacct could not be asked" in report.text
