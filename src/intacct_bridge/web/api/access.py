@@ -13,7 +13,7 @@ from typing import TypeVar
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.auth.model import ApiPrincipal, Scope
 from intacct_bridge.auth.passwords import PasswordHasher
@@ -64,7 +64,8 @@ def _key_services(request: Request) -> AuthServices:
     """The auth services the API checks keys with (one per app, made on first use).
 
     They use the bridge's database and the console's clock (``app.state.auth``, when the
-    console is installed). Checking a key only reads (one indexed ``SELECT``, one SHA-256);
+    console is installed). Checking a key only reads (one indexed ``SELECT``, one SHA-256;
+    on PostgreSQL outside a transaction, so one round trip);
     the key's "last used" time is written in a transaction of its own, at most once a
     minute, and a busy database only postpones that write to a later request.
     """
@@ -72,8 +73,16 @@ def _key_services(request: Request) -> AuthServices:
     if isinstance(cached, AuthServices):
         return cached
     console = getattr(request.app.state, "auth", None)
+    sessions: sessionmaker[Session] = request.app.state.bridge.sessions
+    engine = sessions.kw.get("bind")
+    if isinstance(engine, Engine) and engine.dialect.name == "postgresql":
+        # each statement its own transaction: one round trip for the key's SELECT instead of
+        # BEGIN, SELECT, COMMIT (the last-used UPDATE is one statement too)
+        sessions = sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
     services = AuthServices(
-        db=request.app.state.bridge.sessions,
+        db=sessions,
         # the API signs no one in: a hasher is required by AuthServices but never used
         hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         clock=console.clock if isinstance(console, AuthServices) else utc_now,
