@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -16,9 +17,10 @@ from intacct_bridge.auth.apikeys import list_api_keys
 from intacct_bridge.config.store import save_config
 from intacct_bridge.model.analytics import AttributeType, DimensionType
 from intacct_bridge.store.repositories import list_documents, list_records
+from intacct_bridge.web.app import WebSettings, create_app
 from intacct_bridge.web.console.charts import stacked_columns
 from intacct_bridge.web.console.services import ConsoleServices
-from tests.console.conftest import World, demo_documents, record_posting
+from tests.console.conftest import Browser, World, demo_documents, record_posting
 
 PREFIX = "/console"
 
@@ -250,3 +252,45 @@ def test_create_all_and_reconcile_explain_a_tenant_that_cannot_reach_intacct(
         f"{url}/finance/reconcile", data={"csrf_token": token, "period": "2025-03"}
     )
     assert report.status_code == 200 and "Intacct could not be asked" in report.text
+
+
+def test_create_all_is_one_pull_across_server_processes_on_postgresql(
+    world: World, backend: str
+) -> None:
+    """Two apps on one database stand for two worker processes of ``serve --workers``: on
+    PostgreSQL the second one's click finds the first one's pull (an advisory lock); on
+    SQLite each process guards only its own (documented)."""
+    gate = threading.Event()
+    pulls: list[int] = []
+
+    def transport() -> httpx.AsyncBaseTransport:
+        pulls.append(1)
+        return GatedTransport(world.sandbox.transport(), gate)
+
+    services = ConsoleServices(worker=world.worker, transport=transport)
+    world.app.state.console = services
+    other = create_app(
+        WebSettings(resume_pending=False), engine=world.engine, keyring=world.keyring
+    )
+    other.state.auth, other.state.console = world.auth, services
+    first = world.signed_in(world.admin)
+    second = Browser(SimpleNamespace(app=other, seen=world.seen))  # type: ignore[arg-type]
+    second.http.cookies = first.http.cookies  # one session, served by either process
+    url = f"{PREFIX}/t/{world.a}/mapping"
+    token = first.csrf(url)
+    assert first.post(f"{url}/create-all", data={"csrf_token": token}).status_code == 303
+    answer = second.post(f"{url}/create-all", data={"csrf_token": token})
+    if backend == "postgresql":
+        assert "another%20server%20process" in answer.headers["location"]
+        assert len(pulls) == 1
+        shown = second.get(f"{url}/create-all/progress").text
+        assert "running in another server process" in shown and "every 1s" in shown
+    else:
+        assert len(pulls) == 2
+    gate.set()
+    deadline = time.monotonic() + 30
+    for browser in (first, second):
+        while "running" in browser.get(f"{url}/create-all/progress").text:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert "another server process" not in second.get(url).text

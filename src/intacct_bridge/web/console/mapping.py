@@ -42,8 +42,10 @@ def _map(page: Page, name: str) -> ObjectMap:
 def objects(page: Viewer, request: Request) -> HTMLResponse:
     with page.read() as session:
         maps = mappings.list_maps(session, page.tenant_id)
-    job = jobs_of(request.app).get(page.tenant_id)
-    return page.render("console/mapping_list.html", maps=maps, job=job)
+    jobs = jobs_of(request.app)
+    job = jobs.get(page.tenant_id)
+    elsewhere = jobs.running_elsewhere(page.tenant_id, page.state.engine)
+    return page.render("console/mapping_list.html", maps=maps, job=job, elsewhere=elsewhere)
 
 
 @router.post("/t/{tenant_id}/mapping/create-all", response_model=None, dependencies=CSRF)
@@ -57,12 +59,13 @@ def create_all(page: Admin, request: Request) -> Response:
             config = load_config(session, page.tenant_id, page.state.keyring)
     except BridgeError as error:
         return back(page, target, error=f"Intacct cannot be read: {error}")
-    _job, started = jobs_of(request.app).start(
-        page.tenant_id, config, page.state.sessions, services
-    )
+    job, started = jobs_of(request.app).start(page.tenant_id, config, page.state.sessions, services)
     if request.headers.get("hx-request"):
         return _progress(page, request)
-    notice = "Create all started." if started else "Create all is already running."
+    if job is None:
+        notice = "Create all is already running in another server process."
+    else:
+        notice = "Create all started." if started else "Create all is already running."
     return back(page, target, notice=notice)
 
 
@@ -73,8 +76,10 @@ def create_all_progress(page: Viewer, request: Request) -> HTMLResponse:
 
 
 def _progress(page: Page, request: Request) -> HTMLResponse:
-    job = jobs_of(request.app).get(page.tenant_id)
-    return page.render("console/create_all.html", job=job)
+    jobs = jobs_of(request.app)
+    job = jobs.get(page.tenant_id)
+    elsewhere = jobs.running_elsewhere(page.tenant_id, page.state.engine)
+    return page.render("console/create_all.html", job=job, elsewhere=elsewhere)
 
 
 def _object_page(

@@ -1,22 +1,28 @@
 """ "Create all" on the mapping page: a full pull of the financial setup from Intacct, run in
 the background, with its progress polled by htmx.
 
-One pull per tenant at a time in this process: a second click while one runs shows the
-running one instead of starting another. The pull runs on a thread of its own (its own
-event loop), so it outlives the request that started it; a full pull is idempotent (an
-unchanged record writes nothing), so a pull started meanwhile by ``intacct-bridge pull`` or
-another server process costs time but does no harm.
+One pull per tenant at a time: a second click while one runs shows the running one
+instead of starting another. On PostgreSQL this holds across the server's worker processes
+too: the pull holds a session advisory lock of its tenant on a connection of its own (ended
+with the pull, or with the process if it dies), and a worker that cannot take it says a pull
+is running in another process. The pull runs on a thread of its own (its own event loop), so
+it outlives the request that started it; a full pull is idempotent (an unchanged record
+writes nothing), so a pull started meanwhile by ``intacct-bridge pull`` costs time but does
+no harm.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -69,18 +75,34 @@ class PullJobs:
         with self._lock:
             return self._jobs.get(tenant_id)
 
+    def running_elsewhere(self, tenant_id: str, engine: Engine) -> bool:
+        """Whether another process runs the tenant's Create all (PostgreSQL only)."""
+        job = self.get(tenant_id)
+        if job is not None and job.running:
+            return False
+        held = _take(engine, tenant_id)
+        if held is None:
+            return engine.dialect.name == "postgresql"
+        _give_back(held, tenant_id)
+        return False
+
     def start(
         self,
         tenant_id: str,
         config: IntegrationConfig,
         sessions: sessionmaker[Session],
         services: ConsoleServices,
-    ) -> tuple[PullJob, bool]:
-        """The tenant's job and whether this call started it (``False``: one was running)."""
+    ) -> tuple[PullJob | None, bool]:
+        """The tenant's job and whether this call started it (``False``: one was running;
+        no job: it runs in another process)."""
         with self._lock:
             current = self._jobs.get(tenant_id)
             if current is not None and current.running:
                 return current, False
+            bind = sessions.kw.get("bind")
+            held = _take(bind, tenant_id) if isinstance(bind, Engine) else None
+            if held is None and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+                return None, False  # another process runs it
             job = PullJob(tenant_id, dt.datetime.now(dt.UTC))
             self._jobs[tenant_id] = job
         transport = services.transport() if services.transport else None
@@ -101,10 +123,40 @@ class PullJobs:
                 log.exception("Create all failed for tenant %s", tenant_id)
                 job.error = "The pull failed; the server's log has the details."
             finally:
+                if held is not None:
+                    _give_back(held, tenant_id)
                 job.finished_at = dt.datetime.now(dt.UTC)
 
         threading.Thread(target=run, name=f"create-all-{tenant_id}", daemon=True).start()
         return job, True
+
+
+def _key(tenant_id: str) -> int:
+    digest = hashlib.sha256(f"intacct-bridge create-all {tenant_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _take(engine: Engine, tenant_id: str) -> Connection | None:
+    """On PostgreSQL, a connection holding the tenant's Create all lock (``None`` when
+    another session holds it); elsewhere ``None``."""
+    if engine.dialect.name != "postgresql":
+        return None
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _key(tenant_id)})
+        if got.scalar():
+            return connection
+    except Exception:
+        connection.close()
+        raise
+    connection.close()
+    return None
+
+
+def _give_back(connection: Connection, tenant_id: str) -> None:
+    with suppress(Exception):  # a broken connection has lost its lock with its session
+        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _key(tenant_id)})
+    connection.close()
 
 
 def jobs_of(app: FastAPI) -> PullJobs:
