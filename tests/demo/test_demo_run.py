@@ -253,6 +253,23 @@ def test_serve_keeps_the_bridge_running_with_a_demo_sign_in(tmp_path: Path) -> N
                 assert user.name == "demo"
         finally:
             engine.dispose()
+        # the console reconciles the demo's month against the demo's sandbox: no difference
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as web:
+            signed = web.post(
+                "/console/sign-in",
+                data={"username": "demo", "password": password},
+                follow_redirects=True,
+            )
+            assert signed.status_code == 200 and "/monitor" in str(signed.url)
+            reconcile = str(signed.url).replace("/monitor", "/finance/reconcile")
+            form = web.get(reconcile)
+            token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+            period = form.text.split('name="period" value="')[1].split('"')[0]
+            report = web.post(reconcile, data={"csrf_token": token, "period": period})
+            assert report.status_code == 200
+            assert "no difference" in report.text, report.text[-3000:]
+            ar = web.get(reconcile.replace("/reconcile", "/ar"))
+            assert "In Intacct" in ar.text and 'href="https://' in ar.text
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)
