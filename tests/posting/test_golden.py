@@ -131,6 +131,46 @@ def test_purchase_credit_memo_is_an_ap_adjustment_mirroring_the_invoice() -> Non
     ]
 
 
+def test_purchase_credit_memo_below_receipt_value_reclassifies_the_variance() -> None:
+    # 5 returned @ 9.50 against a receipt value of 10.00: Cr GRNI 50, Dr PPV 2.50, Dr AP 47.50
+    # — both signs, which Intacct's APADJUSTMENT refuses. The adjustment carries the line's
+    # net on GRNI; a journal entry moves the variance to PPV.
+    result = post_document(
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="5", unit_price="9.50"), reverses="PU-1"),
+        setup(),
+    )
+    assert result.problems == ()
+    adjustment, reclass = result.entries
+    assert adjustment.target is Target.AP_ADJUSTMENT and adjustment.is_balanced
+    assert shape(adjustment) == [
+        ("2050", "Cr", "47.50", "47.50", "E1"),
+        ("2000", "Dr", "47.50", "47.50", "E1"),
+    ]
+    assert reclass.target is Target.JOURNAL_ENTRY and reclass.is_balanced
+    assert reclass.journal_id == "INVJ"
+    assert reclass.key == f"purchase_credit_memo/{adjustment.document_number}/GLBATCH"
+    assert shape(reclass) == [
+        ("5300", "Dr", "2.50", "2.50", "E1"),
+        ("2050", "Cr", "2.50", "2.50", "E1"),
+    ]
+    assert [ln.source_line for ln in reclass.lines] == [1, 1]
+    # together: exactly the lines of the credit memo
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in result.entries:
+        for ln in entry.lines:
+            totals[ln.account_id] += ln.signed_amount
+    assert dict(totals) == {"2050": D("-50.00"), "5300": D("2.50"), "2000": D("47.50")}
+
+
+def test_mixed_sign_credit_memo_in_a_closed_gl_period_is_a_problem() -> None:
+    result = post_document(
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="5", unit_price="9.50")),
+        setup(closed_through={("GL", None): dt.date(2026, 11, 30)}),
+    )
+    assert result.entries == ()
+    assert [p.code.value for p in result.problems] == ["closed_period"]
+
+
 def test_sales_shipment_books_cost_of_sales() -> None:
     entry = only_entry(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00"))
     assert shape(entry) == [

@@ -358,6 +358,10 @@ async def post_documents(
         row_version = existing.version if existing is not None else 1
         try:
             outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
+            companions = tuple(
+                to_outgoing(extra, tenant=tenant, version=row_version, options=options)
+                for extra in result.entries[1:]
+            )
         except ExportError as error:
             if not dry_run:
                 _park(_row(session, tenant, key, rows), "data", str(error))
@@ -367,7 +371,7 @@ async def post_documents(
             return
         row = _row(session, tenant, key, rows)
         # a row that was sent before without a recorded outcome is looked up first
-        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None))
+        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, companions))
         row.state = "pending"
         row.intacct_object = entry.target.value
         row.attempts = (row.attempts or 0) + 1
@@ -544,6 +548,8 @@ class _Work:
     outgoing: Outgoing | None
     look_first: bool
     problem: str | None
+    #: further entries of the document, sent with ``outgoing`` in one transaction
+    companions: tuple[Outgoing, ...] = ()
 
 
 #: one document's outcome of a send: (state, RECORDNO, deep link, message)
@@ -568,6 +574,9 @@ async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[_Settled]
                 continue
         if item.outgoing is None:
             out[index] = ("error", "", "", item.problem or "")
+            continue
+        if item.companions:
+            out[index] = await _send_together(client, item.outgoing, item.companions)
             continue
         to_send.append(index)
     functions: list[Function] = []
@@ -659,6 +668,43 @@ async def _submitted(client: IntacctClient, sent: Sequence[tuple[str, str, str]]
             if owner is not None and str(found.get("STATE", "")) == "Submitted":
                 notes[owner] = SUBMITTED_NOTE
     return notes
+
+
+async def _send_together(
+    client: IntacctClient, outgoing: Outgoing, companions: Sequence[Outgoing]
+) -> _Settled:
+    """Send a document of several entries (an adjustment and the journal entry that
+    reclassifies its other-sign lines) in one all-or-nothing request: either every record
+    is in Intacct or none, so the document's state follows its first record."""
+    functions = [outgoing.function, *(c.function for c in companions)]
+    try:
+        results = await client.execute(functions, transaction=True)
+    except IntacctAuthError:
+        raise
+    except IntacctRequestError as error:
+        return ("error", "", "", f"Intacct refused the request: {error}")
+    except IntacctError as error:
+        return ("pending", "", "", f"Sending failed ({error}); the next run checks and resends.")
+    main = results[0]
+    if all(r.ok and r.recordno.isdigit() for r in results):
+        others = ", ".join(
+            f"{c.lookup.object_name} {r.recordno}"
+            for c, r in zip(companions, results[1:], strict=True)
+        )
+        note = f"With {others} (the other-sign lines reclassified)."
+        return ("success", main.recordno, _link(outgoing.lookup.object_name, main.recordno), note)
+    failed = [r for r in results if not r.ok and r.status != "unknown" and not _already(r)]
+    if failed:
+        return ("error", "", "", " ".join(_message(r) for r in failed))
+    try:
+        found = await find_record(client, outgoing.lookup)
+    except IntacctAuthError:
+        raise
+    except IntacctError as error:
+        return ("pending", "", "", f"Could not check Intacct: {error}")
+    if found is None:
+        return ("pending", "", "", "The outcome of the send is unknown; the next run checks.")
+    return ("success", found[0], found[1], "")
 
 
 def _already(result: FunctionResult) -> bool:

@@ -13,7 +13,7 @@ balance is a defect and raises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from intacct_bridge.model.analytics import AttributeTypeKind
@@ -28,6 +28,9 @@ from intacct_bridge.posting.roles import AccountType, Resolver
 from intacct_bridge.posting.setup import PostingSetup, dimension_field
 
 CENT = Decimal("0.01")
+#: targets whose Intacct function takes lines of one sign only (legacy adjustments)
+_ONE_SIGN = (Target.AP_ADJUSTMENT, Target.AR_ADJUSTMENT)
+_CONTROL_TYPES = (AccountType.PAYABLE, AccountType.RECEIVABLE)
 ONE = Decimal(1)
 
 _P = ProblemCode
@@ -157,7 +160,129 @@ class _Posting:
             due_date=doc.due_date,
             reverses=doc.reverses,
         )
-        return self._result((entry.check_balanced(),))
+        entry = entry.check_balanced()
+        if self.recipe.target in _ONE_SIGN:
+            return self._result(self._one_sign(entry, ledger))
+        return self._result((entry,))
+
+    def _one_sign(self, entry: Entry, ledger: _Ledger) -> tuple[Entry, ...]:
+        """An AP/AR adjustment whose lines carry both sides, made sendable.
+
+        Intacct's adjustment functions take lines of one sign only. A line on the minority
+        side (a purchase credit memo's price variance when the credit is below the receipt
+        value) is folded into the largest majority-side line of the same source line, so
+        the adjustment carries that source line's net on one account; a journal entry in
+        the stock journal then moves the folded amount back to where it belongs (e.g. Dr
+        PPV / Cr GRNI). Both entries balance; together they post exactly the original lines.
+        """
+        lines = [line for line in entry.lines if line.account_type not in _CONTROL_TYPES]
+        control = [line for line in entry.lines if line.account_type in _CONTROL_TYPES]
+        sides = {line.side for line in lines if line.trx_amount}
+        if len(sides) < 2 or len(control) != 1:
+            return (entry,)
+        majority = control[0].side.opposite
+        kept = list(lines)
+        moves: list[EntryLine] = []
+        for index, line in enumerate(lines):
+            if line.side is majority or not line.trx_amount or self._booked_by_intacct(line):
+                continue
+            candidates = sorted(
+                (
+                    i
+                    for i, other in enumerate(kept)
+                    if other.side is majority
+                    and other.tax_detail_id is None
+                    and other.trx_amount >= line.trx_amount
+                    and other.amount >= line.amount
+                ),
+                # the same source line first, then the largest
+                key=lambda i: (kept[i].source_line != line.source_line, -kept[i].trx_amount),
+            )
+            if not candidates:
+                self.problem(
+                    _P.MIXED_SIGNS,
+                    line.source_line,
+                    "lines",
+                    f"the {line.account_type.value} amount {line.trx_amount} has the other "
+                    f"sign than the rest of the {self.recipe.target.value}, which Intacct "
+                    "refuses, and no line of the document is large enough to carry it",
+                    "split the document: one document for the lines that increase the "
+                    "balance, one for those that reduce it",
+                )
+                continue
+            owner = candidates[0]
+            target = kept[owner]
+            kept[owner] = replace(
+                target,
+                amount=target.amount - line.amount,
+                trx_amount=target.trx_amount - line.trx_amount,
+            )
+            kept[index] = replace(line, amount=ZERO, trx_amount=ZERO)
+            moves.append(replace(line, memo=f"{line.memo} (reclassified)".strip()))
+            moves.append(
+                replace(
+                    target,
+                    amount=line.amount,
+                    trx_amount=line.trx_amount,
+                    memo=f"{target.memo} (reclassified)".strip(),
+                )
+            )
+            self._check_direct_entry(line)
+            self._check_direct_entry(target)
+        if self.problems:
+            return ()
+        for entity in sorted({m.entity_id for m in moves}, key=lambda e: e or ""):
+            through = self.setup.closed("GL", entity, entry.date)
+            if through is not None:
+                where = f" in entity {entity}" if entity else ""
+                self.problem(
+                    _P.CLOSED_PERIOD,
+                    None,
+                    "date",
+                    f"GL is closed through {through}{where}; the reclassification of the "
+                    f"{self.recipe.target.value}'s other-sign lines posts there",
+                    f"reopen the GL period in Intacct, or date the document after {through}",
+                )
+        if self.problems:
+            return ()
+        adjustment = replace(
+            entry, lines=(*(line for line in kept if line.trx_amount), *control)
+        ).check_balanced()
+        reclass = Entry(
+            target=Target.JOURNAL_ENTRY,
+            document_type=entry.document_type,
+            document_number=entry.document_number,
+            date=entry.date,
+            currency=entry.currency,
+            base_currency=entry.base_currency,
+            exchange_rate=entry.exchange_rate,
+            lines=tuple(moves),
+            journal_id=self.setup.stock_journal,
+            reference=entry.reference,
+            description=f"{entry.description or self.name}: other-sign lines reclassified",
+            entity_id=ledger.entity_id,
+        ).check_balanced()
+        return (adjustment, reclass)
+
+    def _booked_by_intacct(self, line: EntryLine) -> bool:
+        """A tax line of a tax solution's detail: sent as a tax entry, Intacct books it
+        (the other side of a reverse charge included), so it is never moved."""
+        if line.tax_detail_id is None:
+            return False
+        detail = self.setup.tax_details.get(line.tax_detail_id)
+        return detail is not None and detail.tax_solution_id is not None
+
+    def _check_direct_entry(self, line: EntryLine) -> None:
+        account = self.setup.accounts.get(line.account_id)
+        if account is not None and account.is_direct_entry_forbidden:
+            self.problem(
+                _P.DIRECT_ENTRY_FORBIDDEN,
+                line.source_line,
+                "account",
+                f"account {account.id} takes no journal entries (direct entry forbidden), "
+                "and the reclassification of the adjustment's other-sign lines posts to it",
+                "map a non-control account to this account type",
+            )
 
     def _result(self, entries: tuple[Entry, ...]) -> PostingResult:
         return PostingResult(self.doc.type, self.doc.number, entries, tuple(self.problems))

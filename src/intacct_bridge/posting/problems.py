@@ -27,6 +27,7 @@ class ProblemCode(StrEnum):
     NO_JOURNAL = "no_journal"
     MIXED_ENTITY_DOCUMENT = "mixed_entity_document"
     NOT_POSTED = "not_posted"
+    MIXED_SIGNS = "mixed_signs"
 
 
 @dataclass(frozen=True, slots=True)
