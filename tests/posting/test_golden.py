@@ -347,3 +347,44 @@ def test_entries_only_post_on_their_own_side_totals() -> None:
     assert entry.total(Side.DEBIT) == entry.total(Side.CREDIT) == D("2.00")
     assert entry.key == "purchase_receipt/PU-1/GLBATCH"
     assert entry.date == dt.date(2026, 11, 10)
+
+
+def test_ap_closed_before_gl_refuses_a_bill_by_default_naming_the_policy() -> None:
+    closed = {("AP", None): dt.date(2026, 11, 15)}  # AP closed, GL open
+    result = post_document(
+        document(T.PURCHASE_INVOICE, line(quantity="100", unit_price="10.50")),
+        setup(closed_through=closed),
+    )
+    assert result.entries == ()
+    (problem,) = result.problems
+    assert problem.code.value == "closed_period" and problem.field == "date"
+    assert "AP is closed through 2026-11-15 in entity E1" in problem.message
+    assert "first_open_date to post it on 2026-11-16" in problem.fix
+
+
+def test_ap_closed_before_gl_posts_the_bill_on_the_first_open_day_by_policy() -> None:
+    from intacct_bridge.posting import ClosedPeriodPolicy
+
+    closed = {("AP", None): dt.date(2026, 11, 15)}
+    policy = ClosedPeriodPolicy.FIRST_OPEN_DATE
+    doc = document(T.PURCHASE_INVOICE, line(quantity="100", unit_price="10.50"))
+    result = post_document(doc, setup(closed_through=closed, closed_period_policy=policy))
+    assert result.problems == ()
+    (entry,) = result.entries
+    assert entry.date == dt.date(2026, 11, 10)  # the bill keeps its date …
+    assert entry.posting_date == entry.gl_date == dt.date(2026, 11, 16)  # … GL on the 16th
+    assert shape(entry) == [
+        ("2050", "Dr", "1000.00", "1000.00", "E1"),
+        ("5300", "Dr", "50.00", "50.00", "E1"),
+        ("2000", "Cr", "1050.00", "1050.00", "E1"),
+    ]
+    # stock movements are GL documents: the AP close does not move them
+    receipt = post_document(
+        document(T.PURCHASE_RECEIPT, line(quantity="1", unit_cost="1.00")),
+        setup(closed_through=closed, closed_period_policy=policy),
+    )
+    assert receipt.entries[0].posting_date is None
+    # the first open day must be open in the GL too
+    gl_closed = {**closed, ("GL", None): dt.date(2026, 11, 20)}
+    refused = post_document(doc, setup(closed_through=gl_closed, closed_period_policy=policy))
+    assert [p.code.value for p in refused.problems] == ["closed_period"]

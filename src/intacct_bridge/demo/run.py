@@ -143,12 +143,17 @@ class _ExportAdapter:
 
     def _config(self, ctx: DemoContext) -> Any:
         from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
+        from intacct_bridge.posting import ClosedPeriodPolicy
 
         return self.module.PostingConfig(
             default_accounts=dict(DEFAULT_ACCOUNTS),
             stock_journal=STOCK_JOURNAL,
             rates=exchange_rates(),
             multi_entity=True,
+            # AP closed before the GL (see ``_company``): late bills post on AP's first
+            # open day, as the demo's configured policy
+            closed_through={("AP", None): ctx.generator.ap_closed_through},
+            closed_period_policy=ClosedPeriodPolicy.FIRST_OPEN_DATE,
         )
 
     def _call(self, ctx: DemoContext, call: Callable[[Any], Awaitable[Any]]) -> Any:
@@ -344,8 +349,12 @@ class DemoRun:
         done = provision_company(
             ctx.sandbox.admin, COMPANY_ID, ctx.generator.master_data(), name=COMPANY_NAME
         )
+        # AP closes before the GL: last month is closed in AP (every entity), open in GL
+        closed = ctx.generator.ap_closed_through
+        ctx.sandbox.admin.close_period(COMPANY_ID, through=closed, module="ap")
         report.records = sum(done.values())
         report.detail = ", ".join(f"{count} {name}" for name, count in done.items())
+        report.detail += f"; AP closed through {closed}, GL open"
 
     def _load(self, report: StepReport) -> None:
         from intacct_bridge.intake.service import import_records
@@ -373,6 +382,12 @@ class DemoRun:
                 if rejected:
                     report.errors.extend(str(error) for error in result.errors[:20])
                 tick(done, total)
+        late = list(generator.late_documents())  # dated in the period closed in AP
+        if late:
+            result = import_records(session, late, tenant_id=ctx.tenant_id)
+            session.commit()
+            report.errors.extend(str(error) for error in result.errors[:20])
+            done += len(late)
         report.records = generator.master_count
         report.documents = done - generator.master_count
         report.detail = f"{report.records} master records, {report.documents} documents"

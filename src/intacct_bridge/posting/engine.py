@@ -13,6 +13,7 @@ balance is a defect and raises.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,7 +26,12 @@ from intacct_bridge.posting.entries import Entry, EntryLine, Side, Target, Unbal
 from intacct_bridge.posting.problems import PostingProblem, ProblemCode
 from intacct_bridge.posting.recipes import RECIPES, Amount, Items, Recipe
 from intacct_bridge.posting.roles import AccountType, Resolver
-from intacct_bridge.posting.setup import PostingSetup, dimension_field
+from intacct_bridge.posting.setup import (
+    ClosedPeriodPolicy,
+    PostingSetup,
+    dimension_field,
+    first_open_day,
+)
 
 CENT = Decimal("0.01")
 #: targets whose Intacct function takes lines of one sign only (legacy adjustments)
@@ -124,10 +130,11 @@ class _Posting:
                 rate = found
         party = self._party()
         lines: list[EntryLine] = []
+        posting_date: dt.date | None = None
         if ledger is not None:
             for line in doc.lines:
                 lines.extend(self._line(line, ledger, destination, rate))
-            self._check_periods(ledger, destination)
+            posting_date = self._check_periods(ledger, destination)
         if self.problems or ledger is None or currency is None:
             return self._result(())
         if not lines:
@@ -159,6 +166,7 @@ class _Posting:
             payment_term_id=doc.payment_term_id,
             due_date=doc.due_date,
             reverses=doc.reverses,
+            posting_date=posting_date,
         )
         entry = entry.check_balanced()
         if self.recipe.target in _ONE_SIGN:
@@ -178,8 +186,18 @@ class _Posting:
         lines = [line for line in entry.lines if line.account_type not in _CONTROL_TYPES]
         control = [line for line in entry.lines if line.account_type in _CONTROL_TYPES]
         sides = {line.side for line in lines if line.trx_amount}
-        if len(sides) < 2 or len(control) != 1:
+        if len(sides) < 2:
             return (entry,)
+        if len(control) != 1:
+            self.problem(
+                _P.MIXED_SIGNS,
+                None,
+                "lines",
+                f"the lines net to zero, and Intacct takes no {self.recipe.target.value} "
+                "of zero with lines of both signs",
+                "post the movement between the accounts as a journal entry in Intacct instead",
+            )
+            return ()
         majority = control[0].side.opposite
         kept = list(lines)
         moves: list[EntryLine] = []
@@ -232,7 +250,7 @@ class _Posting:
         if self.problems:
             return ()
         for entity in sorted({m.entity_id for m in moves}, key=lambda e: e or ""):
-            through = self.setup.closed("GL", entity, entry.date)
+            through = self.setup.closed("GL", entity, entry.gl_date)
             if through is not None:
                 where = f" in entity {entity}" if entity else ""
                 self.problem(
@@ -252,7 +270,7 @@ class _Posting:
             target=Target.JOURNAL_ENTRY,
             document_type=entry.document_type,
             document_number=entry.document_number,
-            date=entry.date,
+            date=entry.gl_date,
             currency=entry.currency,
             base_currency=entry.base_currency,
             exchange_rate=entry.exchange_rate,
@@ -345,20 +363,37 @@ class _Posting:
             return Resolver.SUPPLIER
         return None
 
-    def _check_periods(self, ledger: _Ledger, destination: _Ledger | None) -> None:
+    def _check_periods(self, ledger: _Ledger, destination: _Ledger | None) -> dt.date | None:
+        """Problems for a date in a closed period; the GL posting date when the document
+        moves to its subledger's first open day (``first_open_date`` policy)."""
         module = self.recipe.target.module
+        moves = self.setup.closed_period_policy is ClosedPeriodPolicy.FIRST_OPEN_DATE
         entities = {ledger.entity_id} | ({destination.entity_id} if destination else set())
+        posting_date: dt.date | None = None
         for entity in sorted(entities, key=lambda e: e or ""):
             through = self.setup.closed(module, entity, self.doc.date)
-            if through is not None:
-                where = f" in entity {entity}" if entity else ""
-                self.problem(
-                    _P.CLOSED_PERIOD,
-                    None,
-                    "date",
-                    f"{module} is closed through {through}{where}",
-                    f"reopen the {module} period in Intacct, or date the document after {through}",
+            if through is None:
+                continue
+            if module != "GL" and moves:
+                day = first_open_day(through)
+                if self.setup.closed(module, entity, day) is None:
+                    posting_date = max(posting_date or day, day)
+                    continue
+            where = f" in entity {entity}" if entity else ""
+            fix = f"reopen the {module} period in Intacct, or date the document after {through}"
+            if module != "GL" and not moves:
+                fix += (
+                    f", or set the closed-period policy to first_open_date to post it on "
+                    f"{first_open_day(through)}"
                 )
+            self.problem(
+                _P.CLOSED_PERIOD,
+                None,
+                "date",
+                f"{module} is closed through {through}{where}",
+                fix,
+            )
+        return posting_date
 
     # -- source lines ----------------------------------------------------------------------
 
