@@ -388,3 +388,122 @@ def test_ap_closed_before_gl_posts_the_bill_on_the_first_open_day_by_policy() ->
     gl_closed = {**closed, ("GL", None): dt.date(2026, 11, 20)}
     refused = post_document(doc, setup(closed_through=gl_closed, closed_period_policy=policy))
     assert [p.code.value for p in refused.problems] == ["closed_period"]
+
+
+def _on_shipment(**changes: object) -> object:
+    """The test company recognising revenue on shipment: WIDGET priced 25.00, accrued
+    revenue (shipped not invoiced) on account 1150."""
+    from intacct_bridge.model.finance import Account
+    from intacct_bridge.model.items import Item
+    from intacct_bridge.posting.roles import AccountType
+    from intacct_bridge.posting.setup import RevenueRecognition
+
+    base = setup()
+    items = {
+        **base.items,
+        "WIDGET": Item(
+            id="WIDGET",
+            name="Widget",
+            standard_cost=D("10.00"),
+            base_price=D("25.00"),
+            posting_class_id="WIDGETS",
+        ),
+    }
+    values: dict[str, object] = {
+        "revenue_recognition": RevenueRecognition.ON_SHIPMENT,
+        "items": items,
+        "accounts": {**base.accounts, "1150": Account(id="1150", name="Shipped not invoiced")},
+        "default_accounts": {
+            **base.default_accounts,
+            AccountType.SHIPPED_NOT_INVOICED: "1150",
+        },
+    }
+    values.update(changes)
+    return setup(**values)
+
+
+def test_revenue_on_shipment_accrues_revenue_at_the_item_price() -> None:
+    result = post_document(
+        document(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES)),
+        _on_shipment(),  # type: ignore[arg-type]
+    )
+    assert result.problems == ()
+    (entry,) = result.entries
+    assert entry.target is Target.JOURNAL_ENTRY and entry.is_balanced
+    assert shape(entry) == [
+        ("5000", "Dr", "400.00", "400.00", "E1"),
+        ("1220", "Cr", "400.00", "400.00", "E1"),
+        ("1150", "Dr", "1000.00", "1000.00", "E1"),
+        ("4000", "Cr", "1000.00", "1000.00", "E1"),
+    ]
+
+
+def test_revenue_on_shipment_the_invoice_clears_the_accrual_and_books_the_difference() -> None:
+    entry = post_document(
+        document(
+            T.SALES_INVOICE,
+            line(
+                quantity="40",
+                unit_price="26.00",
+                tax_detail_id="US-CA",
+                tax_amount="83.20",
+                dimensions=DEPT_SALES,
+            ),
+            line(2, item="FREIGHT", unit_price="15.00", dimensions=DEPT_SALES),
+        ),
+        _on_shipment(),  # type: ignore[arg-type]
+    ).entries[0]
+    assert entry.target is Target.AR_INVOICE and entry.is_balanced
+    assert shape(entry) == [
+        ("1150", "Cr", "1000.00", "1000.00", "E1"),
+        ("4000", "Cr", "40.00", "40.00", "E1"),
+        ("2200", "Cr", "83.20", "83.20", "E1"),
+        ("4200", "Cr", "15.00", "15.00", "E1"),
+        ("1100", "Dr", "1138.20", "1138.20", "E1"),
+    ]
+
+
+def test_revenue_on_shipment_an_invoice_below_the_item_price_reclassifies_the_discount() -> None:
+    # 40 @ 24.00 against 1,000.00 accrued: Cr SNI 1,000, Dr revenue 40 — an AR invoice takes
+    # no negative line, so the invoice carries SNI at 960 and a journal entry moves 40.
+    result = post_document(
+        document(T.SALES_INVOICE, line(quantity="40", unit_price="24.00", dimensions=DEPT_SALES)),
+        _on_shipment(),  # type: ignore[arg-type]
+    )
+    assert result.problems == ()
+    invoice, reclass = result.entries
+    assert shape(invoice) == [
+        ("1150", "Cr", "960.00", "960.00", "E1"),
+        ("1100", "Dr", "960.00", "960.00", "E1"),
+    ]
+    assert reclass.target is Target.JOURNAL_ENTRY and reclass.is_balanced
+    assert shape(reclass) == [
+        ("4000", "Dr", "40.00", "40.00", "E1"),
+        ("1150", "Cr", "40.00", "40.00", "E1"),
+    ]
+
+
+def test_revenue_on_shipment_needs_the_item_price() -> None:
+    from intacct_bridge.model.items import Item
+
+    unpriced = {
+        "WIDGET": Item(
+            id="WIDGET", name="Widget", standard_cost=D("10.00"), posting_class_id="WIDGETS"
+        )
+    }
+    result = post_document(
+        document(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES)),
+        _on_shipment(items=unpriced),  # type: ignore[arg-type]
+    )
+    assert result.entries == ()
+    (problem,) = result.problems
+    assert (problem.code.value, problem.line, problem.field) == ("no_price", 1, "item_id")
+    assert "give item WIDGET a base price" in problem.fix
+
+
+def test_revenue_on_invoice_stays_the_default() -> None:
+    (entry,) = post_document(
+        document(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES)),
+        setup(),
+    ).entries
+    assert [row[0] for row in shape(entry)] == ["5000", "1220"]

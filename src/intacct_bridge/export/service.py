@@ -56,7 +56,7 @@ from intacct_bridge.posting import (
 )
 from intacct_bridge.posting.reconcile import BalanceKey, Difference, compare, expected_balances
 from intacct_bridge.posting.roles import AccountType
-from intacct_bridge.posting.setup import ClosedPeriodPolicy, ExchangeRates
+from intacct_bridge.posting.setup import ClosedPeriodPolicy, ExchangeRates, RevenueRecognition
 from intacct_bridge.store.base import now
 from intacct_bridge.store.mappers import document_from_row
 from intacct_bridge.store.repositories import list_documents, list_records, require_tenant
@@ -104,6 +104,9 @@ class PostingConfig:
     #: an AP/AR document dated in a period closed in its subledger: refused (a problem
     #: naming document, date and fix) or posted on the subledger's first open day
     closed_period_policy: ClosedPeriodPolicy = ClosedPeriodPolicy.REFUSE
+    #: revenue on invoice (default) or on shipment (needs a shipped-not-invoiced account
+    #: and item prices)
+    revenue_recognition: RevenueRecognition = RevenueRecognition.ON_INVOICE
     #: multi-entity company; ``None`` = decide from the companies' Intacct entities
     multi_entity: bool | None = None
     #: documents sent per request (the client's requests hold at most 100 functions)
@@ -139,6 +142,7 @@ def load_setup(session: Session, tenant: str, config: PostingConfig | None = Non
         closed_through=dict(config.closed_through),
         multi_entity=multi,
         closed_period_policy=config.closed_period_policy,
+        revenue_recognition=config.revenue_recognition,
     )
 
 

@@ -24,18 +24,25 @@ from intacct_bridge.model.items import Item
 from intacct_bridge.model.money import ZERO, Money
 from intacct_bridge.posting.entries import Entry, EntryLine, Side, Target, UnbalancedEntryError
 from intacct_bridge.posting.problems import PostingProblem, ProblemCode
-from intacct_bridge.posting.recipes import RECIPES, Amount, Items, Recipe
+from intacct_bridge.posting.recipes import (
+    ON_SHIPMENT_RECIPES,
+    RECIPES,
+    Amount,
+    Items,
+    Recipe,
+)
 from intacct_bridge.posting.roles import AccountType, Resolver
 from intacct_bridge.posting.setup import (
     ClosedPeriodPolicy,
     PostingSetup,
+    RevenueRecognition,
     dimension_field,
     first_open_day,
 )
 
 CENT = Decimal("0.01")
 #: targets whose Intacct function takes lines of one sign only (legacy adjustments)
-_ONE_SIGN = (Target.AP_ADJUSTMENT, Target.AR_ADJUSTMENT)
+_ONE_SIGN = (Target.AP_ADJUSTMENT, Target.AR_ADJUSTMENT, Target.AR_INVOICE)
 _CONTROL_TYPES = (AccountType.PAYABLE, AccountType.RECEIVABLE)
 ONE = Decimal(1)
 
@@ -84,6 +91,12 @@ class _Posting:
         self.problems: list[PostingProblem] = []
         self._seen: set[tuple[ProblemCode, int | None, str, str]] = set()
         self.recipe: Recipe = RECIPES[document.type]
+        if setup.revenue_recognition is RevenueRecognition.ON_SHIPMENT:
+            self.recipe = ON_SHIPMENT_RECIPES.get(document.type, self.recipe)
+        self._needs_shipment_value = any(
+            line.amount in (Amount.SHIPMENT_VALUE, Amount.PRICE_DIFFERENCE)
+            for line in self.recipe.lines
+        )
 
     # -- problems ------------------------------------------------------------------------
 
@@ -176,9 +189,11 @@ class _Posting:
     def _one_sign(self, entry: Entry, ledger: _Ledger) -> tuple[Entry, ...]:
         """An AP/AR adjustment whose lines carry both sides, made sendable.
 
-        Intacct's adjustment functions take lines of one sign only. A line on the minority
-        side (a purchase credit memo's price variance when the credit is below the receipt
-        value) is folded into the largest majority-side line of the same source line, so
+        Intacct's adjustment functions take lines of one sign only, and an AR invoice no
+        negative line (revenue on shipment: an invoice below the shipment value). A line on
+        the minority side (a purchase credit memo's price variance when the credit is below
+        the receipt value) is folded into the largest majority-side line of the same source
+        line, so
         the adjustment carries that source line's net on one account; a journal entry in
         the stock journal then moves the folded amount back to where it belongs (e.g. Dr
         PPV / Cr GRNI). Both entries balance; together they post exactly the original lines.
@@ -478,6 +493,23 @@ class _Posting:
                 receipt = receipt_base if rate == ONE else cents(receipt_base / rate)
                 amounts[Amount.RECEIPT_VALUE] = (receipt, receipt_base)
                 amounts[Amount.VARIANCE] = (net - receipt, net_base - receipt_base)
+        if self._needs_shipment_value and item.is_stock_managed:
+            if item.base_price is None:
+                self.problem(
+                    _P.NO_PRICE,
+                    line.line_number,
+                    "item_id",
+                    f"item {item.id} has no price, and revenue is recognised on shipment at "
+                    "the item's price",
+                    f"give item {item.id} a base price, or recognise revenue on invoice",
+                )
+                return amounts
+            value_base = cents(line.quantity * item.base_price)
+            value = value_base if rate == ONE else cents(value_base / rate)
+            amounts[Amount.SHIPMENT_VALUE] = (value, value_base)
+            if Amount.NET in amounts:
+                net, net_base = amounts[Amount.NET]
+                amounts[Amount.PRICE_DIFFERENCE] = (net - value, net_base - value_base)
         return amounts
 
     def _receipt_cost(self, item: Item, ledger: _Ledger) -> Money | None:

@@ -28,6 +28,7 @@ class ProblemCode(StrEnum):
     MIXED_ENTITY_DOCUMENT = "mixed_entity_document"
     NOT_POSTED = "not_posted"
     MIXED_SIGNS = "mixed_signs"
+    NO_PRICE = "no_price"
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,9 @@ class RevenueRecognition(StrEnum):
     """When sales revenue is recognised."""
 
     ON_INVOICE = "on_invoice"
+    #: the shipment books Dr shipped-not-invoiced / Cr revenue at the item's price; the
+    #: invoice clears shipped-not-invoiced and books the price difference to revenue
+    ON_SHIPMENT = "on_shipment"
 
 
 class ExchangeRates:
