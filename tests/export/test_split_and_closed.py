@@ -92,3 +92,71 @@ def test_mixed_signs_and_a_late_bill_post_once_and_reconcile(world: World) -> No
         "purchase_credit_memo/PC-9",
         "purchase_invoice/PI-LATE",
     }
+
+
+def test_revenue_on_shipment_posts_the_accrual_and_clears_it(fresh_url: str) -> None:  # noqa: F811
+    from intacct_bridge.model.finance import Account
+    from intacct_bridge.model.items import Item
+    from intacct_bridge.posting import AccountType
+    from intacct_bridge.posting.setup import RevenueRecognition
+    from intacct_bridge.store.repositories import save_record
+    from intacct_bridge.store.session import session_factory
+    from tests.posting.books import DEPT_SALES, D
+
+    shipment = document(
+        T.SALES_SHIPMENT,
+        line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES),
+        number="SS-9",
+    )
+    # invoiced below the item's price (24.00 against 25.00): the AR invoice carries the
+    # accrual net of the discount, a journal entry moves the discount to revenue
+    invoice = document(
+        T.SALES_INVOICE,
+        line(quantity="40", unit_price="24.00", dimensions=DEPT_SALES),
+        number="SI-9",
+    )
+    sandbox, creds = make_sandbox()
+    sandbox.admin.seed(
+        creds.company_id,
+        "GLACCOUNT",
+        [{"ACCOUNTNO": "1150", "TITLE": "Shipped not invoiced", "ACCOUNTTYPE": "balancesheet"}],
+    )
+    engine = make_store(fresh_url, [])
+    with session_factory(engine).begin() as session:
+        save_record(session, TENANT, Account(id="1150", name="Shipped not invoiced"))
+        save_record(
+            session,
+            TENANT,
+            Item(
+                id="WIDGET",
+                name="Widget",
+                standard_cost=D("10.00"),
+                base_price=D("25.00"),
+                posting_class_id="WIDGETS",
+            ),
+        )
+    from intacct_bridge.store.repositories import save_document
+
+    with session_factory(engine).begin() as session:
+        save_document(session, TENANT, shipment)
+        save_document(session, TENANT, invoice)
+    world = World(sandbox, creds, engine)
+    config = dataclasses.replace(
+        CONFIG,
+        revenue_recognition=RevenueRecognition.ON_SHIPMENT,
+        default_accounts={**CONFIG.default_accounts, AccountType.SHIPPED_NOT_INVOICED: "1150"},
+    )
+    try:
+        report = _post(world, config)
+        assert report.ok and report.posted == 2, report.outcomes
+        assert len(world.records("ARINVOICE")) == 1
+        references = sorted(str(b.get("REFERENCENO")) for b in world.records("GLBATCH"))
+        assert references == ["sales_invoice/SI-9/GLBATCH", "sales_shipment/SS-9/GLBATCH"]
+        recon = _reconcile(world, config)
+        assert recon.differences == [] and recon.clean
+        # shipped and invoiced: the accrual nets to zero, revenue is the invoice's 960.00
+        assert not any(key.account_id == "1150" for key in recon.expected)
+        revenue = sum(v for k, v in recon.expected.items() if k.account_id == "4000")
+        assert revenue == D("-960.00")
+    finally:
+        engine.dispose()
