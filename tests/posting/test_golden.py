@@ -507,3 +507,24 @@ def test_revenue_on_invoice_stays_the_default() -> None:
         setup(),
     ).entries
     assert [row[0] for row in shape(entry)] == ["5000", "1220"]
+
+
+def test_foreign_currency_mixed_sign_credit_memo_reclassifies_in_base_currency() -> None:
+    # 5 @ EUR 9.00 (rate 1.1) against a receipt value of USD 50.00: the adjustment in EUR,
+    # the reclassification of the variance in USD (base amounts move between accounts)
+    result = post_document(
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="5", unit_price="9.00"), currency="EUR"),
+        setup(),
+    )
+    assert result.problems == ()
+    adjustment, reclass = result.entries
+    assert adjustment.currency == "EUR" and adjustment.is_balanced
+    assert shape(adjustment) == [
+        ("2050", "Cr", "49.50", "45.00", "E1"),
+        ("2000", "Dr", "49.50", "45.00", "E1"),
+    ]
+    assert (reclass.currency, reclass.exchange_rate) == ("USD", Decimal(1))
+    assert shape(reclass) == [
+        ("5300", "Dr", "0.50", "0.50", "E1"),
+        ("2050", "Cr", "0.50", "0.50", "E1"),
+    ]

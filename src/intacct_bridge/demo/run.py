@@ -142,19 +142,7 @@ class _ExportAdapter:
         self.module = module
 
     def _config(self, ctx: DemoContext) -> Any:
-        from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
-        from intacct_bridge.posting import ClosedPeriodPolicy
-
-        return self.module.PostingConfig(
-            default_accounts=dict(DEFAULT_ACCOUNTS),
-            stock_journal=STOCK_JOURNAL,
-            rates=exchange_rates(),
-            multi_entity=True,
-            # AP closed before the GL (see ``_company``): late bills post on AP's first
-            # open day, as the demo's configured policy
-            closed_through={("AP", None): ctx.generator.ap_closed_through},
-            closed_period_policy=ClosedPeriodPolicy.FIRST_OPEN_DATE,
-        )
+        return demo_posting_config(ctx.generator)
 
     def _call(self, ctx: DemoContext, call: Callable[[Any], Awaitable[Any]]) -> Any:
         from intacct_bridge.sync.connect import client_for, load_config
@@ -492,6 +480,24 @@ def _merge(report: StepReport, result: StepReport) -> None:
         report.status = result.status
 
 
+def demo_posting_config(generator: DemoGenerator) -> Any:
+    """The demo tenant's posting configuration (an export ``PostingConfig``): the demo
+    chart's company-wide accounts, stock journal and rates, and AP closed before the GL
+    (see ``_company``) with late bills posted on AP's first open day."""
+    from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
+    from intacct_bridge.export import PostingConfig
+    from intacct_bridge.posting import ClosedPeriodPolicy
+
+    return PostingConfig(
+        default_accounts=dict(DEFAULT_ACCOUNTS),
+        stock_journal=STOCK_JOURNAL,
+        rates=exchange_rates(),
+        multi_entity=True,
+        closed_through={("AP", None): generator.ap_closed_through},
+        closed_period_policy=ClosedPeriodPolicy.FIRST_OPEN_DATE,
+    )
+
+
 def demo_posting_setup(generator: DemoGenerator) -> PostingSetup:
     """The demo company's posting setup (:func:`intacct_bridge.demo.company.posting_setup`)."""
     from intacct_bridge.demo.company import posting_setup
@@ -507,6 +513,7 @@ __all__ = [
     "DemoRun",
     "Export",
     "StepReport",
+    "demo_posting_config",
     "demo_posting_setup",
     "export_installed",
     "installed_export",

@@ -281,15 +281,17 @@ class _Posting:
         adjustment = replace(
             entry, lines=(*(line for line in kept if line.trx_amount), *control)
         ).check_balanced()
+        # the journal entry moves base amounts between accounts: it is in base currency
+        # (the stock journal's entries are), whatever the document's currency
         reclass = Entry(
             target=Target.JOURNAL_ENTRY,
             document_type=entry.document_type,
             document_number=entry.document_number,
             date=entry.gl_date,
-            currency=entry.currency,
+            currency=entry.base_currency,
             base_currency=entry.base_currency,
-            exchange_rate=entry.exchange_rate,
-            lines=tuple(moves),
+            exchange_rate=ONE,
+            lines=tuple(replace(move, trx_amount=move.amount) for move in moves),
             journal_id=self.setup.stock_journal,
             reference=entry.reference,
             description=f"{entry.description or self.name}: other-sign lines reclassified",
