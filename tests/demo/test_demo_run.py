@@ -38,7 +38,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     code, out = _demo("--documents", "30", "--dir", str(tmp_path))
     assert code == 0, out
     assert "Summary: ok — records " in out
-    assert re.search(r"documents 30( \(\d+ in Intacct\))?, errors 0", out), out
+    # the month's 30 and the late supplier bill dated in the period closed in AP
+    assert re.search(r"documents 31( \(31 in Intacct\))?, errors 0", out), out
+    assert "AP closed through" in out
     for label in (
         "Seed guide setup",
         "Demo company in Intacct",
@@ -65,7 +67,7 @@ def test_a_second_run_starts_clean_and_keeps_other_files(tmp_path: Path) -> None
     assert _demo("--documents", "5", "--dir", str(tmp_path))[0] == 0
     code, out = _demo("--documents", "5", "--dir", str(tmp_path))
     assert code == 0, out  # a reused store would refuse the seed guide's company again
-    assert re.search(r"documents 5( \(\d+ in Intacct\))?, errors 0", out), out
+    assert re.search(r"documents 6( \(\d+ in Intacct\))?, errors 0", out), out
     assert mine.read_text(encoding="utf-8") == "keep me"
 
 
