@@ -1,11 +1,13 @@
 """Documents submitted through the REST API per second, on SQLite and on PostgreSQL.
 
 For each database: a fresh store (SQLite file; PostgreSQL scratch schema, dropped after) with
-the demo master data, an API key, and ``uvicorn --workers N`` (default 4) on a free port. A
-client in another process then submits the demo's documents with a few threads, in lists of
-``--batch`` documents per ``POST /api/v1/documents`` (and, separately, some one document per
-request), a bounded number of documents. Every document must be answered 201; the figures
-count stored documents per wall-clock second, from the first request to the last answer.
+the demo master data, an API key, and ``intacct-bridge serve --workers N`` (default 4) on a
+free port. A client in another process then submits the demo's documents with a few threads,
+in lists of ``--batch`` documents per ``POST /api/v1/documents`` (and, separately, some one
+document per request), a bounded number of documents. Every document must be answered 201;
+the figures count stored documents per wall-clock second, from the first request to the last
+answer, and per CPU second of the server's processes (read from /proc; the database server's
+own CPU is not in it).
 
     python benchmarks/api_intake.py                  # 3,000 documents per database
     python benchmarks/api_intake.py --documents 600  # a short run
@@ -13,8 +15,8 @@ count stored documents per wall-clock second, from the first request to the last
 The machine's load average is printed beside the figures: other work on the same cores makes
 the rates smaller. PostgreSQL: ``$INTACCT_BRIDGE_TEST_PG_URL`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``). The last line is one JSON object with
-``api_docs_per_s_sqlite`` and ``api_docs_per_s_pg`` (lists), ``api_single_docs_per_s_*`` (one
-document per request) and the run's settings.
+``api_docs_per_s_sqlite`` and ``api_docs_per_s_pg`` (lists), ``api_docs_per_server_cpu_s_*``,
+``api_single_docs_per_s_*`` (one document per request) and the run's settings.
 """
 
 from __future__ import annotations
@@ -90,8 +92,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[str]:
-    """``uvicorn --workers`` serving the bridge's app on ``url``'s database."""
+def server(url: str, workers: int) -> Iterator[tuple[str, int]]:
+    """``intacct-bridge serve --workers`` on ``url``'s database: its URL and process id."""
     port = free_port()
     env = {
         **os.environ,
@@ -101,11 +103,10 @@ def server(url: str, workers: int) -> Iterator[str]:
         "INTACCT_BRIDGE_RECEIPT_DAYS": "0",
     }
     command = [
-        sys.executable, "-m", "uvicorn", "intacct_bridge.web.app:create_app", "--factory",
+        sys.executable, "-m", "intacct_bridge.cli.main", "serve", "--db", url,
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, start_new_session=True)
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -118,7 +119,7 @@ def server(url: str, workers: int) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the API server did not start")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -126,6 +127,25 @@ def server(url: str, workers: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants (Linux's
+    /proc; 0 elsewhere): the server's supervisor and workers, not the database server."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(child) for child in children)
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def client(base: str, key: str, path: Path, threads: int) -> dict[str, float]:
@@ -157,13 +177,18 @@ def client(base: str, key: str, path: Path, threads: int) -> dict[str, float]:
                         if errors <= 3:
                             print(response.status_code, response.text[:300], file=sys.stderr)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     pool = [threading.Thread(target=run) for _ in range(threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    return {"documents": stored, "errors": errors, "seconds": time.perf_counter() - started}
+    return {
+        "documents": stored,
+        "errors": errors,
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+    }
 
 
 def submit(
@@ -187,11 +212,15 @@ def measure(url: str, args: argparse.Namespace, folder: Path) -> dict[str, float
     lists = bodies[: args.documents]
     singles = bodies[args.documents : args.documents + args.single]
     batches: list[object] = [lists[i : i + args.batch] for i in range(0, len(lists), args.batch)]
-    with server(url, args.workers) as base:
+    with server(url, args.workers) as (base, pid):
+        cpu = tree_cpu(pid)
         batched = submit(base, key, batches, folder, args.threads)
+        cpu_lists = tree_cpu(pid) - cpu
         single = submit(base, key, list(singles), folder, args.threads)
     return {
         "lists": batched["documents"] / batched["seconds"],
+        "lists_per_cpu_s": batched["documents"] / cpu_lists if cpu_lists > 0 else 0.0,
+        "client_per_cpu_s": batched["documents"] / batched["cpu"] if batched["cpu"] else 0.0,
         "lists_documents": batched["documents"],
         "single": single["documents"] / single["seconds"] if single["documents"] else 0.0,
         "single_documents": single["documents"],
@@ -226,7 +255,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=3000, help="documents sent in lists")
     parser.add_argument("--single", type=int, default=300, help="documents sent one by one")
     parser.add_argument("--batch", type=int, default=50, help="documents per list")
-    parser.add_argument("--workers", type=int, default=4, help="uvicorn workers")
+    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
     parser.add_argument("--threads", type=int, default=8, help="client threads")
     parser.add_argument("--client", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -240,18 +269,26 @@ def main() -> None:
         with pg_scratch() as pg_url:
             results["pg"] = measure(pg_url, args, Path(folder)) if pg_url else None
     load = os.getloadavg()
-    print(f"REST API intake: {args.workers} uvicorn workers, {args.threads} client threads")
     print(
-        f"{'database':<12}{'lists of ' + str(args.batch):>16}{'one per request':>18}{'errors':>8}"
+        f"REST API intake: intacct-bridge serve --workers {args.workers}, "
+        f"{args.threads} client threads"
+    )
+    print(
+        f"{'database':<12}{'lists of ' + str(args.batch):>16}{'per server CPU-s':>18}"
+        f"{'one per request':>18}{'errors':>8}"
     )
     for name, figures in results.items():
         if figures is None:
             print(f"{name:<12}{'skipped':>16}")
             continue
         print(
-            f"{name:<12}{figures['lists']:>12,.0f} d/s{figures['single']:>14,.0f} d/s"
-            f"{figures['errors']:>8.0f}"
+            f"{name:<12}{figures['lists']:>12,.0f} d/s{figures['lists_per_cpu_s']:>14,.0f} d/s"
+            f"{figures['single']:>14,.0f} d/s{figures['errors']:>8.0f}"
         )
+    print(
+        "per server CPU-s: documents stored per CPU second of the bridge's processes "
+        "(supervisor and workers; the database server's CPU is not counted)"
+    )
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
 
     def figure(name: str, key: str) -> float | None:
@@ -263,6 +300,8 @@ def main() -> None:
             {
                 "api_docs_per_s_sqlite": figure("sqlite", "lists"),
                 "api_docs_per_s_pg": figure("pg", "lists"),
+                "api_docs_per_server_cpu_s_sqlite": figure("sqlite", "lists_per_cpu_s"),
+                "api_docs_per_server_cpu_s_pg": figure("pg", "lists_per_cpu_s"),
                 "api_single_docs_per_s_sqlite": figure("sqlite", "single"),
                 "api_single_docs_per_s_pg": figure("pg", "single"),
                 "documents": args.documents,

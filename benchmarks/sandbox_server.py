@@ -2,11 +2,14 @@
 
     python benchmarks/sandbox_server.py --port 8099 [--latency-request 0.1]
         [--latency-function 0.01] [--slots 2] [--classes 200000] [--companies 10]
+        [--state sandbox.json]
 
 Prints ``READY <base-url>`` on stdout once it serves. Seeds the quickstart company with
 vendors, GL accounts and an AP term (for AP bills), and optionally ``--classes`` CLASS
 records (for the pager), and ``--companies`` more empty companies ``BENCH-01`` … for the
-quickstart sender and user (for several tenants). Stops on SIGTERM/SIGINT.
+quickstart sender and user (for several tenants). With ``--state`` it serves the sandbox
+saved in that file instead (read once, never written: nothing is journaled), with the same
+limits. Stops on SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -23,8 +26,23 @@ VENDORS = 20
 ACCOUNTS = ("6000", "6100", "6200", "2000")
 
 
+def limited(sandbox: Sandbox, args: argparse.Namespace) -> Sandbox:
+    sandbox.faults.set_limits(
+        None,
+        slots=args.slots,
+        latency_per_request=args.latency_request,
+        latency_per_function=args.latency_function,
+    )
+    return sandbox
+
+
 def build(args: argparse.Namespace) -> Sandbox:
     sandbox = Sandbox(seed=1)
+    if args.state:
+        from intacct_bridge.sandbox.persistence import load_state
+
+        load_state(sandbox.backend, args.state)
+        return limited(sandbox, args)
     creds = sandbox.quickstart()
     company = creds.company_id
     sandbox.admin.seed(
@@ -64,13 +82,7 @@ def build(args: argparse.Namespace) -> Sandbox:
             )
     for n in range(1, args.companies + 1):
         sandbox.quickstart(replace(creds, company_id=f"BENCH-{n:02d}"))
-    sandbox.faults.set_limits(
-        None,
-        slots=args.slots,
-        latency_per_request=args.latency_request,
-        latency_per_function=args.latency_function,
-    )
-    return sandbox
+    return limited(sandbox, args)
 
 
 def main() -> None:
@@ -81,6 +93,7 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=2)
     parser.add_argument("--classes", type=int, default=0)
     parser.add_argument("--companies", type=int, default=0)
+    parser.add_argument("--state", help="serve the sandbox saved in this state file")
     args = parser.parse_args()
     sandbox = build(args)
     config = uvicorn.Config(

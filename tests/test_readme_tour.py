@@ -63,6 +63,9 @@ PROMISES: dict[str, tuple[str, ...]] = {
         "Wrote bridge-package.xml",
         "no PROJECT: the company has no Projects module",
     ),
+    "intacct-bridge sync": ("Sent 61 record(s)", "0 to retry, 0 in error"),
+    "intacct-bridge status": ("customer", "supplier"),
+    "intacct-bridge pull --full": ("GLACCOUNT", "APTERM", "record(s) changed"),
 }
 
 

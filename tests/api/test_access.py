@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from intacct_bridge.auth.apikeys import revoke_api_key
+from intacct_bridge.auth.apikeys import list_api_keys, revoke_api_key
 from intacct_bridge.auth.model import Scope
 from tests.api.conftest import Api
 from tests.api.docs import invoice_body
+from tests.auth.conftest import FakeClock
 
 #: (method, url, body, scope needed)
 ROUTES = [
@@ -85,3 +86,26 @@ def test_a_key_of_tenant_b_neither_reads_nor_changes_tenant_a(api: Api) -> None:
     assert mine["document"]["reference"] != "B's"
     assert api.put("/api/v1/items/OWN-1", json={"name": "B's"}, key=b_key).status_code == 201
     assert api.get("/api/v1/records/items/OWN-1/state").status_code == 200
+
+
+def test_a_key_s_last_used_time_is_written_at_most_once_a_minute(api: Api) -> None:
+    """Checking a key only reads; its last-used time is written when more than a minute old
+    (so a busy client does not write a row on every request)."""
+    clock = FakeClock(dt.datetime.now(dt.UTC))
+    api.app.state.auth.clock = clock
+
+    def last_used() -> dt.datetime | None:
+        with api.sessions() as db:
+            (info,) = [k for k in list_api_keys(db, api.a) if k.active]
+        return info.last_used_at
+
+    assert last_used() is None
+    assert api.request("GET", "/api/v1/state").status_code == 200
+    assert last_used() == clock()
+    first = clock()
+    clock.advance(seconds=59)
+    assert api.request("GET", "/api/v1/state").status_code == 200
+    assert last_used() == first
+    clock.advance(seconds=2)
+    assert api.request("GET", "/api/v1/state").status_code == 200
+    assert last_used() == clock()

@@ -21,11 +21,18 @@ from intacct_bridge.auth.web import AuthServices
 from intacct_bridge.config.models import IntegrationConfig
 from intacct_bridge.config.secrets import Keyring, KeySource, Secret, generate_key
 from intacct_bridge.config.store import save_config
+from intacct_bridge.demo import DemoGenerator
+from intacct_bridge.export.service import KIND as POSTING_KIND
 from intacct_bridge.intacct import RetryPolicy
+from intacct_bridge.intake import import_records
+from intacct_bridge.model.documents import DocumentStatus
+from intacct_bridge.posting.recipes import RECIPES
 from intacct_bridge.sandbox import QuickstartCredentials, Sandbox
+from intacct_bridge.store.base import now
 from intacct_bridge.store.migrate import upgrade
-from intacct_bridge.store.repositories import save_record
+from intacct_bridge.store.repositories import list_documents, save_record
 from intacct_bridge.store.session import create_store_engine, session_factory
+from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync.worker import EmbeddedWorker
 from intacct_bridge.web.app import WebSettings, create_app
 from intacct_bridge.web.console.services import ConsoleServices
@@ -167,6 +174,51 @@ class Browser:
         found = CSRF.search(page.text)
         assert found is not None, "the page has no form with a CSRF token"
         return found.group(1)
+
+
+LINK = "https://www.intacct.com/ia/acct/x.phtml?.r="
+REFUSED = "Intacct refused the document"
+
+
+def demo_documents(world: World, documents: int = 40) -> list[Any]:
+    """The demo's master data and some documents in tenant A; the posted ones."""
+    generator = DemoGenerator(seed=3, items=12, customers=4, suppliers=3, documents=documents)
+    with world.sessions.begin() as session:
+        report = import_records(session, generator.master_data(), tenant_id=world.a)
+        assert report.ok, report.errors[:3]
+        report = import_records(
+            session, [d for d in generator.documents() if d.reverses is None], tenant_id=world.a
+        )
+        assert report.ok, report.errors[:3]
+        return [d for d in list_documents(session, world.a) if d.status is DocumentStatus.POSTED]
+
+
+def record_posting(world: World, document: Any, state: str, recordno: int | None) -> None:
+    """What ``intacct-bridge post`` records for a document (its posting state row)."""
+    stamp = now()
+    with world.sessions.begin() as session:
+        session.add(
+            SyncStateRow(
+                tenant_id=world.a,
+                kind=POSTING_KIND,
+                key=f"{document.type.value}/{document.number}",
+                intacct_object=RECIPES[document.type].target.value,
+                state=state,
+                version=1,
+                attempts=1,
+                record_no=recordno,
+                intacct_id=None if recordno is None else str(recordno),
+                url=None
+                if recordno is None
+                else f"https://www.intacct.com/ia/acct/x.phtml?.r={recordno}",
+                last_message="Intacct refused the document: closed period"
+                if state == "error"
+                else None,
+                created_at=stamp,
+                updated_at=stamp,
+                synced_at=stamp if state == "success" else None,
+            )
+        )
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ installed by .ci/run through apt when missing; never a browser download).
 
 One walk through the daily work, against a live server on a free port and the in-process
 sandbox: sign in, configure and test the connection, remove a mapped property, find a
-record in error and Force synchronise it after fixing its cause, read the dashboard,
+record in error and Force synchronise it after fixing its cause, read the dashboard, run
+"Create all" with its live progress, read the finance pages and reconcile, create an API key,
 download the custom package. Screenshots go to the test's temporary folder, or to
 ``$INTACCT_BRIDGE_SCREENSHOTS`` (``docs/console`` regenerates the README's).
 """
@@ -24,7 +25,8 @@ import uvicorn
 from intacct_bridge.model.finance import Ledger, PaymentTerm
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import SyncState
-from tests.console.conftest import PASSWORD, World
+from intacct_bridge.web.console.finance import types_of
+from tests.console.conftest import PASSWORD, World, demo_documents, record_posting
 from tests.sync.conftest import customer, item
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,6 +67,14 @@ def test_the_daily_walk_in_chromium(world: World, served: str, tmp_path: Path) -
     world.save(world.a, PaymentTerm(ledger=Ledger.AR, id="N30", due_days=30))
     world.save(world.a, customer("C1", payment_term_id="N30"), customer("C2"), item("W-1"))
     world.worker().run_until_idle(world.a)
+    # a month of documents, some of them posted to Intacct (the posting state `post` records)
+    posted = demo_documents(world, documents=40)
+    refused = next(d for d in posted if d.type.value in types_of("journal"))
+    for number, document in enumerate(posted[:25]):
+        failed = document is refused
+        record_posting(world, document, "error" if failed else "success", 1000 + number)
+    if refused not in posted[:25]:
+        record_posting(world, refused, "error", None)
     base = f"{served}/console/t/{world.a}"
 
     with playwright_api.sync_playwright() as play:
@@ -130,9 +140,43 @@ def test_the_daily_walk_in_chromium(world: World, served: str, tmp_path: Path) -
             page.goto(f"{base}/dashboard")
             assert page.locator("#states-chart svg").count() == 1
             assert "Customers" in page.inner_text("#states-chart")
+            assert page.locator("#postings-chart svg rect").count() > 0
             page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
             page.goto(f"{base}/messages")
             page.screenshot(path=str(shots / "messages.png"), full_page=True)
+
+            # Create all: the full pull runs in the background, its progress polled by htmx
+            page.goto(f"{base}/mapping")
+            page.click("#create-all-form button")
+            page.wait_for_selector("text=Create all finished", timeout=30_000)
+            assert "GLACCOUNT" in page.inner_text("#create-all")
+            page.screenshot(path=str(shots / "mapping-create-all.png"), full_page=True)
+
+            # finance: AR documents with their Intacct status and link, then reconcile
+            page.goto(f"{base}/finance/ar")
+            assert page.locator("#finance-documents a[href^='https://']").count() > 0
+            page.screenshot(path=str(shots / "finance-ar.png"), full_page=True)
+            page.goto(f"{base}/finance/journal?state=error")
+            assert "Intacct refused" in page.inner_text("#finance-documents")
+            page.goto(f"{base}/finance/reconcile")
+            page.click("#reconcile-form button")
+            page.wait_for_selector("#reconcile-report")
+            page.screenshot(path=str(shots / "reconcile.png"), full_page=True)
+            page.goto(f"{base}/finance/dimension-types")
+            assert page.locator("#dimension-types tr").count() > 1
+            page.screenshot(path=str(shots / "dimension-types.png"), full_page=True)
+
+            # an API key: shown once, then only its prefix
+            page.goto(f"{base}/api-keys")
+            page.fill("#key-name", "warehouse WMS")
+            page.check("input[value='documents:write']")
+            page.check("input[value='state:read']")
+            page.click("#api-key-form button")
+            key = page.inner_text("#new-key-text")
+            assert key.startswith("ibk_")
+            page.goto(f"{base}/api-keys")
+            assert key not in page.content()
+            page.screenshot(path=str(shots / "api-keys.png"), full_page=True)
 
             # download the custom package
             page.goto(f"{base}/config?tab=package")

@@ -38,7 +38,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     code, out = _demo("--documents", "30", "--dir", str(tmp_path))
     assert code == 0, out
     assert "Summary: ok — records " in out
-    assert re.search(r"documents 30( \(\d+ in Intacct\))?, errors 0", out), out
+    # the month's 30 and the late supplier bill dated in the period closed in AP
+    assert re.search(r"documents 31( \(31 in Intacct\))?, errors 0", out), out
+    assert "AP closed through" in out
     for label in (
         "Seed guide setup",
         "Demo company in Intacct",
@@ -65,7 +67,7 @@ def test_a_second_run_starts_clean_and_keeps_other_files(tmp_path: Path) -> None
     assert _demo("--documents", "5", "--dir", str(tmp_path))[0] == 0
     code, out = _demo("--documents", "5", "--dir", str(tmp_path))
     assert code == 0, out  # a reused store would refuse the seed guide's company again
-    assert re.search(r"documents 5( \(\d+ in Intacct\))?, errors 0", out), out
+    assert re.search(r"documents 6( \(\d+ in Intacct\))?, errors 0", out), out
     assert mine.read_text(encoding="utf-8") == "keep me"
 
 
@@ -253,6 +255,23 @@ def test_serve_keeps_the_bridge_running_with_a_demo_sign_in(tmp_path: Path) -> N
                 assert user.name == "demo"
         finally:
             engine.dispose()
+        # the console reconciles the demo's month against the demo's sandbox: no difference
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as web:
+            signed = web.post(
+                "/console/sign-in",
+                data={"username": "demo", "password": password},
+                follow_redirects=True,
+            )
+            assert signed.status_code == 200 and "/monitor" in str(signed.url)
+            reconcile = str(signed.url).replace("/monitor", "/finance/reconcile")
+            form = web.get(reconcile)
+            token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+            period = form.text.split('name="period" value="')[1].split('"')[0]
+            report = web.post(reconcile, data={"csrf_token": token, "period": period})
+            assert report.status_code == 200
+            assert "no difference" in report.text, report.text[-3000:]
+            ar = web.get(reconcile.replace("/reconcile", "/ar"))
+            assert "In Intacct" in ar.text and 'href="https://' in ar.text
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)

@@ -131,6 +131,46 @@ def test_purchase_credit_memo_is_an_ap_adjustment_mirroring_the_invoice() -> Non
     ]
 
 
+def test_purchase_credit_memo_below_receipt_value_reclassifies_the_variance() -> None:
+    # 5 returned @ 9.50 against a receipt value of 10.00: Cr GRNI 50, Dr PPV 2.50, Dr AP 47.50
+    # — both signs, which Intacct's APADJUSTMENT refuses. The adjustment carries the line's
+    # net on GRNI; a journal entry moves the variance to PPV.
+    result = post_document(
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="5", unit_price="9.50"), reverses="PU-1"),
+        setup(),
+    )
+    assert result.problems == ()
+    adjustment, reclass = result.entries
+    assert adjustment.target is Target.AP_ADJUSTMENT and adjustment.is_balanced
+    assert shape(adjustment) == [
+        ("2050", "Cr", "47.50", "47.50", "E1"),
+        ("2000", "Dr", "47.50", "47.50", "E1"),
+    ]
+    assert reclass.target is Target.JOURNAL_ENTRY and reclass.is_balanced
+    assert reclass.journal_id == "INVJ"
+    assert reclass.key == f"purchase_credit_memo/{adjustment.document_number}/GLBATCH"
+    assert shape(reclass) == [
+        ("5300", "Dr", "2.50", "2.50", "E1"),
+        ("2050", "Cr", "2.50", "2.50", "E1"),
+    ]
+    assert [ln.source_line for ln in reclass.lines] == [1, 1]
+    # together: exactly the lines of the credit memo
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in result.entries:
+        for ln in entry.lines:
+            totals[ln.account_id] += ln.signed_amount
+    assert dict(totals) == {"2050": D("-50.00"), "5300": D("2.50"), "2000": D("47.50")}
+
+
+def test_mixed_sign_credit_memo_in_a_closed_gl_period_is_a_problem() -> None:
+    result = post_document(
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="5", unit_price="9.50")),
+        setup(closed_through={("GL", None): dt.date(2026, 11, 30)}),
+    )
+    assert result.entries == ()
+    assert [p.code.value for p in result.problems] == ["closed_period"]
+
+
 def test_sales_shipment_books_cost_of_sales() -> None:
     entry = only_entry(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00"))
     assert shape(entry) == [
@@ -307,3 +347,184 @@ def test_entries_only_post_on_their_own_side_totals() -> None:
     assert entry.total(Side.DEBIT) == entry.total(Side.CREDIT) == D("2.00")
     assert entry.key == "purchase_receipt/PU-1/GLBATCH"
     assert entry.date == dt.date(2026, 11, 10)
+
+
+def test_ap_closed_before_gl_refuses_a_bill_by_default_naming_the_policy() -> None:
+    closed = {("AP", None): dt.date(2026, 11, 15)}  # AP closed, GL open
+    result = post_document(
+        document(T.PURCHASE_INVOICE, line(quantity="100", unit_price="10.50")),
+        setup(closed_through=closed),
+    )
+    assert result.entries == ()
+    (problem,) = result.problems
+    assert problem.code.value == "closed_period" and problem.field == "date"
+    assert "AP is closed through 2026-11-15 in entity E1" in problem.message
+    assert "first_open_date to post it on 2026-11-16" in problem.fix
+
+
+def test_ap_closed_before_gl_posts_the_bill_on_the_first_open_day_by_policy() -> None:
+    from intacct_bridge.posting import ClosedPeriodPolicy
+
+    closed = {("AP", None): dt.date(2026, 11, 15)}
+    policy = ClosedPeriodPolicy.FIRST_OPEN_DATE
+    doc = document(T.PURCHASE_INVOICE, line(quantity="100", unit_price="10.50"))
+    result = post_document(doc, setup(closed_through=closed, closed_period_policy=policy))
+    assert result.problems == ()
+    (entry,) = result.entries
+    assert entry.date == dt.date(2026, 11, 10)  # the bill keeps its date …
+    assert entry.posting_date == entry.gl_date == dt.date(2026, 11, 16)  # … GL on the 16th
+    assert shape(entry) == [
+        ("2050", "Dr", "1000.00", "1000.00", "E1"),
+        ("5300", "Dr", "50.00", "50.00", "E1"),
+        ("2000", "Cr", "1050.00", "1050.00", "E1"),
+    ]
+    # stock movements are GL documents: the AP close does not move them
+    receipt = post_document(
+        document(T.PURCHASE_RECEIPT, line(quantity="1", unit_cost="1.00")),
+        setup(closed_through=closed, closed_period_policy=policy),
+    )
+    assert receipt.entries[0].posting_date is None
+    # the first open day must be open in the GL too
+    gl_closed = {**closed, ("GL", None): dt.date(2026, 11, 20)}
+    refused = post_document(doc, setup(closed_through=gl_closed, closed_period_policy=policy))
+    assert [p.code.value for p in refused.problems] == ["closed_period"]
+
+
+def _on_shipment(**changes: object) -> object:
+    """The test company recognising revenue on shipment: WIDGET priced 25.00, accrued
+    revenue (shipped not invoiced) on account 1150."""
+    from intacct_bridge.model.finance import Account
+    from intacct_bridge.model.items import Item
+    from intacct_bridge.posting.roles import AccountType
+    from intacct_bridge.posting.setup import RevenueRecognition
+
+    base = setup()
+    items = {
+        **base.items,
+        "WIDGET": Item(
+            id="WIDGET",
+            name="Widget",
+            standard_cost=D("10.00"),
+            base_price=D("25.00"),
+            posting_class_id="WIDGETS",
+        ),
+    }
+    values: dict[str, object] = {
+        "revenue_recognition": RevenueRecognition.ON_SHIPMENT,
+        "items": items,
+        "accounts": {**base.accounts, "1150": Account(id="1150", name="Shipped not invoiced")},
+        "default_accounts": {
+            **base.default_accounts,
+            AccountType.SHIPPED_NOT_INVOICED: "1150",
+        },
+    }
+    values.update(changes)
+    return setup(**values)
+
+
+def test_revenue_on_shipment_accrues_revenue_at_the_item_price() -> None:
+    result = post_document(
+        document(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES)),
+        _on_shipment(),  # type: ignore[arg-type]
+    )
+    assert result.problems == ()
+    (entry,) = result.entries
+    assert entry.target is Target.JOURNAL_ENTRY and entry.is_balanced
+    assert shape(entry) == [
+        ("5000", "Dr", "400.00", "400.00", "E1"),
+        ("1220", "Cr", "400.00", "400.00", "E1"),
+        ("1150", "Dr", "1000.00", "1000.00", "E1"),
+        ("4000", "Cr", "1000.00", "1000.00", "E1"),
+    ]
+
+
+def test_revenue_on_shipment_the_invoice_clears_the_accrual_and_books_the_difference() -> None:
+    entry = post_document(
+        document(
+            T.SALES_INVOICE,
+            line(
+                quantity="40",
+                unit_price="26.00",
+                tax_detail_id="US-CA",
+                tax_amount="83.20",
+                dimensions=DEPT_SALES,
+            ),
+            line(2, item="FREIGHT", unit_price="15.00", dimensions=DEPT_SALES),
+        ),
+        _on_shipment(),  # type: ignore[arg-type]
+    ).entries[0]
+    assert entry.target is Target.AR_INVOICE and entry.is_balanced
+    assert shape(entry) == [
+        ("1150", "Cr", "1000.00", "1000.00", "E1"),
+        ("4000", "Cr", "40.00", "40.00", "E1"),
+        ("2200", "Cr", "83.20", "83.20", "E1"),
+        ("4200", "Cr", "15.00", "15.00", "E1"),
+        ("1100", "Dr", "1138.20", "1138.20", "E1"),
+    ]
+
+
+def test_revenue_on_shipment_an_invoice_below_the_item_price_reclassifies_the_discount() -> None:
+    # 40 @ 24.00 against 1,000.00 accrued: Cr SNI 1,000, Dr revenue 40 — an AR invoice takes
+    # no negative line, so the invoice carries SNI at 960 and a journal entry moves 40.
+    result = post_document(
+        document(T.SALES_INVOICE, line(quantity="40", unit_price="24.00", dimensions=DEPT_SALES)),
+        _on_shipment(),  # type: ignore[arg-type]
+    )
+    assert result.problems == ()
+    invoice, reclass = result.entries
+    assert shape(invoice) == [
+        ("1150", "Cr", "960.00", "960.00", "E1"),
+        ("1100", "Dr", "960.00", "960.00", "E1"),
+    ]
+    assert reclass.target is Target.JOURNAL_ENTRY and reclass.is_balanced
+    assert shape(reclass) == [
+        ("4000", "Dr", "40.00", "40.00", "E1"),
+        ("1150", "Cr", "40.00", "40.00", "E1"),
+    ]
+
+
+def test_revenue_on_shipment_needs_the_item_price() -> None:
+    from intacct_bridge.model.items import Item
+
+    unpriced = {
+        "WIDGET": Item(
+            id="WIDGET", name="Widget", standard_cost=D("10.00"), posting_class_id="WIDGETS"
+        )
+    }
+    result = post_document(
+        document(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES)),
+        _on_shipment(items=unpriced),  # type: ignore[arg-type]
+    )
+    assert result.entries == ()
+    (problem,) = result.problems
+    assert (problem.code.value, problem.line, problem.field) == ("no_price", 1, "item_id")
+    assert "give item WIDGET a base price" in problem.fix
+
+
+def test_revenue_on_invoice_stays_the_default() -> None:
+    (entry,) = post_document(
+        document(T.SALES_SHIPMENT, line(quantity="40", unit_cost="10.00", dimensions=DEPT_SALES)),
+        setup(),
+    ).entries
+    assert [row[0] for row in shape(entry)] == ["5000", "1220"]
+
+
+def test_foreign_currency_mixed_sign_credit_memo_reclassifies_in_base_currency() -> None:
+    # 5 @ EUR 9.00 (rate 1.1) against a receipt value of USD 50.00: the adjustment in EUR,
+    # the reclassification of the variance in USD (base amounts move between accounts)
+    result = post_document(
+        document(T.PURCHASE_CREDIT_MEMO, line(quantity="5", unit_price="9.00"), currency="EUR"),
+        setup(),
+    )
+    assert result.problems == ()
+    adjustment, reclass = result.entries
+    assert adjustment.currency == "EUR" and adjustment.is_balanced
+    assert shape(adjustment) == [
+        ("2050", "Cr", "49.50", "45.00", "E1"),
+        ("2000", "Dr", "49.50", "45.00", "E1"),
+    ]
+    assert (reclass.currency, reclass.exchange_rate) == ("USD", Decimal(1))
+    assert shape(reclass) == [
+        ("5300", "Dr", "0.50", "0.50", "E1"),
+        ("2050", "Cr", "0.50", "0.50", "E1"),
+    ]

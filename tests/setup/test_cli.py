@@ -187,3 +187,52 @@ def test_a_changed_key_is_reported_not_crashed_on(cli: Cli) -> None:
     assert "rotate-key" in out
     refused = cli("config", "rotate-key", code=1)
     assert "nothing was rotated" in text(refused)
+
+
+def _terms(cli: Cli) -> set[str]:
+    return {str(r.get("NAME")) for r in cli.sandbox().admin.records("DEMO-MFG", "ARTERM")}
+
+
+def test_setup_sandbox_seeds_a_new_company_with_the_stores_financial_setup(cli: Cli) -> None:
+    cli("init")
+    cli(
+        "demo-data",
+        "--seed",
+        "3",
+        "--items", "12",
+        "--customers",
+        "3",
+        "--suppliers",
+        "2",
+        "--documents",
+        "5",
+        "--import",
+    )
+    done = cli("setup", "sandbox", "--state", str(cli.state))
+    assert "Financial setup seeded from the store:" in done.output
+    assert re.search(r"\b\d+ ARTERM\b", done.output)
+    assert _terms(cli), "the demo's AR terms are in the sandbox company"
+    checked = cli("setup", "check", "--state", str(cli.state))  # package covers the new UDDs
+    assert "Every step of the guide is in place." in checked.output
+    again = cli("setup", "sandbox", "--state", str(cli.state))  # the company exists: no reseed
+    assert "Financial setup seeded" not in again.output
+
+
+def test_setup_sandbox_without_the_financial_setup(cli: Cli) -> None:
+    cli("init")
+    cli(
+        "demo-data",
+        "--seed",
+        "3",
+        "--items", "12",
+        "--customers",
+        "3",
+        "--suppliers",
+        "2",
+        "--documents",
+        "5",
+        "--import",
+    )
+    done = cli("setup", "sandbox", "--state", str(cli.state), "--no-financial-setup")
+    assert "Financial setup seeded" not in done.output
+    assert _terms(cli) == set()

@@ -288,3 +288,30 @@ def test_an_unreadable_password_is_diagnosed(
 
 def test_diagnose_never_raises_on_the_unexpected(config: IntegrationConfig) -> None:
     assert diagnose(RuntimeError("boom"), config).code == "unexpected"
+
+
+def test_a_refused_policy_outside_the_test_names_the_policy_not_the_credentials(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    from intacct_bridge.intacct import IntacctClient, IntacctConfig, IntacctPolicyError
+    from intacct_bridge.intacct import functions as fn
+
+    config = IntacctConfig(
+        sender_id=creds.sender_id,
+        sender_password=creds.sender_password,
+        company_id=creds.company_id,
+        user_id=creds.user_id,
+        user_password=creds.user_password,
+        endpoint=sandbox.endpoint,
+    )
+
+    async def go() -> None:
+        async with IntacctClient(config, transport=sandbox.transport()) as client:
+            await client.submit_async([fn.create("CLASS", {"CLASSID": "P1"})], policy_id="NOPE")
+
+    with pytest.raises(IntacctPolicyError) as caught:
+        asyncio.run(go())
+    diagnosis = diagnose(caught.value, make_config(sandbox, creds))
+    assert (diagnosis.code, diagnosis.step) == ("policy_invalid", "policy")
+    assert "--policy-id" in diagnosis.fix and "--synchronous" in diagnosis.fix
+    assert "NOPE" in diagnosis.message and creds.sender_password not in diagnosis.message

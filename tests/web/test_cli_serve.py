@@ -17,15 +17,17 @@ from intacct_bridge.web.smart_events import PATH
 from tests.servers import free_port
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> httpx.Response:
-    deadline = time.monotonic() + 30
+def _wait_healthy(
+    url: str, process: subprocess.Popen[bytes], seconds: float = 30
+) -> httpx.Response:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1].decode()[-2000:]
         try:
             return httpx.get(url + "/health", timeout=1)
         except httpx.TransportError:
             time.sleep(0.1)
-    raise AssertionError("the bridge did not start within 30 s")
+    raise AssertionError(f"the bridge did not start within {seconds:.0f} s")
 
 
 def test_serve_runs_health_and_the_receiver_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -59,3 +61,42 @@ def test_serve_runs_health_and_the_receiver_and_stops_on_sigterm(tmp_path: Path)
     assert process.returncode == 0, err.decode()[-2000:]
     assert f"listening on http://127.0.0.1:{port}" in out.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_serve_with_workers_answers_from_several_processes_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    """``--workers 2``: a supervisor and two worker processes on one port, each with its own
+    app on the same database and key; SIGTERM stops them all, exit status 0."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "INTACCT_BRIDGE_SECRET_KEY": generate_key().decode(),
+        "INTACCT_BRIDGE_DB_URL": f"sqlite:///{tmp_path / 'bridge.db'}",
+    }
+    command = [sys.executable, "-m", "intacct_bridge.cli.main", "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        health = _wait_healthy(url, process, seconds=90)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        # the multiprocessing resource tracker is a child too
+        assert len(workers) >= 2
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert "Traceback" not in err.decode()
+    deadline = time.monotonic() + 10  # the resource tracker leaves when its pipe closes
+    while any(Path(f"/proc/{child}").exists() for child in workers):
+        assert time.monotonic() < deadline, "a worker outlived the server"
+        time.sleep(0.1)

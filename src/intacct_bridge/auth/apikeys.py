@@ -128,23 +128,61 @@ def verify_api_key(db: Session, text: str, now: dt.datetime) -> ApiPrincipal:
     """The client behind the key ``text``, or :class:`ApiKeyInvalidError`.
 
     The digest is compared in constant time, and an unknown prefix costs the same hash and
-    comparison as a known one. The last-used time is written at most once a minute.
+    comparison as a known one. The last-used time is written at most once a minute
+    (:func:`check_api_key` then :func:`touch_api_key` when it is stale).
+    """
+    principal, last_used = check_api_key(db, text)
+    if is_stale(last_used, now):
+        touch_api_key(db, principal, now)
+    return principal
+
+
+def check_api_key(db: Session, text: str) -> tuple[ApiPrincipal, dt.datetime | None]:
+    """The client behind the key ``text`` and when the key was last used; reads only.
+
+    :class:`ApiKeyInvalidError` for a malformed, unknown or revoked key. One indexed
+    ``SELECT`` and one SHA-256: cheap enough for every request (no password hash — the
+    secret has 256 random bits, there is nothing to guess).
     """
     parsed = parse_api_key(text)
     if parsed is None:
         raise ApiKeyInvalidError("malformed API key; expected ibk_<prefix>_<secret>")
     prefix, secret = parsed
-    row = db.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
+    row = db.execute(
+        select(
+            ApiKeyRow.tenant_id,
+            ApiKeyRow.name,
+            ApiKeyRow.scopes,
+            ApiKeyRow.digest,
+            ApiKeyRow.last_used_at,
+            ApiKeyRow.revoked_at,
+        ).where(ApiKeyRow.prefix == prefix)
+    ).one_or_none()
     expected = row.digest if row is not None else _DUMMY_DIGEST
     if not digests_equal(api_key_digest(secret), expected) or row is None:
         raise ApiKeyInvalidError("unknown or revoked API key")
     if row.revoked_at is not None:
         raise ApiKeyInvalidError("unknown or revoked API key")
+    principal = ApiPrincipal(row.tenant_id, prefix, row.name, _scopes(row.scopes))
+    return principal, row.last_used_at
+
+
+def is_stale(last_used: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a key last used at ``last_used`` needs its last-used time written again."""
+    if last_used is None:
+        return True
+    if last_used.tzinfo is None:
+        last_used = last_used.replace(tzinfo=dt.UTC)
+    return last_used < now - LAST_USED_INTERVAL
+
+
+def touch_api_key(db: Session, principal: ApiPrincipal, now: dt.datetime) -> None:
+    """Write the key's last-used time (a no-op when another request just did)."""
     db.execute(
         update(ApiKeyRow)
         .where(
-            ApiKeyRow.tenant_id == row.tenant_id,
-            ApiKeyRow.prefix == prefix,
+            ApiKeyRow.tenant_id == principal.tenant_id,
+            ApiKeyRow.prefix == principal.prefix,
             or_(
                 ApiKeyRow.last_used_at.is_(None), ApiKeyRow.last_used_at < now - LAST_USED_INTERVAL
             ),
@@ -153,4 +191,3 @@ def verify_api_key(db: Session, text: str, now: dt.datetime) -> ApiPrincipal:
         .execution_options(synchronize_session=False)
     )
     db.flush()
-    return ApiPrincipal(row.tenant_id, row.prefix, row.name, _scopes(row.scopes))

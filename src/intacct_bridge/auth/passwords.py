@@ -44,7 +44,9 @@ class PasswordHasher:
             parallelism=parallelism,
             type=argon2.Type.ID,
         )
-        self._dummy = self._hasher.hash("dummy password never used by anyone")
+        #: made on first use: building a hasher costs nothing, so an app (each of its
+        #: workers) starts at once and an API-only process never pays for an argon2 hash
+        self._dummy: str | None = None
 
     def hash(self, password: str) -> str:
         """A PHC string (``$argon2id$v=19$m=…``) with a fresh random salt."""
@@ -62,6 +64,8 @@ class PasswordHasher:
 
     def verify_unknown(self, password: str) -> bool:
         """Spend a verification's work on a dummy hash; always ``False``."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("dummy password never used by anyone")
         try:
             self._hasher.verify(self._dummy, password[:MAX_PASSWORD_LENGTH])
         except (VerifyMismatchError, VerificationError, InvalidHashError):

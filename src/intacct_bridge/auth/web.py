@@ -25,6 +25,7 @@ sign-in page instead of a 401 catches :class:`fastapi.HTTPException` with
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,9 +34,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from intacct_bridge.auth.apikeys import verify_api_key
+from intacct_bridge.auth.apikeys import check_api_key, is_stale, touch_api_key
 from intacct_bridge.auth.errors import (
     AccessDeniedError,
     ApiKeyInvalidError,
@@ -65,6 +67,7 @@ MAX_FORM_BYTES = 64 * 1024
 #: most fields in such a form (a console page may post one per selected row)
 MAX_FORM_FIELDS = 2000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+log = logging.getLogger("intacct_bridge.auth")
 
 
 @dataclass
@@ -275,11 +278,18 @@ def require_api_key(scope: Scope) -> Callable[..., ApiPrincipal]:
             raise _error(
                 401, "unauthorized", "send an API key: Authorization: Bearer ibk_…", challenge
             )
+        now = services.clock()
         try:
-            with services.transaction() as db:
-                principal = verify_api_key(db, credential, services.clock())
+            with services.transaction() as db:  # a read: no lock held, nothing written
+                principal, last_used = check_api_key(db, credential)
         except ApiKeyInvalidError as error:
             raise _error(401, "unauthorized", str(error), challenge) from None
+        if is_stale(last_used, now):  # at most once a minute per key
+            try:
+                with services.transaction() as db:
+                    touch_api_key(db, principal, now)
+            except DBAPIError:  # a busy database: the next request writes it
+                log.info("could not write the last-used time of API key %s", principal.prefix)
         tenant_id = request.path_params.get("tenant_id")
         if tenant_id is not None and tenant_id != principal.tenant_id:
             raise _error(403, "forbidden", "this API key does not belong to that tenant")

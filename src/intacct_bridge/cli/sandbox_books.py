@@ -267,7 +267,7 @@ def add_tax_solution(
     admin_token: AdminToken = None,
 ) -> None:
     """A VAT/GST tax solution with its default purchase and sales tax accounts."""
-    body = {
+    body: dict[str, Any] = {
         "solution_id": solution_id,
         "purchase_account": purchase_account,
         "sale_account": sale_account,
@@ -280,14 +280,7 @@ def add_tax_solution(
         url,
         admin_token,
         ("POST", "/tax-solutions", body),
-        lambda admin: admin.add_tax_solution(
-            company_id,
-            solution_id,
-            purchase_account=purchase_account,
-            sale_account=sale_account,
-            method=method,
-            description=description,
-        ),
+        lambda admin: admin.add_tax_solution(company_id, **body),
     )
     typer.echo(f"Company {company_id}: added tax solution {solution_id}")
 
@@ -307,7 +300,7 @@ def add_tax_detail(
     admin_token: AdminToken = None,
 ) -> None:
     """A tax detail with its rate and GL account."""
-    body = {
+    body: dict[str, Any] = {
         "detail_id": detail_id,
         "tax_type": tax_type,
         "percent": percent,
@@ -322,16 +315,7 @@ def add_tax_detail(
         url,
         admin_token,
         ("POST", "/tax-details", body),
-        lambda admin: admin.add_tax_detail(
-            company_id,
-            detail_id,
-            tax_type=tax_type,
-            percent=percent,
-            account=account,
-            solution=solution,
-            reverse_charge=reverse_charge,
-            description=description,
-        ),
+        lambda admin: admin.add_tax_detail(company_id, **body),
     )
     typer.echo(f"Company {company_id}: added tax detail {detail_id} ({percent}%)")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from typing import Annotated
 
@@ -19,13 +20,23 @@ def serve_command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     db: DbOption = None,
     key_file: KeyFileOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes serving requests (each with its own connections); use "
+            "several on PostgreSQL for the REST API's throughput.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the bridge's HTTP app at http://HOST:PORT.
 
     Smart Events from the custom package post to /intacct/smart-events (the webhook URL of
     `package export`); GET /health reports the database and the secret key. Smart Events
     accepted but not applied before a stop are applied at start-up. Stop with Ctrl+C or
-    SIGTERM.
+    SIGTERM. With --workers N, N processes share the port (uvicorn's supervisor restarts
+    one that dies).
     """
     import uvicorn
 
@@ -52,7 +63,23 @@ def serve_command(
     # previous handler: make that a normal exit (status 0), as for Ctrl+C.
     previous = signal.signal(signal.SIGTERM, _exit_quietly)
     try:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        if workers == 1:
+            uvicorn.run(application, host=host, port=port, log_level="warning")
+        else:
+            # each worker builds its own app (and engine) from the same settings
+            engine.dispose()
+            os.environ["INTACCT_BRIDGE_DB_URL"] = database_url(db)
+            if key_file is not None:
+                os.environ["INTACCT_BRIDGE_SECRET_KEY_FILE"] = str(key_file.resolve())
+            uvicorn.run(
+                "intacct_bridge.web.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                access_log=False,
+            )
     finally:
         signal.signal(signal.SIGTERM, previous)
         engine.dispose()

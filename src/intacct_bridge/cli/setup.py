@@ -42,6 +42,8 @@ from intacct_bridge.cli.config import (
 from intacct_bridge.files import atomic_write
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from intacct_bridge.config.models import IntegrationConfig
     from intacct_bridge.config.secrets import Keyring
     from intacct_bridge.sandbox import Sandbox
@@ -394,7 +396,7 @@ def _company_objects(
     if projects is not None:
         return projects, dimensions
     try:
-        names = asyncio.run(offered_objects(config))
+        names, udds = asyncio.run(offered_objects(config))
     except Exception as error:  # every failure becomes a diagnosis
         served = _served_state(tenant, config)
         diagnosis = local_sandbox_fix(diagnose(error, config), config, served)
@@ -403,7 +405,8 @@ def _company_objects(
             f"{diagnosis.message} Fix: {diagnosis.fix} (Or do not ask: --projects or "
             "--no-projects, or --state FILE for a sandbox state file.)"
         )
-    return "PROJECT" in names, dimensions
+    given = {name.upper() for name in dimensions}
+    return "PROJECT" in names, [*dimensions, *(name for name in udds if name not in given)]
 
 
 # --- setup sandbox / setup check -------------------------------------------------------------
@@ -417,6 +420,29 @@ def _entity_pairs(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
             raise typer.BadParameter(f"'{item}' is not ID=NAME.", param_hint="--entity")
         pairs.append((key.strip(), (name.strip() if sep else "") or key.strip()))
     return tuple(pairs)
+
+
+def _seed_from_store(
+    sandbox: Sandbox, session: Session, tenant: str, company_id: str
+) -> dict[str, int]:
+    """Seed a new sandbox company with the financial setup in the tenant's store (nothing
+    when the store holds no GL account); a refusal stops with the sandbox's reason."""
+    from intacct_bridge.demo.company import seed_financial_setup
+    from intacct_bridge.model import MASTER_KINDS, Account
+    from intacct_bridge.sandbox.admin import AdminError
+    from intacct_bridge.store.repositories import list_records
+
+    if not list_records(session, tenant, Account):
+        return {}
+    records = [r for kind in MASTER_KINDS for r in list_records(session, tenant, kind)]
+    try:
+        return seed_financial_setup(sandbox.admin, company_id, records)
+    except AdminError as error:
+        fail(
+            f"Seeding company {company_id} with the store's financial setup was refused: "
+            f"{error}. Nothing was saved. Fix: intacct-bridge setup sandbox "
+            "--no-financial-setup sets the company up without it."
+        )
 
 
 @setup_app.command("sandbox")
@@ -470,6 +496,14 @@ def setup_sandbox_command(
             help="Password of an existing sandbox sender ('?' prompts).", show_default=False
         ),
     ] = None,
+    financial_setup: Annotated[
+        bool,
+        typer.Option(
+            help="When the company is new, seed it with the financial setup the tenant's "
+            "store holds (GL accounts, journals, terms, dimensions, tax, exchange rates — "
+            "what intacct-bridge import loaded from demo-data).",
+        ),
+    ] = True,
     tenant: TenantOption = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
@@ -510,6 +544,7 @@ def setup_sandbox_command(
             f"{escape(tenant)}, following the seed guide:"
         )
         engine = ready_engine(db)
+        seeded: dict[str, int] = {}
         try:
             with _locked(state):
                 from intacct_bridge.sandbox import Sandbox
@@ -518,8 +553,13 @@ def setup_sandbox_command(
                 sandbox = Sandbox()
                 if state.exists():
                     load_state(sandbox.backend, state)
+                new_company = company_id not in sandbox.backend.companies
                 with session_factory(engine)() as session:
                     results = setup_sandbox(sandbox, session, tenant, ring, plan)
+                    if all_ok(results) and new_company and financial_setup:
+                        seeded = _seed_from_store(sandbox, session, tenant, company_id)
+                        if seeded:  # the guide again: the package covers the new dimensions
+                            results = setup_sandbox(sandbox, session, tenant, ring, plan)
                     if all_ok(results):
                         save_state(sandbox.backend, state)
                         session.commit()
@@ -532,6 +572,9 @@ def setup_sandbox_command(
         if not all_ok(results):
             console().print("\n[red]Setup stopped; nothing was saved.[/red]")
             raise typer.Exit(1)
+        if seeded:
+            counts = ", ".join(f"{count} {name}" for name, count in sorted(seeded.items()))
+            console().print(f"\nFinancial setup seeded from the store: {escape(counts)}.")
         from intacct_bridge.setup.connection import local_sandbox_port, serve_command
 
         port = local_sandbox_port(endpoint_url)

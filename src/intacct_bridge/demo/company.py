@@ -226,6 +226,19 @@ def provision_company(
         modules=modules,
         entities=entities,
     )
+    return seed_financial_setup(admin, company_id, master)
+
+
+def seed_financial_setup(
+    admin: Admin, company_id: str, records: Iterable[Record]
+) -> dict[str, int]:
+    """Seed an existing company with the financial setup ``records`` describe (GL accounts,
+    journals, terms, dimensions and the records the documents' lines refer to, tax,
+    exchange rates, inter-entity accounts); returns the number of records per object. Objects
+    whose module the company lacks are left out. Raises the sandbox's ``AdminError`` if any
+    of it is refused."""
+    master = list(records)
+    entities = [r for r in master if isinstance(r, Entity)]
     for udd, label in user_dimensions(master):
         admin.add_dimension(company_id, udd, label)
     batches = [*intacct_rows(master), *_operations_rows(master)]

@@ -233,6 +233,44 @@ class DemoGenerator:
         yield from self.master_data()
         yield from self.documents()
 
+    @property
+    def ap_closed_through(self) -> dt.date:
+        """The last day of the month before the demo month: closed in AP, open in the GL
+        (AP closes before the GL), so :meth:`late_documents` fall in it."""
+        return dt.date(self.year, self.month, 1) - dt.timedelta(days=1)
+
+    def late_documents(self) -> Iterator[Document]:
+        """A supplier's invoice for freight dated in the previous month (closed in AP) that
+        arrives during the demo month: posted on AP's first open day when the closed-period
+        policy is ``first_open_date``, else refused with a problem naming its date."""
+        freight = self.master.services.get("SVC-FREIGHT")
+        if freight is None or not self.document_total:
+            return
+        receipt = self._receipt(0, 0)
+        supplier = receipt.supplier
+        places = CURRENCY_PLACES.get(supplier.currency, cat.CENT)
+        price = cat.money(Decimal(180) * FX[supplier.currency], places)
+        date = self.ap_closed_through
+        yield Document(
+            type=_T.PURCHASE_INVOICE,
+            number=f"{self._number(_T.PURCHASE_INVOICE, 0)}-LATE",
+            date=date,
+            site_id=receipt.site.id,
+            supplier_id=supplier.id,
+            currency=supplier.currency,
+            status=_POSTED,
+            payment_term_id=supplier.supplier.payment_term_id,
+            due_date=date + dt.timedelta(days=supplier.term_days),
+            tax_solution_id=supplier.tax.solution_id if supplier.tax else None,
+            supplier_invoice_number=f"{supplier.invoice_prefix}LATE-1",
+            description="Freight of last month, invoiced late",
+            lines=(
+                self._purchase_line(
+                    receipt, 1, freight, Decimal(1), price=price, account_id="5300"
+                ),
+            ),
+        )
+
     # -- set-up ---------------------------------------------------------------------------
 
     def _prepare(self, data: MasterData) -> None:

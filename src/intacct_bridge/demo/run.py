@@ -142,14 +142,7 @@ class _ExportAdapter:
         self.module = module
 
     def _config(self, ctx: DemoContext) -> Any:
-        from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
-
-        return self.module.PostingConfig(
-            default_accounts=dict(DEFAULT_ACCOUNTS),
-            stock_journal=STOCK_JOURNAL,
-            rates=exchange_rates(),
-            multi_entity=True,
-        )
+        return demo_posting_config(ctx.generator)
 
     def _call(self, ctx: DemoContext, call: Callable[[Any], Awaitable[Any]]) -> Any:
         from intacct_bridge.sync.connect import client_for, load_config
@@ -344,8 +337,12 @@ class DemoRun:
         done = provision_company(
             ctx.sandbox.admin, COMPANY_ID, ctx.generator.master_data(), name=COMPANY_NAME
         )
+        # AP closes before the GL: last month is closed in AP (every entity), open in GL
+        closed = ctx.generator.ap_closed_through
+        ctx.sandbox.admin.close_period(COMPANY_ID, through=closed, module="ap")
         report.records = sum(done.values())
         report.detail = ", ".join(f"{count} {name}" for name, count in done.items())
+        report.detail += f"; AP closed through {closed}, GL open"
 
     def _load(self, report: StepReport) -> None:
         from intacct_bridge.intake.service import import_records
@@ -373,6 +370,12 @@ class DemoRun:
                 if rejected:
                     report.errors.extend(str(error) for error in result.errors[:20])
                 tick(done, total)
+        late = list(generator.late_documents())  # dated in the period closed in AP
+        if late:
+            result = import_records(session, late, tenant_id=ctx.tenant_id)
+            session.commit()
+            report.errors.extend(str(error) for error in result.errors[:20])
+            done += len(late)
         report.records = generator.master_count
         report.documents = done - generator.master_count
         report.detail = f"{report.records} master records, {report.documents} documents"
@@ -477,6 +480,24 @@ def _merge(report: StepReport, result: StepReport) -> None:
         report.status = result.status
 
 
+def demo_posting_config(generator: DemoGenerator) -> Any:
+    """The demo tenant's posting configuration (an export ``PostingConfig``): the demo
+    chart's company-wide accounts, stock journal and rates, and AP closed before the GL
+    (see ``_company``) with late bills posted on AP's first open day."""
+    from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
+    from intacct_bridge.export import PostingConfig
+    from intacct_bridge.posting import ClosedPeriodPolicy
+
+    return PostingConfig(
+        default_accounts=dict(DEFAULT_ACCOUNTS),
+        stock_journal=STOCK_JOURNAL,
+        rates=exchange_rates(),
+        multi_entity=True,
+        closed_through={("AP", None): generator.ap_closed_through},
+        closed_period_policy=ClosedPeriodPolicy.FIRST_OPEN_DATE,
+    )
+
+
 def demo_posting_setup(generator: DemoGenerator) -> PostingSetup:
     """The demo company's posting setup (:func:`intacct_bridge.demo.company.posting_setup`)."""
     from intacct_bridge.demo.company import posting_setup
@@ -492,6 +513,7 @@ __all__ = [
     "DemoRun",
     "Export",
     "StepReport",
+    "demo_posting_config",
     "demo_posting_setup",
     "export_installed",
     "installed_export",

@@ -236,7 +236,7 @@ def _build(
             key=entry.key,
             version=version,
             journal=entry.journal_id or "",
-            posting_date=entry.date,
+            posting_date=entry.gl_date,
             title=description,
             lines=lines,
             reference=entry.key,
@@ -266,6 +266,7 @@ def _build(
             description=description,
             currency=currency,
             tax_solution=entry.tax_solution_id or "",
+            posting_date=entry.posting_date,
         )
         return Outgoing(entry.key, target, function, _lookup(entry))
     if target is Target.AR_INVOICE:
@@ -281,6 +282,7 @@ def _build(
             description=description,
             currency=currency,
             tax_solution=entry.tax_solution_id or "",
+            posting_date=entry.posting_date,
         )
         return Outgoing(entry.key, target, function, _lookup(entry))
     if target is Target.AP_ADJUSTMENT:
@@ -294,6 +296,7 @@ def _build(
             description=description,
             currency=currency,
             tax_solution=entry.tax_solution_id or "",
+            posting_date=entry.posting_date,
         )
         return Outgoing(entry.key, target, function, _lookup(entry))
     function = docs.ar_adjustment(
@@ -306,5 +309,6 @@ def _build(
         description=description,
         currency=currency,
         tax_solution=entry.tax_solution_id or "",
+        posting_date=entry.posting_date,
     )
     return Outgoing(entry.key, target, function, _lookup(entry))

@@ -16,11 +16,13 @@ and key ``<document type>/<number>``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from lxml import etree
 from sqlalchemy import Engine, select
@@ -54,10 +56,17 @@ from intacct_bridge.posting import (
 )
 from intacct_bridge.posting.reconcile import BalanceKey, Difference, compare, expected_balances
 from intacct_bridge.posting.roles import AccountType
-from intacct_bridge.posting.setup import ExchangeRates
+from intacct_bridge.posting.setup import ClosedPeriodPolicy, ExchangeRates, RevenueRecognition
 from intacct_bridge.store.base import now
+from intacct_bridge.store.mappers import document_from_row
 from intacct_bridge.store.repositories import list_documents, list_records, require_tenant
 from intacct_bridge.store.session import session_factory
+from intacct_bridge.store.tables.documents import (
+    DocumentLineAttributeRow,
+    DocumentLineDimensionRow,
+    DocumentLineRow,
+    DocumentRow,
+)
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.store.tables.tenancy import TenantRow
 from intacct_bridge.sync.state import write_lock
@@ -92,10 +101,19 @@ class PostingConfig:
     rates: ExchangeRates = field(default_factory=ExchangeRates)
     #: the last closed day per (module GL/AP/AR, entity or None), as known to the bridge
     closed_through: Mapping[tuple[str, str | None], dt.date] = field(default_factory=dict)
+    #: an AP/AR document dated in a period closed in its subledger: refused (a problem
+    #: naming document, date and fix) or posted on the subledger's first open day
+    closed_period_policy: ClosedPeriodPolicy = ClosedPeriodPolicy.REFUSE
+    #: revenue on invoice (default) or on shipment (needs a shipped-not-invoiced account
+    #: and item prices)
+    revenue_recognition: RevenueRecognition = RevenueRecognition.ON_INVOICE
     #: multi-entity company; ``None`` = decide from the companies' Intacct entities
     multi_entity: bool | None = None
-    #: documents sent per request
-    batch_size: int = 50
+    #: documents sent per request (the client's requests hold at most 100 functions)
+    batch_size: int = 100
+    #: batches in flight at once; more than the company's slots keeps every slot busy
+    #: while a batch's outcome is recorded (the client never exceeds the slots)
+    lanes: int = 3
     #: the inter-entity accounts (due from, due to) Intacct balances entities with, so that
     #: reconcile expects the lines Intacct adds to an entry over several entities
     interentity_accounts: tuple[str, str] | None = None
@@ -123,6 +141,8 @@ def load_setup(session: Session, tenant: str, config: PostingConfig | None = Non
         rates=config.rates,
         closed_through=dict(config.closed_through),
         multi_entity=multi,
+        closed_period_policy=config.closed_period_policy,
+        revenue_recognition=config.revenue_recognition,
     )
 
 
@@ -180,9 +200,18 @@ def _lock(session: Session, tenant: str) -> None:
     session.execute(select(TenantRow.id).where(TenantRow.id == tenant).with_for_update())
 
 
-def _rows(session: Session, tenant: str) -> dict[str, SyncStateRow]:
+def _rows(
+    session: Session, tenant: str, keys: Sequence[str] | None = None
+) -> dict[str, SyncStateRow]:
+    """The posting states of ``tenant`` (only those of ``keys`` when given)."""
     query = select(SyncStateRow).where(SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND)
-    return {row.key: row for row in session.scalars(query)}
+    if keys is None:
+        return {row.key: row for row in session.scalars(query)}
+    found: dict[str, SyncStateRow] = {}
+    for start in range(0, len(keys), 500):
+        chunk = query.where(SyncStateRow.key.in_(keys[start : start + 500]))
+        found.update((row.key, row) for row in session.scalars(chunk))
+    return found
 
 
 def _row(session: Session, tenant: str, key: str, rows: dict[str, SyncStateRow]) -> SyncStateRow:
@@ -272,105 +301,277 @@ async def post_documents(
     config = config or PostingConfig()
     report = PostingRunReport()
     sessions = session_factory(engine)
-    with sessions.begin() as session:
-        if not dry_run:
-            _lock(session, tenant)
+    with sessions() as session:
+        require_tenant(session, tenant)
         setup = load_setup(session, tenant, config)
-        documents = [
-            d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED
-        ]
-        rows = _rows(session, tenant)
-        report.documents = len(documents)
-        options = ExportOptions(tax_details=setup.tax_details)
+        heads = _heads(session, tenant)
+        done_keys = _settled_keys(session, tenant)
+    report.documents = len(heads)
+    options = ExportOptions(tax_details=setup.tax_details)
+
+    def prepare(chunk: Sequence[_Head]) -> list[_Work]:
+        """Run the engine over one chunk of documents, store its problems and mark the rest
+        ``pending`` in one committed transaction — before any of them is sent. Runs in a
+        worker thread so that the lanes send earlier chunks meanwhile."""
         work: list[_Work] = []
-        for document in _in_order(documents):
-            key = document_key(document)
-            existing = rows.get(key)
-            if existing is not None and existing.state == "success":
-                report.already += 1
-                report.outcomes.append(_outcome(existing))
-                continue
-            result = post_document(document, setup)
-            sent_before = (
-                existing is not None
-                and existing.state == "pending"
-                and (existing.attempts or 0) > 0
-                and existing.intacct_object in _TARGETS
+        with sessions.begin() as session:
+            if not dry_run:
+                _lock(session, tenant)
+            rows = _rows(session, tenant, [head.key for head in chunk])
+            for document in _load_documents(session, [head.id for head in chunk]):
+                _prepare_one(document, setup, rows, session, work)
+        return work
+
+    def _prepare_one(
+        document: Document,
+        setup: PostingSetup,
+        rows: dict[str, SyncStateRow],
+        session: Session,
+        work: list[_Work],
+    ) -> None:
+        key = document_key(document)
+        existing = rows.get(key)
+        if existing is not None and existing.state == "success":
+            report.already += 1
+            report.outcomes.append(_outcome(existing))
+            return
+        result = post_document(document, setup)
+        sent_before = (
+            existing is not None
+            and existing.state == "pending"
+            and (existing.attempts or 0) > 0
+            and existing.intacct_object in _TARGETS
+        )
+        if not result.ok and sent_before and not dry_run:
+            # it may be in Intacct already (the reply was lost): look before parking it
+            assert existing is not None
+            message = " | ".join(str(p) for p in result.problems)
+            target = Target(existing.intacct_object)
+            lookup = lookup_for(
+                target,
+                f"{key}/{target.value}",
+                document.number,
+                document.supplier_id or document.customer_id,
             )
-            if not result.ok and sent_before and not dry_run:
-                # it may be in Intacct already (the reply was lost): look before parking it
-                assert existing is not None
-                message = " | ".join(str(p) for p in result.problems)
-                target = Target(existing.intacct_object)
-                lookup = lookup_for(
-                    target,
-                    f"{key}/{target.value}",
-                    document.number,
-                    document.supplier_id or document.customer_id,
-                )
-                work.append(_Work(key, lookup, None, True, message))
-                continue
-            if not result.ok:
-                message = " | ".join(str(p) for p in result.problems)
-                if dry_run:
-                    report.outcomes.append(DocumentOutcome(key, "error", message=message))
-                    continue
-                row = _row(session, tenant, key, rows)
-                if row.state != "error" or row.last_message != message:
-                    _park(row, "data", message)
-                report.outcomes.append(_outcome(row))
-                continue
-            if not result.entries:
-                report.nothing_to_post += 1
-                continue
-            entry = result.entries[0]
-            row_version = existing.version if existing is not None else 1
-            try:
-                outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
-            except ExportError as error:
-                if not dry_run:
-                    _park(_row(session, tenant, key, rows), "data", str(error))
-                report.outcomes.append(DocumentOutcome(key, "error", message=str(error)))
-                continue
+            work.append(_Work(key, lookup, None, True, message))
+            return
+        if not result.ok:
+            message = " | ".join(str(p) for p in result.problems)
             if dry_run:
-                continue
+                report.outcomes.append(DocumentOutcome(key, "error", message=message))
+                return
             row = _row(session, tenant, key, rows)
-            # a row that was sent before without a recorded outcome is looked up first
-            work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None))
-            row.state = "pending"
-            row.intacct_object = entry.target.value
-            row.attempts = (row.attempts or 0) + 1
-            row.updated_at = now()
-    if dry_run or not work:
-        if progress is not None:
-            progress(0, 0)
-        return report
-    done = 0
+            if row.state != "error" or row.last_message != message:
+                _park(row, "data", message)
+            report.outcomes.append(_outcome(row))
+            return
+        if not result.entries:
+            report.nothing_to_post += 1
+            return
+        entry = result.entries[0]
+        row_version = existing.version if existing is not None else 1
+        try:
+            outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
+            companions = tuple(
+                to_outgoing(extra, tenant=tenant, version=row_version, options=options)
+                for extra in result.entries[1:]
+            )
+        except ExportError as error:
+            if not dry_run:
+                _park(_row(session, tenant, key, rows), "data", str(error))
+            report.outcomes.append(DocumentOutcome(key, "error", message=str(error)))
+            return
+        if dry_run:
+            return
+        row = _row(session, tenant, key, rows)
+        # a row that was sent before without a recorded outcome is looked up first
+        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, companions))
+        row.state = "pending"
+        row.intacct_object = entry.target.value
+        row.attempts = (row.attempts or 0) + 1
+        row.updated_at = now()
+
+    todo: list[_Head] = []
+    for head in heads:
+        if head.key in done_keys:
+            report.already += 1
+            report.outcomes.append(done_keys[head.key])
+        else:
+            todo.append(head)
+    total = len(todo)
     size = max(1, config.batch_size)
-    for start in range(0, len(work), size):
-        batch = work[start : start + size]
-        outcomes = await _send(client, batch)
+    lanes_count = max(1, config.lanes)
+    # prepared batches wait here for a lane; bounded, so memory stays flat on any month
+    batches: asyncio.Queue[list[_Work] | None] = asyncio.Queue(maxsize=2 * lanes_count)
+    done = [0]
+
+    def tick(count: int) -> None:
+        done[0] += count
+        if progress is not None and count:
+            progress(done[0], total)
+
+    async def produce() -> None:
+        """Prepare the documents chunk by chunk, in posting order, and hand full batches to
+        the lanes as soon as they are committed ``pending``."""
+        carry: list[_Work] = []
+        try:
+            start = 0
+            while start < total:
+                # a first small chunk gets the first request out quickly
+                step = size if start == 0 else _PREPARE_CHUNK
+                chunk = todo[start : start + step]
+                start += step
+                work = await asyncio.to_thread(prepare, chunk)
+                tick(len(chunk) - len(work))  # settled without sending (problems, nothing)
+                if dry_run:
+                    continue
+                carry.extend(work)
+                while len(carry) >= size:
+                    await batches.put(carry[:size])
+                    del carry[:size]
+            if carry and not dry_run:
+                await batches.put(carry)
+        finally:
+            for _ in range(lanes_count):
+                await batches.put(None)
+
+    submitted: list[tuple[str, str, str]] = []  # (key, object, RECORDNO) sent this run
+
+    def record(batch: Sequence[_Work], outcomes: Sequence[_Settled]) -> list[DocumentOutcome]:
+        """Store a batch's outcomes in one transaction (runs in a worker thread, so the
+        lanes' requests stay in flight meanwhile)."""
+        recorded: list[DocumentOutcome] = []
         with sessions.begin() as session:
             _lock(session, tenant)
-            rows = _rows(session, tenant)
+            rows = _rows(session, tenant, [item.key for item in batch])
             for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
                 row = _row(session, tenant, item.key, rows)
                 if row.state == "success" and state != "success":
                     pass  # another run recorded it meanwhile: never downgrade a success
                 elif state == "success":
                     _done(row, recordno, url, message)
-                    report.posted += 1
                 elif state == "error":
                     _park(row, "intacct", message)
                 else:
                     row.last_message = message
                     row.error_code = "transient"
                     row.updated_at = now()
-                report.outcomes.append(_outcome(row))
-        done += len(batch)
-        if progress is not None:
-            progress(done, len(work))
+                recorded.append(_outcome(row))
+        return recorded
+
+    async def lane() -> None:
+        """Take the next batch, send it, record it — until none is left. Several lanes run
+        at once (``config.lanes``) so that every slot of the company stays busy while a
+        lane records its batch."""
+        while (batch := await batches.get()) is not None:
+            outcomes = await _send(client, batch)
+            recorded = await asyncio.to_thread(record, batch, outcomes)
+            for item, outcome, (state, recordno, _url, _message) in zip(
+                batch, recorded, outcomes, strict=True
+            ):
+                if state == "success" and outcome.state == "success":
+                    report.posted += 1
+                    submitted.append((item.key, item.lookup.object_name, recordno))
+                report.outcomes.append(outcome)
+            tick(len(batch))
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(produce())
+        for _ in range(lanes_count):
+            group.create_task(lane())
+    if progress is not None and not total:
+        progress(0, 0)
+    notes = await _submitted(client, submitted)
+    if notes:
+        with sessions.begin() as session:
+            _lock(session, tenant)
+            rows = _rows(session, tenant, list(notes))
+            for key, note in notes.items():
+                row = rows.get(key)
+                if row is not None and row.state == "success":
+                    row.last_message = note
+        report.outcomes = [
+            dataclasses.replace(o, message=notes[o.key])
+            if o.key in notes and o.state == "success"
+            else o
+            for o in report.outcomes
+        ]
     return report
+
+
+#: documents prepared (engine, conversion, ``pending`` committed) per transaction
+_PREPARE_CHUNK = 250
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """What ordering a document needs, read without loading its lines."""
+
+    id: int
+    key: str
+    sort: tuple[dt.date, bool, str, str]
+
+
+def _heads(session: Session, tenant: str) -> list[_Head]:
+    """The tenant's posted documents in posting order: by date, invoices before the credit
+    memos that reverse them."""
+    query = select(
+        DocumentRow.id,
+        DocumentRow.type,
+        DocumentRow.number,
+        DocumentRow.date,
+        DocumentRow.reverses,
+    ).where(DocumentRow.tenant_id == tenant, DocumentRow.status == DocumentStatus.POSTED.value)
+    heads = [
+        _Head(row_id, f"{kind}/{number}", (day, reverses is not None, kind, number))
+        for row_id, kind, number, day, reverses in session.execute(query)
+    ]
+    heads.sort(key=lambda head: head.sort)
+    return heads
+
+
+def _settled_keys(session: Session, tenant: str) -> dict[str, DocumentOutcome]:
+    """The documents already in Intacct (``success``): never loaded or sent again."""
+    query = select(SyncStateRow).where(
+        SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND, SyncStateRow.state == "success"
+    )
+    return {row.key: _outcome(row) for row in session.scalars(query)}
+
+
+def _load_documents(session: Session, ids: Sequence[int]) -> list[Document]:
+    """The documents of ``ids``, in that order: four plain queries (documents, lines,
+    attributes, dimensions) whose rows are handed to the store's mapper as plain objects —
+    several times cheaper than loading ORM instances, which this read-only path never
+    changes."""
+    documents = DocumentRow.__table__
+    lines = DocumentLineRow.__table__
+    attributes = DocumentLineAttributeRow.__table__
+    dimensions = DocumentLineDimensionRow.__table__
+    docs = {
+        row.id: SimpleNamespace(**row._mapping, lines=[])
+        for row in session.execute(select(documents).where(documents.c.id.in_(ids)))
+    }
+    by_line: dict[tuple[int, int], SimpleNamespace] = {}
+    query = select(lines).where(lines.c.document_id.in_(ids)).order_by(lines.c.line_number)
+    for row in session.execute(query):
+        line = SimpleNamespace(**row._mapping, attributes=[], dimensions=[])
+        by_line[(row.document_id, row.line_number)] = line
+        docs[row.document_id].lines.append(line)
+    query = (
+        select(attributes)
+        .where(attributes.c.document_id.in_(ids))
+        .order_by(attributes.c.attribute_type)
+    )
+    for row in session.execute(query):
+        by_line[(row.document_id, row.line_number)].attributes.append(row)
+    query = (
+        select(dimensions)
+        .where(dimensions.c.document_id.in_(ids))
+        .order_by(dimensions.c.dimension_type_id)
+    )
+    for row in session.execute(query):
+        by_line[(row.document_id, row.line_number)].dimensions.append(row)
+    return [document_from_row(docs[i]) for i in ids if i in docs]  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,14 +584,15 @@ class _Work:
     outgoing: Outgoing | None
     look_first: bool
     problem: str | None
+    #: further entries of the document, sent with ``outgoing`` in one transaction
+    companions: tuple[Outgoing, ...] = ()
 
 
-def _in_order(documents: Sequence[Document]) -> list[Document]:
-    """Documents by date, invoices before the credit memos that reverse them."""
-    return sorted(documents, key=lambda d: (d.date, d.reverses is not None, d.type.value, d.number))
+#: one document's outcome of a send: (state, RECORDNO, deep link, message)
+_Settled = tuple[str, str, str, str]
 
 
-async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[tuple[str, str, str, str]]:
+async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[_Settled]:
     """Send a batch; per entry (state, RECORDNO, deep link, message)."""
     out: list[tuple[str, str, str, str] | None] = [None] * len(batch)
     to_send: list[int] = []
@@ -408,6 +610,9 @@ async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[tuple[str
                 continue
         if item.outgoing is None:
             out[index] = ("error", "", "", item.problem or "")
+            continue
+        if item.companions:
+            out[index] = await _send_together(client, item.outgoing, item.companions)
             continue
         to_send.append(index)
     functions: list[Function] = []
@@ -453,37 +658,89 @@ async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[tuple[str
             out[index] = ("success", *found, "") if found else ("pending", "", "", note)
             continue
         out[index] = ("error", "", "", _message(result))
-    settled = [o if o is not None else ("pending", "", "", "") for o in out]
-    return await _note_submitted(client, batch, settled)
+    return [o if o is not None else ("pending", "", "", "") for o in out]
 
 
-async def _note_submitted(
-    client: IntacctClient, batch: Sequence[_Work], settled: list[tuple[str, str, str, str]]
-) -> list[tuple[str, str, str, str]]:
-    """Note the journal entries and bills that wait for approval in Intacct (Submitted: they
-    post nothing until approved). One read per object; a failed read notes nothing."""
-    wanted: dict[str, dict[str, int]] = {}
-    for index, (state, recordno, _url, _message) in enumerate(settled):
-        object_name = batch[index].lookup.object_name
-        if state == "success" and object_name in ("GLBATCH", "APBILL") and recordno.isdigit():
-            wanted.setdefault(object_name, {})[recordno] = index
-    for object_name, indexes in wanted.items():
-        query = f"RECORDNO IN ({','.join(sorted(indexes))})"
-        try:
-            result = await client.call(
-                fn.read_by_query(object_name, query, ("RECORDNO", "STATE"), len(indexes))
+#: the note on a journal entry or bill that waits for approval in Intacct
+SUBMITTED_NOTE = "Submitted: waits for approval in Intacct and posts nothing until approved."
+#: RECORDNOs per Submitted query (Intacct's readByQuery returns at most 1,000 records)
+_STATE_QUERY_SIZE = 1000
+
+
+async def _submitted(client: IntacctClient, sent: Sequence[tuple[str, str, str]]) -> dict[str, str]:
+    """The journal entries and bills of this run that wait for approval in Intacct
+    (Submitted: they post nothing until approved), as ``{key: note}``. Read once, after
+    the run, with queries of up to 1,000 RECORDNOs in as few requests as the client packs
+    them; a failed read notes nothing."""
+    by_object: dict[str, dict[str, str]] = {}
+    for key, object_name, recordno in sent:
+        if object_name in ("GLBATCH", "APBILL") and recordno.isdigit():
+            by_object.setdefault(object_name, {})[recordno] = key
+    functions: list[Function] = []
+    keys: list[dict[str, str]] = []
+    for object_name, numbers in by_object.items():
+        ordered = sorted(numbers, key=int)
+        for start in range(0, len(ordered), _STATE_QUERY_SIZE):
+            chunk = ordered[start : start + _STATE_QUERY_SIZE]
+            query = f"RECORDNO IN ({','.join(chunk)})"
+            functions.append(
+                fn.read_by_query(object_name, query, ("RECORDNO", "STATE"), len(chunk))
             )
-        except IntacctAuthError:
-            raise
-        except IntacctError:
+            keys.append(numbers)
+    if not functions:
+        return {}
+    try:
+        results = await client.execute(functions)
+    except IntacctAuthError:
+        raise
+    except IntacctError:
+        return {}
+    notes: dict[str, str] = {}
+    for numbers, result in zip(keys, results, strict=True):
+        if not result.ok:
             continue
-        for record in result.records():
-            index = indexes.get(str(record.get("RECORDNO", "")), -1)
-            if index >= 0 and str(record.get("STATE", "")) == "Submitted":
-                state, recordno, url, _message = settled[index]
-                note = "Submitted: waits for approval in Intacct and posts nothing until approved."
-                settled[index] = (state, recordno, url, note)
-    return settled
+        for found in result.records():
+            owner = numbers.get(str(found.get("RECORDNO", "")))
+            if owner is not None and str(found.get("STATE", "")) == "Submitted":
+                notes[owner] = SUBMITTED_NOTE
+    return notes
+
+
+async def _send_together(
+    client: IntacctClient, outgoing: Outgoing, companions: Sequence[Outgoing]
+) -> _Settled:
+    """Send a document of several entries (an adjustment and the journal entry that
+    reclassifies its other-sign lines) in one all-or-nothing request: either every record
+    is in Intacct or none, so the document's state follows its first record."""
+    functions = [outgoing.function, *(c.function for c in companions)]
+    try:
+        results = await client.execute(functions, transaction=True)
+    except IntacctAuthError:
+        raise
+    except IntacctRequestError as error:
+        return ("error", "", "", f"Intacct refused the request: {error}")
+    except IntacctError as error:
+        return ("pending", "", "", f"Sending failed ({error}); the next run checks and resends.")
+    main = results[0]
+    if all(r.ok and r.recordno.isdigit() for r in results):
+        others = ", ".join(
+            f"{c.lookup.object_name} {r.recordno}"
+            for c, r in zip(companions, results[1:], strict=True)
+        )
+        note = f"With {others} (the other-sign lines reclassified)."
+        return ("success", main.recordno, _link(outgoing.lookup.object_name, main.recordno), note)
+    failed = [r for r in results if not r.ok and r.status != "unknown" and not _already(r)]
+    if failed:
+        return ("error", "", "", " ".join(_message(r) for r in failed))
+    try:
+        found = await find_record(client, outgoing.lookup)
+    except IntacctAuthError:
+        raise
+    except IntacctError as error:
+        return ("pending", "", "", f"Could not check Intacct: {error}")
+    if found is None:
+        return ("pending", "", "", "The outcome of the send is unknown; the next run checks.")
+    return ("success", found[0], found[1], "")
 
 
 def _already(result: FunctionResult) -> bool:
@@ -652,9 +909,14 @@ async def reconcile(
         setup = load_setup(session, tenant, config)
         rows = _rows(session, tenant)
         for document in list_documents(session, tenant):
-            if document.status is not DocumentStatus.POSTED or not first <= document.date <= last:
+            # a document dated before the period may be in it: posted on the first open
+            # day of a subledger closed on its date
+            if document.status is not DocumentStatus.POSTED or document.date > last:
                 continue
             result = post_document(document, setup)
+            day = result.entries[0].gl_date if result.entries else document.date
+            if not first <= day <= last:
+                continue
             row = rows.get(document_key(document))
             if result.ok and not result.entries:
                 continue
@@ -672,7 +934,7 @@ async def reconcile(
             entries.extend(result.entries)
     config = config or PostingConfig()
     totals = expected_balances(
-        (as_intacct_posts(e) for e in entries if first <= e.date <= last), by
+        (as_intacct_posts(e) for e in entries if first <= e.gl_date <= last), by
     )
     if config.interentity_accounts is not None:
         for key, amount in interentity_balances(entries, *config.interentity_accounts, by):

@@ -438,6 +438,7 @@ def _adjustment(
     description: str,
     currency: Currency | None = None,
     tax_solution: str = "",
+    posting_date: date | None = None,
 ) -> Function:
     where = f"Adjustment {number}"
     if not lines:
@@ -448,6 +449,8 @@ def _adjustment(
     body = etree.Element(function_name)
     _sub(body, party_tag, party)
     _split(body, "datecreated", day)
+    if posting_date is not None:
+        _split(body, "dateposted", posting_date)
     _sub(body, "adjustmentno", number)
     _sub(body, document_tag, applies_to)
     _sub(body, "description", description)
@@ -471,6 +474,7 @@ def ar_adjustment(
     description: str = "",
     currency: Currency | None = None,
     tax_solution: str = "",
+    posting_date: date | None = None,
 ) -> Function:
     """An AR adjustment: positive amounts = debit memo, negative = credit memo."""
     return _adjustment(
@@ -487,6 +491,7 @@ def ar_adjustment(
         description,
         currency,
         tax_solution,
+        posting_date,
     )
 
 
@@ -502,6 +507,7 @@ def ap_adjustment(
     description: str = "",
     currency: Currency | None = None,
     tax_solution: str = "",
+    posting_date: date | None = None,
 ) -> Function:
     """An AP adjustment: negative amounts = credit memo reducing the payable."""
     return _adjustment(
@@ -518,6 +524,7 @@ def ap_adjustment(
         description,
         currency,
         tax_solution,
+        posting_date,
     )
 
 

@@ -149,9 +149,7 @@ class ImportReport:
     def summary(self) -> str:
         """One line: counts per outcome."""
         counts = ", ".join(f"{self.count(outcome):,} {outcome}" for outcome in _OUTCOMES)
-        return (
-            f"{self.source} → tenant {self.tenant_id}: {counts} ({self.error_count:,} error(s))"
-        )
+        return f"{self.source} → tenant {self.tenant_id}: {counts} ({self.error_count:,} error(s))"
 
     def note(self, label: str, outcome: str) -> None:
         """Count one record's outcome (and keep its label when labels are kept)."""

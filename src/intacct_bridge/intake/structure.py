@@ -111,8 +111,7 @@ class _Plan:
         self.required = tuple(
             field.name
             for field in dataclasses.fields(cls)
-            if field.default is dataclasses.MISSING
-            and field.default_factory is dataclasses.MISSING
+            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
         )
         self.simple: dict[str, Simple] = {}
         self.nested: dict[str, Converter] = {}

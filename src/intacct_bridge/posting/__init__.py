@@ -12,6 +12,7 @@ from intacct_bridge.posting.recipes import RECIPES, Amount, Recipe, RecipeLine
 from intacct_bridge.posting.roles import AccountType, Resolver
 from intacct_bridge.posting.setup import (
     DEFAULT_ATTRIBUTE_OBJECTS,
+    ClosedPeriodPolicy,
     ExchangeRates,
     PostingSetup,
     RevenueRecognition,
@@ -24,6 +25,7 @@ __all__ = [
     "RECIPES",
     "AccountType",
     "Amount",
+    "ClosedPeriodPolicy",
     "Entry",
     "EntryLine",
     "ExchangeRates",

@@ -13,7 +13,8 @@ balance is a defect and raises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from intacct_bridge.model.analytics import AttributeTypeKind
@@ -23,11 +24,26 @@ from intacct_bridge.model.items import Item
 from intacct_bridge.model.money import ZERO, Money
 from intacct_bridge.posting.entries import Entry, EntryLine, Side, Target, UnbalancedEntryError
 from intacct_bridge.posting.problems import PostingProblem, ProblemCode
-from intacct_bridge.posting.recipes import RECIPES, Amount, Items, Recipe
+from intacct_bridge.posting.recipes import (
+    ON_SHIPMENT_RECIPES,
+    RECIPES,
+    Amount,
+    Items,
+    Recipe,
+)
 from intacct_bridge.posting.roles import AccountType, Resolver
-from intacct_bridge.posting.setup import PostingSetup, dimension_field
+from intacct_bridge.posting.setup import (
+    ClosedPeriodPolicy,
+    PostingSetup,
+    RevenueRecognition,
+    dimension_field,
+    first_open_day,
+)
 
 CENT = Decimal("0.01")
+#: targets whose Intacct function takes lines of one sign only (legacy adjustments)
+_ONE_SIGN = (Target.AP_ADJUSTMENT, Target.AR_ADJUSTMENT, Target.AR_INVOICE)
+_CONTROL_TYPES = (AccountType.PAYABLE, AccountType.RECEIVABLE)
 ONE = Decimal(1)
 
 _P = ProblemCode
@@ -75,6 +91,12 @@ class _Posting:
         self.problems: list[PostingProblem] = []
         self._seen: set[tuple[ProblemCode, int | None, str, str]] = set()
         self.recipe: Recipe = RECIPES[document.type]
+        if setup.revenue_recognition is RevenueRecognition.ON_SHIPMENT:
+            self.recipe = ON_SHIPMENT_RECIPES.get(document.type, self.recipe)
+        self._needs_shipment_value = any(
+            line.amount in (Amount.SHIPMENT_VALUE, Amount.PRICE_DIFFERENCE)
+            for line in self.recipe.lines
+        )
 
     # -- problems ------------------------------------------------------------------------
 
@@ -121,10 +143,11 @@ class _Posting:
                 rate = found
         party = self._party()
         lines: list[EntryLine] = []
+        posting_date: dt.date | None = None
         if ledger is not None:
             for line in doc.lines:
                 lines.extend(self._line(line, ledger, destination, rate))
-            self._check_periods(ledger, destination)
+            posting_date = self._check_periods(ledger, destination)
         if self.problems or ledger is None or currency is None:
             return self._result(())
         if not lines:
@@ -156,8 +179,145 @@ class _Posting:
             payment_term_id=doc.payment_term_id,
             due_date=doc.due_date,
             reverses=doc.reverses,
+            posting_date=posting_date,
         )
-        return self._result((entry.check_balanced(),))
+        entry = entry.check_balanced()
+        if self.recipe.target in _ONE_SIGN:
+            return self._result(self._one_sign(entry, ledger))
+        return self._result((entry,))
+
+    def _one_sign(self, entry: Entry, ledger: _Ledger) -> tuple[Entry, ...]:
+        """An AP/AR adjustment whose lines carry both sides, made sendable.
+
+        Intacct's adjustment functions take lines of one sign only, and an AR invoice no
+        negative line (revenue on shipment: an invoice below the shipment value). A line on
+        the minority side (a purchase credit memo's price variance when the credit is below
+        the receipt value) is folded into the largest majority-side line of the same source
+        line, so
+        the adjustment carries that source line's net on one account; a journal entry in
+        the stock journal then moves the folded amount back to where it belongs (e.g. Dr
+        PPV / Cr GRNI). Both entries balance; together they post exactly the original lines.
+        """
+        lines = [line for line in entry.lines if line.account_type not in _CONTROL_TYPES]
+        control = [line for line in entry.lines if line.account_type in _CONTROL_TYPES]
+        sides = {line.side for line in lines if line.trx_amount}
+        if len(sides) < 2:
+            return (entry,)
+        if len(control) != 1:
+            self.problem(
+                _P.MIXED_SIGNS,
+                None,
+                "lines",
+                f"the lines net to zero, and Intacct takes no {self.recipe.target.value} "
+                "of zero with lines of both signs",
+                "post the movement between the accounts as a journal entry in Intacct instead",
+            )
+            return ()
+        majority = control[0].side.opposite
+        kept = list(lines)
+        moves: list[EntryLine] = []
+        for index, line in enumerate(lines):
+            if line.side is majority or not line.trx_amount or self._booked_by_intacct(line):
+                continue
+            candidates = sorted(
+                (
+                    i
+                    for i, other in enumerate(kept)
+                    if other.side is majority
+                    and other.tax_detail_id is None
+                    and other.trx_amount >= line.trx_amount
+                    and other.amount >= line.amount
+                ),
+                # the same source line first, then the largest
+                key=lambda i: (kept[i].source_line != line.source_line, -kept[i].trx_amount),
+            )
+            if not candidates:
+                self.problem(
+                    _P.MIXED_SIGNS,
+                    line.source_line,
+                    "lines",
+                    f"the {line.account_type.value} amount {line.trx_amount} has the other "
+                    f"sign than the rest of the {self.recipe.target.value}, which Intacct "
+                    "refuses, and no line of the document is large enough to carry it",
+                    "split the document: one document for the lines that increase the "
+                    "balance, one for those that reduce it",
+                )
+                continue
+            owner = candidates[0]
+            target = kept[owner]
+            kept[owner] = replace(
+                target,
+                amount=target.amount - line.amount,
+                trx_amount=target.trx_amount - line.trx_amount,
+            )
+            kept[index] = replace(line, amount=ZERO, trx_amount=ZERO)
+            moves.append(replace(line, memo=f"{line.memo} (reclassified)".strip()))
+            moves.append(
+                replace(
+                    target,
+                    amount=line.amount,
+                    trx_amount=line.trx_amount,
+                    memo=f"{target.memo} (reclassified)".strip(),
+                )
+            )
+            self._check_direct_entry(line)
+            self._check_direct_entry(target)
+        if self.problems:
+            return ()
+        for entity in sorted({m.entity_id for m in moves}, key=lambda e: e or ""):
+            through = self.setup.closed("GL", entity, entry.gl_date)
+            if through is not None:
+                where = f" in entity {entity}" if entity else ""
+                self.problem(
+                    _P.CLOSED_PERIOD,
+                    None,
+                    "date",
+                    f"GL is closed through {through}{where}; the reclassification of the "
+                    f"{self.recipe.target.value}'s other-sign lines posts there",
+                    f"reopen the GL period in Intacct, or date the document after {through}",
+                )
+        if self.problems:
+            return ()
+        adjustment = replace(
+            entry, lines=(*(line for line in kept if line.trx_amount), *control)
+        ).check_balanced()
+        # the journal entry moves base amounts between accounts: it is in base currency
+        # (the stock journal's entries are), whatever the document's currency
+        reclass = Entry(
+            target=Target.JOURNAL_ENTRY,
+            document_type=entry.document_type,
+            document_number=entry.document_number,
+            date=entry.gl_date,
+            currency=entry.base_currency,
+            base_currency=entry.base_currency,
+            exchange_rate=ONE,
+            lines=tuple(replace(move, trx_amount=move.amount) for move in moves),
+            journal_id=self.setup.stock_journal,
+            reference=entry.reference,
+            description=f"{entry.description or self.name}: other-sign lines reclassified",
+            entity_id=ledger.entity_id,
+        ).check_balanced()
+        return (adjustment, reclass)
+
+    def _booked_by_intacct(self, line: EntryLine) -> bool:
+        """A tax line of a tax solution's detail: sent as a tax entry, Intacct books it
+        (the other side of a reverse charge included), so it is never moved."""
+        if line.tax_detail_id is None:
+            return False
+        detail = self.setup.tax_details.get(line.tax_detail_id)
+        return detail is not None and detail.tax_solution_id is not None
+
+    def _check_direct_entry(self, line: EntryLine) -> None:
+        account = self.setup.accounts.get(line.account_id)
+        if account is not None and account.is_direct_entry_forbidden:
+            self.problem(
+                _P.DIRECT_ENTRY_FORBIDDEN,
+                line.source_line,
+                "account",
+                f"account {account.id} takes no journal entries (direct entry forbidden), "
+                "and the reclassification of the adjustment's other-sign lines posts to it",
+                "map a non-control account to this account type",
+            )
 
     def _result(self, entries: tuple[Entry, ...]) -> PostingResult:
         return PostingResult(self.doc.type, self.doc.number, entries, tuple(self.problems))
@@ -220,20 +380,37 @@ class _Posting:
             return Resolver.SUPPLIER
         return None
 
-    def _check_periods(self, ledger: _Ledger, destination: _Ledger | None) -> None:
+    def _check_periods(self, ledger: _Ledger, destination: _Ledger | None) -> dt.date | None:
+        """Problems for a date in a closed period; the GL posting date when the document
+        moves to its subledger's first open day (``first_open_date`` policy)."""
         module = self.recipe.target.module
+        moves = self.setup.closed_period_policy is ClosedPeriodPolicy.FIRST_OPEN_DATE
         entities = {ledger.entity_id} | ({destination.entity_id} if destination else set())
+        posting_date: dt.date | None = None
         for entity in sorted(entities, key=lambda e: e or ""):
             through = self.setup.closed(module, entity, self.doc.date)
-            if through is not None:
-                where = f" in entity {entity}" if entity else ""
-                self.problem(
-                    _P.CLOSED_PERIOD,
-                    None,
-                    "date",
-                    f"{module} is closed through {through}{where}",
-                    f"reopen the {module} period in Intacct, or date the document after {through}",
+            if through is None:
+                continue
+            if module != "GL" and moves:
+                day = first_open_day(through)
+                if self.setup.closed(module, entity, day) is None:
+                    posting_date = max(posting_date or day, day)
+                    continue
+            where = f" in entity {entity}" if entity else ""
+            fix = f"reopen the {module} period in Intacct, or date the document after {through}"
+            if module != "GL" and not moves:
+                fix += (
+                    f", or set the closed-period policy to first_open_date to post it on "
+                    f"{first_open_day(through)}"
                 )
+            self.problem(
+                _P.CLOSED_PERIOD,
+                None,
+                "date",
+                f"{module} is closed through {through}{where}",
+                fix,
+            )
+        return posting_date
 
     # -- source lines ----------------------------------------------------------------------
 
@@ -318,6 +495,23 @@ class _Posting:
                 receipt = receipt_base if rate == ONE else cents(receipt_base / rate)
                 amounts[Amount.RECEIPT_VALUE] = (receipt, receipt_base)
                 amounts[Amount.VARIANCE] = (net - receipt, net_base - receipt_base)
+        if self._needs_shipment_value and item.is_stock_managed:
+            if item.base_price is None:
+                self.problem(
+                    _P.NO_PRICE,
+                    line.line_number,
+                    "item_id",
+                    f"item {item.id} has no price, and revenue is recognised on shipment at "
+                    "the item's price",
+                    f"give item {item.id} a base price, or recognise revenue on invoice",
+                )
+                return amounts
+            value_base = cents(line.quantity * item.base_price)
+            value = value_base if rate == ONE else cents(value_base / rate)
+            amounts[Amount.SHIPMENT_VALUE] = (value, value_base)
+            if Amount.NET in amounts:
+                net, net_base = amounts[Amount.NET]
+                amounts[Amount.PRICE_DIFFERENCE] = (net - value, net_base - value_base)
         return amounts
 
     def _receipt_cost(self, item: Item, ledger: _Ledger) -> Money | None:

@@ -121,6 +121,14 @@ class Entry:
     due_date: dt.date | None = None
     #: the document this one reverses (the invoice of a credit memo)
     reverses: str | None = None
+    #: the GL posting date when it differs from the document date (an AP/AR document
+    #: dated in a period closed in its subledger, posted on the first open day)
+    posting_date: dt.date | None = None
+
+    @property
+    def gl_date(self) -> dt.date:
+        """The date the entry is in the general ledger on."""
+        return self.posting_date or self.date
 
     @property
     def key(self) -> str:

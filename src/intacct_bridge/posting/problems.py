@@ -27,6 +27,8 @@ class ProblemCode(StrEnum):
     NO_JOURNAL = "no_journal"
     MIXED_ENTITY_DOCUMENT = "mixed_entity_document"
     NOT_POSTED = "not_posted"
+    MIXED_SIGNS = "mixed_signs"
+    NO_PRICE = "no_price"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,10 @@ class Amount(StrEnum):
     RECEIPT_VALUE = "receipt_value"
     #: invoice amount less receipt value: the purchase price variance
     VARIANCE = "variance"
+    #: quantity x the item's price (``Item.base_price``): what a shipment accrues as revenue
+    SHIPMENT_VALUE = "shipment_value"
+    #: invoice amount less shipment value: revenue the shipment did not accrue
+    PRICE_DIFFERENCE = "price_difference"
 
 
 class Items(StrEnum):
@@ -127,5 +131,28 @@ RECIPES: dict[DocumentType, Recipe] = {
             RecipeLine(_A.STOCK, Amount.COST, _D, Items.STOCK, at_destination=True),
             RecipeLine(_A.GOODS_IN_TRANSIT, Amount.COST, _C, Items.STOCK),
         ),
+    ),
+}
+
+
+#: the journal entry types that change when revenue is recognised on shipment
+ON_SHIPMENT_RECIPES: dict[DocumentType, Recipe] = {
+    _T.SALES_SHIPMENT: Recipe(
+        Target.JOURNAL_ENTRY,
+        (
+            *_pair(_A.COGS, _A.STOCK),
+            RecipeLine(_A.SHIPPED_NOT_INVOICED, Amount.SHIPMENT_VALUE, _D, Items.STOCK),
+            RecipeLine(_A.REVENUE, Amount.SHIPMENT_VALUE, _C, Items.STOCK),
+        ),
+    ),
+    _T.SALES_INVOICE: Recipe(
+        Target.AR_INVOICE,
+        (
+            RecipeLine(_A.SHIPPED_NOT_INVOICED, Amount.SHIPMENT_VALUE, _C, Items.STOCK),
+            RecipeLine(_A.REVENUE, Amount.PRICE_DIFFERENCE, _C, Items.STOCK),
+            RecipeLine(_A.REVENUE, Amount.NET, _C, Items.NON_STOCK),
+            RecipeLine(_A.TAX_PAYABLE, Amount.TAX, _C),
+        ),
+        control=_A.RECEIVABLE,
     ),
 }

@@ -51,6 +51,8 @@ class AccountType(StrEnum):
     TAX_PAYABLE = "tax_payable"
     TAX_RECOVERABLE = "tax_recoverable"
     ROUNDING = "rounding"
+    #: accrued revenue of goods shipped, cleared by the invoice (revenue on shipment)
+    SHIPPED_NOT_INVOICED = "shipped_not_invoiced"
 
     @property
     def resolver(self) -> Resolver:

@@ -66,6 +66,9 @@ class RevenueRecognition(StrEnum):
     """When sales revenue is recognised."""
 
     ON_INVOICE = "on_invoice"
+    #: the shipment books Dr shipped-not-invoiced / Cr revenue at the item's price; the
+    #: invoice clears shipped-not-invoiced and books the price difference to revenue
+    ON_SHIPMENT = "on_shipment"
 
 
 class ExchangeRates:
@@ -93,6 +96,15 @@ class ExchangeRates:
             return None
         index = bisect.bisect_right(days, day)
         return None if index == 0 else self._rates[(source, base)][index - 1]
+
+
+class ClosedPeriodPolicy(StrEnum):
+    """What a subledger document dated in a period closed in its subledger does."""
+
+    #: a ``closed_period`` problem naming the document, its date and the fix (default)
+    REFUSE = "refuse"
+    #: posted with the subledger's first open day as GL posting date (the GL must be open)
+    FIRST_OPEN_DATE = "first_open_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +136,12 @@ class PostingSetup:
     closed_through: Mapping[tuple[str, str | None], dt.date] = field(default_factory=dict)
     #: whether the Intacct company is multi-entity (lines carry their entity)
     multi_entity: bool = False
+    #: what an AP/AR document dated in a period closed in its subledger (but open in the
+    #: GL) does: ``refuse`` (a ``closed_period`` problem) or ``first_open_date`` (posted
+    #: with the first open day of the subledger as its GL posting date)
+    closed_period_policy: ClosedPeriodPolicy = field(
+        default_factory=lambda: ClosedPeriodPolicy.REFUSE
+    )
 
     def site_entity(self, site_id: str) -> str | None:
         """The Intacct entity of a site's financial site (``None`` when it has none)."""
@@ -154,6 +172,11 @@ class PostingSetup:
             if through is not None and day <= through:
                 return through
         return None
+
+
+def first_open_day(through: dt.date) -> dt.date:
+    """The first day after a close."""
+    return through + dt.timedelta(days=1)
 
 
 def setup_from_records(records: Iterable[object], **settings: Any) -> PostingSetup:

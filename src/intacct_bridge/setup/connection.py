@@ -334,10 +334,16 @@ def _refusal(errors: Sequence[ErrorEntry], config: IntegrationConfig) -> Diagnos
     company = config.company_id or "?"
     user = config.user_id or "?"
     if "not a valid transport policy" in blob:
+        # the policy Intacct named ("P1 is not a valid transport policy."), else the configured one
+        named = re.search(
+            r"(\S+) is not a valid transport policy",
+            " ".join(f"{e.description} {e.description2}" for e in errors),
+        )
+        policy = named.group(1) if named else config.policy_id
         return Diagnosis(
             "policy_invalid",
             "policy",
-            f"Policy ID '{config.policy_id}' is not a valid transport policy for sender ID "
+            f"Policy ID '{policy}' is not a valid transport policy for sender ID "
             f"'{sender}'.",
             "Asynchronous requests need a transport policy that Sage support sets up for the "
             "sender ID (policy ID, response URL). Set the Policy ID they give you "

@@ -123,17 +123,34 @@ def inbound_objects(
 
 async def offered_objects(
     config: IntegrationConfig, *, transport: httpx.AsyncBaseTransport | None = None
-) -> frozenset[str]:
-    """The objects the company offers, as Intacct lists them (``inspect`` ``*``): PROJECT
-    only when it subscribes to the Projects module. Raises the client's errors."""
+) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The objects the company offers, as Intacct lists them (``inspect`` ``*``: PROJECT only
+    when it subscribes to the Projects module), and its user-defined dimensions
+    (``getDimensions``), in one request. Raises the client's errors."""
     from intacct_bridge.intacct import functions as fn
     from intacct_bridge.setup.connection import probe_client
 
     async with probe_client(config, transport=transport) as client:
-        result = await client.call(fn.inspect("*"))
-    if result.data is None:
-        return frozenset()
-    return frozenset((t.get("typename") or "").upper() for t in result.data.iter("type"))
+        listed, dimensions = await client.execute([fn.inspect("*"), fn.get_dimensions()])
+    if not listed.ok:
+        from intacct_bridge.intacct import IntacctBusinessError
+
+        raise IntacctBusinessError(errors=listed.errors, controlid=listed.controlid)
+    names = frozenset(
+        (t.get("typename") or "").upper()
+        for t in (listed.data.iter("type") if listed.data is not None else ())
+    )
+    udds: list[str] = []
+    if dimensions.ok:
+        for holder in dimensions.records():
+            rows = holder.get("dimension", [])
+            for row in rows if isinstance(rows, list) else [rows]:
+                if (
+                    isinstance(row, dict)
+                    and str(row.get("userDefinedDimension", "")).lower() == "true"
+                ):
+                    udds.append(str(row.get("objectName", "")).upper())
+    return names, tuple(sorted(set(udds) - {""}))
 
 
 def smart_link_id(object_name: str, event: str) -> str:

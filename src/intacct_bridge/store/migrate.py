@@ -18,6 +18,7 @@ from intacct_bridge.store.session import SQLITE_BEGIN, create_store_engine, data
 class MigrationError(StoreError):
     """A revision that does not exist, or a move in the wrong direction."""
 
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 #: tables of the task engine (procrastinate, PostgreSQL only): created by revision

@@ -730,6 +730,7 @@ def status(session: Session, tenant_id: str) -> StatusReport:
             ChangeEventRow.tenant_id == tenant_id,
             ChangeEventRow.id > (cursor.last_event_id if cursor else 0),
             ChangeEventRow.kind.in_(list(_MODEL)),
+            ChangeEventRow.action != "integrated",  # our own bookkeeping (see collect)
         )
     )
     return StatusReport(counts, int(unread or 0))

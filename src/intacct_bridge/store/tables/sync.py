@@ -107,4 +107,3 @@ class SyncCursorRow(Base):
     #: up after a while
     gaps: Mapped[Any | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime]
-

@@ -64,22 +64,26 @@ def _key_services(request: Request) -> AuthServices:
     """The auth services the API checks keys with (one per app, made on first use).
 
     They use the bridge's database and the console's clock (``app.state.auth``, when the
-    console is installed). On SQLite their transactions take the write lock at ``BEGIN``:
-    checking a key writes its "last used" time (a conditional ``UPDATE``), and in a
-    transaction that began deferred that write fails at once with "database is locked"
-    while another request writes; beginning ``IMMEDIATE`` makes it wait its turn instead.
+    console is installed). Checking a key only reads (one indexed ``SELECT``, one SHA-256;
+    on PostgreSQL outside a transaction, so one round trip);
+    the key's "last used" time is written in a transaction of its own, at most once a
+    minute, and a busy database only postpones that write to a later request.
     """
     cached = getattr(request.app.state, "api_key_services", None)
     if isinstance(cached, AuthServices):
         return cached
-    engine: Engine = request.app.state.bridge.engine
-    if engine.dialect.name == "sqlite":
-        engine = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
     console = getattr(request.app.state, "auth", None)
+    sessions: sessionmaker[Session] = request.app.state.bridge.sessions
+    engine = sessions.kw.get("bind")
+    if isinstance(engine, Engine) and engine.dialect.name == "postgresql":
+        # each statement its own transaction: one round trip for the key's SELECT instead of
+        # BEGIN, SELECT, COMMIT (the last-used UPDATE is one statement too)
+        sessions = sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
     services = AuthServices(
-        db=sessionmaker(bind=engine, expire_on_commit=False),
-        # the API signs no one in: a hasher is required by AuthServices but never used, so
-        # the cheapest one (the default costs 64 MiB and most of a second to build)
+        db=sessions,
+        # the API signs no one in: a hasher is required by AuthServices but never used
         hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         clock=console.clock if isinstance(console, AuthServices) else utc_now,
     )

@@ -28,7 +28,7 @@ from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, describe
 from intacct_bridge.store.bulk import save_batch
 from intacct_bridge.store.errors import RecordRejectedError, StoreError
-from intacct_bridge.store.repositories import get_document, require_tenant, save_document
+from intacct_bridge.store.repositories import get_document, save_document
 from intacct_bridge.store.tables import documents as td
 from intacct_bridge.sync.state import get_state
 from intacct_bridge.web.api.access import client, read_only, run_in_transaction
@@ -106,13 +106,8 @@ async def submit(
         raise ApiError(
             422, "invalid", f"{len(items)} documents; send at most {MAX_DOCUMENTS} per request"
         )
-    documents, positions = await run_in_threadpool(_convert, items, single)
-    # where each distinct document was in the list sent (for the field paths of problems)
-    origins = [positions.index(place) for place in range(len(documents))] if not single else [0]
-    receipts = await run_in_threadpool(
-        run_in_transaction,
-        request,
-        lambda session: _store(session, principal.tenant_id, documents, origins, single),
+    positions, receipts = await run_in_threadpool(
+        _submit, request, principal.tenant_id, items, single
     )
     if any(not receipt.repeat for receipt in receipts):
         response.status_code = 201
@@ -121,12 +116,27 @@ async def submit(
     return DocumentResults(results=[receipts[position] for position in positions])
 
 
+def _submit(
+    request: Request, tenant_id: str, items: list[Any], single: bool
+) -> tuple[list[int], list[DocumentResult]]:
+    """Convert and store (one trip to the thread pool per request)."""
+    documents, positions = _convert(items, single)
+    # where each distinct document was in the list sent (for the field paths of problems)
+    origins = [positions.index(place) for place in range(len(documents))] if not single else [0]
+    receipts = run_in_transaction(
+        request, lambda session: _store(session, tenant_id, documents, origins, single)
+    )
+    return positions, receipts
+
+
 def _convert(items: list[Any], single: bool) -> tuple[list[Document], list[int]]:
     """The distinct documents, and for each item sent the position of its document."""
     documents: list[Document] = []
     positions: list[int] = []
     problems: list[Problem] = []
-    seen: dict[tuple[str, str], tuple[int, str, int]] = {}
+    # the content hash is only needed when a number comes twice (the store hashes each
+    # new document once; a stored one is hashed again only to compare)
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
     for index, data in enumerate(items):
         prefix = "" if single else f"[{index}]"
         try:
@@ -135,11 +145,10 @@ def _convert(items: list[Any], single: bool) -> tuple[list[Document], list[int]]
             problems += problems_of(refused.issues, prefix, _label(data))
             continue
         key = (document.type.value, document.number)
-        digest = _digest(document)
         if key in seen:
-            first, first_digest, position = seen[key]
+            first, position = seen[key]
             positions.append(position)
-            if first_digest != digest:
+            if _digest(documents[position]) != _digest(document):
                 problems.append(
                     Problem(
                         field=prefix,
@@ -149,7 +158,7 @@ def _convert(items: list[Any], single: bool) -> tuple[list[Document], list[int]]
                     )
                 )
             continue
-        seen[key] = (index, digest, len(documents))
+        seen[key] = (index, len(documents))
         positions.append(len(documents))
         documents.append(document)
     if problems:
@@ -165,7 +174,7 @@ def _store(
     origins: list[int],
     single: bool,
 ) -> list[DocumentResult]:
-    require_tenant(session, tenant_id)
+    # the tenant exists: the API key that named it references it (and goes with it)
     stored = _stored(session, tenant_id, documents)
     conflicts: list[Problem] = []
     new: list[tuple[int, Document]] = []
@@ -209,7 +218,10 @@ def _store(
             )
     if new or posted:
         session.flush()
-        stored = _stored(session, tenant_id, documents)
+        changed = [document for _, document in new]
+        if posted:
+            changed = documents
+        stored.update(_stored(session, tenant_id, changed))
     return [
         _receipt(document, stored[(document.type.value, document.number)], repeats)
         for document in documents

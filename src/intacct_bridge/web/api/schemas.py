@@ -47,10 +47,11 @@ class StoredDocument(BaseModel):
     receipt: DocumentResult
     document: dict[str, Any]
     posting: dict[str, Any] | None = Field(
-        default=None, description=(
+        default=None,
+        description=(
             "the posting to Intacct (state, intacct_object, record_no, url, message, "
             "posted_at) once `intacct-bridge post` has handled the document"
-        )
+        ),
     )
 
 

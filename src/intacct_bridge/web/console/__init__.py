@@ -10,17 +10,21 @@ pages. The pages:
 * ``/console/t/{tenant}/mapping`` — objects, settings, the field grid (:mod:`.mapping`)
 * ``/console/t/{tenant}/config`` — configuration tabs, test, package (:mod:`.configuration`)
 * ``/console/t/{tenant}/dashboard`` and ``/messages`` (:mod:`.dashboard`)
+* ``/console/t/{tenant}/finance/…`` — journal entries, AP and AR documents with their
+  posting status, reconcile, attribute and dimension types (:mod:`.finance`)
+* ``/console/t/{tenant}/api-keys`` — create (shown once) and revoke API keys (:mod:`.apikeys`)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intacct_bridge.auth.web import AuthServices, install_auth
 from intacct_bridge.web.app import BridgeState
@@ -44,6 +48,33 @@ PAGE_HEADERS = {
 }
 
 
+class _PageHeaders:
+    """Console pages may not be framed by another site (clickjacking), sniffed as another
+    type, or leak their URLs (tenant IDs, filters) to other sites.
+
+    A plain ASGI middleware (not ``@app.middleware``): the API's requests pass through it
+    untouched, at the cost of one string comparison.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == PREFIX or path.startswith(f"{PREFIX}/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in PAGE_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def install_console(app: FastAPI) -> None:
     """Mount the console on the bridge's app (after ``app.state.bridge`` is set)."""
     state: BridgeState = app.state.bridge
@@ -52,19 +83,20 @@ def install_console(app: FastAPI) -> None:
     app.state.console = ConsoleServices.default(state)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from intacct_bridge.web.console import configuration, dashboard, mapping, monitor, signin
+    from intacct_bridge.web.console import (
+        apikeys,
+        configuration,
+        dashboard,
+        finance,
+        mapping,
+        monitor,
+        signin,
+    )
 
-    for module in (signin, monitor, mapping, configuration, dashboard):
+    for module in (signin, monitor, mapping, configuration, dashboard, finance, apikeys):
         app.include_router(module.router, prefix=PREFIX)
 
-    @app.middleware("http")
-    async def page_headers(request: Request, call_next: Any) -> Response:
-        """Console pages may not be framed by another site (clickjacking), sniffed as
-        another type, or leak their URLs (tenant IDs, filters) to other sites."""
-        response: Response = await call_next(request)
-        if request.url.path.startswith(f"{PREFIX}/") or request.url.path == PREFIX:
-            response.headers.update(PAGE_HEADERS)
-        return response
+    app.add_middleware(_PageHeaders)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

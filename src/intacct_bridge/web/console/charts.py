@@ -92,3 +92,65 @@ def column_chart(
             )
     out.append("</svg>")
     return Markup("".join(out))
+
+
+#: one colour per series of a stacked column chart, in order (colour-blind friendly)
+SERIES_COLOURS = (
+    "#0b5cad", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
+    "#6b4c9a", "#999933", "#882255", "#44aa99", "#332288", "#aa4499",
+)  # fmt: skip
+
+
+def stacked_columns(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    width: int = 640,
+) -> Markup:
+    """Vertical stacked bars over time: one column per label (a day), one segment per
+    series (a document type), with a legend."""
+    height, top, bottom, left = 260, 28, 80, 40
+    plot_h = height - top - bottom
+    totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
+    biggest = max(totals, default=0) or 1
+    step = (width - left - 10) / max(1, len(labels))
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-weight="600">{escape(title)}</text>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
+        'stroke="#999"/>',
+        f'<text x="0" y="{top + 10}">{biggest}</text>',
+    ]
+    for index, label in enumerate(labels):
+        x = left + index * step
+        y = float(top + plot_h)
+        for number, (name, values) in enumerate(series):
+            value = values[index]
+            if value <= 0:
+                continue
+            h = value / biggest * plot_h
+            y -= h
+            colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+            out.append(
+                f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{max(1.0, step - 4):.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}: {escape(name)} '
+                f"{value}</title></rect>"
+            )
+        if len(labels) <= 15 or index % max(1, len(labels) // 10) == 0:
+            out.append(
+                f'<text x="{x + 2:.1f}" y="{top + plot_h + 16}" font-size="10">'
+                f"{escape(label[5:])}</text>"
+            )
+    x, y = float(left), float(height - bottom + 40)
+    for number, (name, _values) in enumerate(series):
+        colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+        text = name.replace("_", " ")
+        if x + 30 + 7 * len(text) > width:
+            x, y = float(left), y + 18
+        out.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{x + 14:.1f}" y="{y:.1f}">{escape(text)}</text>')
+        x += 30 + 7 * len(text)
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -9,13 +9,21 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.orm import Session
 
 from intacct_bridge.auth.web import require_csrf
+from intacct_bridge.export.service import KIND as POSTING_KIND
+from intacct_bridge.store.tables import documents as td
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import state
 from intacct_bridge.sync.state import KIND_ORDER, SyncState
-from intacct_bridge.web.console.charts import STATE_COLOURS, column_chart, stacked_bars
+from intacct_bridge.web.console.charts import (
+    STATE_COLOURS,
+    column_chart,
+    stacked_bars,
+    stacked_columns,
+)
 from intacct_bridge.web.console.common import Admin, Viewer, back, first, read_form
 from intacct_bridge.web.console.monitor import KIND_LABELS, run_worker
 
@@ -23,6 +31,8 @@ router = APIRouter(include_in_schema=False)
 
 #: days shown on the errors-over-time chart
 ERROR_DAYS = 30
+#: days shown on the postings chart
+POSTING_DAYS = 31
 #: records listed per cause on the message history (all of them are resent)
 LISTED = 20
 #: causes shown at most
@@ -60,8 +70,17 @@ def dashboard(page: Viewer) -> HTMLResponse:
         )
         for kind in KIND_ORDER
     ]
+    with page.read() as session:
+        labels, series, postings = postings_by_type_and_day(session, page.tenant_id)
     return page.render(
         "console/dashboard.html",
+        postings_chart=stacked_columns(
+            f"Documents in Intacct, by document type and document date "
+            f"({labels[0]} to {labels[-1]})",
+            labels,
+            series,
+        ),
+        postings=postings,
         states_chart=stacked_bars("Records by object and integration state", rows, STATE_COLOURS),
         errors_chart=column_chart(
             f"Records in error, by day of their last attempt (last {ERROR_DAYS} days)", errors
@@ -72,6 +91,44 @@ def dashboard(page: Viewer) -> HTMLResponse:
         states=list(SyncState),
         errors=[(d, n) for d, n in errors if n],
     )
+
+
+def postings_by_type_and_day(
+    session: Session, tenant_id: str
+) -> tuple[list[str], list[tuple[str, list[int]]], list[tuple[str, str, int]]]:
+    """Documents posted to Intacct (posting state ``success``) per document type and
+    document date, over the :data:`POSTING_DAYS` days up to the newest such document: the
+    days, one series per type, and the non-zero figures (day, type, count)."""
+    doc, st = td.DocumentRow, SyncStateRow
+    joined = and_(
+        st.tenant_id == doc.tenant_id,
+        st.kind == POSTING_KIND,
+        st.key == doc.type + literal("/") + doc.number,
+        st.state == SyncState.SUCCESS.value,
+    )
+    posted = select(doc.type, doc.date).select_from(doc).join(st, joined)
+    newest = session.scalar(
+        select(func.max(doc.date))
+        .select_from(doc)
+        .join(st, joined)
+        .where(doc.tenant_id == tenant_id)
+    )
+    last = newest if isinstance(newest, dt.date) else dt.datetime.now(dt.UTC).date()
+    start = last - dt.timedelta(days=POSTING_DAYS - 1)
+    days = [(start + dt.timedelta(days=i)).isoformat() for i in range(POSTING_DAYS)]
+    counts: dict[str, dict[str, int]] = {}
+    query = (
+        posted.with_only_columns(doc.type, doc.date, func.count())
+        .where(doc.tenant_id == tenant_id, doc.date >= start, doc.date <= last)
+        .group_by(doc.type, doc.date)
+    )
+    for kind, day, n in session.execute(query):
+        counts.setdefault(kind, {})[str(day)[:10]] = int(n)
+    series = [(kind, [counts[kind].get(d, 0) for d in days]) for kind in sorted(counts)]
+    figures = [
+        (d, kind, counts[kind][d]) for d in days for kind in sorted(counts) if counts[kind].get(d)
+    ]
+    return days, series, figures
 
 
 @dataclass

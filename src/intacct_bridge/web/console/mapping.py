@@ -22,6 +22,7 @@ from intacct_bridge.web.console.common import (
     first,
     read_form,
 )
+from intacct_bridge.web.console.pull import jobs_of
 from intacct_bridge.web.console.services import ConsoleServices
 
 router = APIRouter(include_in_schema=False)
@@ -38,10 +39,47 @@ def _map(page: Page, name: str) -> ObjectMap:
 
 
 @router.get("/t/{tenant_id}/mapping", response_class=HTMLResponse)
-def objects(page: Viewer) -> HTMLResponse:
+def objects(page: Viewer, request: Request) -> HTMLResponse:
     with page.read() as session:
         maps = mappings.list_maps(session, page.tenant_id)
-    return page.render("console/mapping_list.html", maps=maps)
+    jobs = jobs_of(request.app)
+    job = jobs.get(page.tenant_id)
+    elsewhere = jobs.running_elsewhere(page.tenant_id, page.state.engine)
+    return page.render("console/mapping_list.html", maps=maps, job=job, elsewhere=elsewhere)
+
+
+@router.post("/t/{tenant_id}/mapping/create-all", response_model=None, dependencies=CSRF)
+def create_all(page: Admin, request: Request) -> Response:
+    """Start the full pull of the financial setup ("Create all") in the background; while
+    one runs for the tenant, a second click only shows it."""
+    services: ConsoleServices = request.app.state.console
+    target = page.url("mapping")
+    try:
+        with page.read() as session:
+            config = load_config(session, page.tenant_id, page.state.keyring)
+    except BridgeError as error:
+        return back(page, target, error=f"Intacct cannot be read: {error}")
+    job, started = jobs_of(request.app).start(page.tenant_id, config, page.state.sessions, services)
+    if request.headers.get("hx-request"):
+        return _progress(page, request)
+    if job is None:
+        notice = "Create all is already running in another server process."
+    else:
+        notice = "Create all started." if started else "Create all is already running."
+    return back(page, target, notice=notice)
+
+
+@router.get("/t/{tenant_id}/mapping/create-all/progress", response_class=HTMLResponse)
+def create_all_progress(page: Viewer, request: Request) -> HTMLResponse:
+    """The progress fragment htmx polls while the pull runs."""
+    return _progress(page, request)
+
+
+def _progress(page: Page, request: Request) -> HTMLResponse:
+    jobs = jobs_of(request.app)
+    job = jobs.get(page.tenant_id)
+    elsewhere = jobs.running_elsewhere(page.tenant_id, page.state.engine)
+    return page.render("console/create_all.html", job=job, elsewhere=elsewhere)
 
 
 def _object_page(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from intacct_bridge.export.service import PostingConfig
 from intacct_bridge.sync.worker import EmbeddedWorker
 from intacct_bridge.web.app import BridgeState
 
@@ -23,6 +24,9 @@ class ConsoleServices:
     #: run the worker after queueing (off: the records are only marked pending, for a
     #: separate ``intacct-bridge worker`` to send)
     run_worker: bool = True
+    #: the posting configuration reconcile uses for a tenant (``None``: the defaults, as
+    #: ``intacct-bridge reconcile`` without options); ``demo --serve`` sets the demo's
+    posting_config: Callable[[str], PostingConfig] | None = None
 
     @classmethod
     def default(cls, state: BridgeState) -> ConsoleServices:
