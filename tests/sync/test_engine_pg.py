@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -268,7 +269,7 @@ def test_a_killed_workers_job_is_picked_up_by_another(pg_bridge: Bridge) -> None
 # --- the demo month, posted by worker processes ------------------------------------------------
 
 
-def _demo_on_postgres(directory: Path, url: str) -> tuple[Sandbox, str, object]:
+def _demo_on_postgres(directory: Path, url: str) -> tuple[Sandbox, str, object, Any]:
     """The demo's steps up to the posting check, with the store on PostgreSQL."""
     from intacct_bridge.config.secrets import create_key_file, load_keyring
     from intacct_bridge.demo.generator import DemoGenerator
@@ -297,13 +298,17 @@ def _demo_on_postgres(directory: Path, url: str) -> tuple[Sandbox, str, object]:
     reports = run.run()
     assert run.ok, [(r.name, r.status, r.errors[:3]) for r in reports]
     assert run.ctx is not None
-    return run.ctx.sandbox, run.ctx.period, run.ctx.keyring
+    return run.ctx.sandbox, run.ctx.period, run.ctx.keyring, run.ctx.generator
 
 
-def _posting_options() -> list[str]:
+def _posting_options(generator: Any) -> list[str]:
+    """The demo tenant's posting configuration (``demo.run.demo_posting_config``) as the
+    worker's options."""
     from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, RATES, RATES_FROM, STOCK_JOURNAL
 
     options = ["--post", "--stock-journal", STOCK_JOURNAL]
+    options += ["--closed", f"AP={generator.ap_closed_through.isoformat()}"]
+    options += ["--closed-period-policy", "first_open_date"]
     for kind, account in DEFAULT_ACCOUNTS.items():
         options += ["--default-account", f"{kind.value}={account}"]
     for source, target, rate in RATES:
@@ -313,13 +318,13 @@ def _posting_options() -> list[str]:
 
 def test_the_demo_month_posted_by_worker_processes_reconciles(tmp_path: Path) -> None:
     from intacct_bridge.config.secrets import Keyring
-    from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
-    from intacct_bridge.export import PostingConfig, reconcile
+    from intacct_bridge.demo.run import demo_posting_config
+    from intacct_bridge.export import reconcile
     from intacct_bridge.store.session import session_factory
     from intacct_bridge.sync.connect import client_for, load_config
 
     with scratch_pg_url() as url:
-        sandbox, period, keyring = _demo_on_postgres(tmp_path, url)
+        sandbox, period, keyring, generator = _demo_on_postgres(tmp_path, url)
         assert isinstance(keyring, Keyring)
         engine = create_store_engine(url)
         sessions = session_factory(engine)
@@ -331,7 +336,9 @@ def test_the_demo_month_posted_by_worker_processes_reconciles(tmp_path: Path) ->
             with serve_in_thread(sandbox.asgi_app()) as base:
                 _point_at(bridge, base, active=False)  # no job until every worker is up
                 for _ in range(3):  # one by one: their engine worker IDs are in this order
-                    workers.append(_start_worker(bridge, "--tenant", TENANT, *_posting_options()))
+                    workers.append(
+                        _start_worker(bridge, "--tenant", TENANT, *_posting_options(generator))
+                    )
                     _wait(
                         "the worker registered",
                         lambda: _registered(engine) == len(workers),
@@ -356,12 +363,7 @@ def test_the_demo_month_posted_by_worker_processes_reconciles(tmp_path: Path) ->
 
                 _wait("every document posted", settled, workers, engine)
                 outputs = _stop(workers)
-                config = PostingConfig(
-                    default_accounts=dict(DEFAULT_ACCOUNTS),
-                    stock_journal=STOCK_JOURNAL,
-                    rates=exchange_rates(),
-                    multi_entity=True,
-                )
+                config = demo_posting_config(generator)
                 with sessions() as session:
                     tenant_config = load_config(session, TENANT, keyring)
 

@@ -22,6 +22,7 @@ found (errors, findings), 2 the command could not run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -494,6 +495,13 @@ def sync_command(
         raise typer.Exit(1)
 
 
+class ClosedPolicyChoice(StrEnum):
+    """The posting engine's closed-period policies, as options."""
+
+    REFUSE = "refuse"
+    FIRST_OPEN_DATE = "first_open_date"
+
+
 class EngineChoice(StrEnum):
     """What runs ``intacct-bridge worker``."""
 
@@ -569,6 +577,14 @@ def worker_command(
     rate: RateOption = None,
     stock_journal: JournalOption = "INVJ",
     interentity: InterentityOption = None,
+    closed_period_policy: Annotated[
+        ClosedPolicyChoice,
+        typer.Option(
+            "--closed-period-policy",
+            help="A document dated in a period closed in its subledger: refuse (a problem "
+            "naming the fix) or first_open_date (posted on the subledger's first open day).",
+        ),
+    ] = ClosedPolicyChoice.REFUSE,
     pull_every: Annotated[
         int,
         typer.Option(
@@ -608,8 +624,7 @@ def worker_command(
             with_engine = engine_name is EngineChoice.AUTO and uses_engine(engine)
             if post and not with_engine:
                 fail(
-                    "--post needs the task engine (PostgreSQL); on SQLite run "
-                    "intacct-bridge post",
+                    "--post needs the task engine (PostgreSQL); on SQLite run intacct-bridge post",
                     code=2,
                 )
             tenants = tenant or _active_tenants(engine)
@@ -627,9 +642,11 @@ def worker_command(
                 posting = None
                 if post:
                     from intacct_bridge.cli.posting import posting_config
+                    from intacct_bridge.posting import ClosedPeriodPolicy
 
-                    posting = posting_config(
-                        default_account, closed, rate, stock_journal, interentity
+                    posting = dataclasses.replace(
+                        posting_config(default_account, closed, rate, stock_journal, interentity),
+                        closed_period_policy=ClosedPeriodPolicy(closed_period_policy.value),
                     )
                 options = EngineOptions(
                     tick=poll,
