@@ -33,6 +33,8 @@ from intacct_bridge.store.tables import parties as tp
 from intacct_bridge.store.tables import sites as ts
 
 Check = Callable[[Any], str | None]
+#: a reference stripped of where it sits: the row it names and the check the row must pass
+Need = tuple[type[Base], tuple[str, ...], Check | None]
 
 
 class Ref(NamedTuple):
@@ -61,6 +63,8 @@ class RefCache:
         self._documents: dict[tuple[str, str], DocumentInfo | None] = {}
         #: the references of the records prefetched, by ``id(record)``
         self._refs: dict[int, list[Ref]] = {}
+        #: the needs of the documents prefetched, by ``id(record)``
+        self._needs: dict[int, set[Need]] = {}
 
     def refs(self, record: Record) -> list[Ref]:
         """The references of ``record`` (worked out once per batch)."""
@@ -68,6 +72,11 @@ class RefCache:
         if found is None:
             found = list(_refs(self._session, self._tenant_id, record))
         return found
+
+    def needs(self, document: Document) -> set[Need]:
+        """The needs of ``document`` (see :func:`document_needs`; worked out once per batch)."""
+        found = self._needs.pop(id(document), None)
+        return document_needs(document) if found is None else found
 
     def get(self, table: type[Base], key: tuple[str, ...]) -> Any:
         """The row of ``table`` with ``key``, or ``None``: its columns, read-only (a prefetched
@@ -99,11 +108,18 @@ class RefCache:
         """Load every row ``records`` refer to: one query per table (and one for documents)."""
         wanted: dict[type[Base], set[tuple[str, ...]]] = {}
         documents: set[tuple[str, str]] = set()
+        rows = self._rows
         for record in records:
-            refs = self._refs[id(record)] = list(_refs(self._session, self._tenant_id, record))
-            for ref in refs:
-                if (ref.table, ref.key) not in self._rows:
-                    wanted.setdefault(ref.table, set()).add(ref.key)
+            if isinstance(record, Document):
+                needs = self._needs[id(record)] = document_needs(record)
+                for table, key, _ in needs:
+                    if (table, key) not in rows:
+                        wanted.setdefault(table, set()).add(key)
+            else:
+                refs = self._refs[id(record)] = list(_refs(self._session, self._tenant_id, record))
+                for ref in refs:
+                    if (ref.table, ref.key) not in rows:
+                        wanted.setdefault(ref.table, set()).add(ref.key)
             if isinstance(record, Document):
                 task_keys = _task_keys(record)
                 if task_keys:
@@ -177,6 +193,10 @@ def find_issues(
     """
     rows = cache if cache is not None else RefCache(session, tenant_id)
     issues: list[FieldIssue] = []
+    if isinstance(record, Document) and _all_met(rows, rows.needs(record)):
+        # every reference holds (the common case): no need to say where each one sits
+        issues.extend(_document_rules(record, rows))
+        return issues
     for ref in rows.refs(record):
         row = rows.get(ref.table, ref.key)
         if row is None:
@@ -192,6 +212,14 @@ def find_issues(
             issues.append(FieldIssue(ref.field, reason))
     issues.extend(_rules(session, tenant_id, record, rows))
     return issues
+
+
+def _all_met(rows: RefCache, needs: set[Need]) -> bool:
+    for table, key, check in needs:
+        row = rows.get(table, key)
+        if row is None or (check is not None and check(row) is not None):
+            return False
+    return True
 
 
 @functools.cache
@@ -240,6 +268,7 @@ def _financial_site_of(company_id: str) -> Check:
     return check
 
 
+@functools.cache
 def _tax_type(want: fi.TaxType) -> Check:
     def check(row: tf.TaxDetailRow) -> str | None:
         if row.tax_type == want.value:
@@ -329,6 +358,50 @@ def _document_refs(document: Document) -> Iterator[Ref]:
                 (dim.type, dim.id),
                 f"{dim.type} dimension",
             )
+
+
+def document_needs(document: Document) -> set[Need]:
+    """The rows ``document`` refers to and their checks: :func:`_document_refs` without the
+    field each reference sits in (so a document whose references all hold is checked without
+    naming them), each row once."""
+    rule = document.rule
+    needs: set[Need] = set()
+    add = needs.add
+    stock = _site_role("is_stock", "stock site")
+    add((ts.SiteRow, (document.site_id,), None if rule.priced else stock))
+    if document.to_site_id is not None:
+        add((ts.SiteRow, (document.to_site_id,), stock))
+    if document.customer_id is not None:
+        add((tp.CustomerRow, (document.customer_id,), None))
+    if document.supplier_id is not None:
+        add((tp.SupplierRow, (document.supplier_id,), None))
+    if document.payment_term_id is not None:
+        ledger = fi.Ledger.AR if rule.party is Party.CUSTOMER else fi.Ledger.AP
+        add((tf.PaymentTermRow, (ledger.value, document.payment_term_id), None))
+    if document.tax_solution_id is not None:
+        add((tf.TaxSolutionRow, (document.tax_solution_id,), None))
+    tax_check = _tax_type(fi.TaxType.SALES if rule.party is Party.CUSTOMER else fi.TaxType.PURCHASE)
+    attribute_needs = _ATTRIBUTE_NEEDS
+    dimension_row = ta.DimensionRow
+    for line in document.lines:
+        add((ti.ItemRow, (line.item_id,), None))
+        if line.tax_detail_id is not None:
+            add((tf.TaxDetailRow, (line.tax_detail_id,), tax_check))
+        if line.account_id is not None:
+            add((tf.AccountRow, (line.account_id,), None))
+        for ref in line.attributes:
+            table, free, kind, check = attribute_needs[ref.type]
+            add((table, (kind, ref.id) if free else (ref.id,), check))
+        for dim in line.dimensions:
+            add((dimension_row, (dim.type, dim.id), None))
+    return needs
+
+
+#: per attribute type: (table, free value?, type value, check), as in :data:`_LINE_ATTRIBUTES`
+_ATTRIBUTE_NEEDS = {
+    kind: (table, free, value, check)
+    for kind, (_, table, free, value, _, check) in _LINE_ATTRIBUTES.items()
+}
 
 
 def _refs(session: Session, tenant_id: str, record: Record) -> Iterator[Ref]:
