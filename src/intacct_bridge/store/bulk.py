@@ -37,7 +37,12 @@ from intacct_bridge.store.errors import (
     StoreError,
     reversal_fix,
 )
-from intacct_bridge.store.mappers import DocumentValues, document_from_row, document_values
+from intacct_bridge.store.mappers import (
+    LINE_FIELDS,
+    DocumentValues,
+    document_from_row,
+    document_values,
+)
 from intacct_bridge.store.mappers import spec_for as _spec_for
 from intacct_bridge.store.references import DocumentInfo, RefCache, find_issues
 from intacct_bridge.store.repositories import Outcome, save_document, write_record
@@ -46,6 +51,16 @@ from intacct_bridge.store.tables.tenancy import ChangeEventRow
 
 #: at most this many keys in one ``IN (…)``
 _CHUNK = 500
+#: the columns of document lines, line attributes and line dimensions as the batch writes them
+_LINE_COLUMNS = ("tenant_id", "document_id", *LINE_FIELDS)
+_ATTRIBUTE_COLUMNS = ("tenant_id", "document_id", "line_number", "attribute_type", "value_id")
+_DIMENSION_COLUMNS = (
+    "tenant_id",
+    "document_id",
+    "line_number",
+    "dimension_type_id",
+    "dimension_id",
+)
 
 Result = Outcome | StoreError
 
@@ -228,28 +243,24 @@ class _Batch:
         for header, document_id in zip(headers, ids, strict=True):
             header["id"] = document_id
         _insert_many(self.session, td.DocumentRow.__table__, headers, with_id=True)
-        lines: list[dict[str, Any]] = []
-        attributes: list[dict[str, Any]] = []
-        dimensions: list[dict[str, Any]] = []
+        tenant = self.tenant_id
+        lines: list[tuple[Any, ...]] = []
+        attributes: list[tuple[Any, ...]] = []
+        dimensions: list[tuple[Any, ...]] = []
         for document_id, (_, _, values) in zip(ids, batch, strict=True):
             # the rows are this batch's own: the document's ID goes straight in
-            for columns, line_attributes, line_dimensions in values.lines:
-                columns["document_id"] = document_id
-                lines.append(columns)
-                for row in line_attributes:
-                    row["document_id"] = document_id
-                attributes += line_attributes
-                for row in line_dimensions:
-                    row["document_id"] = document_id
-                dimensions += line_dimensions
-        same = {"tenant_id": self.tenant_id}
-        for rows, child in (
-            (lines, td.DocumentLineRow),
-            (attributes, td.DocumentLineAttributeRow),
-            (dimensions, td.DocumentLineDimensionRow),
+            keys = (tenant, document_id)
+            for own, line_attributes, line_dimensions in values.lines:
+                lines.append(keys + own)
+                attributes += [keys + row for row in line_attributes]
+                dimensions += [keys + row for row in line_dimensions]
+        for rows, child, columns in (
+            (lines, td.DocumentLineRow, _LINE_COLUMNS),
+            (attributes, td.DocumentLineAttributeRow, _ATTRIBUTE_COLUMNS),
+            (dimensions, td.DocumentLineDimensionRow, _DIMENSION_COLUMNS),
         ):
             if rows:
-                _insert_many(self.session, child.__table__, rows, same=same)
+                _insert_tuples(self.session, child.__table__, columns, rows)
         self._events(
             [(doc.type.value, doc.number, "created", digest) for doc, digest, _ in batch], stamp
         )
@@ -351,6 +362,31 @@ def _insert_many(
                     values[index] = converted = convert(value)
                     last[index] = (value, converted)
             params.append(tuple(values))
+    _write(connection, table, plan, params)
+
+
+def _insert_tuples(
+    session: Session, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """Like :func:`_insert_many`, for rows given as values of ``columns`` in that order
+    (every column of the row given, none shared): no dictionary per row."""
+    connection = session.connection()
+    plan = _insert_plan(table, connection.dialect, False, columns)
+    params = rows
+    if plan.converters:
+        converters = plan.converters
+        params = []
+        for row in rows:
+            values = list(row)
+            for index, convert in converters:
+                values[index] = convert(values[index])
+            params.append(tuple(values))
+    _write(connection, table, plan, params)
+
+
+def _write(connection: Any, table: Any, plan: _InsertPlan, params: list[tuple[Any, ...]]) -> None:
+    """Send ``params`` (driver values in ``plan.names`` order) to the database."""
+    names = plan.names
     if connection.dialect.name == "postgresql":
         # COPY: one stream for all rows, the fastest way into PostgreSQL
         columns = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
@@ -454,19 +490,35 @@ class _InsertPlan:
     converters: list[tuple[int, Any]]
 
 
-_PLANS: dict[tuple[str, str, bool], _InsertPlan] = {}
+_PLANS: dict[tuple[str, str, bool, tuple[str, ...] | None], _InsertPlan] = {}
 
 
-def _insert_plan(table: Any, dialect: Any, with_id: bool) -> _InsertPlan:
-    slot = (table.name, dialect.name, with_id)
+def _insert_plan(
+    table: Any, dialect: Any, with_id: bool, columns: tuple[str, ...] | None = None
+) -> _InsertPlan:
+    """The insert of ``table``'s columns (or of ``columns``, in that order, when given)."""
+    slot = (table.name, dialect.name, with_id, columns)
     plan = _PLANS.get(slot)
     if plan is None:
-        keys = [c.key for c in table.columns if with_id or c is not table.autoincrement_column]
+        keys = (
+            list(columns)
+            if columns is not None
+            else [c.key for c in table.columns if with_id or c is not table.autoincrement_column]
+        )
         compiled = insert(table).compile(dialect=dialect, column_keys=keys)
         names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
+        if columns is not None and names != keys:
+            # the statement's own order differs: write the columns as given
+            preparer = dialect.identifier_preparer
+            quoted = ", ".join(preparer.quote(name) for name in keys)
+            marks = ", ".join("?" if compiled.positional else f"%({name})s" for name in keys)
+            sql = f"INSERT INTO {preparer.format_table(table)} ({quoted}) VALUES ({marks})"
+            compiled_sql, names = sql, keys
+        else:
+            compiled_sql = compiled.string
         processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
         converters = [(index, convert) for index, convert in enumerate(processors) if convert]
-        plan = _PLANS[slot] = _InsertPlan(compiled.string, compiled.positional, names, converters)
+        plan = _PLANS[slot] = _InsertPlan(compiled_sql, compiled.positional, names, converters)
     return plan
 
 

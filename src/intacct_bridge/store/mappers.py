@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -331,16 +332,21 @@ def spec_for(model: type[R]) -> KindSpec[R]:
 # -- documents as plain rows (bulk inserts) -----------------------------------------------
 
 _HEADER_FIELDS = tuple(_names(Document, ("lines", "status", "type")))
-_LINE_FIELDS = tuple(_names(DocumentLine, _LINE_SKIP))
+#: the columns of a line's own values in :attr:`DocumentValues.lines`, in order
+LINE_FIELDS = tuple(_names(DocumentLine, _LINE_SKIP))
+_line_values = operator.attrgetter(*LINE_FIELDS)
 
 
 @dataclass(frozen=True)
 class DocumentValues:
-    """A new document as column values: the header, and per line its own and child rows."""
+    """A new document as column values: the header, and per line its own and child values
+    (the keys, tenant and document, are added on insert)."""
 
     header: dict[str, Any]
-    #: per line: (line columns, attribute rows, dimension rows); the keys are added on insert
-    lines: list[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]
+    #: per line: its values (the columns :data:`LINE_FIELDS`, in that order), its attributes
+    #: as (line number, attribute type, value ID) and its dimensions as (line number,
+    #: dimension type, dimension ID)
+    lines: list[tuple[tuple[Any, ...], list[tuple[int, str, str]], list[tuple[int, str, str]]]]
 
 
 def document_values(document: Document) -> DocumentValues:
@@ -359,14 +365,8 @@ def document_values(document: Document) -> DocumentValues:
     )
     lines = []
     for line in document.lines:
-        columns = {name: getattr(line, name) for name in _LINE_FIELDS}
-        attributes = [
-            {"line_number": line.line_number, "attribute_type": ref.type.value, "value_id": ref.id}
-            for ref in line.attributes
-        ]
-        dimensions = [
-            {"line_number": line.line_number, "dimension_type_id": ref.type, "dimension_id": ref.id}
-            for ref in line.dimensions
-        ]
-        lines.append((columns, attributes, dimensions))
+        number = line.line_number
+        attributes = [(number, ref.type.value, ref.id) for ref in line.attributes]
+        dimensions = [(number, ref.type, ref.id) for ref in line.dimensions]
+        lines.append((_line_values(line), attributes, dimensions))
     return DocumentValues(header, lines)
