@@ -8,11 +8,12 @@ surfacing as an integrity error.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from intacct_bridge.model import analytics as an
@@ -132,21 +133,16 @@ class RefCache:
         self._load_documents(sorted(slot for slot in documents if slot not in self._documents))
 
     def _load(self, table: type[Base], keys: list[tuple[str, ...]]) -> None:
-        mapped: Any = table
-        columns = [c for c in mapped.__table__.primary_key.columns if c.name != "tenant_id"]
-        attributes = [getattr(mapped, c.key) for c in columns]
+        query, key_of, single = _load_query(table)
+        rows = self._rows
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            # plain rows (column values by name), not ORM objects: the checks only read them
-            query = select(*mapped.__table__.columns).where(mapped.tenant_id == self._tenant_id)
-            if len(attributes) == 1:
-                query = query.where(attributes[0].in_([key[0] for key in chunk]))
-            else:
-                query = query.where(tuple_(*attributes).in_(chunk))
             for key in chunk:
-                self._rows[(table, key)] = None
-            for row in self._session.execute(query):
-                self._rows[(table, tuple(getattr(row, a.key) for a in attributes))] = row
+                rows[(table, key)] = None
+            values = [key[0] for key in chunk] if single else chunk
+            found = self._session.execute(query, {"tenant_id": self._tenant_id, "keys": values})
+            for row in found:
+                rows[(table, (key_of(row),) if single else key_of(row))] = row
 
     def _load_documents(self, slots: list[tuple[str, str]]) -> None:
         row = td.DocumentRow
@@ -159,6 +155,22 @@ class RefCache:
             ).where(row.tenant_id == self._tenant_id, tuple_(row.type, row.number).in_(chunk))
             for found in self._session.execute(query):
                 self.put_document(DocumentInfo(*found))
+
+
+@functools.cache
+def _load_query(table: type[Base]) -> tuple[Any, Callable[[Any], Any], bool]:
+    """The query of ``table``'s rows by key (plain rows: the checks only read them), how to
+    read a row's key, and whether the key is a single column."""
+    core: Any = table.__table__
+    columns = [c for c in core.primary_key.columns if c.name != "tenant_id"]
+    single = len(columns) == 1
+    keys: Any = bindparam("keys", expanding=True)
+    query = select(*core.columns).where(
+        core.c.tenant_id == bindparam("tenant_id"),
+        columns[0].in_(keys) if single else tuple_(*columns).in_(keys),
+    )
+    positions = [list(core.columns).index(column) for column in columns]
+    return query, operator.itemgetter(*positions), single
 
 
 @dataclass(frozen=True, slots=True)
