@@ -28,6 +28,9 @@ _LIMIT = Decimal(10) ** INTEGER_DIGITS
 #: the smallest step the store keeps (``0.000001``)
 _QUANTUM = Decimal(1).scaleb(-SCALE)
 _ONE = Decimal(1)
+#: texts of decimals kept by :func:`to_text`
+_TEXTS: dict[Decimal, str] = {}
+_TEXTS_KEPT = 4096
 #: digits before the point below which :func:`canonical` takes its short way
 _EXACT_DIGITS = 27
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -53,7 +56,17 @@ def canonical(value: Decimal) -> Decimal:
 
 def to_text(value: Decimal) -> str:
     """Fixed-point text of the canonical value (``"1.5"``, ``"100"``, ``"-0.000001"``)."""
-    return format(canonical(value), "f")
+    if not value.is_finite():
+        return format(canonical(value), "f")
+    # equal values have the same canonical text, so the text of each value is kept (amounts
+    # and prices repeat) in a bounded table
+    text = _TEXTS.get(value)
+    if text is None:
+        text = format(canonical(value), "f")
+        if len(_TEXTS) >= _TEXTS_KEPT:
+            _TEXTS.clear()
+        _TEXTS[value] = text
+    return text
 
 
 def parse_decimal(field: str, text: str) -> Decimal:
