@@ -11,11 +11,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from intacct_bridge.demo import DemoGenerator
 from intacct_bridge.intake import import_records
 from intacct_bridge.model import (
+    Attribute,
     AttributeRef,
     AttributeTypeKind,
     DimensionRef,
@@ -186,3 +188,56 @@ def test_a_document_read_back_is_the_one_written(session: Session) -> None:
     assert report.created == ["sales_invoice RT-1"]
     session.expire_all()
     assert repo.get_document(session, T, document.type, document.number) == document
+
+
+_REFUSE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_line_attribute BEFORE INSERT ON document_line_attribute "
+        "WHEN NEW.value_id = 'REFUSED' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_line_attribute() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN IF NEW.value_id = 'REFUSED' THEN RAISE EXCEPTION 'refused by a trigger'; "
+        "END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER refuse_line_attribute BEFORE INSERT ON document_line_attribute "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_line_attribute()",
+    ],
+}
+
+
+def test_a_row_the_database_refuses_costs_its_document_only(session: Session) -> None:
+    """The batch's many-row inserts fail; its documents are saved one by one, and only the
+    refused one is left out (with its change event)."""
+    seed_reference(session, T)
+    refused = Attribute(type=AttributeTypeKind.PROJECT, id="REFUSED", name="Refused")
+    assert import_records(session, [refused], tenant_id=T).created == ["attribute project/REFUSED"]
+    for statement in _REFUSE[session.get_bind().dialect.name]:
+        session.execute(text(statement))
+    before = max((event.id for event in repo.list_change_events(session, T)), default=0)
+    project = (AttributeRef(type=AttributeTypeKind.PROJECT, id="P2"),)
+    documents = [
+        invoice(f"M-{index:03}", lines=(_line(attributes=project), _line(line_number=2)))
+        for index in range(120)
+    ]
+    bad = dataclasses.replace(
+        documents[61],
+        lines=(_line(attributes=(AttributeRef(type=AttributeTypeKind.PROJECT, id="REFUSED"),)),),
+    )
+    documents[61] = bad
+    report = import_records(session, documents, tenant_id=T)
+    assert report.rejected == ["sales_invoice M-061"]
+    assert len(report.errors) == 1
+    assert "the database refused it" in report.errors[0].reason
+    assert "refused by a trigger" in report.errors[0].reason
+    assert report.created == [f"sales_invoice {d.number}" for d in documents if d is not bad]
+    events = repo.list_change_events(session, T, after_id=before)
+    assert [(e.kind, e.key, e.action) for e in events] == [
+        ("sales_invoice", d.number, "created") for d in documents if d is not bad
+    ]
+    session.expire_all()
+    stored = repo.list_documents(session, T, DocumentType.SALES_INVOICE)
+    assert {d.number for d in stored} >= {d.number for d in documents if d is not bad}
+    assert "M-061" not in {d.number for d in stored}
+    assert [d for d in stored if d.number.startswith("M-")] == [
+        d for d in documents if d is not bad
+    ]

@@ -18,8 +18,10 @@ and save the records one at a time to find the culprit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, tuple_, update
@@ -403,7 +405,17 @@ def _write(connection: Any, table: Any, plan: _InsertPlan, params: list[tuple[An
             cursor.close()
         return
     if plan.positional:
-        connection.exec_driver_sql(plan.sql, params)
+        per = plan.rows_per_statement
+        whole = len(params) - len(params) % per
+        if whole:
+            # many rows per INSERT: SQLite does a row of a multi-row VALUES in about half
+            # the time of a row of ``executemany``
+            connection.exec_driver_sql(
+                plan.many_sql,
+                [tuple(chain.from_iterable(params[at : at + per])) for at in range(0, whole, per)],
+            )
+        if whole < len(params):
+            connection.exec_driver_sql(plan.sql, params[whole:])
     else:
         connection.exec_driver_sql(
             plan.sql, [dict(zip(names, driver_row, strict=True)) for driver_row in params]
@@ -480,7 +492,7 @@ def _master_plan(table: Any) -> _MasterPlan | None:
     return _MASTER_PLANS[table]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _InsertPlan:
     sql: str
     positional: bool
@@ -488,6 +500,17 @@ class _InsertPlan:
     names: list[str]
     #: (position, bind processor) of the columns whose values need converting
     converters: list[tuple[int, Any]]
+
+    @property
+    def rows_per_statement(self) -> int:
+        """Rows in one multi-row ``INSERT`` (at most 999 parameters: any SQLite takes it)."""
+        return max(1, min(100, 999 // len(self.names)))
+
+    @functools.cached_property
+    def many_sql(self) -> str:
+        """The ``INSERT`` of :attr:`rows_per_statement` rows (positional parameters)."""
+        head, marks = self.sql.rsplit(" VALUES ", 1)
+        return f"{head} VALUES {', '.join([marks] * self.rows_per_statement)}"
 
 
 _PLANS: dict[tuple[str, str, bool, tuple[str, ...] | None], _InsertPlan] = {}
