@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy import bindparam, func, insert, select, text, tuple_, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -301,29 +301,43 @@ class _Batch:
                 documents.append((record.type.value, record.number))
             else:
                 by_table.setdefault(_spec_for(type(record)).table, []).append(record_key(record))
-        row = td.DocumentRow
+        query, _, _ = _stored_query(td.DocumentRow)
         for chunk in _chunks(documents):
-            query = select(row.type, row.number, row.content_hash, row.status, row.id).where(
-                row.tenant_id == self.tenant_id, tuple_(row.type, row.number).in_(chunk)
-            )
-            for doc_type, number, digest, status, row_id in self.session.execute(query):
+            params = {"tenant_id": self.tenant_id, "keys": chunk}
+            for doc_type, number, digest, status, row_id in self.session.execute(query, params):
                 found[("document", doc_type, number)] = _Stored(digest, status, row_id)
         for table, keys in by_table.items():
-            columns = [c for c in table.__table__.primary_key.columns if c.name != "tenant_id"]
-            attributes = [getattr(table, c.key) for c in columns]
+            query, width, single = _stored_query(table)
             kind = table.__tablename__
             for chunk in _chunks(keys):
-                key_filter = (
-                    attributes[0].in_([key[0] for key in chunk])
-                    if len(attributes) == 1
-                    else tuple_(*attributes).in_(chunk)
-                )
-                query = select(*attributes, table.content_hash).where(
-                    table.tenant_id == self.tenant_id, key_filter
-                )
-                for *key, digest in self.session.execute(query):
-                    found[(kind, *key)] = _Stored(digest)
+                params = {
+                    "tenant_id": self.tenant_id,
+                    "keys": [k[0] for k in chunk] if single else chunk,
+                }
+                for row in self.session.execute(query, params):
+                    found[(kind, *row[:width])] = _Stored(row[width])
         return found
+
+
+@functools.cache
+def _stored_query(table: Any) -> tuple[Any, int, bool]:
+    """The query of stored rows by key: the key's columns, then the content hash (documents:
+    by type and number, then the hash, status and ID); the key's width; whether it is one
+    column."""
+    core = table.__table__
+    if table is td.DocumentRow:
+        columns = [core.c.type, core.c.number]
+        extra = [core.c.content_hash, core.c.status, core.c.id]
+    else:
+        columns = [c for c in core.primary_key.columns if c.name != "tenant_id"]
+        extra = [core.c.content_hash]
+    single = len(columns) == 1
+    keys: Any = bindparam("keys", expanding=True)
+    query = select(*columns, *extra).where(
+        core.c.tenant_id == bindparam("tenant_id"),
+        columns[0].in_(keys) if single else tuple_(*columns).in_(keys),
+    )
+    return query, len(columns), single
 
 
 def _insert_many(
