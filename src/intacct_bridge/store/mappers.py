@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,19 +32,25 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 
 
-def _names(cls: type[object], skip: Iterable[str] = ()) -> list[str]:
-    excluded = set(skip)
+def _names(cls: type[Any], skip: Iterable[str] = ()) -> list[str]:
+    return list(_field_names(cls, frozenset(skip)))
+
+
+@functools.cache
+def _field_names(cls: type[Any], skip: frozenset[str]) -> tuple[str, ...]:
+    """The dataclass's field names but ``skip`` (worked out once per class and skip)."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return [field.name for field in fields if field.name not in excluded]
+    return tuple(field.name for field in fields if field.name not in skip)
 
 
 def _flat_to_row(value: object, row: object, skip: Iterable[str] = ()) -> None:
-    for name in _names(type(value), skip):
+    for name in _field_names(type(value), frozenset(skip)):
         setattr(row, name, getattr(value, name))
 
 
 def _flat_from_row(cls: type[T], row: object, **extra: Any) -> T:
-    kwargs: dict[str, Any] = {name: getattr(row, name) for name in _names(cls, extra)}
+    names = _field_names(cls, frozenset(extra))
+    kwargs: dict[str, Any] = {name: getattr(row, name) for name in names}
     kwargs.update(extra)
     return cls(**kwargs)
 
