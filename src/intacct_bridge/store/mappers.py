@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,11 +35,17 @@ def _names(cls: type[Any], skip: Iterable[str] = ()) -> list[str]:
     return list(_field_names(cls, frozenset(skip)))
 
 
-@functools.cache
 def _field_names(cls: type[Any], skip: frozenset[str]) -> tuple[str, ...]:
     """The dataclass's field names but ``skip`` (worked out once per class and skip)."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return tuple(field.name for field in fields if field.name not in skip)
+    names = _FIELD_NAMES.get((cls, skip))
+    if names is None:
+        fields = dataclasses.fields(cls)
+        names = tuple(field.name for field in fields if field.name not in skip)
+        _FIELD_NAMES[(cls, skip)] = names
+    return names
+
+
+_FIELD_NAMES: dict[tuple[type[Any], frozenset[str]], tuple[str, ...]] = {}
 
 
 def _flat_to_row(value: object, row: object, skip: Iterable[str] = ()) -> None:
