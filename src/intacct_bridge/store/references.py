@@ -160,17 +160,29 @@ class RefCache:
 @functools.cache
 def _load_query(table: type[Base]) -> tuple[Any, Callable[[Any], Any], bool]:
     """The query of ``table``'s rows by key (plain rows: the checks only read them), how to
-    read a row's key, and whether the key is a single column."""
+    read a row's key, and whether the key is a single column.
+
+    Only the tables whose rows a check reads (:data:`_READ_BY_CHECKS`) are loaded whole; of
+    the others, whose rows only need to exist, the key is enough.
+    """
     core: Any = table.__table__
     columns = [c for c in core.primary_key.columns if c.name != "tenant_id"]
     single = len(columns) == 1
     keys: Any = bindparam("keys", expanding=True)
-    query = select(*core.columns).where(
+    selected = list(core.columns) if table in _READ_BY_CHECKS else columns
+    query = select(*selected).where(
         core.c.tenant_id == bindparam("tenant_id"),
         columns[0].in_(keys) if single else tuple_(*columns).in_(keys),
     )
-    positions = [list(core.columns).index(column) for column in columns]
+    positions = [selected.index(column) for column in columns]
     return query, operator.itemgetter(*positions), single
+
+
+#: the tables whose rows the checks read (a site's roles, a company's entity, a tax detail's
+#: type, a task's project): a check on another table must add it here
+_READ_BY_CHECKS: frozenset[type[Base]] = frozenset(
+    {ts.SiteRow, ts.CompanyRow, tf.TaxDetailRow, ta.AttributeRow}
+)
 
 
 @dataclass(frozen=True, slots=True)
