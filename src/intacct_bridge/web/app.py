@@ -5,6 +5,7 @@ Routes:
 * ``GET /health`` — liveness and readiness: version, database reachable and migrated, secret
   key loaded.
 * ``POST /intacct/smart-events`` — the Smart Event receiver (:mod:`.smart_events`).
+* ``POST /intacct/async-results`` — results of asynchronous posts (:mod:`.async_results`).
 
 Later issues add their routers here (console, REST API). The app holds no global state: each
 instance carries its engine, session factory, keyring and Intacct client factory in
@@ -190,6 +191,9 @@ def create_app(
     from intacct_bridge.web.smart_events import router as smart_events
 
     app.include_router(smart_events)
+    from intacct_bridge.web.async_results import router as async_results
+
+    app.include_router(async_results)
     from intacct_bridge.web.api import install_api  # the REST API, /api/v1 (docs/api.md)
 
     install_api(app)
