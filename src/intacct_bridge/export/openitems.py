@@ -34,6 +34,7 @@ from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.posting import OpenItemRow
 from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.sync.state import write_lock
 
 KIND = "posting"
 #: the Intacct objects whose records are open items
@@ -150,6 +151,7 @@ async def refresh_open_items(
                     read[wanted[int(number)]] = record
     stamp = now()
     with sessions.begin() as session:
+        write_lock(session)
         existing = {
             row.document_key: row
             for row in session.scalars(select(OpenItemRow).where(OpenItemRow.tenant_id == tenant))

@@ -597,6 +597,7 @@ async def _send_async(
     functions: list[Function] = []
     documents: list[dict[str, object]] = []
     with sessions.begin() as session:
+        _lock(session, tenant)
         rows = _rows(session, tenant)
         for index in to_send:
             outgoing = batch[index].outgoing
@@ -659,6 +660,7 @@ async def _send_async(
 
 def _close_request(sessions: sessionmaker[Session], tenant: str, control_id: str) -> None:
     with sessions.begin() as session:
+        _lock(session, tenant)
         request = session.get(PostingAsyncRequestRow, (tenant, control_id))
         if request is not None:
             request.answered_at = now()
