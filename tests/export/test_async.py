@@ -126,3 +126,12 @@ def test_a_lost_callback_is_resolved_by_the_document_key_never_posted_twice(
     assert resolved.ok and resolved.posted == DOCUMENTS, resolved.outcomes
     assert world.wait() == deliveries  # found by key: nothing sent again
     _once_each(world)
+
+
+def test_the_policy_password_is_masked_in_the_sandbox_s_lists(lite: AsyncWorld) -> None:
+    lite.post()
+    deliveries = lite.wait()
+    shown = [p["response_url"] for p in lite.sandbox.admin.policies()] + [
+        str(d["url"]) for d in deliveries
+    ]
+    assert shown and all(SECRET not in url and ":***@" in url for url in shown)
