@@ -46,12 +46,17 @@ _FIELDS = (
     "STATE",
     "CURRENCY",
     "WHENDUE",
-    "VENDORID",
-    "CUSTOMERID",
     "TRX_TOTALENTERED",
     "TRX_TOTALPAID",
     "TRX_TOTALDUE",
 )
+
+
+def _fields(object_name: str) -> tuple[str, ...]:
+    party = "VENDORID" if object_name.startswith("AP") else "CUSTOMERID"
+    return (*_FIELDS, party)
+
+
 _CHUNK = 100
 
 
@@ -144,7 +149,9 @@ async def refresh_open_items(
         for start in range(0, len(numbers), _CHUNK):
             chunk = numbers[start : start + _CHUNK]
             where = f"RECORDNO IN ({','.join(str(n) for n in chunk)})"
-            result = await client.call(fn.read_by_query(object_name, where, _FIELDS, len(chunk)))
+            result = await client.call(
+                fn.read_by_query(object_name, where, _fields(object_name), len(chunk))
+            )
             for record in result.records():
                 number = str(record.get("RECORDNO", ""))
                 if number.isdigit() and int(number) in wanted:

@@ -383,7 +383,9 @@ async def post_documents(
                 entity = _sent_entity(existing)
             else:
                 entity = _entity_session(entry, config, setup.multi_entity)
-            options = ExportOptions(top_level=entity is None, tax_details=setup.tax_details)
+            # the lines name their entity at both levels (Intacct requires a location on
+            # each line of a multi-entity company, and in an entity session it is the entity)
+            options = ExportOptions(tax_details=setup.tax_details)
             try:
                 outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
             except ExportError as error:
@@ -530,6 +532,13 @@ def _level_warnings(
 
 
 _LEVELS = {level.value for level in TransactionLevel}
+
+
+def level_warnings(session: Session, tenant: str, level: TransactionLevel) -> list[str]:
+    """The warning :func:`post_documents` gives when ``level`` differs from the level
+    documents were posted at while some are not posted yet (for ``status`` and summaries)."""
+    documents = [d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED]
+    return _level_warnings(PostingConfig(level=level), documents, _rows(session, tenant))
 
 
 def _awaited(session: Session, tenant: str) -> set[str]:
@@ -994,6 +1003,7 @@ __all__ = [
     "document_key",
     "find_record",
     "gl_balances",
+    "level_warnings",
     "load_setup",
     "period_bounds",
     "post_documents",

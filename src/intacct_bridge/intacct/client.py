@@ -568,8 +568,7 @@ class IntacctClient:
         self._raise_for_envelope(response)
         if not response.acknowledged:
             raise IntacctProtocolError(
-                "Intacct did not acknowledge the asynchronous request "
-                f"(control ID {control_id})."
+                f"Intacct did not acknowledge the asynchronous request (control ID {control_id})."
             )
         return control_id
 
