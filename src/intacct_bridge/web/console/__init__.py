@@ -10,6 +10,7 @@ pages. The pages:
 * ``/console/t/{tenant}/mapping`` — objects, settings, the field grid (:mod:`.mapping`)
 * ``/console/t/{tenant}/config`` — configuration tabs, test, package (:mod:`.configuration`)
 * ``/console/t/{tenant}/dashboard`` and ``/messages`` (:mod:`.dashboard`)
+* ``/console/t/{tenant}/openitems`` — open items with their payment status (:mod:`.openitems`)
 """
 
 from __future__ import annotations
@@ -52,9 +53,16 @@ def install_console(app: FastAPI) -> None:
     app.state.console = ConsoleServices.default(state)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from intacct_bridge.web.console import configuration, dashboard, mapping, monitor, signin
+    from intacct_bridge.web.console import (
+        configuration,
+        dashboard,
+        mapping,
+        monitor,
+        openitems,
+        signin,
+    )
 
-    for module in (signin, monitor, mapping, configuration, dashboard):
+    for module in (signin, monitor, mapping, configuration, dashboard, openitems):
         app.include_router(module.router, prefix=PREFIX)
 
     @app.middleware("http")
