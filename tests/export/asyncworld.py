@@ -17,6 +17,7 @@ from intacct_bridge.config.models import IntegrationConfig, TransactionLevel
 from intacct_bridge.config.secrets import Keyring, KeySource, Secret, generate_key
 from intacct_bridge.config.store import save_config
 from intacct_bridge.export import PostingConfig, PostingRunReport, post_tenant
+from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.sandbox import GATEWAY_PATH, QuickstartCredentials, Sandbox
 from intacct_bridge.sandbox.backend import SandboxSettings
 from intacct_bridge.sandbox.callbacks import CallbackRules
@@ -111,7 +112,10 @@ class AsyncWorld:
         )
 
     def post(self) -> PostingRunReport:
-        return asyncio.run(post_tenant(self.engine, TENANT, keyring=self.keyring, config=self.base))
+        quick = RetryPolicy(initial=0.01, maximum=0.05, budget=30)
+        return asyncio.run(
+            post_tenant(self.engine, TENANT, keyring=self.keyring, config=self.base, retry=quick)
+        )
 
     def wait(self) -> list[dict[str, Any]]:
         """Wait until the sandbox has run every asynchronous request and posted its result."""

@@ -135,3 +135,19 @@ def test_the_policy_password_is_masked_in_the_sandbox_s_lists(lite: AsyncWorld) 
         str(d["url"]) for d in deliveries
     ]
     assert shown and all(SECRET not in url and ":***@" in url for url in shown)
+
+
+def test_dropped_acknowledgements_and_repeated_runs_still_post_once(lite: AsyncWorld) -> None:
+    # half the replies are dropped after the sandbox took the request: the client resends
+    # the same request (same control IDs), Intacct runs it again and refuses the repeated
+    # documents as already recorded, and calls back each time
+    world = lite
+    world.sandbox.faults.set_limits(world.creds.company_id, drop_rate=0.5)
+    report = world.post()
+    assert report.errors == [] and report.posted == 0
+    world.sandbox.faults.set_limits(world.creds.company_id, drop_rate=0.0)
+    deliveries = world.wait()
+    assert len(deliveries) > 3  # some requests ran more than once
+    states = _settled(world)
+    assert {s[0] for s in states.values()} == {"success"}, states
+    _once_each(world)

@@ -39,7 +39,7 @@ from intacct_bridge.export.convert import (
     to_outgoing,
 )
 from intacct_bridge.intacct import functions as fn
-from intacct_bridge.intacct.client import IntacctClient
+from intacct_bridge.intacct.client import IntacctClient, RetryPolicy
 from intacct_bridge.intacct.envelope import Function, FunctionResult
 from intacct_bridge.intacct.errors import (
     IntacctAuthError,
@@ -785,6 +785,7 @@ async def post_tenant(
     config: PostingConfig | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     limiter: CompanyLimiter | None = None,
+    retry: RetryPolicy | None = None,
     progress: Progress | None = None,
 ) -> PostingRunReport:
     """Post ``tenant``'s documents with its stored configuration (sign-in, asynchronous
@@ -795,7 +796,8 @@ async def post_tenant(
     with session_factory(engine)() as session:
         integration = load_config(session, tenant, keyring)
     posting = posting_config_for(integration, config)
-    async with client_for(integration, transport=transport, limiter=limiter) as client:
+    client = client_for(integration, transport=transport, limiter=limiter, retry=retry)
+    async with client:
         return await post_documents(engine, tenant, client, config=posting, progress=progress)
 
 
