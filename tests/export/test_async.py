@@ -97,6 +97,11 @@ def test_forged_callbacks_change_nothing(lite: AsyncWorld) -> None:
     assert unknown != body
     answer = world.callback(unknown)
     assert (answer.status_code, answer.json()["error"]) == (404, "unknown_control_id")
+    company = world.creds.company_id.encode()
+    elsewhere = body.replace(b"<companyid>" + company, b"<companyid>OTHER-CO", 1)
+    assert elsewhere != body
+    answer = world.callback(elsewhere)
+    assert (answer.status_code, answer.json()["error"]) == (403, "wrong_company")
     malformed = world.callback(b"<response><control><status>success")
     assert (malformed.status_code, malformed.json()["error"]) == (400, "malformed")
     assert world.states() == waiting

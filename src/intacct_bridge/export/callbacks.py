@@ -7,7 +7,8 @@ policy's HTTP user and password are the tenant ID and the tenant's webhook secre
 secret the Smart Events carry — sent as HTTP Basic credentials.
 
 1. :func:`authenticate` — the tenant must exist and have a readable webhook secret, and the
-   password must match it (constant-time compare); the integration must be active.
+   password must match it (constant-time compare); the integration must be active; a
+   response signed in to another Intacct company than the tenant's is refused.
 2. :func:`apply_async_response` — parse the response (hardened parser), find the request by
    its control ID among the tenant's recorded asynchronous requests (an unknown control ID
    changes nothing), and, in one transaction under the tenant's posting lock, record each
@@ -93,9 +94,17 @@ _UNAUTHENTICATED = (
 )
 
 
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated callback: the tenant and the Intacct company it is bound to."""
+
+    tenant: str
+    company_id: str | None
+
+
 def authenticate(
     sessions: sessionmaker[Session], keyring: Keyring | None, user: str, password: str
-) -> str:
+) -> Caller:
     """The tenant ``user`` names when ``password`` is its webhook secret; else raise
     :class:`CallbackRefused` (401, or 503 when the secret cannot be decrypted)."""
     refused = CallbackRefused(401, "unauthenticated", _UNAUTHENTICATED)
@@ -127,13 +136,17 @@ def authenticate(
             f"the Sage Intacct integration of tenant {tenant!r} is switched off; the result "
             "is applied when it is sent again after the integration is switched on",
         )
-    return tenant
+    return Caller(tenant, config.company_id)
 
 
 def apply_async_response(
-    sessions: sessionmaker[Session], tenant: str, body: bytes
+    sessions: sessionmaker[Session], caller: Caller | str, body: bytes
 ) -> CallbackResult:
-    """Apply Intacct's response to one of ``tenant``'s asynchronous requests."""
+    """Apply Intacct's response to one of the caller's tenant's asynchronous requests (a
+    response signed in to another Intacct company than the tenant's is refused)."""
+    if isinstance(caller, str):
+        caller = Caller(caller, None)
+    tenant = caller.tenant
     try:
         response = parse_response(body, max_bytes=MAX_CALLBACK_BYTES)
     except IntacctProtocolError as error:
@@ -143,6 +156,14 @@ def apply_async_response(
     control_id = response.control_id
     if not control_id:
         raise CallbackRefused(400, "malformed", "the response has no control/controlid")
+    signed_in = response.authentication.company_id if response.authentication else ""
+    if caller.company_id and signed_in and signed_in.upper() != caller.company_id.upper():
+        raise CallbackRefused(
+            403,
+            "wrong_company",
+            f"the response is for Intacct company {signed_in[:40]!r}, not the company tenant "
+            f"{tenant!r} is bound to; nothing was changed",
+        )
     with sessions.begin() as session:
         _lock(session, tenant)
         request = session.get(PostingAsyncRequestRow, (tenant, control_id[:80]))
@@ -195,6 +216,7 @@ __all__ = [
     "MAX_CALLBACK_BYTES",
     "CallbackRefused",
     "CallbackResult",
+    "Caller",
     "apply_async_response",
     "authenticate",
 ]

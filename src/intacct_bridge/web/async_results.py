@@ -5,7 +5,8 @@ and the tenant's webhook secret (checked in constant time, as for Smart Events).
 Intacct's ``<response>`` — is read with a hard size limit and applied by
 :func:`intacct_bridge.export.callbacks.apply_async_response`, matched by control ID.
 Answers: ``200`` with what changed (``applied``, or ``duplicate`` for a second delivery),
-``401`` unauthenticated, ``400`` not an Intacct response, ``404`` unknown control ID,
+``401`` unauthenticated, ``403`` another Intacct company, ``400`` not an Intacct response,
+``404`` unknown control ID,
 ``413`` too large — every refusal changes nothing.
 """
 
