@@ -156,3 +156,21 @@ def test_dropped_acknowledgements_and_repeated_runs_still_post_once(lite: AsyncW
     states = _settled(world)
     assert {s[0] for s in states.values()} == {"success"}, states
     _once_each(world)
+
+
+def test_a_request_intacct_never_took_is_resent_after_the_timeout(lite: AsyncWorld) -> None:
+    world = lite
+    world.configure(timeout=2)
+    # every submission fails before the sandbox takes it: no run, no callback
+    world.sandbox.faults.set_limits(world.creds.company_id, failure_rate=1.0)
+    first = world.post()
+    submitted = time.monotonic()
+    assert len(first.awaiting) == DOCUMENTS and world.wait() == []
+    assert world.in_intacct() == {}
+    world.sandbox.faults.set_limits(world.creds.company_id, failure_rate=0.0)
+    time.sleep(max(0.0, submitted + 2.1 - time.monotonic()))
+    again = world.post()  # looked up by key (not there), then sent again
+    assert len(again.awaiting) == DOCUMENTS
+    world.wait()
+    assert {s[0] for s in _settled(world).values()} == {"success"}
+    _once_each(world)
