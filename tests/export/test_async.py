@@ -5,6 +5,7 @@ once through lost, duplicated and forged callbacks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from intacct_bridge.export.callbacks import prune_async_requests
+from intacct_bridge.store.session import session_factory
 from tests.export.asyncworld import SECRET, AsyncWorld, async_world
 from tests.store.fixtures import backend, fresh_url  # noqa: F401
 
@@ -71,6 +74,12 @@ def test_a_duplicated_callback_changes_nothing(lite: AsyncWorld) -> None:
         assert answer.status_code == 200 and answer.json()["status"] == "duplicate"
     assert world.states() == before
     _once_each(world)
+    # housekeeping forgets old requests; a callback for one is then unknown: still no change
+    sessions = session_factory(world.engine)
+    assert prune_async_requests(sessions, dt.timedelta(0)) == 3
+    late = world.callback(world.recorder.bodies[0])
+    assert (late.status_code, late.json()["error"]) == (404, "unknown_control_id")
+    assert world.states() == before
 
 
 def test_forged_callbacks_change_nothing(lite: AsyncWorld) -> None:

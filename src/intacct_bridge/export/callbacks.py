@@ -21,10 +21,12 @@ secret the Smart Events carry — sent as HTTP Basic credentials.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.secrets import Keyring
@@ -212,6 +214,17 @@ def apply_async_response(
         return CallbackResult(control_id, "applied", posted, errors, unresolved)
 
 
+def prune_async_requests(sessions: sessionmaker[Session], older_than: dt.timedelta) -> int:
+    """Forget asynchronous requests submitted more than ``older_than`` ago (their documents
+    are settled by callback or, after the deadline, by lookup); the number removed."""
+    cutoff = now() - older_than
+    with sessions.begin() as session:
+        result = session.execute(
+            delete(PostingAsyncRequestRow).where(PostingAsyncRequestRow.submitted_at < cutoff)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
 __all__ = [
     "MAX_CALLBACK_BYTES",
     "CallbackRefused",
@@ -219,4 +232,5 @@ __all__ = [
     "Caller",
     "apply_async_response",
     "authenticate",
+    "prune_async_requests",
 ]

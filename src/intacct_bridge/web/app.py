@@ -68,7 +68,8 @@ class WebSettings(BaseSettings):
     #: those held back by a transient failure every ``retry_interval`` seconds (0 = never)
     resume_pending: bool = True
     retry_interval: float = 60.0
-    #: finished Smart Event receipts are kept this many days (0 = forever)
+    #: finished Smart Event receipts (and asynchronous posting requests) are kept this many
+    #: days (0 = forever)
     receipt_days: int = 90
 
 
@@ -142,6 +143,9 @@ def create_app(
             return
         try:
             gone = prune_receipts(state.sessions, dt.timedelta(days=settings.receipt_days))
+            from intacct_bridge.export.callbacks import prune_async_requests
+
+            prune_async_requests(state.sessions, dt.timedelta(days=settings.receipt_days))
         except Exception:  # housekeeping never stops the server
             log.exception("could not prune old Smart Event receipts")
         else:
