@@ -71,16 +71,13 @@ from intacct_bridge.store.base import now
 from intacct_bridge.store.mappers import document_from_row
 from intacct_bridge.store.repositories import list_documents, list_records, require_tenant
 from intacct_bridge.store.session import session_factory
-<<<<<<< HEAD
 from intacct_bridge.store.tables.documents import (
     DocumentLineAttributeRow,
     DocumentLineDimensionRow,
     DocumentLineRow,
     DocumentRow,
 )
-=======
 from intacct_bridge.store.tables.posting import PostingAsyncRequestRow
->>>>>>> h4-post-async
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.store.tables.tenancy import TenantRow
 from intacct_bridge.sync.state import write_lock
@@ -353,10 +350,13 @@ async def post_documents(
     with sessions() as session:
         require_tenant(session, tenant)
         setup = load_setup(session, tenant, config)
-<<<<<<< HEAD
         heads = _heads(session, tenant)
-        done_keys = _settled_keys(session, tenant)
+        done_keys, done_levels = _settled(session, tenant)
     report.documents = len(heads)
+    unposted = sum(1 for head in heads if head.key not in done_keys)
+    report.warnings.extend(_level_warnings(config, done_levels, unposted))
+    # the lines name their entity at both levels (Intacct requires a location on each line
+    # of a multi-entity company, and in an entity session it is the entity)
     options = ExportOptions(tax_details=setup.tax_details)
 
     def prepare(chunk: Sequence[_Head]) -> list[_Work]:
@@ -368,14 +368,22 @@ async def post_documents(
             if not dry_run:
                 _lock(session, tenant)
             rows = _rows(session, tenant, [head.key for head in chunk])
+            # documents in an asynchronous request whose callback is still awaited are not
+            # sent again; read under the lock, so a request another run records is seen
+            awaited = (
+                _awaited(session, tenant)
+                if any(row.state == "pending" and row.attempts for row in rows.values())
+                else set()
+            )
             for document in _load_documents(session, [head.id for head in chunk]):
-                _prepare_one(document, setup, rows, session, work)
+                _prepare_one(document, setup, rows, awaited, session, work)
         return work
 
     def _prepare_one(
         document: Document,
         setup: PostingSetup,
         rows: dict[str, SyncStateRow],
+        awaited: set[str],
         session: Session,
         work: list[_Work],
     ) -> None:
@@ -384,6 +392,9 @@ async def post_documents(
         if existing is not None and existing.state == "success":
             report.already += 1
             report.outcomes.append(_outcome(existing))
+            return
+        if existing is not None and existing.state == "pending" and key in awaited:
+            report.outcomes.append(dataclasses.replace(_outcome(existing), awaiting=True))
             return
         result = post_document(document, setup)
         sent_before = (
@@ -403,88 +414,14 @@ async def post_documents(
                 document.number,
                 document.supplier_id or document.customer_id,
             )
-            work.append(_Work(key, lookup, None, True, message))
+            work.append(_Work(key, lookup, None, True, message, entity=_sent_entity(existing)))
             return
         if not result.ok:
             message = " | ".join(str(p) for p in result.problems)
-=======
-        documents = [
-            d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED
-        ]
-        rows = _rows(session, tenant)
-        awaited = _awaited(session, tenant)
-        report.documents = len(documents)
-        report.warnings.extend(_level_warnings(config, documents, rows))
-        work: list[_Work] = []
-        for document in _in_order(documents):
-            key = document_key(document)
-            existing = rows.get(key)
-            if existing is not None and existing.state == "success":
-                report.already += 1
-                report.outcomes.append(_outcome(existing))
-                continue
-            if existing is not None and existing.state == "pending" and key in awaited:
-                report.outcomes.append(dataclasses.replace(_outcome(existing), awaiting=True))
-                continue
-            result = post_document(document, setup)
-            sent_before = (
-                existing is not None
-                and existing.state == "pending"
-                and (existing.attempts or 0) > 0
-                and existing.intacct_object in _TARGETS
-            )
-            if not result.ok and sent_before and not dry_run:
-                # it may be in Intacct already (the reply was lost): look before parking it
-                assert existing is not None
-                message = " | ".join(str(p) for p in result.problems)
-                target = Target(existing.intacct_object)
-                lookup = lookup_for(
-                    target,
-                    f"{key}/{target.value}",
-                    document.number,
-                    document.supplier_id or document.customer_id,
-                )
-                entity = _sent_entity(existing)
-                work.append(_Work(key, lookup, None, True, message, entity))
-                continue
-            if not result.ok:
-                message = " | ".join(str(p) for p in result.problems)
-                if dry_run:
-                    report.outcomes.append(DocumentOutcome(key, "error", message=message))
-                    continue
-                row = _row(session, tenant, key, rows)
-                if row.state != "error" or row.last_message != message:
-                    _park(row, "data", message)
-                report.outcomes.append(_outcome(row))
-                continue
-            if not result.entries:
-                report.nothing_to_post += 1
-                continue
-            entry = result.entries[0]
-            row_version = existing.version if existing is not None else 1
-            # a document sent before keeps the level it was sent at (a change of level
-            # applies to future posts only)
-            if sent_before:
-                assert existing is not None
-                entity = _sent_entity(existing)
-            else:
-                entity = _entity_session(entry, config, setup.multi_entity)
-            # the lines name their entity at both levels (Intacct requires a location on
-            # each line of a multi-entity company, and in an entity session it is the entity)
-            options = ExportOptions(tax_details=setup.tax_details)
-            try:
-                outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
-            except ExportError as error:
-                if not dry_run:
-                    _park(_row(session, tenant, key, rows), "data", str(error))
-                report.outcomes.append(DocumentOutcome(key, "error", message=str(error)))
-                continue
->>>>>>> h4-post-async
             if dry_run:
                 report.outcomes.append(DocumentOutcome(key, "error", message=message))
                 return
             row = _row(session, tenant, key, rows)
-<<<<<<< HEAD
             if row.state != "error" or row.last_message != message:
                 _park(row, "data", message)
             report.outcomes.append(_outcome(row))
@@ -494,6 +431,13 @@ async def post_documents(
             return
         entry = result.entries[0]
         row_version = existing.version if existing is not None else 1
+        # a document sent before keeps the level it was sent at (a change of level applies
+        # to future posts only)
+        if sent_before:
+            assert existing is not None
+            entity = _sent_entity(existing)
+        else:
+            entity = _entity_session(entry, config, setup.multi_entity)
         try:
             outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
             companions = tuple(
@@ -509,10 +453,16 @@ async def post_documents(
             return
         row = _row(session, tenant, key, rows)
         # a row that was sent before without a recorded outcome is looked up first
-        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, companions))
+        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, companions, entity))
         row.state = "pending"
         row.intacct_object = entry.target.value
         row.attempts = (row.attempts or 0) + 1
+        row.sent_values = {
+            "level": (
+                TransactionLevel.ENTITY_LEVEL if entity else TransactionLevel.TOP_LEVEL
+            ).value,
+            "entity": entity,
+        }
         row.updated_at = now()
 
     todo: list[_Head] = []
@@ -525,8 +475,11 @@ async def post_documents(
     total = len(todo)
     size = max(1, config.batch_size)
     lanes_count = max(1, config.lanes)
-    # prepared batches wait here for a lane; bounded, so memory stays flat on any month
-    batches: asyncio.Queue[list[_Work] | None] = asyncio.Queue(maxsize=2 * lanes_count)
+    # prepared batches (each of one session: the top level or one entity) wait here for a
+    # lane; bounded, so memory stays flat on any month
+    batches: asyncio.Queue[tuple[str | None, list[_Work]] | None] = asyncio.Queue(
+        maxsize=2 * lanes_count
+    )
     done = [0]
 
     def tick(count: int) -> None:
@@ -536,8 +489,9 @@ async def post_documents(
 
     async def produce() -> None:
         """Prepare the documents chunk by chunk, in posting order, and hand full batches to
-        the lanes as soon as they are committed ``pending``."""
-        carry: list[_Work] = []
+        the lanes as soon as they are committed ``pending`` — one batch per session, since
+        a request is signed in to the top level or to one entity."""
+        carry: dict[str | None, list[_Work]] = {}
         try:
             start = 0
             while start < total:
@@ -549,17 +503,31 @@ async def post_documents(
                 tick(len(chunk) - len(work))  # settled without sending (problems, nothing)
                 if dry_run:
                     continue
-                carry.extend(work)
-                while len(carry) >= size:
-                    await batches.put(carry[:size])
-                    del carry[:size]
-            if carry and not dry_run:
-                await batches.put(carry)
+                for item in work:
+                    group = carry.setdefault(item.entity, [])
+                    group.append(item)
+                    if len(group) >= size:
+                        await batches.put((item.entity, list(group)))
+                        group.clear()
+            if not dry_run:
+                for entity, group in sorted(carry.items(), key=lambda pair: pair[0] or ""):
+                    if group:
+                        await batches.put((entity, group))
         finally:
             for _ in range(lanes_count):
                 await batches.put(None)
 
-    submitted: list[tuple[str, str, str]] = []  # (key, object, RECORDNO) sent this run
+    # (key, object, RECORDNO, entity session) sent this run
+    submitted: list[tuple[str, str, str, str | None]] = []
+    entity_clients: dict[str, IntacctClient] = {}
+
+    def client_of(entity: str | None) -> IntacctClient:
+        """The client of a session: the top level, or one entity (opened once per run)."""
+        if entity is None:
+            return client
+        if entity not in entity_clients:
+            entity_clients[entity] = client.for_entity(entity)
+        return entity_clients[entity]
 
     def record(batch: Sequence[_Work], outcomes: Sequence[_Settled]) -> list[DocumentOutcome]:
         """Store a batch's outcomes in one transaction (runs in a worker thread, so the
@@ -571,11 +539,16 @@ async def post_documents(
             for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
                 row = _row(session, tenant, item.key, rows)
                 if row.state == "success" and state != "success":
-                    pass  # another run recorded it meanwhile: never downgrade a success
+                    pass  # another run (or the callback) recorded it: never downgrade
                 elif state == "success":
                     _done(row, recordno, url, message)
                 elif state == "error":
                     _park(row, "intacct", message)
+                elif state == "awaiting":
+                    if row.state == "pending":  # not settled by an early callback
+                        row.last_message = message
+                        row.error_code = ASYNC
+                        row.updated_at = now()
                 else:
                     row.last_message = message
                     row.error_code = "transient"
@@ -584,111 +557,61 @@ async def post_documents(
         return recorded
 
     async def lane() -> None:
-        """Take the next batch, send it, record it — until none is left. Several lanes run
-        at once (``config.lanes``) so that every slot of the company stays busy while a
-        lane records its batch."""
-        while (batch := await batches.get()) is not None:
-            outcomes = await _send(client, batch)
+        """Take the next batch, send it in its session, record it — until none is left.
+        Several lanes run at once (``config.lanes``) so that every slot of the company stays
+        busy while a lane records its batch."""
+        while (job := await batches.get()) is not None:
+            entity, batch = job
+            target = client_of(entity)
+            if config.policy_id:
+                outcomes = await _send_async(
+                    sessions, tenant, target, batch, config.policy_id, config
+                )
+            else:
+                outcomes = await _send(target, batch)
             recorded = await asyncio.to_thread(record, batch, outcomes)
             for item, outcome, (state, recordno, _url, _message) in zip(
                 batch, recorded, outcomes, strict=True
             ):
                 if state == "success" and outcome.state == "success":
                     report.posted += 1
-                    submitted.append((item.key, item.lookup.object_name, recordno))
+                    submitted.append((item.key, item.lookup.object_name, recordno, entity))
                 report.outcomes.append(outcome)
             tick(len(batch))
 
-    async with asyncio.TaskGroup() as group:
-        group.create_task(produce())
-        for _ in range(lanes_count):
-            group.create_task(lane())
-    if progress is not None and not total:
-        progress(0, 0)
-    notes = await _submitted(client, submitted)
-    if notes:
-        with sessions.begin() as session:
-            _lock(session, tenant)
-            rows = _rows(session, tenant, list(notes))
-            for key, note in notes.items():
-                row = rows.get(key)
-                if row is not None and row.state == "success":
-                    row.last_message = note
-        report.outcomes = [
-            dataclasses.replace(o, message=notes[o.key])
-            if o.key in notes and o.state == "success"
-            else o
-            for o in report.outcomes
-        ]
-=======
-            # a row that was sent before without a recorded outcome is looked up first
-            work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, entity))
-            row.state = "pending"
-            row.intacct_object = entry.target.value
-            row.attempts = (row.attempts or 0) + 1
-            row.sent_values = {
-                "level": (
-                    TransactionLevel.ENTITY_LEVEL if entity else TransactionLevel.TOP_LEVEL
-                ).value,
-                "entity": entity,
-            }
-            row.updated_at = now()
-    if dry_run or not work:
-        if progress is not None:
-            progress(0, 0)
-        return report
-    done = 0
-    size = max(1, config.batch_size)
-    entity_clients: dict[str, IntacctClient] = {}
-    posted_keys: list[tuple[str, str | None]] = []
     try:
-        for entity, group in _by_entity(work):
-            target_client = client
-            if entity is not None:
-                if entity not in entity_clients:
-                    entity_clients[entity] = client.for_entity(entity)
-                target_client = entity_clients[entity]
-            for start in range(0, len(group), size):
-                batch = group[start : start + size]
-                if config.policy_id:
-                    outcomes = await _send_async(
-                        sessions, tenant, target_client, batch, config.policy_id, config
-                    )
-                else:
-                    outcomes = await _send(target_client, batch)
-                with sessions.begin() as session:
-                    _lock(session, tenant)
-                    rows = _rows(session, tenant)
-                    for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
-                        row = _row(session, tenant, item.key, rows)
-                        if row.state == "success" and state != "success":
-                            pass  # another run (or the callback) recorded it: never downgrade
-                        elif state == "success":
-                            _done(row, recordno, url, message)
-                            report.posted += 1
-                            posted_keys.append((item.key, entity))
-                        elif state == "error":
-                            _park(row, "intacct", message)
-                        elif state == "awaiting":
-                            row.last_message = message
-                            row.error_code = ASYNC
-                            row.updated_at = now()
-                        else:
-                            row.last_message = message
-                            row.error_code = "transient"
-                            row.updated_at = now()
-                        report.outcomes.append(_outcome(row))
-                done += len(batch)
-                if progress is not None:
-                    progress(done, len(work))
-        if posted_keys:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(produce())
+            for _ in range(lanes_count):
+                group.create_task(lane())
+        if progress is not None and not total:
+            progress(0, 0)
+        notes: dict[str, str] = {}
+        for entity in sorted({s[3] for s in submitted}, key=lambda e: e or ""):
+            sent = [(key, name, no) for key, name, no, where in submitted if where == entity]
+            notes.update(await _submitted(client_of(entity), sent))
+        if notes:
+            with sessions.begin() as session:
+                _lock(session, tenant)
+                rows = _rows(session, tenant, list(notes))
+                for key, note in notes.items():
+                    row = rows.get(key)
+                    if row is not None and row.state == "success":
+                        row.last_message = note
+            report.outcomes = [
+                dataclasses.replace(o, message=notes[o.key])
+                if o.key in notes and o.state == "success"
+                else o
+                for o in report.outcomes
+            ]
+        if submitted:
             from intacct_bridge.export.openitems import record_posted
 
-            await record_posted(engine, tenant, client, posted_keys)
+            posted = [(key, entity) for key, _name, _no, entity in submitted]
+            await record_posted(engine, tenant, client, posted)
     finally:
         for entity_client in entity_clients.values():
             await entity_client.aclose()
->>>>>>> h4-post-async
     return report
 
 
@@ -723,12 +646,19 @@ def _heads(session: Session, tenant: str) -> list[_Head]:
     return heads
 
 
-def _settled_keys(session: Session, tenant: str) -> dict[str, DocumentOutcome]:
-    """The documents already in Intacct (``success``): never loaded or sent again."""
+def _settled(session: Session, tenant: str) -> tuple[dict[str, DocumentOutcome], set[str]]:
+    """The documents already in Intacct (``success``: never loaded or sent again), and the
+    transaction integration levels they were sent at."""
     query = select(SyncStateRow).where(
         SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND, SyncStateRow.state == "success"
     )
-    return {row.key: _outcome(row) for row in session.scalars(query)}
+    outcomes: dict[str, DocumentOutcome] = {}
+    levels: set[str] = set()
+    for row in session.scalars(query):
+        outcomes[row.key] = _outcome(row)
+        if isinstance(row.sent_values, dict):
+            levels.add(str(row.sent_values.get("level")))
+    return outcomes, levels
 
 
 def _load_documents(session: Session, ids: Sequence[int]) -> list[Document]:
@@ -778,18 +708,9 @@ class _Work:
     outgoing: Outgoing | None
     look_first: bool
     problem: str | None
-<<<<<<< HEAD
     #: further entries of the document, sent with ``outgoing`` in one transaction
     companions: tuple[Outgoing, ...] = ()
-=======
     entity: str | None = None
-
-
-def _by_entity(work: Sequence[_Work]) -> list[tuple[str | None, list[_Work]]]:
-    groups: dict[str | None, list[_Work]] = {}
-    for item in work:
-        groups.setdefault(item.entity, []).append(item)
-    return sorted(groups.items(), key=lambda pair: pair[0] or "")
 
 
 def _sent_entity(row: SyncStateRow) -> str | None:
@@ -808,23 +729,12 @@ def _entity_session(entry: Entry, config: PostingConfig, multi_entity: bool) -> 
     return entities.pop() if len(entities) == 1 else None
 
 
-def _level_warnings(
-    config: PostingConfig, documents: Sequence[Document], rows: Mapping[str, SyncStateRow]
-) -> list[str]:
-    """A warning when documents were posted at another level than the configured one and
-    some documents are not posted yet (a change of level applies to future posts only)."""
-    levels = {
-        str(row.sent_values.get("level"))
-        for row in rows.values()
-        if row.state == "success" and isinstance(row.sent_values, dict)
-    }
+def _level_warnings(config: PostingConfig, levels: set[str], unposted: int) -> list[str]:
+    """A warning when documents were posted (``levels``) at another level than the
+    configured one and ``unposted`` documents are not posted yet (a change of level applies
+    to future posts only)."""
     other = sorted(level for level in levels if level != config.level.value)
-    if not other:
-        return []
-    unposted = sum(
-        1 for d in documents if (row := rows.get(document_key(d))) is None or row.state != "success"
-    )
-    if not unposted:
+    if not other or not unposted:
         return []
     labels = ", ".join(TransactionLevel(level).label for level in other if level in _LEVELS)
     return [
@@ -842,8 +752,9 @@ _LEVELS = {level.value for level in TransactionLevel}
 def level_warnings(session: Session, tenant: str, level: TransactionLevel) -> list[str]:
     """The warning :func:`post_documents` gives when ``level`` differs from the level
     documents were posted at while some are not posted yet (for ``status`` and summaries)."""
-    documents = [d for d in list_documents(session, tenant) if d.status is DocumentStatus.POSTED]
-    return _level_warnings(PostingConfig(level=level), documents, _rows(session, tenant))
+    done, levels = _settled(session, tenant)
+    unposted = sum(1 for head in _heads(session, tenant) if head.key not in done)
+    return _level_warnings(PostingConfig(level=level), levels, unposted)
 
 
 def _awaited(session: Session, tenant: str) -> set[str]:
@@ -858,18 +769,9 @@ def _awaited(session: Session, tenant: str) -> set[str]:
         for item in request.documents or ():
             keys.add(str(item.get("key")))
     return keys
->>>>>>> h4-post-async
 
 
 #: one document's outcome of a send: (state, RECORDNO, deep link, message)
-_Settled = tuple[str, str, str, str]
-
-
-<<<<<<< HEAD
-async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[_Settled]:
-    """Send a batch; per entry (state, RECORDNO, deep link, message)."""
-    out: list[tuple[str, str, str, str] | None] = [None] * len(batch)
-=======
 _Settled = tuple[str, str, str, str]
 
 
@@ -878,7 +780,6 @@ async def _look(
 ) -> tuple[list[_Settled | None], list[int]]:
     """Settle the items that must be looked up first; the indexes still to send."""
     out: list[_Settled | None] = [None] * len(batch)
->>>>>>> h4-post-async
     to_send: list[int] = []
     for index, item in enumerate(batch):
         if item.look_first:
@@ -916,44 +817,53 @@ async def _send_async(
     if not to_send:
         return [o if o is not None else ("pending", "", "", "") for o in out]
     control_id = f"async-{uuid.uuid4().hex}"
-    stamp = now()
     functions: list[Function] = []
-    documents: list[dict[str, object]] = []
-    with sessions.begin() as session:
-        _lock(session, tenant)
-        rows = _rows(session, tenant)
-        for index in to_send:
-            outgoing = batch[index].outgoing
-            assert outgoing is not None
-            functions.append(outgoing.function)
-            row = rows.get(batch[index].key)
-            documents.append(
-                {
-                    "key": batch[index].key,
-                    "controlid": outgoing.function.controlid,
-                    "version": row.version if row is not None else 1,
-                    "object": outgoing.lookup.object_name,
-                }
+    for index in to_send:
+        outgoing = batch[index].outgoing
+        assert outgoing is not None
+        functions.append(outgoing.function)
+
+    def register() -> None:
+        """Record the request (control ID, documents and their versions, deadline) in one
+        committed transaction before it is submitted."""
+        stamp = now()
+        documents: list[dict[str, object]] = []
+        with sessions.begin() as session:
+            _lock(session, tenant)
+            rows = _rows(session, tenant, [batch[index].key for index in to_send])
+            for index in to_send:
+                outgoing = batch[index].outgoing
+                assert outgoing is not None
+                row = rows.get(batch[index].key)
+                documents.append(
+                    {
+                        "key": batch[index].key,
+                        "controlid": outgoing.function.controlid,
+                        "version": row.version if row is not None else 1,
+                        "object": outgoing.lookup.object_name,
+                    }
+                )
+            session.add(
+                PostingAsyncRequestRow(
+                    tenant_id=tenant,
+                    control_id=control_id,
+                    policy_id=policy_id,
+                    documents=documents,
+                    submitted_at=stamp,
+                    deadline_at=stamp + dt.timedelta(seconds=config.async_timeout),
+                    answered_at=None,
+                )
             )
-        session.add(
-            PostingAsyncRequestRow(
-                tenant_id=tenant,
-                control_id=control_id,
-                policy_id=policy_id,
-                documents=documents,
-                submitted_at=stamp,
-                deadline_at=stamp + dt.timedelta(seconds=config.async_timeout),
-                answered_at=None,
-            )
-        )
+
+    await asyncio.to_thread(register)
     try:
         await client.submit_async(functions, policy_id=policy_id, control_id=control_id)
     except (IntacctAuthError, IntacctPolicyError):
-        _close_request(sessions, tenant, control_id)
+        await asyncio.to_thread(_close_request, sessions, tenant, control_id)
         raise
     except IntacctRequestError as error:
         # refused as a whole at once: nothing runs and no callback comes
-        _close_request(sessions, tenant, control_id)
+        await asyncio.to_thread(_close_request, sessions, tenant, control_id)
         for index in to_send:
             out[index] = ("error", "", "", f"Intacct refused the asynchronous request: {error}")
         return [o if o is not None else ("pending", "", "", "") for o in out]
