@@ -183,3 +183,34 @@ def test_a_request_intacct_never_took_is_resent_after_the_timeout(lite: AsyncWor
     world.wait()
     assert {s[0] for s in _settled(world).values()} == {"success"}
     _once_each(world)
+
+
+def test_at_entity_level_each_asynchronous_request_is_signed_in_to_one_session(
+    lite: AsyncWorld,
+) -> None:
+    # batches of 4 (the test configuration) over documents of entity E1 and the top level:
+    # every request goes in one session, and each record belongs to the session it was
+    # sent in
+    from intacct_bridge.config.models import TransactionLevel
+
+    world = lite
+    world.configure(level=TransactionLevel.ENTITY_LEVEL)
+    report = world.post()
+    assert report.errors == [] and report.pending == [] and report.warnings == []
+    # awaiting, or already recorded by a callback that came while the run went on
+    assert len(report.outcomes) == DOCUMENTS and report.awaiting
+    assert all(o.awaiting or o.state == "success" for o in report.outcomes)
+    world.wait()
+    assert {s[0] for s in _settled(world).values()} == {"success"}
+    _once_each(world)
+    company = world.sandbox.backend.companies[world.creds.company_id]
+    owners = {
+        str(r.values.get("DOCNUMBER") or r.values.get("REFERENCENO") or r.values.get("RECORDID")): (
+            r.entity
+        )
+        for name in ("GLBATCH", "APBILL", "ARINVOICE")
+        for r in company.data.table(name).records.values()
+    }
+    assert owners["stock_adjustment/SA-1/GLBATCH"] == "E1" and owners["SI-1"] == "E1"
+    assert owners["stock_transfer/ST-1/GLBATCH"] is None  # over two entities: top level
+    assert world.post().already == DOCUMENTS
