@@ -238,16 +238,13 @@ def _serve(run: DemoRun, host: str, port: int) -> None:
     application = create_app(settings, engine=engine, keyring=ctx.keyring, clients=clients)
     # the console's own Intacct calls (connection test, inspect, Create all, Synchronise,
     # reconcile) go to the demo's sandbox too, and reconcile uses the demo's posting setup
-    from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
+    # (the same configuration the demo posted with: AP closed before the GL, late bills on
+    # AP's first open day)
+    from intacct_bridge.demo.run import demo_posting_config
     from intacct_bridge.export.service import PostingConfig
     from intacct_bridge.sync.worker import EmbeddedWorker
 
-    posting = PostingConfig(
-        default_accounts=dict(DEFAULT_ACCOUNTS),
-        stock_journal=STOCK_JOURNAL,
-        rates=exchange_rates(),
-        multi_entity=True,
-    )
+    posting: PostingConfig = demo_posting_config(ctx.generator)
     services = application.state.console
     services.transport = sandbox.transport
     services.worker = lambda: EmbeddedWorker(engine, ctx.keyring, transport=sandbox.transport())

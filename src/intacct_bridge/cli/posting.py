@@ -22,6 +22,7 @@ from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from intacct_bridge.config.models import IntegrationConfig
     from intacct_bridge.export import PostingConfig
     from intacct_bridge.intacct.client import IntacctClient
 
@@ -129,6 +130,16 @@ def _connected(
     tenant: str, db: str | None, key_file: Path | None, state: Path | None, *, save: bool
 ) -> Iterator[tuple[Engine, IntacctClient]]:
     """The store and a client for the tenant's Intacct (or a sandbox state file)."""
+    with connected(tenant, db, key_file, state, save=save) as (engine, client, _config):
+        yield engine, client
+
+
+@contextmanager
+def connected(
+    tenant: str, db: str | None, key_file: Path | None, state: Path | None, *, save: bool
+) -> Iterator[tuple[Engine, IntacctClient, IntegrationConfig]]:
+    """The store, a client for the tenant's Intacct (or a sandbox state file) and the
+    tenant's integration configuration."""
     from intacct_bridge.cli.setup import _load_sandbox, _locked
     from intacct_bridge.store.session import session_factory
     from intacct_bridge.sync.connect import client_for, load_config
@@ -142,7 +153,7 @@ def _connected(
             with session_factory(engine).begin() as session:
                 config = load_config(session, tenant, ring)
             transport = sandbox.transport() if sandbox is not None else None
-            yield engine, client_for(config, transport=transport)
+            yield engine, client_for(config, transport=transport), config
             if sandbox is not None and state is not None and save:
                 from intacct_bridge.sandbox.persistence import save_state
 
@@ -170,17 +181,23 @@ def post_command(
     ] = 50,
 ) -> None:
     """Post every posted document not yet in Intacct, exactly once; exit 1 if any is in
-    error or still pending."""
+    error or still pending. The tenant's configuration decides the mode (asynchronous with
+    its policy ID when Asynchronous is on: results arrive at the bridge's callback) and the
+    transaction integration level (MEGA: top level or entity sessions)."""
     import asyncio
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from intacct_bridge.export import PostingRunReport, post_documents
+    from intacct_bridge.export import PostingRunReport, post_documents, posting_config_for
 
-    config = posting_config(default_account, closed, rate, stock_journal, interentity)
-    config = dataclasses.replace(config, batch_size=batch)
+    base = posting_config(default_account, closed, rate, stock_journal, interentity)
+    base = dataclasses.replace(base, batch_size=batch)
     out = console()
-    with guarded(), _connected(tenant, db, key_file, state, save=not dry_run) as (engine, client):
+    with (
+        guarded(),
+        connected(tenant, db, key_file, state, save=not dry_run) as (engine, client, integration),
+    ):
+        config = posting_config_for(integration, base)
         with Progress(TextColumn("Posting"), BarColumn(), MofNCompleteColumn(), console=out) as bar:
             task = bar.add_task("post", total=None)
 
@@ -195,6 +212,8 @@ def post_command(
 
             report = asyncio.run(run())
     problems = report.errors + report.pending
+    for warning in report.warnings:
+        out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     for outcome in problems:
         colour = "red" if outcome.state == "error" else "yellow"
         out.print(
@@ -205,7 +224,12 @@ def post_command(
     out.print(
         f"{report.documents} documents: {report.posted if not dry_run else '-'} {verb}, "
         f"{report.already} already in Intacct, {report.nothing_to_post} with nothing to post, "
-        f"{len(report.errors)} in error, {len(report.pending)} pending."
+        f"{len(report.errors)} in error, {len(report.pending)} pending"
+        + (
+            f", {len(report.awaiting)} awaiting Intacct's asynchronous result."
+            if report.awaiting
+            else "."
+        )
     )
     if problems:
         raise typer.Exit(1)

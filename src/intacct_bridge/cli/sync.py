@@ -340,10 +340,16 @@ def status_command(
     ] = False,
 ) -> None:
     """Records per synchronised object and state (the integration page's summary)."""
+    from intacct_bridge.config.store import get_config
+    from intacct_bridge.export.service import level_warnings
     from intacct_bridge.sync.state import SyncState, list_states, status
 
     with guarded(), _session(db) as session:
         report = status(session, tenant)
+        configured = get_config(session, tenant, None)
+        warnings = (
+            level_warnings(session, tenant, configured.transaction_level) if configured else []
+        )
         problems = (
             list_states(session, tenant, state=SyncState.ERROR)
             + list_states(session, tenant, state=SyncState.DESYNCHRONIZED)
@@ -357,6 +363,7 @@ def status_command(
                 for kind, per in report.counts.items()
             },
             "unread_events": report.unread_events,
+            "warnings": warnings,
         }
         typer.echo(json.dumps(data, indent=2))
         return
@@ -367,6 +374,8 @@ def status_command(
     out.print(table)
     if report.unread_events:
         out.print(f"{report.unread_events} store change(s) not yet read by a worker.")
+    for warning in warnings:
+        out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     for row in problems:
         out.print(
             f"[red]{escape(row.state.label)}[/red] {escape(row.kind)} {escape(row.key)}: "

@@ -240,6 +240,13 @@ class IntacctClient:
         #: Requests sent (attempts included) — useful in tests and benchmarks.
         self.requests_sent = 0
 
+    def for_entity(self, location_id: str) -> IntacctClient:
+        """A client for the same company and user signed in to entity ``location_id`` (a
+        MEGA entity session; ``""`` = top level), sharing this client's HTTP connections and
+        concurrency limiter. Closing it leaves this client's connections open."""
+        config = replace(self.config, location_id=location_id)
+        return IntacctClient(config, limiter=self.limiter, http=self._http)
+
     async def __aenter__(self) -> IntacctClient:
         return self
 
@@ -531,7 +538,12 @@ class IntacctClient:
         return FunctionResult(result.controlid, result.function, "success", data=data)
 
     async def submit_async(
-        self, functions: Sequence[Function], *, policy_id: str, transaction: bool = False
+        self,
+        functions: Sequence[Function],
+        *,
+        policy_id: str,
+        transaction: bool = False,
+        control_id: str = "",
     ) -> str:
         """Send ``functions`` as one asynchronous request under transport policy
         ``policy_id``; return its control ID.
@@ -539,9 +551,10 @@ class IntacctClient:
         Intacct acknowledges at once and later POSTs the full response to the policy's
         URL, where :func:`intacct_bridge.intacct.envelope.parse_response` reads it and the
         control ID correlates it. Login credentials are used (not a session), as Intacct
-        advises for offline requests.
+        advises for offline requests. ``control_id`` (default: a new one) lets the caller
+        record the request before it is sent, so a callback that arrives at once is matched.
         """
-        control_id = f"async-{uuid.uuid4().hex}"
+        control_id = control_id or f"async-{uuid.uuid4().hex}"
         body = build_request(
             self._sender,
             self._login,
