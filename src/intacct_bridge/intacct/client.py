@@ -255,11 +255,15 @@ class IntacctClient:
     async def _post_once(self, url: str, body: bytes) -> Response:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("Intacct request to %s: %s", url, redact(body))
-        async with self.limiter.slot(self._limit_key):
+        # The slot's lease is the request timeout: the client never waits longer for a
+        # reply, so a slot whose process dies mid-request is free again by then.
+        timeout = self.config.timeout
+        async with self.limiter.slot(self._limit_key, lease=timeout):
             self.requests_sent += 1
             try:
-                reply = await self._http.post(url, content=body)
-            except httpx.TimeoutException as exc:
+                async with asyncio.timeout(timeout):
+                    reply = await self._http.post(url, content=body)
+            except (httpx.TimeoutException, TimeoutError) as exc:
                 raise IntacctTransportError(
                     f"Intacct did not answer in time ({exc!r}).", reason="timeout"
                 ) from None
