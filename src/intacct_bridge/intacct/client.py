@@ -30,10 +30,12 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import random
 import re
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -210,6 +212,14 @@ def _invalid_policy(entries: tuple[ErrorEntry, ...]) -> str | None:
     return None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The TLS context of every client of the process: building one loads the CA bundle
+    (tens of milliseconds of CPU), too much to pay per client — workers make one per tenant
+    and round."""
+    return httpx.create_ssl_context()
+
+
 class IntacctClient:
     """Async client for one Intacct company (one user, one entity context)."""
 
@@ -228,6 +238,7 @@ class IntacctClient:
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(
             transport=transport,
+            verify=_tls_context(),
             timeout=httpx.Timeout(config.timeout),
             headers={"content-type": "application/xml", "user-agent": "intacct-bridge"},
         )
