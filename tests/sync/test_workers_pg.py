@@ -32,7 +32,7 @@ from intacct_bridge.config.store import get_config, save_config
 from intacct_bridge.model.items import Item
 from intacct_bridge.sandbox import GATEWAY_PATH, QuickstartCredentials, Sandbox
 from intacct_bridge.store.bulk import save_batch
-from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.store.tables.sync import SlotLeaseRow, SyncStateRow
 from intacct_bridge.sync.state import SyncState
 from tests.servers import free_port, start_sandbox_serve, stop_sandbox_serve
 from tests.store.fixtures import PG_URL, PG_URL_ENV, scratch_pg_url
@@ -41,7 +41,10 @@ from tests.sync.conftest import TENANT, Bridge, configure
 pytestmark = pytest.mark.skipif(not PG_URL, reason=f"set {PG_URL_ENV} to run on PostgreSQL")
 
 RECORDS = 5000
-BATCH = 25
+#: records per round and request (a full request); with the latency below a request takes
+#: 0.6 s at the gateway: the workers mostly wait for slots (the limit is what is tested), and
+#: the others try the slot of a killed worker while its last request still runs
+BATCH = 100
 SLOTS = 2
 WORKERS = 3
 #: the workers' request timeout, and so how long a killed worker's slot stays busy
@@ -98,6 +101,21 @@ def _wait_for(bridge: Bridge, done: int, workers: list[subprocess.Popen[bytes]])
         time.sleep(0.05)
 
 
+def _in_flight(bridge: Bridge, workers: list[subprocess.Popen[bytes]]) -> int:
+    """The index of a worker with a request at the gateway now: its slot's lease names its
+    pid and is running (waits for one)."""
+    deadline = time.monotonic() + 60
+    query = select(SlotLeaseRow.holder).where(SlotLeaseRow.busy_until > func.now())
+    while True:
+        with bridge.sessions() as session:
+            pids = {str(holder).split(":")[1] for holder in session.scalars(query)}
+        for index in (1, 0, 2):  # the second worker if it is one of them
+            if str(workers[index].pid) in pids:
+                return index
+        assert time.monotonic() < deadline, f"no worker holds a slot: {_states(bridge)}"
+        time.sleep(0.002)
+
+
 def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) -> None:
     bridge = pg_bridge
     creds = bridge.creds
@@ -111,7 +129,7 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
         "--slots",
         str(SLOTS),
         "--latency-request",
-        "0.02",
+        "0.5",
         "--latency-function",
         "0.001",
     )
@@ -125,14 +143,18 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
                 session, TENANT, config.updated(endpoint_url=base + GATEWAY_PATH), bridge.keyring
             )
         workers = [_start_worker(bridge) for _ in range(WORKERS)]
-        for third in (1, 2):  # kill the second worker at 1/3 and 2/3 of the way
-            _wait_for(bridge, RECORDS * third // 3, workers)
-            workers[1].send_signal(signal.SIGKILL)
-            workers[1].wait(timeout=10)
-            assert workers[1].returncode == -signal.SIGKILL
-            if workers[1].stderr is not None:
-                workers[1].stderr.close()
-            workers[1] = _start_worker(bridge)
+        # Two SIGKILLs, each of a worker in the middle of a request: once a third of the
+        # records is in (the second worker), and again at once (a worker then at the gateway).
+        _wait_for(bridge, RECORDS // 3, workers)
+        for _kill in range(2):
+            victim = _in_flight(bridge, workers)
+            workers[victim].send_signal(signal.SIGKILL)
+            workers[victim].wait(timeout=10)
+            assert workers[victim].returncode == -signal.SIGKILL
+            stderr = workers[victim].stderr
+            if stderr is not None:
+                stderr.close()
+            workers[victim] = _start_worker(bridge)
         _wait_for(bridge, RECORDS, workers)
         limits = httpx.get(f"{base}/sandbox/admin/limits", timeout=10).json()
         listed = httpx.get(
