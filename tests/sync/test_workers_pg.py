@@ -16,6 +16,7 @@ lease statement ignore a running lease).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -102,15 +103,26 @@ def _wait_for(bridge: Bridge, done: int, workers: list[subprocess.Popen[bytes]])
 
 
 def _in_flight(bridge: Bridge, workers: list[subprocess.Popen[bytes]]) -> int:
-    """The index of a worker with a request at the gateway now: its slot's lease names its
-    pid and is running (waits for one)."""
+    """The index of a worker with a request at the gateway now (waits for one): its slot's
+    lease names its pid and was taken 0.15 to 0.4 s ago — its request has been sent and is still
+    being served (it takes 0.6 s)."""
     deadline = time.monotonic() + 60
-    query = select(SlotLeaseRow.holder).where(SlotLeaseRow.busy_until > func.now())
+    lease = dt.timedelta(seconds=REQUEST_TIMEOUT)
+    query = select(SlotLeaseRow.holder, SlotLeaseRow.busy_until, func.now()).where(
+        SlotLeaseRow.busy_until > func.now()
+    )
     while True:
         with bridge.sessions() as session:
-            pids = {str(holder).split(":")[1] for holder in session.scalars(query)}
+            held = {
+                str(holder).split(":")[1]: now_ - (until - lease)
+                for holder, until, now_ in session.execute(query)
+            }
         for index in (1, 0, 2):  # the second worker if it is one of them
-            if str(workers[index].pid) in pids:
+            since = held.get(str(workers[index].pid))
+            if since is not None and since <= dt.timedelta(seconds=0.4):
+                wait = 0.15 - since.total_seconds()
+                if wait > 0:
+                    time.sleep(wait)
                 return index
         assert time.monotonic() < deadline, f"no worker holds a slot: {_states(bridge)}"
         time.sleep(0.002)
