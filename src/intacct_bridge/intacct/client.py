@@ -30,10 +30,12 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import random
 import re
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -210,6 +212,14 @@ def _invalid_policy(entries: tuple[ErrorEntry, ...]) -> str | None:
     return None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The TLS context of every client of the process: building one loads the CA bundle
+    (tens of milliseconds of CPU), too much to pay per client — workers make one per tenant
+    and round."""
+    return httpx.create_ssl_context()
+
+
 class IntacctClient:
     """Async client for one Intacct company (one user, one entity context)."""
 
@@ -228,6 +238,7 @@ class IntacctClient:
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(
             transport=transport,
+            verify=_tls_context(),
             timeout=httpx.Timeout(config.timeout),
             headers={"content-type": "application/xml", "user-agent": "intacct-bridge"},
         )
@@ -262,11 +273,15 @@ class IntacctClient:
     async def _post_once(self, url: str, body: bytes) -> Response:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("Intacct request to %s: %s", url, redact(body))
-        async with self.limiter.slot(self._limit_key):
+        # The slot's lease is the request timeout: the client never waits longer for a
+        # reply, so a slot whose process dies mid-request is free again by then.
+        timeout = self.config.timeout
+        async with self.limiter.slot(self._limit_key, lease=timeout):
             self.requests_sent += 1
             try:
-                reply = await self._http.post(url, content=body)
-            except httpx.TimeoutException as exc:
+                async with asyncio.timeout(timeout):
+                    reply = await self._http.post(url, content=body)
+            except (httpx.TimeoutException, TimeoutError) as exc:
                 raise IntacctTransportError(
                     f"Intacct did not answer in time ({exc!r}).", reason="timeout"
                 ) from None
