@@ -107,6 +107,9 @@ def _env(bridge: Bridge) -> dict[str, str]:
         "INTACCT_BRIDGE_SECRET_KEY": bridge.keyring.keys[0].decode(),
         "INTACCT_BRIDGE_DB_URL": bridge.url,
         "PYTHONUNBUFFERED": "1",
+        # a killed worker's slot stays leased for its request timeout (slots.py): keep the
+        # wait after each kill short
+        "INTACCT_BRIDGE_REQUEST_TIMEOUT": "5",
     }
     env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
     return env
