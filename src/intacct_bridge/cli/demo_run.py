@@ -237,21 +237,13 @@ def _serve(run: DemoRun, host: str, port: int) -> None:
     settings = WebSettings(db_url=url, secret_key_file=ctx.directory / KEY_FILE)
     application = create_app(settings, engine=engine, keyring=ctx.keyring, clients=clients)
     # the console's own Intacct calls (connection test, inspect, Create all, Synchronise,
-    # reconcile) go to the demo's sandbox too, and reconcile uses the demo's posting setup
-    from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
-    from intacct_bridge.export.service import PostingConfig
+    # reconcile) go to the demo's sandbox too; reconcile reads the posting configuration
+    # the demo stored for the tenant
     from intacct_bridge.sync.worker import EmbeddedWorker
 
-    posting = PostingConfig(
-        default_accounts=dict(DEFAULT_ACCOUNTS),
-        stock_journal=STOCK_JOURNAL,
-        rates=exchange_rates(),
-        multi_entity=True,
-    )
     services = application.state.console
     services.transport = sandbox.transport
     services.worker = lambda: EmbeddedWorker(engine, ctx.keyring, transport=sandbox.transport())
-    services.posting_config = lambda tenant: posting
     shown = f"[{host}]" if ":" in host else host
     out = console()
     out.print(

@@ -40,7 +40,7 @@ from intacct_bridge.intacct import functions as fn
 from intacct_bridge.intacct.client import IntacctClient
 from intacct_bridge.intacct.envelope import Function, FunctionResult
 from intacct_bridge.intacct.errors import IntacctAuthError, IntacctError, IntacctRequestError
-from intacct_bridge.model.analytics import AttributeType, DimensionType
+from intacct_bridge.model.analytics import AttributeType, AttributeTypeKind, DimensionType
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
 from intacct_bridge.model.items import Item
@@ -117,6 +117,9 @@ class PostingConfig:
     #: the inter-entity accounts (due from, due to) Intacct balances entities with, so that
     #: reconcile expects the lines Intacct adds to an entry over several entities
     interentity_accounts: tuple[str, str] | None = None
+    #: attribute types whose Intacct dimension is left off the lines (e.g. project and task
+    #: when the company has no Projects module); see docs/posting.md
+    left_off: frozenset[AttributeTypeKind] = frozenset()
 
 
 def load_setup(session: Session, tenant: str, config: PostingConfig | None = None) -> PostingSetup:
@@ -134,7 +137,7 @@ def load_setup(session: Session, tenant: str, config: PostingConfig | None = Non
             if isinstance(r, Company | Site) and r.intacct_entity_id
         }
         multi = bool(entities)
-    return setup_from_records(
+    setup = setup_from_records(
         records,
         default_accounts=dict(config.default_accounts),
         stock_journal=config.stock_journal,
@@ -144,6 +147,13 @@ def load_setup(session: Session, tenant: str, config: PostingConfig | None = Non
         closed_period_policy=config.closed_period_policy,
         revenue_recognition=config.revenue_recognition,
     )
+    if not config.left_off:
+        return setup
+    objects = {
+        kind: None if kind in config.left_off else obj
+        for kind, obj in setup.attribute_objects.items()
+    }
+    return dataclasses.replace(setup, attribute_objects=objects)
 
 
 def document_key(document: Document) -> str:
