@@ -455,11 +455,13 @@ def posting_config_set(
         ),
     ] = None,
 ) -> None:
-    """Store the posting configuration: the current one (stored or derived) with these
-    changes, after checking every account and journal against the tenant's store."""
+    """Store the posting configuration: the stored one (or none) with these changes, after
+    checking the accounts and journal given against the tenant's store. What is not stored
+    is derived from the store at each run."""
     from intacct_bridge.config.posting import (
+        PostingSettings,
         check_settings,
-        effective_settings,
+        get_settings,
         master_records,
         save_settings,
     )
@@ -488,9 +490,10 @@ def posting_config_set(
         engine = ready_engine(db)
         try:
             with session_factory(engine).begin() as session:
-                current = effective_settings(session, tenant).settings
+                current = get_settings(session, tenant) or PostingSettings()
                 settings = _validated(current, overrides)
-                problems = check_settings(settings, master_records(session, tenant))
+                changed = _validated(PostingSettings(), overrides)  # only what is set now
+                problems = check_settings(changed, master_records(session, tenant))
                 if problems:
                     fail("\n".join(problems))
                 save_settings(session, tenant, settings)

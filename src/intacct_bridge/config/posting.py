@@ -152,13 +152,15 @@ class PostingSettings(_Model):
                 data[name] = {**data[name], **value}
             elif name == "rates":
                 keep = {(r["source"], r["target"], r["effective"]): r for r in data[name]}
-                for rate in value:
-                    keep[(rate["source"].upper(), rate["target"].upper(), rate["effective"])] = rate
+                for given in value:
+                    rate = RateSetting.model_validate(given)
+                    keep[(rate.source, rate.target, rate.effective)] = rate.model_dump()
                 data[name] = list(keep.values())
             elif name == "closed":
                 shut = {(c["module"], c["entity"]): c for c in data[name]}
-                for close in value:
-                    shut[(close["module"].upper(), close.get("entity"))] = close
+                for given in value:
+                    close = ClosedSetting.model_validate(given)
+                    shut[(close.module, close.entity)] = close.model_dump()
                 data[name] = list(shut.values())
             else:
                 data[name] = value
@@ -241,7 +243,8 @@ def derive_settings(records: Iterable[object]) -> tuple[PostingSettings, tuple[s
 
 def check_settings(settings: PostingSettings, records: Iterable[object]) -> list[str]:
     """What in ``settings`` the tenant's master data does not know (empty = fine): each
-    message names the field and the fix."""
+    message names the field and the fix. The inter-entity accounts are Intacct's own
+    configuration (its inter-entity relationships), so they are not looked up here."""
     master = list(records)
     accounts = {r.id for r in master if isinstance(r, Account)}
     journals = {r.id for r in master if isinstance(r, Journal)}
@@ -252,12 +255,6 @@ def check_settings(settings: PostingSettings, records: Iterable[object]) -> list
             problems.append(
                 f"default_accounts.{kind.value}: account {account!r} is not in the tenant's "
                 f"chart of accounts; {fix}"
-            )
-    for position, account in enumerate(settings.interentity_accounts or ()):
-        if account not in accounts:
-            problems.append(
-                f"interentity_accounts[{position}]: account {account!r} is not in the "
-                f"tenant's chart of accounts; {fix}"
             )
     if settings.stock_journal is not None and settings.stock_journal not in journals:
         problems.append(
