@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -169,6 +170,31 @@ def stored_config(
             fail(validation_message(error))
 
 
+_MISSING_FIELD = re.compile(r"field '(\w+)' does not exist on the \w+ object")
+
+
+def _left_off_fix(messages: Iterable[str]) -> str | None:
+    """The command that leaves off the dimensions Intacct says the company lacks (a
+    company without the Projects module has no PROJECTID), or ``None``."""
+    from intacct_bridge.posting.setup import DEFAULT_ATTRIBUTE_OBJECTS, dimension_field
+
+    fields = {match for message in messages for match in _MISSING_FIELD.findall(message)}
+    kinds = sorted(
+        kind.value
+        for kind, name in DEFAULT_ATTRIBUTE_OBJECTS.items()
+        if name is not None and dimension_field(name) in fields
+    )
+    if not kinds:
+        return None
+    if "project" in kinds and "task" not in kinds:
+        kinds.append("task")  # tasks belong to projects: the same module
+    options = " ".join(f"--leave-off {kind}" for kind in kinds)
+    return (
+        f"intacct-bridge config posting set {options} (the Intacct company has no such "
+        "dimension; or subscribe the company to its module), then post again"
+    )
+
+
 @contextmanager
 def _connected(
     tenant: str, db: str | None, key_file: Path | None, state: Path | None, *, save: bool
@@ -256,6 +282,9 @@ def post_command(
             f"[{colour}]{outcome.state}[/{colour}] {escape(outcome.key)}: "
             f"{escape(outcome.message or '')}"
         )
+    fix = _left_off_fix(outcome.message or "" for outcome in problems)
+    if fix:
+        out.print(f"Fix: {escape(fix)}")
     verb = "would post" if dry_run else "posted"
     out.print(
         f"{report.documents} documents: {report.posted if not dry_run else '-'} {verb}, "
