@@ -4,10 +4,14 @@ derived from the store when none is stored, and read by the export's setup."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+import uuid
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from intacct_bridge.config.models import ConfigError
@@ -19,6 +23,7 @@ from intacct_bridge.config.posting import (
     effective_config,
     effective_settings,
     get_settings,
+    lock_settings,
     reset_settings,
     save_settings,
 )
@@ -29,7 +34,9 @@ from intacct_bridge.model.tenancy import Tenant
 from intacct_bridge.posting import AccountType, ClosedPeriodPolicy
 from intacct_bridge.store.errors import UnknownTenantError
 from intacct_bridge.store.repositories import create_tenant, save_record
+from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.config import PostingConfigRow
+from intacct_bridge.store.tables.tenancy import TenantRow
 
 CHART = (
     Account(id="1330", name="Goods in Transit"),
@@ -199,3 +206,36 @@ def test_a_damaged_stored_document_names_the_fix(session: Session) -> None:
     session.flush()
     with pytest.raises(ConfigError, match="config posting reset"):
         get_settings(session, "alpha")
+
+
+def test_two_changes_at_once_lose_nothing(db_engine: Engine) -> None:
+    """Two ``config posting set`` at once: the second waits for the first and keeps it."""
+    tenant = f"p{uuid.uuid4().hex[:8]}"
+    sessions = session_factory(db_engine)
+    with sessions.begin() as session:
+        create_tenant(session, Tenant(id=tenant, name="Race"))
+    barrier = threading.Barrier(2)
+
+    def change(overrides: dict[str, object]) -> None:
+        with sessions.begin() as session:
+            barrier.wait()
+            lock_settings(session, tenant)
+            current = get_settings(session, tenant) or PostingSettings()
+            time.sleep(0.2)  # both would read "nothing stored" without the lock
+            save_settings(session, tenant, current.merged(overrides))
+
+    try:
+        threads = [
+            threading.Thread(target=change, args=({"lanes": 5},)),
+            threading.Thread(target=change, args=({"batch_size": 7},)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        with sessions() as session:
+            stored = get_settings(session, tenant)
+        assert stored is not None and (stored.lanes, stored.batch_size) == (5, 7)
+    finally:
+        with sessions.begin() as session:
+            session.execute(delete(TenantRow).where(TenantRow.id == tenant))

@@ -491,6 +491,7 @@ def posting_config_set(
         PostingSettings,
         check_settings,
         get_settings,
+        lock_settings,
         master_records,
         save_settings,
     )
@@ -519,6 +520,7 @@ def posting_config_set(
         engine = ready_engine(db)
         try:
             with session_factory(engine).begin() as session:
+                lock_settings(session, tenant)
                 current = get_settings(session, tenant) or PostingSettings()
                 settings = _validated(current, overrides)
                 changed = _validated(PostingSettings(), overrides)  # only what is set now

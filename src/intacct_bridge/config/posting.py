@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
 from intacct_bridge.config.models import ConfigError
@@ -270,6 +271,21 @@ def _tenant(session: Session, tenant_id: str) -> None:
         raise UnknownTenantError(tenant_id)
 
 
+def lock_settings(session: Session, tenant_id: str) -> None:
+    """Serialise read-modify-write of one tenant's settings (two ``set`` at once): the
+    tenant row on PostgreSQL, the database's write lock on SQLite (no row locks there)."""
+    check_tenant_id(tenant_id)
+    if session.get_bind().dialect.name == "sqlite":  # first: before any read of this one
+        session.execute(
+            update(PostingConfigRow).where(false()).values(tenant_id=PostingConfigRow.tenant_id)
+        )
+    found = session.execute(
+        select(TenantRow.id).where(TenantRow.id == tenant_id).with_for_update()
+    ).first()
+    if found is None:
+        raise UnknownTenantError(tenant_id)
+
+
 def get_settings(session: Session, tenant_id: str) -> PostingSettings | None:
     """The tenant's stored posting settings, or ``None``."""
     _tenant(session, tenant_id)
@@ -374,6 +390,7 @@ __all__ = [
     "effective_config",
     "effective_settings",
     "get_settings",
+    "lock_settings",
     "master_records",
     "reset_settings",
     "save_settings",
