@@ -122,3 +122,22 @@ def test_bad_posting_settings_name_the_field_and_fix(cli: Cli) -> None:
     assert "positive rate" in rate
     # nothing was stored by the refused commands
     assert "derived from the store" in text(cli("config", "posting", "show"))
+
+
+def test_openitems_and_the_level_warning(cli: Cli) -> None:
+    state = ("--state", str(cli.state))
+    # AR closed: the sales documents stay unposted while the rest goes at the top level
+    first = cli("post", *state, "--closed", "AR=2026-11-30", *OPTIONS, code=1)
+    assert "Warning" not in text(first)
+    cli("config", "set", "--transaction-level", "entity_level")
+    warned = text(cli("post", *state, "--closed", "AR=2026-11-30", *OPTIONS, code=1))
+    assert "Warning:" in warned and "future posts only" in warned
+    assert "future posts only" in text(cli("status"))
+    cli("post", *state, *OPTIONS)
+    assert "Warning" not in text(cli("post", *state, *OPTIONS))
+
+    items = text(cli("openitems"))
+    assert "6 open item(s): 6 notPaid, 0 partiallyPaid, 0 paid" in items
+    pulled = text(cli("openitems", "--pull", *state, "--status", "notPaid", "--json"))
+    assert '"document": "sales_invoice/SI-1"' in pulled and '"status": "notPaid"' in pulled
+    assert "--status 'owed'" in text(cli("openitems", "--status", "owed", code=2))

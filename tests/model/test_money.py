@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
 import pytest
 
@@ -66,3 +67,59 @@ def test_percent_and_currency_and_parse() -> None:
     assert parse_decimal("x", " 12.50 ") == Decimal("12.5")
     with pytest.raises(ModelError, match="'twelve' is not a number"):
         parse_decimal("x", "twelve")
+
+
+def _canonical_long_way(value: Decimal) -> Decimal:
+    """The definition: integers without exponent, others without trailing zeros; -0 is 0."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) + Decimal(0)
+    return value.normalize() + Decimal(0)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "0", "-0", "0.000", "-0.00", "0E+5", "0E-30", "1", "-1", "10", "1E+2", "1.0E+3",
+        "100.000", "12.50", "-12.50", "0.000001", "-0.0000010", "123456789012345678.123456",
+        "999999999999999999", "1E+26", "1E+27", "1E+30", "12345678901234567890123456789",
+        "0.1234567890123456789012345678901", "5E-40", "NaN",
+    ],
+)  # fmt: skip
+def test_canonical_is_the_long_way_for_any_decimal(given: str) -> None:
+    value = Decimal(given)
+    assert _outcome(canonical, value) == _outcome(_canonical_long_way, value)
+
+
+def _outcome(function: Callable[[Decimal], Decimal], value: Decimal) -> str:
+    try:
+        return str(function(value))
+    except InvalidOperation:  # beyond the context's precision: both refuse
+        return "InvalidOperation"
+
+
+def test_canonical_of_infinity_fails_as_before() -> None:
+    with pytest.raises(InvalidOperation):
+        _canonical_long_way(Decimal("Infinity"))
+    with pytest.raises(InvalidOperation):
+        canonical(Decimal("Infinity"))
+
+
+@pytest.mark.parametrize(
+    ("given", "refused"),
+    [
+        (Decimal("1.0000001"), "has more than 6 decimal places"),
+        (Decimal("1.00000010"), "has more than 6 decimal places"),
+        (Decimal("1E+18"), "is too large"),
+        (Decimal("-Infinity"), "is not a finite number"),
+        (Decimal("sNaN"), "is not a finite number"),
+        (True, "must be a Decimal, got bool"),
+    ],
+)
+def test_check_decimal_refuses_what_the_store_cannot_keep(given: object, refused: str) -> None:
+    with pytest.raises(ModelError, match=refused):
+        check_decimal("amount", given)
+
+
+def test_check_decimal_keeps_the_last_decimal_place() -> None:
+    assert str(check_decimal("amount", Decimal("1.0000010"))) == "1.000001"
+    assert str(check_decimal("amount", 7)) == "7"

@@ -110,8 +110,9 @@ def test_an_intacct_company_serves_one_tenant(session: Session) -> None:
 
 
 #: tables that belong to no tenant: console users are global (one person may work for several
-#: tenants) and so are their browser sessions; what they may see is ``auth_membership``'s
-GLOBAL_TABLES = {"tenant", "auth_user", "auth_session"}
+#: tenants) and so are their browser sessions; what they may see is ``auth_membership``'s.
+#: An Intacct slot's lease belongs to the company at its gateway, whichever tenants use it.
+GLOBAL_TABLES = {"tenant", "auth_user", "auth_session", "sync_slot_lease"}
 
 
 def test_every_table_is_keyed_and_referenced_by_tenant() -> None:

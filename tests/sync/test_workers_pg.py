@@ -1,16 +1,22 @@
 """Issue 10's acceptance for workers, on PostgreSQL: three ``intacct-bridge worker``
-processes synchronise the records against a sandbox served in its own process (latency, 2
-slots) while one of them is SIGKILLed twice and restarted. Every record reaches Intacct
-exactly once, linked to the right RECORDNO; the sandbox never refused a request for
-concurrency (GW-0010) and never saw more requests of the company at once than its slots.
+processes synchronise 5,000 records against a sandbox served in its own process (a small
+latency, 2 slots) while one of them is SIGKILLed twice and restarted. Every record reaches
+Intacct exactly once, linked to the right RECORDNO; the sandbox never refused a request for
+concurrency (GW-0010) and never saw more requests of the company at once than its slots —
+before, during and after the kills.
 
 The slots are shared through PostgreSQL (sync/slots.py): each process alone would keep to
 2, so three of them without the shared count put up to 6 requests at the gateway at once
-and this test fails (checked by making ``limiter_for`` return the process limiter).
+and this test fails (checked by making ``limiter_for`` return the process limiter). A
+killed worker's slots stay busy until its requests' leases end (the request timeout, 4 s
+here): without the leases its freed lock lets another worker in while its last request
+still runs at the gateway, and this test fails with GW-0010 refusals (checked by making the
+lease statement ignore a running lease).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -18,7 +24,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -27,8 +32,8 @@ from sqlalchemy import func, select
 from intacct_bridge.config.store import get_config, save_config
 from intacct_bridge.model.items import Item
 from intacct_bridge.sandbox import GATEWAY_PATH, QuickstartCredentials, Sandbox
-from intacct_bridge.store.repositories import save_record
-from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.store.bulk import save_batch
+from intacct_bridge.store.tables.sync import SlotLeaseRow, SyncStateRow
 from intacct_bridge.sync.state import SyncState
 from tests.servers import free_port, start_sandbox_serve, stop_sandbox_serve
 from tests.store.fixtures import PG_URL, PG_URL_ENV, scratch_pg_url
@@ -36,11 +41,15 @@ from tests.sync.conftest import TENANT, Bridge, configure
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=f"set {PG_URL_ENV} to run on PostgreSQL")
 
-#: issue 10 asks for 5,000; 1,500 keep the test well under a minute on a busy CI runner
-RECORDS = 1500
-BATCH = 20
+RECORDS = 5000
+#: records per round and request (a full request); with the latency below a request takes
+#: 0.6 s at the gateway: the workers mostly wait for slots (the limit is what is tested), and
+#: the others try the slot of a killed worker while its last request still runs
+BATCH = 100
 SLOTS = 2
 WORKERS = 3
+#: the workers' request timeout, and so how long a killed worker's slot stays busy
+REQUEST_TIMEOUT = 4.0
 
 
 @pytest.fixture
@@ -68,6 +77,7 @@ def _start_worker(bridge: Bridge) -> subprocess.Popen[bytes]:
         **os.environ,
         "INTACCT_BRIDGE_SECRET_KEY": bridge.keyring.keys[0].decode(),
         "INTACCT_BRIDGE_DB_URL": bridge.url,
+        "INTACCT_BRIDGE_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT),
     }
     env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
     return subprocess.Popen(
@@ -92,12 +102,38 @@ def _wait_for(bridge: Bridge, done: int, workers: list[subprocess.Popen[bytes]])
         time.sleep(0.05)
 
 
+def _in_flight(bridge: Bridge, workers: list[subprocess.Popen[bytes]]) -> int:
+    """The index of a worker with a request at the gateway now (waits for one): its slot's
+    lease names its pid and was taken 0.15 to 0.4 s ago — its request has been sent and is still
+    being served (it takes 0.6 s)."""
+    deadline = time.monotonic() + 60
+    lease = dt.timedelta(seconds=REQUEST_TIMEOUT)
+    query = select(SlotLeaseRow.holder, SlotLeaseRow.busy_until, func.now()).where(
+        SlotLeaseRow.busy_until > func.now()
+    )
+    while True:
+        with bridge.sessions() as session:
+            held = {
+                str(holder).split(":")[1]: now_ - (until - lease)
+                for holder, until, now_ in session.execute(query)
+            }
+        for index in (1, 0, 2):  # the second worker if it is one of them
+            since = held.get(str(workers[index].pid))
+            if since is not None and since <= dt.timedelta(seconds=0.4):
+                wait = 0.15 - since.total_seconds()
+                if wait > 0:
+                    time.sleep(wait)
+                return index
+        assert time.monotonic() < deadline, f"no worker holds a slot: {_states(bridge)}"
+        time.sleep(0.002)
+
+
 def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) -> None:
     bridge = pg_bridge
     creds = bridge.creds
     with bridge.sessions.begin() as session:
-        for n in range(RECORDS):
-            save_record(session, TENANT, Item(id=f"WK-{n:05d}", name=f"Worker item {n}"))
+        items = [Item(id=f"WK-{n:05d}", name=f"Worker item {n}") for n in range(RECORDS)]
+        assert not [r for r in save_batch(session, TENANT, items) if isinstance(r, Exception)]
     port = free_port()
     sandbox = start_sandbox_serve(
         None,
@@ -105,9 +141,9 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
         "--slots",
         str(SLOTS),
         "--latency-request",
-        "0.05",
+        "0.5",
         "--latency-function",
-        "0.002",
+        "0.001",
     )
     base = f"http://127.0.0.1:{port}"
     workers: list[subprocess.Popen[bytes]] = []
@@ -119,17 +155,18 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
                 session, TENANT, config.updated(endpoint_url=base + GATEWAY_PATH), bridge.keyring
             )
         workers = [_start_worker(bridge) for _ in range(WORKERS)]
-        before_kill: dict[str, Any] | None = None
-        for share in (3, 3 * 2):  # kill the second worker at 1/3 and 2/3 of the way
-            _wait_for(bridge, RECORDS * (share // 3) // 3, workers)
-            if before_kill is None:
-                before_kill = httpx.get(f"{base}/sandbox/admin/limits", timeout=10).json()
-            workers[1].send_signal(signal.SIGKILL)
-            workers[1].wait(timeout=10)
-            assert workers[1].returncode == -signal.SIGKILL
-            if workers[1].stderr is not None:
-                workers[1].stderr.close()
-            workers[1] = _start_worker(bridge)
+        # Two SIGKILLs, each of a worker in the middle of a request: once a third of the
+        # records is in (the second worker), and again at once (a worker then at the gateway).
+        _wait_for(bridge, RECORDS // 3, workers)
+        for _kill in range(2):
+            victim = _in_flight(bridge, workers)
+            workers[victim].send_signal(signal.SIGKILL)
+            workers[victim].wait(timeout=10)
+            assert workers[victim].returncode == -signal.SIGKILL
+            stderr = workers[victim].stderr
+            if stderr is not None:
+                stderr.close()
+            workers[victim] = _start_worker(bridge)
         _wait_for(bridge, RECORDS, workers)
         limits = httpx.get(f"{base}/sandbox/admin/limits", timeout=10).json()
         listed = httpx.get(
@@ -162,15 +199,8 @@ def test_three_worker_processes_share_the_work_and_the_slots(pg_bridge: Bridge) 
         )
         links = {str(key): record_no for key, record_no in rows}
     assert links == {key: recordnos[key] for key in ids}
-    # Until the first kill, the company's slots held exactly across the three processes
-    # (this fails at once when the slots are not shared: each process then sends its own two).
+    # The company's slots held exactly across the three processes, the kills included: a
+    # killed worker's slot stayed busy while its last request could still be at the gateway.
     company = creds.company_id.upper()
-    assert before_kill is not None
-    assert before_kill["outcomes"].get("rate_limited", 0) == 0, before_kill
-    assert before_kill["peak_in_flight"][company] == SLOTS, before_kill  # requests overlapped
-    # A SIGKILLed worker's slot is freed at once (PostgreSQL drops its advisory locks), but a
-    # request it had in flight still runs at the gateway for its latency: in that window
-    # another worker may take the slot and be refused (429, retried, nothing lost). That is
-    # the documented kill window (docs/sync.md, Workers); it stays small and bounded.
-    kills = 2
-    assert limits["outcomes"].get("rate_limited", 0) <= kills * SLOTS * 3, limits
+    assert limits["outcomes"].get("rate_limited", 0) == 0, limits
+    assert limits["peak_in_flight"][company] == SLOTS, limits  # requests overlapped

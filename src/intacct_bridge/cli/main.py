@@ -10,6 +10,7 @@ from intacct_bridge.cli.config import config_app, init_command
 from intacct_bridge.cli.demo import demo_data_command
 from intacct_bridge.cli.demo_run import demo_command
 from intacct_bridge.cli.inbound import pull_command
+from intacct_bridge.cli.openitems import openitems_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
 from intacct_bridge.cli.posting import post_command, posting_config_app, reconcile_command
 from intacct_bridge.cli.sandbox import app as sandbox_app
@@ -43,6 +44,7 @@ app.command("sync")(sync_command)
 app.command("worker")(worker_command)
 app.command("post")(post_command)
 app.command("reconcile")(reconcile_command)
+app.command("openitems")(openitems_command)
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 

@@ -22,6 +22,7 @@ from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from intacct_bridge.config.models import IntegrationConfig
     from intacct_bridge.config.posting import Effective, PostingSettings
     from intacct_bridge.export import PostingConfig
     from intacct_bridge.intacct.client import IntacctClient
@@ -142,6 +143,21 @@ def posting_overrides(
     return overrides
 
 
+def posting_config(
+    default_account: list[str] | None,
+    closed: list[str] | None,
+    rate: list[str] | None,
+    stock_journal: str | None,
+    interentity: str | None = None,
+) -> PostingConfig:
+    """A posting configuration from the command's options alone (``worker --post``, which
+    does not read the tenants' stored configurations yet); fails with the fix."""
+    from intacct_bridge.config.posting import PostingSettings, to_posting_config
+
+    overrides = posting_overrides(default_account, closed, rate, stock_journal, interentity)
+    return to_posting_config(_validated(PostingSettings(), overrides))
+
+
 def _validated(settings: PostingSettings, overrides: dict[str, Any]) -> PostingSettings:
     from pydantic import ValidationError
 
@@ -200,6 +216,16 @@ def _connected(
     tenant: str, db: str | None, key_file: Path | None, state: Path | None, *, save: bool
 ) -> Iterator[tuple[Engine, IntacctClient]]:
     """The store and a client for the tenant's Intacct (or a sandbox state file)."""
+    with connected(tenant, db, key_file, state, save=save) as (engine, client, _config):
+        yield engine, client
+
+
+@contextmanager
+def connected(
+    tenant: str, db: str | None, key_file: Path | None, state: Path | None, *, save: bool
+) -> Iterator[tuple[Engine, IntacctClient, IntegrationConfig]]:
+    """The store, a client for the tenant's Intacct (or a sandbox state file) and the
+    tenant's integration configuration."""
     from intacct_bridge.cli.setup import _load_sandbox, _locked
     from intacct_bridge.store.session import session_factory
     from intacct_bridge.sync.connect import client_for, load_config
@@ -213,7 +239,7 @@ def _connected(
             with session_factory(engine).begin() as session:
                 config = load_config(session, tenant, ring)
             transport = sandbox.transport() if sandbox is not None else None
-            yield engine, client_for(config, transport=transport)
+            yield engine, client_for(config, transport=transport), config
             if sandbox is not None and state is not None and save:
                 from intacct_bridge.sandbox.persistence import save_state
 
@@ -248,19 +274,25 @@ def post_command(
     ] = None,
 ) -> None:
     """Post every posted document not yet in Intacct, exactly once; exit 1 if any is in
-    error or still pending."""
+    error or still pending. The tenant's configuration decides the mode (asynchronous with
+    its policy ID when Asynchronous is on: results arrive at the bridge's callback) and the
+    transaction integration level (MEGA: top level or entity sessions)."""
     import asyncio
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from intacct_bridge.export import PostingRunReport, post_documents
+    from intacct_bridge.export import PostingRunReport, post_documents, posting_config_for
 
     overrides = posting_overrides(default_account, closed, rate, stock_journal, interentity)
     if batch is not None:
         overrides["batch_size"] = batch
     out = console()
-    with guarded(), _connected(tenant, db, key_file, state, save=not dry_run) as (engine, client):
-        config, effective = stored_config(engine, tenant, overrides)
+    with (
+        guarded(),
+        connected(tenant, db, key_file, state, save=not dry_run) as (engine, client, integration),
+    ):
+        stored, effective = stored_config(engine, tenant, overrides)
+        config = posting_config_for(integration, stored)
         out.print(escape(effective.summary))
         with Progress(TextColumn("Posting"), BarColumn(), MofNCompleteColumn(), console=out) as bar:
             task = bar.add_task("post", total=None)
@@ -276,6 +308,8 @@ def post_command(
 
             report = asyncio.run(run())
     problems = report.errors + report.pending
+    for warning in report.warnings:
+        out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     for outcome in problems:
         colour = "red" if outcome.state == "error" else "yellow"
         out.print(
@@ -289,7 +323,12 @@ def post_command(
     out.print(
         f"{report.documents} documents: {report.posted if not dry_run else '-'} {verb}, "
         f"{report.already} already in Intacct, {report.nothing_to_post} with nothing to post, "
-        f"{len(report.errors)} in error, {len(report.pending)} pending."
+        f"{len(report.errors)} in error, {len(report.pending)} pending"
+        + (
+            f", {len(report.awaiting)} awaiting Intacct's asynchronous result."
+            if report.awaiting
+            else "."
+        )
     )
     if problems:
         raise typer.Exit(1)

@@ -456,11 +456,13 @@ def _announce_door(sandbox: Sandbox, door: _Door, base: str) -> None:
 
 def _urls_outside(sandbox: Sandbox, rules: CallbackRules) -> list[tuple[str, str]]:
     """Loaded policies and smart links whose URLs the rules refuse."""
+    from intacct_bridge.sandbox.callbacks import masked
+
     found: list[tuple[str, str]] = []
     backend = sandbox.backend
     for policy in backend.policies.values():
         if rules.refusal(policy.response_url) is not None:
-            found.append((f"transport policy {policy.policy_id}", policy.response_url))
+            found.append((f"transport policy {policy.policy_id}", masked(policy.response_url)))
     for company in backend.companies.values():
         for link in company.platform.smart_links.values():
             if link.action == "http" and rules.template_refusal(link.target) is not None:

@@ -22,9 +22,11 @@ found (errors, findings), 2 the command could not run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -33,6 +35,13 @@ from rich.table import Table
 
 from intacct_bridge.cli.config import KeyFileOption, console, fail, guarded, keyring, ready_engine
 from intacct_bridge.cli.ops import DbOption, TenantOption
+from intacct_bridge.cli.posting import (
+    ClosedOption,
+    DefaultAccountOption,
+    InterentityOption,
+    JournalOption,
+    RateOption,
+)
 from intacct_bridge.cli.setup import StateOption
 from intacct_bridge.model.tenancy import DEFAULT_TENANT_ID
 
@@ -331,10 +340,16 @@ def status_command(
     ] = False,
 ) -> None:
     """Records per synchronised object and state (the integration page's summary)."""
+    from intacct_bridge.config.store import get_config
+    from intacct_bridge.export.service import level_warnings
     from intacct_bridge.sync.state import SyncState, list_states, status
 
     with guarded(), _session(db) as session:
         report = status(session, tenant)
+        configured = get_config(session, tenant, None)
+        warnings = (
+            level_warnings(session, tenant, configured.transaction_level) if configured else []
+        )
         problems = (
             list_states(session, tenant, state=SyncState.ERROR)
             + list_states(session, tenant, state=SyncState.DESYNCHRONIZED)
@@ -348,6 +363,7 @@ def status_command(
                 for kind, per in report.counts.items()
             },
             "unread_events": report.unread_events,
+            "warnings": warnings,
         }
         typer.echo(json.dumps(data, indent=2))
         return
@@ -358,6 +374,8 @@ def status_command(
     out.print(table)
     if report.unread_events:
         out.print(f"{report.unread_events} store change(s) not yet read by a worker.")
+    for warning in warnings:
+        out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     for row in problems:
         out.print(
             f"[red]{escape(row.state.label)}[/red] {escape(row.kind)} {escape(row.key)}: "
@@ -486,6 +504,20 @@ def sync_command(
         raise typer.Exit(1)
 
 
+class ClosedPolicyChoice(StrEnum):
+    """The posting engine's closed-period policies, as options."""
+
+    REFUSE = "refuse"
+    FIRST_OPEN_DATE = "first_open_date"
+
+
+class EngineChoice(StrEnum):
+    """What runs ``intacct-bridge worker``."""
+
+    AUTO = "auto"
+    EMBEDDED = "embedded"
+
+
 def worker_command(
     tenant: Annotated[
         list[str] | None,
@@ -498,17 +530,87 @@ def worker_command(
     db: DbOption = None,
     key_file: KeyFileOption = None,
     poll: Annotated[
-        float, typer.Option("--poll", min=0.05, max=3600, help="Seconds between rounds.")
+        float,
+        typer.Option(
+            "--poll",
+            min=0.05,
+            max=3600,
+            help="Seconds between rounds (with the task engine: between dispatches, whole "
+            "seconds).",
+        ),
     ] = 2.0,
     batch: Annotated[
         int,
         typer.Option("--batch", min=1, max=5000, help="Records claimed and sent per round."),
     ] = 200,
+    engine_name: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine",
+            help="auto: the task engine (procrastinate) on PostgreSQL, the embedded loop on "
+            "SQLite; embedded: the embedded loop on either.",
+        ),
+    ] = EngineChoice.AUTO,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=64, help="Jobs this process runs at once.")
+    ] = 4,
+    stalled_after: Annotated[
+        float,
+        typer.Option(
+            "--stalled-after",
+            min=2,
+            max=3600,
+            help="Seconds without a heartbeat after which a worker is dead: its jobs are "
+            "retried by another, its records freed.",
+        ),
+    ] = 10.0,
+    grace: Annotated[
+        float,
+        typer.Option(
+            "--grace",
+            min=0,
+            max=3600,
+            help="On SIGTERM, seconds the jobs in progress may take before they are cancelled.",
+        ),
+    ] = 10.0,
+    post: Annotated[
+        bool,
+        typer.Option(
+            "--post",
+            help="Also post the tenants' posted documents (task engine only; give every "
+            "worker the same posting options).",
+        ),
+    ] = False,
+    default_account: DefaultAccountOption = None,
+    closed: ClosedOption = None,
+    rate: RateOption = None,
+    stock_journal: JournalOption = "INVJ",
+    interentity: InterentityOption = None,
+    closed_period_policy: Annotated[
+        ClosedPolicyChoice,
+        typer.Option(
+            "--closed-period-policy",
+            help="A document dated in a period closed in its subledger: refuse (a problem "
+            "naming the fix) or first_open_date (posted on the subledger's first open day).",
+        ),
+    ] = ClosedPolicyChoice.REFUSE,
+    pull_every: Annotated[
+        int,
+        typer.Option(
+            "--pull-every",
+            min=0,
+            max=59,
+            help="Minutes between incremental pulls of the financial setup (task engine "
+            "only; 0: none).",
+        ),
+    ] = 0,
 ) -> None:
     """Run a worker in the foreground until SIGTERM or Ctrl-C: send every change as it
-    comes. Start as many as you like, on any machines, on one PostgreSQL database: they
-    share the work through it (leased claims) and each company's Intacct slots through it
-    (advisory locks), and a killed one's records are taken over (docs/sync.md, Workers)."""
+    comes. On PostgreSQL start as many as you like, on any machines: they take their jobs
+    from the task engine (procrastinate), share the records through leased claims and each
+    company's Intacct slots through advisory locks; a killed one's jobs are retried by
+    another within --stalled-after seconds (docs/sync.md, Workers). On SQLite the embedded
+    worker runs in this process."""
     import signal
     import threading
 
@@ -526,10 +628,17 @@ def worker_command(
         ring = keyring(key_file, required=False)
         engine = ready_engine(db)
         try:
+            from intacct_bridge.sync.engine import EngineOptions, JobEngine, uses_engine
+
+            with_engine = engine_name is EngineChoice.AUTO and uses_engine(engine)
+            if post and not with_engine:
+                fail(
+                    "--post needs the task engine (PostgreSQL); on SQLite run intacct-bridge post",
+                    code=2,
+                )
             tenants = tenant or _active_tenants(engine)
             if not tenants:
                 fail("no tenant has the Sage Intacct option on; nothing to do", code=1)
-            worker = EmbeddedWorker(engine, ring, batch=batch)
 
             def said(tenant_id: str, report: RunReport) -> None:
                 if report.success or report.errors or report.retrying:
@@ -538,13 +647,42 @@ def worker_command(
                         f"{report.retrying} to retry"
                     )
 
-            shared = worker.limiter.provider is not None
-            out.print(
-                f"Worker {escape(worker.identity)} for {escape(', '.join(tenants))}; Intacct "
-                + ("slots shared through the database" if shared else "slots of this process")
-                + "; stop with Ctrl-C or SIGTERM."
-            )
-            worker.start_worker(tenants, poll=poll, stop=stop, on_report=said)
+            if with_engine:
+                posting = None
+                if post:
+                    from intacct_bridge.cli.posting import posting_config
+                    from intacct_bridge.posting import ClosedPeriodPolicy
+
+                    posting = dataclasses.replace(
+                        posting_config(default_account, closed, rate, stock_journal, interentity),
+                        closed_period_policy=ClosedPeriodPolicy(closed_period_policy.value),
+                    )
+                options = EngineOptions(
+                    tick=poll,
+                    concurrency=concurrency,
+                    stalled_after=stalled_after,
+                    grace=grace,
+                    batch=batch,
+                    posting=posting,
+                    pull_every=pull_every,
+                )
+                jobs = JobEngine(engine, ring, options=options)
+                out.print(
+                    f"Worker {escape(jobs.local.identity.rsplit(':', 1)[0])} for "
+                    f"{escape(', '.join(tenants))}; jobs from the task engine (procrastinate) "
+                    f"on PostgreSQL{', posting too' if post else ''}; Intacct slots shared "
+                    "through the database; stop with Ctrl-C or SIGTERM."
+                )
+                jobs.start_worker(tenant or [], poll=poll, stop=stop, on_report=said)
+            else:
+                worker = EmbeddedWorker(engine, ring, batch=batch)
+                shared = worker.limiter.provider is not None
+                out.print(
+                    f"Worker {escape(worker.identity)} for {escape(', '.join(tenants))}; Intacct "
+                    + ("slots shared through the database" if shared else "slots of this process")
+                    + "; stop with Ctrl-C or SIGTERM."
+                )
+                worker.start_worker(tenants, poll=poll, stop=stop, on_report=said)
         finally:
             engine.dispose()
     out.print("Worker stopped.")

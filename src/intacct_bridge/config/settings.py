@@ -15,6 +15,10 @@ Every variable is optional; the command-line option of the same meaning wins ove
 ``INTACCT_BRIDGE_SANDBOX_PORT``     the port of the local sandbox (default 8080): where
                                     ``sandbox serve`` listens and what ``setup sandbox``
                                     configures as the Endpoint URL
+``INTACCT_BRIDGE_REQUEST_TIMEOUT``  seconds an Intacct request of the sync engine may take
+                                    (default 60): the client gives up after it, and a worker
+                                    process killed mid-request keeps its Intacct slot that
+                                    long (the request may still run at the gateway)
 ==================================  ==========================================================
 
 A bad value is refused with the variable's name and what it should be
@@ -38,6 +42,7 @@ DEFAULT_DATABASE_URL = "sqlite:///./intacct-bridge.db"
 DEFAULT_HOME = Path(".intacct-bridge")
 DEFAULT_SANDBOX_PORT = 8080
 SANDBOX_GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
+DEFAULT_REQUEST_TIMEOUT = 60.0
 
 
 class SettingsError(BridgeError):
@@ -56,6 +61,7 @@ class Settings(BaseSettings):
     secret_key_file: Path | None = None
     sandbox_state: Path | None = None
     sandbox_port: int = DEFAULT_SANDBOX_PORT
+    request_timeout: Annotated[float, Field(gt=0, le=3600)] = DEFAULT_REQUEST_TIMEOUT
 
     @field_validator("db_url")
     @classmethod
@@ -130,6 +136,7 @@ def load_settings() -> Settings:
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "DEFAULT_HOME",
+    "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_SANDBOX_PORT",
     "Settings",
     "SettingsError",

@@ -19,15 +19,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
+import httpx
 from lxml import etree
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from intacct_bridge.config.models import IntegrationConfig, TransactionLevel
+from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.export.convert import (
     ExportError,
     ExportOptions,
@@ -37,9 +41,15 @@ from intacct_bridge.export.convert import (
     to_outgoing,
 )
 from intacct_bridge.intacct import functions as fn
-from intacct_bridge.intacct.client import IntacctClient
+from intacct_bridge.intacct.client import IntacctClient, RetryPolicy
 from intacct_bridge.intacct.envelope import Function, FunctionResult
-from intacct_bridge.intacct.errors import IntacctAuthError, IntacctError, IntacctRequestError
+from intacct_bridge.intacct.errors import (
+    IntacctAuthError,
+    IntacctError,
+    IntacctPolicyError,
+    IntacctRequestError,
+)
+from intacct_bridge.intacct.limits import CompanyLimiter
 from intacct_bridge.model.analytics import AttributeType, AttributeTypeKind, DimensionType
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
@@ -67,6 +77,7 @@ from intacct_bridge.store.tables.documents import (
     DocumentLineRow,
     DocumentRow,
 )
+from intacct_bridge.store.tables.posting import PostingAsyncRequestRow
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.store.tables.tenancy import TenantRow
 from intacct_bridge.sync.state import write_lock
@@ -117,6 +128,13 @@ class PostingConfig:
     #: the inter-entity accounts (due from, due to) Intacct balances entities with, so that
     #: reconcile expects the lines Intacct adds to an entry over several entities
     interentity_accounts: tuple[str, str] | None = None
+    #: asynchronous mode: the transport policy ID (``None`` = synchronous); results arrive
+    #: at the bridge's callback endpoint (``POST /intacct/async-results``)
+    policy_id: str | None = None
+    #: seconds to wait for an asynchronous result before looking the documents up by key
+    async_timeout: float = 300.0
+    #: MEGA: post at the top level (entity on each line) or in an entity session per entity
+    level: TransactionLevel = TransactionLevel.TOP_LEVEL
     #: attribute types whose Intacct dimension is left off the lines (e.g. project and task
     #: when the company has no Projects module); see docs/posting.md
     left_off: frozenset[AttributeTypeKind] = frozenset()
@@ -171,6 +189,8 @@ class DocumentOutcome:
     record_no: int | None = None
     url: str | None = None
     message: str | None = None
+    #: sent asynchronously; the result is awaited at the callback endpoint
+    awaiting: bool = False
 
 
 @dataclass
@@ -186,6 +206,8 @@ class PostingRunReport:
     #: with nothing to post (e.g. a shipment of services only)
     nothing_to_post: int = 0
     outcomes: list[DocumentOutcome] = field(default_factory=list)
+    #: e.g. the transaction integration level changed while documents are not posted yet
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[DocumentOutcome]:
@@ -193,7 +215,13 @@ class PostingRunReport:
 
     @property
     def pending(self) -> list[DocumentOutcome]:
-        return [o for o in self.outcomes if o.state == "pending"]
+        """Documents whose outcome is unknown (not those awaiting an asynchronous result)."""
+        return [o for o in self.outcomes if o.state == "pending" and not o.awaiting]
+
+    @property
+    def awaiting(self) -> list[DocumentOutcome]:
+        """Documents sent asynchronously whose result has not arrived yet."""
+        return [o for o in self.outcomes if o.state == "pending" and o.awaiting]
 
     @property
     def ok(self) -> bool:
@@ -263,9 +291,19 @@ def _done(row: SyncStateRow, recordno: str, url: str | None, note: str = "") -> 
     row.synced_at = row.updated_at = now()
 
 
+#: error_code of a pending document sent asynchronously (its result is awaited)
+ASYNC = "async"
+
+
 def _outcome(row: SyncStateRow) -> DocumentOutcome:
     return DocumentOutcome(
-        row.key, row.state, row.intacct_object, row.record_no, row.url, row.last_message
+        row.key,
+        row.state,
+        row.intacct_object,
+        row.record_no,
+        row.url,
+        row.last_message,
+        awaiting=row.state == "pending" and row.error_code == ASYNC,
     )
 
 
@@ -307,6 +345,14 @@ async def post_documents(
     a send is unknown; the next run finds the record or sends it again under the same
     control ID, so nothing is posted twice). With ``dry_run`` nothing is sent or stored:
     the report lists the problems the engine finds.
+
+    With ``config.policy_id`` the documents go as asynchronous requests: they stay
+    ``pending`` (``awaiting``) until Intacct's callback is applied
+    (:func:`intacct_bridge.export.callbacks.apply_async_response`); a document whose callback
+    has not come within ``config.async_timeout`` is looked up by its key on the next run and
+    resent under the same control ID only if Intacct does not have it. At entity level
+    (``config.level``), a document whose lines are all in one entity is posted in that
+    entity's session (``client.for_entity``); one over several entities at the top level.
     """
     config = config or PostingConfig()
     report = PostingRunReport()
@@ -315,8 +361,12 @@ async def post_documents(
         require_tenant(session, tenant)
         setup = load_setup(session, tenant, config)
         heads = _heads(session, tenant)
-        done_keys = _settled_keys(session, tenant)
+        done_keys, done_levels = _settled(session, tenant)
     report.documents = len(heads)
+    unposted = sum(1 for head in heads if head.key not in done_keys)
+    report.warnings.extend(_level_warnings(config, done_levels, unposted))
+    # the lines name their entity at both levels (Intacct requires a location on each line
+    # of a multi-entity company, and in an entity session it is the entity)
     options = ExportOptions(tax_details=setup.tax_details)
 
     def prepare(chunk: Sequence[_Head]) -> list[_Work]:
@@ -328,14 +378,22 @@ async def post_documents(
             if not dry_run:
                 _lock(session, tenant)
             rows = _rows(session, tenant, [head.key for head in chunk])
+            # documents in an asynchronous request whose callback is still awaited are not
+            # sent again; read under the lock, so a request another run records is seen
+            awaited = (
+                _awaited(session, tenant)
+                if any(row.state == "pending" and row.attempts for row in rows.values())
+                else set()
+            )
             for document in _load_documents(session, [head.id for head in chunk]):
-                _prepare_one(document, setup, rows, session, work)
+                _prepare_one(document, setup, rows, awaited, session, work)
         return work
 
     def _prepare_one(
         document: Document,
         setup: PostingSetup,
         rows: dict[str, SyncStateRow],
+        awaited: set[str],
         session: Session,
         work: list[_Work],
     ) -> None:
@@ -344,6 +402,9 @@ async def post_documents(
         if existing is not None and existing.state == "success":
             report.already += 1
             report.outcomes.append(_outcome(existing))
+            return
+        if existing is not None and existing.state == "pending" and key in awaited:
+            report.outcomes.append(dataclasses.replace(_outcome(existing), awaiting=True))
             return
         result = post_document(document, setup)
         sent_before = (
@@ -363,7 +424,7 @@ async def post_documents(
                 document.number,
                 document.supplier_id or document.customer_id,
             )
-            work.append(_Work(key, lookup, None, True, message))
+            work.append(_Work(key, lookup, None, True, message, entity=_sent_entity(existing)))
             return
         if not result.ok:
             message = " | ".join(str(p) for p in result.problems)
@@ -380,6 +441,13 @@ async def post_documents(
             return
         entry = result.entries[0]
         row_version = existing.version if existing is not None else 1
+        # a document sent before keeps the level it was sent at (a change of level applies
+        # to future posts only)
+        if sent_before:
+            assert existing is not None
+            entity = _sent_entity(existing)
+        else:
+            entity = _entity_session(entry, config, setup.multi_entity)
         try:
             outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
             companions = tuple(
@@ -395,10 +463,16 @@ async def post_documents(
             return
         row = _row(session, tenant, key, rows)
         # a row that was sent before without a recorded outcome is looked up first
-        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, companions))
+        work.append(_Work(key, outgoing.lookup, outgoing, sent_before, None, companions, entity))
         row.state = "pending"
         row.intacct_object = entry.target.value
         row.attempts = (row.attempts or 0) + 1
+        row.sent_values = {
+            "level": (
+                TransactionLevel.ENTITY_LEVEL if entity else TransactionLevel.TOP_LEVEL
+            ).value,
+            "entity": entity,
+        }
         row.updated_at = now()
 
     todo: list[_Head] = []
@@ -411,8 +485,11 @@ async def post_documents(
     total = len(todo)
     size = max(1, config.batch_size)
     lanes_count = max(1, config.lanes)
-    # prepared batches wait here for a lane; bounded, so memory stays flat on any month
-    batches: asyncio.Queue[list[_Work] | None] = asyncio.Queue(maxsize=2 * lanes_count)
+    # prepared batches (each of one session: the top level or one entity) wait here for a
+    # lane; bounded, so memory stays flat on any month
+    batches: asyncio.Queue[tuple[str | None, list[_Work]] | None] = asyncio.Queue(
+        maxsize=2 * lanes_count
+    )
     done = [0]
 
     def tick(count: int) -> None:
@@ -422,8 +499,9 @@ async def post_documents(
 
     async def produce() -> None:
         """Prepare the documents chunk by chunk, in posting order, and hand full batches to
-        the lanes as soon as they are committed ``pending``."""
-        carry: list[_Work] = []
+        the lanes as soon as they are committed ``pending`` — one batch per session, since
+        a request is signed in to the top level or to one entity."""
+        carry: dict[str | None, list[_Work]] = {}
         try:
             start = 0
             while start < total:
@@ -435,17 +513,31 @@ async def post_documents(
                 tick(len(chunk) - len(work))  # settled without sending (problems, nothing)
                 if dry_run:
                     continue
-                carry.extend(work)
-                while len(carry) >= size:
-                    await batches.put(carry[:size])
-                    del carry[:size]
-            if carry and not dry_run:
-                await batches.put(carry)
+                for item in work:
+                    group = carry.setdefault(item.entity, [])
+                    group.append(item)
+                    if len(group) >= size:
+                        await batches.put((item.entity, list(group)))
+                        group.clear()
+            if not dry_run:
+                for entity, group in sorted(carry.items(), key=lambda pair: pair[0] or ""):
+                    if group:
+                        await batches.put((entity, group))
         finally:
             for _ in range(lanes_count):
                 await batches.put(None)
 
-    submitted: list[tuple[str, str, str]] = []  # (key, object, RECORDNO) sent this run
+    # (key, object, RECORDNO, entity session) sent this run
+    submitted: list[tuple[str, str, str, str | None]] = []
+    entity_clients: dict[str, IntacctClient] = {}
+
+    def client_of(entity: str | None) -> IntacctClient:
+        """The client of a session: the top level, or one entity (opened once per run)."""
+        if entity is None:
+            return client
+        if entity not in entity_clients:
+            entity_clients[entity] = client.for_entity(entity)
+        return entity_clients[entity]
 
     def record(batch: Sequence[_Work], outcomes: Sequence[_Settled]) -> list[DocumentOutcome]:
         """Store a batch's outcomes in one transaction (runs in a worker thread, so the
@@ -457,11 +549,16 @@ async def post_documents(
             for item, (state, recordno, url, message) in zip(batch, outcomes, strict=True):
                 row = _row(session, tenant, item.key, rows)
                 if row.state == "success" and state != "success":
-                    pass  # another run recorded it meanwhile: never downgrade a success
+                    pass  # another run (or the callback) recorded it: never downgrade
                 elif state == "success":
                     _done(row, recordno, url, message)
                 elif state == "error":
                     _park(row, "intacct", message)
+                elif state == "awaiting":
+                    if row.state == "pending":  # not settled by an early callback
+                        row.last_message = message
+                        row.error_code = ASYNC
+                        row.updated_at = now()
                 else:
                     row.last_message = message
                     row.error_code = "transient"
@@ -470,42 +567,61 @@ async def post_documents(
         return recorded
 
     async def lane() -> None:
-        """Take the next batch, send it, record it — until none is left. Several lanes run
-        at once (``config.lanes``) so that every slot of the company stays busy while a
-        lane records its batch."""
-        while (batch := await batches.get()) is not None:
-            outcomes = await _send(client, batch)
+        """Take the next batch, send it in its session, record it — until none is left.
+        Several lanes run at once (``config.lanes``) so that every slot of the company stays
+        busy while a lane records its batch."""
+        while (job := await batches.get()) is not None:
+            entity, batch = job
+            target = client_of(entity)
+            if config.policy_id:
+                outcomes = await _send_async(
+                    sessions, tenant, target, batch, config.policy_id, config
+                )
+            else:
+                outcomes = await _send(target, batch)
             recorded = await asyncio.to_thread(record, batch, outcomes)
             for item, outcome, (state, recordno, _url, _message) in zip(
                 batch, recorded, outcomes, strict=True
             ):
                 if state == "success" and outcome.state == "success":
                     report.posted += 1
-                    submitted.append((item.key, item.lookup.object_name, recordno))
+                    submitted.append((item.key, item.lookup.object_name, recordno, entity))
                 report.outcomes.append(outcome)
             tick(len(batch))
 
-    async with asyncio.TaskGroup() as group:
-        group.create_task(produce())
-        for _ in range(lanes_count):
-            group.create_task(lane())
-    if progress is not None and not total:
-        progress(0, 0)
-    notes = await _submitted(client, submitted)
-    if notes:
-        with sessions.begin() as session:
-            _lock(session, tenant)
-            rows = _rows(session, tenant, list(notes))
-            for key, note in notes.items():
-                row = rows.get(key)
-                if row is not None and row.state == "success":
-                    row.last_message = note
-        report.outcomes = [
-            dataclasses.replace(o, message=notes[o.key])
-            if o.key in notes and o.state == "success"
-            else o
-            for o in report.outcomes
-        ]
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(produce())
+            for _ in range(lanes_count):
+                group.create_task(lane())
+        if progress is not None and not total:
+            progress(0, 0)
+        notes: dict[str, str] = {}
+        for entity in sorted({s[3] for s in submitted}, key=lambda e: e or ""):
+            sent = [(key, name, no) for key, name, no, where in submitted if where == entity]
+            notes.update(await _submitted(client_of(entity), sent))
+        if notes:
+            with sessions.begin() as session:
+                _lock(session, tenant)
+                rows = _rows(session, tenant, list(notes))
+                for key, note in notes.items():
+                    row = rows.get(key)
+                    if row is not None and row.state == "success":
+                        row.last_message = note
+            report.outcomes = [
+                dataclasses.replace(o, message=notes[o.key])
+                if o.key in notes and o.state == "success"
+                else o
+                for o in report.outcomes
+            ]
+        if submitted:
+            from intacct_bridge.export.openitems import record_posted
+
+            posted = [(key, entity) for key, _name, _no, entity in submitted]
+            await record_posted(engine, tenant, client, posted)
+    finally:
+        for entity_client in entity_clients.values():
+            await entity_client.aclose()
     return report
 
 
@@ -540,12 +656,19 @@ def _heads(session: Session, tenant: str) -> list[_Head]:
     return heads
 
 
-def _settled_keys(session: Session, tenant: str) -> dict[str, DocumentOutcome]:
-    """The documents already in Intacct (``success``): never loaded or sent again."""
+def _settled(session: Session, tenant: str) -> tuple[dict[str, DocumentOutcome], set[str]]:
+    """The documents already in Intacct (``success``: never loaded or sent again), and the
+    transaction integration levels they were sent at."""
     query = select(SyncStateRow).where(
         SyncStateRow.tenant_id == tenant, SyncStateRow.kind == KIND, SyncStateRow.state == "success"
     )
-    return {row.key: _outcome(row) for row in session.scalars(query)}
+    outcomes: dict[str, DocumentOutcome] = {}
+    levels: set[str] = set()
+    for row in session.scalars(query):
+        outcomes[row.key] = _outcome(row)
+        if isinstance(row.sent_values, dict):
+            levels.add(str(row.sent_values.get("level")))
+    return outcomes, levels
 
 
 def _load_documents(session: Session, ids: Sequence[int]) -> list[Document]:
@@ -587,7 +710,8 @@ def _load_documents(session: Session, ids: Sequence[int]) -> list[Document]:
 @dataclass(frozen=True, slots=True)
 class _Work:
     """One document to settle: send it (``outgoing``), or only find it (``outgoing`` is
-    ``None``: sent before, now with ``problem``s; parked in error if Intacct lacks it)."""
+    ``None``: sent before, now with ``problem``s; parked in error if Intacct lacks it).
+    ``entity``: the entity session it is posted in (``None``: top level)."""
 
     key: str
     lookup: Lookup
@@ -596,15 +720,76 @@ class _Work:
     problem: str | None
     #: further entries of the document, sent with ``outgoing`` in one transaction
     companions: tuple[Outgoing, ...] = ()
+    entity: str | None = None
+
+
+def _sent_entity(row: SyncStateRow) -> str | None:
+    """The entity session a document was sent in (``None``: the top level)."""
+    values = row.sent_values if isinstance(row.sent_values, dict) else {}
+    entity = values.get("entity")
+    return str(entity) if entity else None
+
+
+def _entity_session(entry: Entry, config: PostingConfig, multi_entity: bool) -> str | None:
+    """Where an entry is posted: at entity level, the one entity of its lines; at top level
+    (or over several entities, which only the top level can post) ``None``."""
+    if config.level is not TransactionLevel.ENTITY_LEVEL or not multi_entity:
+        return None
+    entities = {line.entity_id for line in entry.lines if line.entity_id}
+    return entities.pop() if len(entities) == 1 else None
+
+
+def _level_warnings(config: PostingConfig, levels: set[str], unposted: int) -> list[str]:
+    """A warning when documents were posted (``levels``) at another level than the
+    configured one and ``unposted`` documents are not posted yet (a change of level applies
+    to future posts only)."""
+    other = sorted(level for level in levels if level != config.level.value)
+    if not other or not unposted:
+        return []
+    labels = ", ".join(TransactionLevel(level).label for level in other if level in _LEVELS)
+    return [
+        f"The transaction integration level is now {config.level.label}, but documents were "
+        f"posted at {labels or 'another level'}: the change applies to future posts only, "
+        f"so {unposted} document(s) not posted yet will be posted at {config.level.label} "
+        "(those already sent keep the level they were sent at). Post the remaining "
+        "documents before changing the level, or check them in Intacct after posting."
+    ]
+
+
+_LEVELS = {level.value for level in TransactionLevel}
+
+
+def level_warnings(session: Session, tenant: str, level: TransactionLevel) -> list[str]:
+    """The warning :func:`post_documents` gives when ``level`` differs from the level
+    documents were posted at while some are not posted yet (for ``status`` and summaries)."""
+    done, levels = _settled(session, tenant)
+    unposted = sum(1 for head in _heads(session, tenant) if head.key not in done)
+    return _level_warnings(PostingConfig(level=level), levels, unposted)
+
+
+def _awaited(session: Session, tenant: str) -> set[str]:
+    """Keys of documents in asynchronous requests whose callback is still awaited."""
+    query = select(PostingAsyncRequestRow).where(
+        PostingAsyncRequestRow.tenant_id == tenant,
+        PostingAsyncRequestRow.answered_at.is_(None),
+        PostingAsyncRequestRow.deadline_at > now(),
+    )
+    keys: set[str] = set()
+    for request in session.scalars(query):
+        for item in request.documents or ():
+            keys.add(str(item.get("key")))
+    return keys
 
 
 #: one document's outcome of a send: (state, RECORDNO, deep link, message)
 _Settled = tuple[str, str, str, str]
 
 
-async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[_Settled]:
-    """Send a batch; per entry (state, RECORDNO, deep link, message)."""
-    out: list[tuple[str, str, str, str] | None] = [None] * len(batch)
+async def _look(
+    client: IntacctClient, batch: Sequence[_Work]
+) -> tuple[list[_Settled | None], list[int]]:
+    """Settle the items that must be looked up first; the indexes still to send."""
+    out: list[_Settled | None] = [None] * len(batch)
     to_send: list[int] = []
     for index, item in enumerate(batch):
         if item.look_first:
@@ -625,6 +810,108 @@ async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[_Settled]
             out[index] = await _send_together(client, item.outgoing, item.companions)
             continue
         to_send.append(index)
+    return out, to_send
+
+
+async def _send_async(
+    sessions: sessionmaker[Session],
+    tenant: str,
+    client: IntacctClient,
+    batch: Sequence[_Work],
+    policy_id: str,
+    config: PostingConfig,
+) -> list[_Settled]:
+    """Submit a batch as one asynchronous request; the request is recorded (control ID,
+    documents, deadline) before it is sent, so its callback is matched whenever it comes."""
+    out, to_send = await _look(client, batch)
+    if not to_send:
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    control_id = f"async-{uuid.uuid4().hex}"
+    functions: list[Function] = []
+    for index in to_send:
+        outgoing = batch[index].outgoing
+        assert outgoing is not None
+        functions.append(outgoing.function)
+
+    def register() -> None:
+        """Record the request (control ID, documents and their versions, deadline) in one
+        committed transaction before it is submitted."""
+        stamp = now()
+        documents: list[dict[str, object]] = []
+        with sessions.begin() as session:
+            _lock(session, tenant)
+            rows = _rows(session, tenant, [batch[index].key for index in to_send])
+            for index in to_send:
+                outgoing = batch[index].outgoing
+                assert outgoing is not None
+                row = rows.get(batch[index].key)
+                documents.append(
+                    {
+                        "key": batch[index].key,
+                        "controlid": outgoing.function.controlid,
+                        "version": row.version if row is not None else 1,
+                        "object": outgoing.lookup.object_name,
+                    }
+                )
+            session.add(
+                PostingAsyncRequestRow(
+                    tenant_id=tenant,
+                    control_id=control_id,
+                    policy_id=policy_id,
+                    documents=documents,
+                    submitted_at=stamp,
+                    deadline_at=stamp + dt.timedelta(seconds=config.async_timeout),
+                    answered_at=None,
+                )
+            )
+
+    await asyncio.to_thread(register)
+    try:
+        await client.submit_async(functions, policy_id=policy_id, control_id=control_id)
+    except (IntacctAuthError, IntacctPolicyError):
+        await asyncio.to_thread(_close_request, sessions, tenant, control_id)
+        raise
+    except IntacctRequestError as error:
+        # refused as a whole at once: nothing runs and no callback comes
+        await asyncio.to_thread(_close_request, sessions, tenant, control_id)
+        for index in to_send:
+            out[index] = ("error", "", "", f"Intacct refused the asynchronous request: {error}")
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    except IntacctError as error:
+        # acknowledged or not, we cannot tell: wait for the callback until the deadline,
+        # then look the documents up by their keys
+        for index in to_send:
+            out[index] = (
+                "awaiting",
+                "",
+                "",
+                f"Submitting the asynchronous request {control_id} failed ({error}); if "
+                "Intacct received it, its result arrives at the callback; otherwise the "
+                "document is looked up and resent after the asynchronous timeout.",
+            )
+        return [o if o is not None else ("pending", "", "", "") for o in out]
+    for index in to_send:
+        out[index] = (
+            "awaiting",
+            "",
+            "",
+            f"Sent asynchronously (request {control_id}); Intacct posts the result to the "
+            "bridge's callback.",
+        )
+    return [o if o is not None else ("pending", "", "", "") for o in out]
+
+
+def _close_request(sessions: sessionmaker[Session], tenant: str, control_id: str) -> None:
+    with sessions.begin() as session:
+        _lock(session, tenant)
+        request = session.get(PostingAsyncRequestRow, (tenant, control_id))
+        if request is not None:
+            request.answered_at = now()
+
+
+async def _send(client: IntacctClient, batch: Sequence[_Work]) -> list[_Settled]:
+    """Send a batch; per entry (state, RECORDNO, deep link, message)."""
+    out, to_send = await _look(client, batch)
     functions: list[Function] = []
     for i in to_send:
         outgoing = batch[i].outgoing
@@ -757,6 +1044,49 @@ def _already(result: FunctionResult) -> bool:
     return any("already" in (e.description2 or "").lower() for e in result.errors)
 
 
+# --- per tenant, from its stored configuration -------------------------------------------
+
+
+def posting_config_for(
+    integration: IntegrationConfig, base: PostingConfig | None = None
+) -> PostingConfig:
+    """``base`` with what the tenant's integration configuration decides: asynchronous mode
+    (its policy ID when *Asynchronous* is on), the asynchronous timeout and the transaction
+    integration level."""
+    base = base or PostingConfig()
+    policy = integration.policy_id if integration.asynchronous else None
+    return dataclasses.replace(
+        base,
+        policy_id=policy,
+        async_timeout=float(integration.async_timeout),
+        level=integration.transaction_level,
+    )
+
+
+async def post_tenant(
+    engine: Engine,
+    tenant: str,
+    *,
+    keyring: Keyring | None,
+    config: PostingConfig | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    limiter: CompanyLimiter | None = None,
+    retry: RetryPolicy | None = None,
+    progress: Progress | None = None,
+) -> PostingRunReport:
+    """Post ``tenant``'s documents with its stored configuration (sign-in, asynchronous
+    policy, transaction level) — the per-tenant function a scheduler calls. Raises
+    :class:`~intacct_bridge.sync.connect.NotConfiguredError` when the tenant cannot post."""
+    from intacct_bridge.sync.connect import client_for, load_config
+
+    with session_factory(engine)() as session:
+        integration = load_config(session, tenant, keyring)
+    posting = posting_config_for(integration, config)
+    client = client_for(integration, transport=transport, limiter=limiter, retry=retry)
+    async with client:
+        return await post_documents(engine, tenant, client, config=posting, progress=progress)
+
+
 # --- reconcile ---------------------------------------------------------------------------
 
 
@@ -804,6 +1134,8 @@ def _gl_query(first: dt.date, last: dt.date, by: Sequence[str], offset: int) -> 
         fn.condition("lessthanorequalto", "BATCH_DATE", last.strftime("%m/%d/%Y")),
     )
     etree.SubElement(body, "filter").append(span)
+    # entity-level posts are private to their entity: the top level lists them on request
+    etree.SubElement(etree.SubElement(body, "options"), "showprivate").text = "true"
     etree.SubElement(body, "pagesize").text = "2000"
     etree.SubElement(body, "offset").text = str(offset)
     return Function(fn.read_controlid(), body)
@@ -964,8 +1296,11 @@ __all__ = [
     "document_key",
     "find_record",
     "gl_balances",
+    "level_warnings",
     "load_setup",
     "period_bounds",
     "post_documents",
+    "post_tenant",
+    "posting_config_for",
     "reconcile",
 ]

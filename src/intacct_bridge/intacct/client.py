@@ -30,10 +30,12 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import random
 import re
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -210,6 +212,14 @@ def _invalid_policy(entries: tuple[ErrorEntry, ...]) -> str | None:
     return None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The TLS context of every client of the process: building one loads the CA bundle
+    (tens of milliseconds of CPU), too much to pay per client — workers make one per tenant
+    and round."""
+    return httpx.create_ssl_context()
+
+
 class IntacctClient:
     """Async client for one Intacct company (one user, one entity context)."""
 
@@ -228,6 +238,7 @@ class IntacctClient:
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(
             transport=transport,
+            verify=_tls_context(),
             timeout=httpx.Timeout(config.timeout),
             headers={"content-type": "application/xml", "user-agent": "intacct-bridge"},
         )
@@ -239,6 +250,13 @@ class IntacctClient:
         self._session_lock = asyncio.Lock()
         #: Requests sent (attempts included) — useful in tests and benchmarks.
         self.requests_sent = 0
+
+    def for_entity(self, location_id: str) -> IntacctClient:
+        """A client for the same company and user signed in to entity ``location_id`` (a
+        MEGA entity session; ``""`` = top level), sharing this client's HTTP connections and
+        concurrency limiter. Closing it leaves this client's connections open."""
+        config = replace(self.config, location_id=location_id)
+        return IntacctClient(config, limiter=self.limiter, http=self._http)
 
     async def __aenter__(self) -> IntacctClient:
         return self
@@ -255,11 +273,15 @@ class IntacctClient:
     async def _post_once(self, url: str, body: bytes) -> Response:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("Intacct request to %s: %s", url, redact(body))
-        async with self.limiter.slot(self._limit_key):
+        # The slot's lease is the request timeout: the client never waits longer for a
+        # reply, so a slot whose process dies mid-request is free again by then.
+        timeout = self.config.timeout
+        async with self.limiter.slot(self._limit_key, lease=timeout):
             self.requests_sent += 1
             try:
-                reply = await self._http.post(url, content=body)
-            except httpx.TimeoutException as exc:
+                async with asyncio.timeout(timeout):
+                    reply = await self._http.post(url, content=body)
+            except (httpx.TimeoutException, TimeoutError) as exc:
                 raise IntacctTransportError(
                     f"Intacct did not answer in time ({exc!r}).", reason="timeout"
                 ) from None
@@ -531,7 +553,12 @@ class IntacctClient:
         return FunctionResult(result.controlid, result.function, "success", data=data)
 
     async def submit_async(
-        self, functions: Sequence[Function], *, policy_id: str, transaction: bool = False
+        self,
+        functions: Sequence[Function],
+        *,
+        policy_id: str,
+        transaction: bool = False,
+        control_id: str = "",
     ) -> str:
         """Send ``functions`` as one asynchronous request under transport policy
         ``policy_id``; return its control ID.
@@ -539,9 +566,10 @@ class IntacctClient:
         Intacct acknowledges at once and later POSTs the full response to the policy's
         URL, where :func:`intacct_bridge.intacct.envelope.parse_response` reads it and the
         control ID correlates it. Login credentials are used (not a session), as Intacct
-        advises for offline requests.
+        advises for offline requests. ``control_id`` (default: a new one) lets the caller
+        record the request before it is sent, so a callback that arrives at once is matched.
         """
-        control_id = f"async-{uuid.uuid4().hex}"
+        control_id = control_id or f"async-{uuid.uuid4().hex}"
         body = build_request(
             self._sender,
             self._login,

@@ -16,8 +16,11 @@ company, not to a client object, so the client takes its slots from one **proces
 * **Across processes** — a :class:`SlotProvider` given to the limiter (``provider=``)
   is held too, for every request, after the in-process slot: the sync engine's
   PostgreSQL advisory-lock slots (:mod:`intacct_bridge.sync.slots`) make the limit hold
-  across all worker processes on all machines. Without a provider the count is this
-  process's own (the embedded default on SQLite).
+  across all worker processes on all machines. Each request tells the provider its
+  *lease* — how long it may stay in flight at most (the client's request timeout) — so
+  that a slot whose holder dies mid-request stays busy while that request may still run
+  at the gateway. Without a provider the count is this process's own (the embedded
+  default on SQLite).
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ import aiologic
 
 #: Intacct's Tier 1 allows two concurrent requests per company (3rd-party guides).
 DEFAULT_SLOTS = 2
+
+#: How long a request may stay in flight unless its caller says (seconds; the client's
+#: default request timeout).
+DEFAULT_LEASE = 60.0
 
 #: ``(endpoint host[:port], COMPANY)`` — what one set of slots belongs to.
 LimiterKey = tuple[str, str]
@@ -52,10 +59,15 @@ def limiter_key(endpoint: str, company_id: str) -> LimiterKey:
 
 
 class SlotProvider(Protocol):
-    """Slots shared beyond this process: ``hold(key, slots)`` waits until fewer than
-    ``slots`` holders of ``key`` exist anywhere, and holds one for the block."""
+    """Slots shared beyond this process: ``hold(key, slots, lease)`` waits until fewer
+    than ``slots`` holders of ``key`` exist anywhere, and holds one for the block — a
+    request that lasts at most ``lease`` seconds. If the holder dies inside the block, the
+    slot stays taken until ``lease`` seconds after it was taken (the request may still be
+    running at the gateway); if it leaves the block, the slot is free at once."""
 
-    def hold(self, key: LimiterKey, slots: int) -> AbstractAsyncContextManager[None]: ...
+    def hold(
+        self, key: LimiterKey, slots: int, lease: float
+    ) -> AbstractAsyncContextManager[None]: ...
 
 
 class CompanyLimiter:
@@ -122,11 +134,14 @@ class CompanyLimiter:
                 self._peak[key] = count
 
     @asynccontextmanager
-    async def slot(self, key: LimiterKey | str) -> AsyncIterator[None]:
+    async def slot(
+        self, key: LimiterKey | str, *, lease: float = DEFAULT_LEASE
+    ) -> AsyncIterator[None]:
         """Hold one of the company's slots for the block (waits for a free one).
 
         ``key`` is a :func:`limiter_key`; a bare company ID stands for that company at
-        no particular gateway.
+        no particular gateway. ``lease`` bounds how long the request in the block may be
+        in flight (the provider keeps the slot that long if this process dies inside it).
         """
         if isinstance(key, str):
             key = ("", key.strip().upper())
@@ -138,7 +153,7 @@ class CompanyLimiter:
                 finally:
                     self._count(key, -1)
                 return
-            async with self.provider.hold(key, self.slots_for(key[1])):
+            async with self.provider.hold(key, self.slots_for(key[1]), lease):
                 self._count(key, +1)
                 try:
                     yield
@@ -172,6 +187,7 @@ def process_limiter() -> CompanyLimiter:
 
 
 __all__ = [
+    "DEFAULT_LEASE",
     "DEFAULT_SLOTS",
     "CompanyLimiter",
     "LimiterKey",

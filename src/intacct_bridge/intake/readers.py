@@ -84,7 +84,13 @@ def read_jsonl(source: str | Iterable[Line]) -> Iterator[RawRecord | ReadProblem
         if not text.strip():
             continue
         try:
-            data = json.loads(text, parse_float=Decimal, parse_int=_parse_int)
+            # one decoder for every line (``json.loads`` with hooks builds one per call); a
+            # line starting with a byte order mark goes to ``json.loads``, which names it
+            data = (
+                _DECODER.decode(text)
+                if not text.startswith("\ufeff")
+                else json.loads(text, parse_float=Decimal, parse_int=_parse_int)
+            )
         except json.JSONDecodeError as error:
             reason = f"invalid JSON ({error.msg} at column {error.colno})"
             yield ReadProblem(line.number, "", not_utf8(line.bad_byte) if line.bad_byte else reason)
@@ -290,6 +296,9 @@ def _parse_int(text: str) -> int | OversizeNumber:
     if len(text) > MAX_NUMBER_DIGITS:
         return OversizeNumber(text)
     return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int)
 
 
 def _lone(char: str) -> str:

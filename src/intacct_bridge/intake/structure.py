@@ -127,7 +127,7 @@ class _Plan:
                 self.nested[name] = nested
 
     def build(self, data: object, path: str, split: bool, issues: Issues) -> Any:
-        if not isinstance(data, Mapping):
+        if data.__class__ is not dict and not isinstance(data, Mapping):
             raise _Invalid(f"must be an object with the fields of {self.cls.__name__}")
         simples = self.simple
         kwargs: dict[str, Any] = {}
@@ -291,7 +291,7 @@ def _sequence(item: Any) -> Converter:
     reusable = is_record and item.__dataclass_params__.frozen
 
     def convert(raw: object, path: str, split: bool, issues: Issues) -> Any:
-        if isinstance(raw, Mapping) and mapping_form is not None:
+        if mapping_form is not None and (raw.__class__ is dict or isinstance(raw, Mapping)):
             key_field, value_field = mapping_form
             values = []
             for key, value in raw.items():

@@ -8,10 +8,10 @@ the project, task and employee types are :class:`Attribute` records. Up to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from intacct_bridge.model import checks
 from intacct_bridge.model.errors import ModelError
@@ -173,15 +173,21 @@ class DimensionRef:
         checks.identifier("id", self.id, max_length=40)
 
 
+_BY_TYPE = operator.attrgetter("type")
+
+
 def check_attributes(field: str, values: object) -> tuple[AttributeRef, ...]:
     """At most one value per attribute type; returned sorted by type."""
     refs = checks.as_tuple(field, values)
+    if not refs:
+        return ()
     for index, ref in enumerate(refs):
         if not isinstance(ref, AttributeRef):
             raise ModelError(f"{field}[{index}]", "must be an AttributeRef", "pass AttributeRef")
-    typed = [ref for ref in refs if isinstance(ref, AttributeRef)]
+    typed = cast("tuple[AttributeRef, ...]", refs)
     checks.unique(field, [ref.type for ref in typed], what="attribute type")
-    return tuple(sorted(typed, key=lambda ref: ref.type.value))
+    # a StrEnum member orders as its value
+    return tuple(sorted(typed, key=_BY_TYPE))
 
 
 def check_dimensions(field: str, values: object) -> tuple[DimensionRef, ...]:
@@ -190,10 +196,12 @@ def check_dimensions(field: str, values: object) -> tuple[DimensionRef, ...]:
     for index, ref in enumerate(refs):
         if not isinstance(ref, DimensionRef):
             raise ModelError(f"{field}[{index}]", "must be a DimensionRef", "pass DimensionRef")
-    typed: Sequence[DimensionRef] = [ref for ref in refs if isinstance(ref, DimensionRef)]
+    if not refs:
+        return ()
+    typed = cast("tuple[DimensionRef, ...]", refs)
     checks.unique(field, [ref.type for ref in typed], what="dimension type")
     if len(typed) > MAX_DIMENSION_TYPES:
         raise ModelError(
             field, f"has {len(typed)} dimensions", f"keep at most {MAX_DIMENSION_TYPES}"
         )
-    return tuple(sorted(typed, key=lambda ref: ref.type))
+    return tuple(sorted(typed, key=_BY_TYPE))

@@ -96,13 +96,69 @@ _CONVERTERS: dict[type, Callable[[Any], Plain]] = {
 
 def content_hash(value: object, *, exclude: Collection[str] = ()) -> str:
     """SHA-256 (hex) of the plain form, leaving out the top-level fields in ``exclude``."""
-    plain = to_plain(value)
+    plain = _hash_plain(value)
     if isinstance(plain, dict):
         plain = {key: item for key, item in plain.items() if key not in exclude}
     # every object of the plain form has its keys in sorted order already (``sort_keys``
     # would give the same text, slower)
     text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _hash_plain(value: object) -> Plain:
+    """:func:`to_plain` for hashing: the same form, and the plain form of a frozen dataclass
+    value made of text, numbers and enums only (an attribute or dimension reference, which a
+    file repeats on many lines and an import builds once) is remembered for that value (by
+    identity, in a bounded table). Its result is read only: remembered parts are shared."""
+    convert = _HASH_CONVERTERS.get(value.__class__)
+    if convert is None:
+        convert = _hash_converter(value)
+    return convert(value)
+
+
+def _hash_converter(value: object) -> Callable[[Any], Plain]:
+    cls = value.__class__
+    convert: Callable[[Any], Plain]
+    if isinstance(value, tuple | list):
+        convert = _hash_items
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = tuple(sorted(field.name for field in dataclasses.fields(value)))
+        frozen = bool(getattr(cls, "__dataclass_params__").frozen)  # noqa: B009
+
+        def convert(record: Any) -> Plain:
+            if frozen:
+                known = _REMEMBERED.get(id(record))
+                if known is not None:
+                    return known[1]
+            plain: dict[str, Plain] = {}
+            leaves = True
+            for name in names:
+                item: Any = getattr(record, name)
+                if item.__class__ in _PLAIN_CLASSES:
+                    plain[name] = item
+                else:
+                    leaves = leaves and isinstance(item, Enum)
+                    plain[name] = _hash_plain(item)
+            if frozen and leaves:
+                if len(_REMEMBERED) >= _REMEMBERED_LIMIT:
+                    _REMEMBERED.clear()
+                _REMEMBERED[id(record)] = (record, plain)  # the value kept: its ID stays its
+            return plain
+
+    else:
+        convert = _CONVERTERS.get(cls) or _converter(value)
+    _HASH_CONVERTERS[cls] = convert
+    return convert
+
+
+def _hash_items(value: tuple[Any, ...] | list[Any]) -> Plain:
+    return [item if item.__class__ in _PLAIN_CLASSES else _hash_plain(item) for item in value]
+
+
+_HASH_CONVERTERS: dict[type, Callable[[Any], Plain]] = dict(_CONVERTERS)
+#: plain forms of frozen leaf values, by ``id``: (the value, its plain form)
+_REMEMBERED: dict[int, tuple[object, Plain]] = {}
+_REMEMBERED_LIMIT = 4096
 
 
 def first_difference(old: Plain, new: Plain, path: str = "") -> str | None:

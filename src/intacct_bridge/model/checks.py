@@ -19,6 +19,17 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 def identifier(field: str, value: object, *, max_length: int) -> str:
     """An ID as Intacct keys it: non-empty, no surrounding spaces or control characters."""
+    if (
+        type(value) is str
+        and 0 < len(value) <= max_length
+        and value.isascii()
+        and value.isprintable()
+        and value[0] != " "
+        and value[-1] != " "
+    ):
+        # the common case at once: printable ASCII has no control characters, and a
+        # space is its only character that strip() removes
+        return value
     if not isinstance(value, str):
         raise ModelError(field, f"must be text, got {type(value).__name__}", "give the ID as text")
     if not value:
@@ -130,6 +141,8 @@ def optional_day(field: str, value: object) -> dt.date | None:
 
 def unique(field: str, values: Sequence[object], *, what: str) -> None:
     """Refuse repeated values in a collection."""
+    if len(set(values)) == len(values):
+        return
     seen: set[object] = set()
     for index, value in enumerate(values):
         if value in seen:

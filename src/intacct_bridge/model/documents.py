@@ -292,7 +292,7 @@ class Document:
 
 
 def _check_line(field: str, line: DocumentLine, rule: TypeRule) -> None:
-    if not rule.signed:
+    if not rule.signed and not line.quantity > 0:  # the line checked it is a Decimal
         check_positive(f"{field}.quantity", line.quantity)
     if rule.priced and line.unit_price is None:
         raise ModelError(f"{field}.unit_price", "a priced line needs its unit price", "give it")

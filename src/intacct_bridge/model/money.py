@@ -25,6 +25,14 @@ SCALE = 6
 INTEGER_DIGITS = 18
 
 _LIMIT = Decimal(10) ** INTEGER_DIGITS
+#: the smallest step the store keeps (``0.000001``)
+_QUANTUM = Decimal(1).scaleb(-SCALE)
+_ONE = Decimal(1)
+#: texts of decimals kept by :func:`to_text`
+_TEXTS: dict[Decimal, str] = {}
+_TEXTS_KEPT = 4096
+#: digits before the point below which :func:`canonical` takes its short way
+_EXACT_DIGITS = 27
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -35,14 +43,30 @@ def canonical(value: Decimal) -> Decimal:
     hashing and storing the canonical form keeps ``1.5`` read back from PostgreSQL's
     ``NUMERIC(24, 6)`` identical to the ``1.5`` that was written.
     """
+    # ``normalize`` drops the trailing zeros; adding zero (exponent 0) turns a positive
+    # exponent (``1E+2``) into digits and ``-0`` into ``0``. Exact for up to 27 digits before
+    # the point (the model keeps 18); larger values and the non-finite take the long way.
+    result = value.normalize() + ZERO
+    if result.adjusted() < _EXACT_DIGITS and result.is_finite():
+        return result
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1)) + ZERO
+        return value.quantize(_ONE) + ZERO
     return value.normalize() + ZERO
 
 
 def to_text(value: Decimal) -> str:
     """Fixed-point text of the canonical value (``"1.5"``, ``"100"``, ``"-0.000001"``)."""
-    return format(canonical(value), "f")
+    if not value.is_finite():
+        return format(canonical(value), "f")
+    # equal values have the same canonical text, so the text of each value is kept (amounts
+    # and prices repeat) in a bounded table
+    text = _TEXTS.get(value)
+    if text is None:
+        text = format(canonical(value), "f")
+        if len(_TEXTS) >= _TEXTS_KEPT:
+            _TEXTS.clear()
+        _TEXTS[value] = text
+    return text
 
 
 def parse_decimal(field: str, text: str) -> Decimal:
@@ -56,13 +80,16 @@ def parse_decimal(field: str, text: str) -> Decimal:
 
 def check_decimal(field: str, value: object, *, allow_negative: bool = True) -> Decimal:
     """Check that ``value`` is a finite Decimal the store can keep exactly; return it."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+    if type(value) is Decimal:
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise ModelError(
             field,
             f"must be a Decimal, got {type(value).__name__}",
             "pass Decimal('12.50') or an int; floats lose cents",
         )
-    number = Decimal(value)
+    else:
+        number = Decimal(value)
     if not number.is_finite():
         raise ModelError(field, f"{number} is not a finite number", "give a real amount")
     if abs(number) >= _LIMIT:
@@ -70,8 +97,8 @@ def check_decimal(field: str, value: object, *, allow_negative: bool = True) -> 
             field, f"{number} is too large", f"keep it under 10^{INTEGER_DIGITS} in magnitude"
         )
     number = canonical(number)
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -SCALE:
+    # canonical: no trailing zeros, so a digit beyond the scale changes it when rounded
+    if number.quantize(_QUANTUM) != number:
         raise ModelError(
             field,
             f"{number} has more than {SCALE} decimal places",

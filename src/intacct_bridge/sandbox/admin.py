@@ -536,13 +536,15 @@ class Admin:
             return policy
 
     def policies(self) -> list[dict[str, str]]:
-        """The transport policies, by policy ID."""
+        """The transport policies, by policy ID (passwords in response URLs masked)."""
+        from intacct_bridge.sandbox.callbacks import masked
+
         with self.backend.lock:
             return [
                 {
                     "policy_id": policy.policy_id,
                     "sender_id": policy.sender_id,
-                    "response_url": policy.response_url,
+                    "response_url": masked(policy.response_url),
                 }
                 for _, policy in sorted(self.backend.policies.items())
             ]

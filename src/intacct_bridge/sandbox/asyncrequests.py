@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from intacct_bridge.sandbox.callbacks import masked
 from intacct_bridge.sandbox.delivery import Worker, now_text, send_with_retries
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class AsyncDelivery:
     finished_at: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "url": masked(self.url)}
 
 
 @dataclass

@@ -21,6 +21,10 @@ rule is one of:
 ``*``
     any http(s) URL (no restriction).
 
+A response URL may carry a user and password (``https://user:password@host/path``): the
+sandbox sends them as HTTP Basic credentials, as Intacct does with a policy's HTTP user and
+password, and shows the URL with the password masked (:func:`masked`).
+
 The rules are checked when a policy is created or a package imported (a clear refusal),
 and again on every outbound request (:class:`GuardedTransport`), because merge fields fill
 Smart Event URLs at delivery time and a state file may hold URLs saved under other rules.
@@ -148,6 +152,18 @@ class CallbackRules:
         return self.refusal(_MERGE_FIELD.sub("x", template))
 
 
+def masked(url: str) -> str:
+    """``url`` with the password of its user information (a transport policy's HTTP user
+    and password, sent as HTTP Basic credentials) replaced by ``***``, for lists and logs."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return url
+    if not parsed.password:
+        return url
+    return str(parsed.copy_with(password="***"))
+
+
 class GuardedTransport(httpx.BaseTransport):
     """An httpx transport that refuses requests to URLs outside the rules (no connection is
     made); the delivery log then shows the reason."""
@@ -173,4 +189,5 @@ __all__ = [
     "CallbackRules",
     "GuardedTransport",
     "is_loopback_host",
+    "masked",
 ]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -30,19 +31,31 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 
 
-def _names(cls: type[object], skip: Iterable[str] = ()) -> list[str]:
-    excluded = set(skip)
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return [field.name for field in fields if field.name not in excluded]
+def _names(cls: type[Any], skip: Iterable[str] = ()) -> list[str]:
+    return list(_field_names(cls, frozenset(skip)))
+
+
+def _field_names(cls: type[Any], skip: frozenset[str]) -> tuple[str, ...]:
+    """The dataclass's field names but ``skip`` (worked out once per class and skip)."""
+    names = _FIELD_NAMES.get((cls, skip))
+    if names is None:
+        fields = dataclasses.fields(cls)
+        names = tuple(field.name for field in fields if field.name not in skip)
+        _FIELD_NAMES[(cls, skip)] = names
+    return names
+
+
+_FIELD_NAMES: dict[tuple[type[Any], frozenset[str]], tuple[str, ...]] = {}
 
 
 def _flat_to_row(value: object, row: object, skip: Iterable[str] = ()) -> None:
-    for name in _names(type(value), skip):
+    for name in _field_names(type(value), frozenset(skip)):
         setattr(row, name, getattr(value, name))
 
 
 def _flat_from_row(cls: type[T], row: object, **extra: Any) -> T:
-    kwargs: dict[str, Any] = {name: getattr(row, name) for name in _names(cls, extra)}
+    names = _field_names(cls, frozenset(extra))
+    kwargs: dict[str, Any] = {name: getattr(row, name) for name in names}
     kwargs.update(extra)
     return cls(**kwargs)
 
@@ -331,16 +344,21 @@ def spec_for(model: type[R]) -> KindSpec[R]:
 # -- documents as plain rows (bulk inserts) -----------------------------------------------
 
 _HEADER_FIELDS = tuple(_names(Document, ("lines", "status", "type")))
-_LINE_FIELDS = tuple(_names(DocumentLine, _LINE_SKIP))
+#: the columns of a line's own values in :attr:`DocumentValues.lines`, in order
+LINE_FIELDS = tuple(_names(DocumentLine, _LINE_SKIP))
+_line_values = operator.attrgetter(*LINE_FIELDS)
 
 
 @dataclass(frozen=True)
 class DocumentValues:
-    """A new document as column values: the header, and per line its own and child rows."""
+    """A new document as column values: the header, and per line its own and child values
+    (the keys, tenant and document, are added on insert)."""
 
     header: dict[str, Any]
-    #: per line: (line columns, attribute rows, dimension rows); the keys are added on insert
-    lines: list[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]
+    #: per line: its values (the columns :data:`LINE_FIELDS`, in that order), its attributes
+    #: as (line number, attribute type, value ID) and its dimensions as (line number,
+    #: dimension type, dimension ID)
+    lines: list[tuple[tuple[Any, ...], list[tuple[int, str, str]], list[tuple[int, str, str]]]]
 
 
 def document_values(document: Document) -> DocumentValues:
@@ -359,14 +377,8 @@ def document_values(document: Document) -> DocumentValues:
     )
     lines = []
     for line in document.lines:
-        columns = {name: getattr(line, name) for name in _LINE_FIELDS}
-        attributes = [
-            {"line_number": line.line_number, "attribute_type": ref.type.value, "value_id": ref.id}
-            for ref in line.attributes
-        ]
-        dimensions = [
-            {"line_number": line.line_number, "dimension_type_id": ref.type, "dimension_id": ref.id}
-            for ref in line.dimensions
-        ]
-        lines.append((columns, attributes, dimensions))
+        number = line.line_number
+        attributes = [(number, ref.type.value, ref.id) for ref in line.attributes]
+        dimensions = [(number, ref.type, ref.id) for ref in line.dimensions]
+        lines.append((_line_values(line), attributes, dimensions))
     return DocumentValues(header, lines)

@@ -21,6 +21,15 @@ class MigrationError(StoreError):
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+#: tables of the task engine (procrastinate, PostgreSQL only): created by revision
+#: 0006_engine from the engine's own schema, not described by our models
+ENGINE_TABLE_PREFIX = "procrastinate_"
+
+
+def include_name(name: str | None, type_: str, _parents: object = None) -> bool:
+    """Alembic's ``include_name`` hook: our models' objects, not the task engine's."""
+    return not (type_ == "table" and (name or "").startswith(ENGINE_TABLE_PREFIX))
+
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
     """An Alembic config for our migrations: a database ``url``, or an open ``connection``."""

@@ -8,11 +8,12 @@ surfacing as an integrity error.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from intacct_bridge.model import analytics as an
@@ -33,6 +34,8 @@ from intacct_bridge.store.tables import parties as tp
 from intacct_bridge.store.tables import sites as ts
 
 Check = Callable[[Any], str | None]
+#: a reference stripped of where it sits: the row it names and the check the row must pass
+Need = tuple[type[Base], tuple[str, ...], Check | None]
 
 
 class Ref(NamedTuple):
@@ -61,6 +64,8 @@ class RefCache:
         self._documents: dict[tuple[str, str], DocumentInfo | None] = {}
         #: the references of the records prefetched, by ``id(record)``
         self._refs: dict[int, list[Ref]] = {}
+        #: the needs of the documents prefetched, by ``id(record)``
+        self._needs: dict[int, set[Need]] = {}
 
     def refs(self, record: Record) -> list[Ref]:
         """The references of ``record`` (worked out once per batch)."""
@@ -68,6 +73,11 @@ class RefCache:
         if found is None:
             found = list(_refs(self._session, self._tenant_id, record))
         return found
+
+    def needs(self, document: Document) -> set[Need]:
+        """The needs of ``document`` (see :func:`document_needs`; worked out once per batch)."""
+        found = self._needs.pop(id(document), None)
+        return document_needs(document) if found is None else found
 
     def get(self, table: type[Base], key: tuple[str, ...]) -> Any:
         """The row of ``table`` with ``key``, or ``None``: its columns, read-only (a prefetched
@@ -99,11 +109,18 @@ class RefCache:
         """Load every row ``records`` refer to: one query per table (and one for documents)."""
         wanted: dict[type[Base], set[tuple[str, ...]]] = {}
         documents: set[tuple[str, str]] = set()
+        rows = self._rows
         for record in records:
-            refs = self._refs[id(record)] = list(_refs(self._session, self._tenant_id, record))
-            for ref in refs:
-                if (ref.table, ref.key) not in self._rows:
-                    wanted.setdefault(ref.table, set()).add(ref.key)
+            if isinstance(record, Document):
+                needs = self._needs[id(record)] = document_needs(record)
+                for table, key, _ in needs:
+                    if (table, key) not in rows:
+                        wanted.setdefault(table, set()).add(key)
+            else:
+                refs = self._refs[id(record)] = list(_refs(self._session, self._tenant_id, record))
+                for ref in refs:
+                    if (ref.table, ref.key) not in rows:
+                        wanted.setdefault(ref.table, set()).add(ref.key)
             if isinstance(record, Document):
                 task_keys = _task_keys(record)
                 if task_keys:
@@ -116,21 +133,16 @@ class RefCache:
         self._load_documents(sorted(slot for slot in documents if slot not in self._documents))
 
     def _load(self, table: type[Base], keys: list[tuple[str, ...]]) -> None:
-        mapped: Any = table
-        columns = [c for c in mapped.__table__.primary_key.columns if c.name != "tenant_id"]
-        attributes = [getattr(mapped, c.key) for c in columns]
+        query, key_of, single = _load_query(table)
+        rows = self._rows
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            # plain rows (column values by name), not ORM objects: the checks only read them
-            query = select(*mapped.__table__.columns).where(mapped.tenant_id == self._tenant_id)
-            if len(attributes) == 1:
-                query = query.where(attributes[0].in_([key[0] for key in chunk]))
-            else:
-                query = query.where(tuple_(*attributes).in_(chunk))
             for key in chunk:
-                self._rows[(table, key)] = None
-            for row in self._session.execute(query):
-                self._rows[(table, tuple(getattr(row, a.key) for a in attributes))] = row
+                rows[(table, key)] = None
+            values = [key[0] for key in chunk] if single else chunk
+            found = self._session.execute(query, {"tenant_id": self._tenant_id, "keys": values})
+            for row in found:
+                rows[(table, (key_of(row),) if single else key_of(row))] = row
 
     def _load_documents(self, slots: list[tuple[str, str]]) -> None:
         row = td.DocumentRow
@@ -143,6 +155,34 @@ class RefCache:
             ).where(row.tenant_id == self._tenant_id, tuple_(row.type, row.number).in_(chunk))
             for found in self._session.execute(query):
                 self.put_document(DocumentInfo(*found))
+
+
+@functools.cache
+def _load_query(table: type[Base]) -> tuple[Any, Callable[[Any], Any], bool]:
+    """The query of ``table``'s rows by key (plain rows: the checks only read them), how to
+    read a row's key, and whether the key is a single column.
+
+    Only the tables whose rows a check reads (:data:`_READ_BY_CHECKS`) are loaded whole; of
+    the others, whose rows only need to exist, the key is enough.
+    """
+    core: Any = table.__table__
+    columns = [c for c in core.primary_key.columns if c.name != "tenant_id"]
+    single = len(columns) == 1
+    keys: Any = bindparam("keys", expanding=True)
+    selected = list(core.columns) if table in _READ_BY_CHECKS else columns
+    query = select(*selected).where(
+        core.c.tenant_id == bindparam("tenant_id"),
+        columns[0].in_(keys) if single else tuple_(*columns).in_(keys),
+    )
+    positions = [selected.index(column) for column in columns]
+    return query, operator.itemgetter(*positions), single
+
+
+#: the tables whose rows the checks read (a site's roles, a company's entity, a tax detail's
+#: type, a task's project): a check on another table must add it here
+_READ_BY_CHECKS: frozenset[type[Base]] = frozenset(
+    {ts.SiteRow, ts.CompanyRow, tf.TaxDetailRow, ta.AttributeRow}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +217,10 @@ def find_issues(
     """
     rows = cache if cache is not None else RefCache(session, tenant_id)
     issues: list[FieldIssue] = []
+    if isinstance(record, Document) and _all_met(rows, rows.needs(record)):
+        # every reference holds (the common case): no need to say where each one sits
+        issues.extend(_document_rules(record, rows))
+        return issues
     for ref in rows.refs(record):
         row = rows.get(ref.table, ref.key)
         if row is None:
@@ -192,6 +236,14 @@ def find_issues(
             issues.append(FieldIssue(ref.field, reason))
     issues.extend(_rules(session, tenant_id, record, rows))
     return issues
+
+
+def _all_met(rows: RefCache, needs: set[Need]) -> bool:
+    for table, key, check in needs:
+        row = rows.get(table, key)
+        if row is None or (check is not None and check(row) is not None):
+            return False
+    return True
 
 
 @functools.cache
@@ -240,6 +292,7 @@ def _financial_site_of(company_id: str) -> Check:
     return check
 
 
+@functools.cache
 def _tax_type(want: fi.TaxType) -> Check:
     def check(row: tf.TaxDetailRow) -> str | None:
         if row.tax_type == want.value:
@@ -329,6 +382,50 @@ def _document_refs(document: Document) -> Iterator[Ref]:
                 (dim.type, dim.id),
                 f"{dim.type} dimension",
             )
+
+
+def document_needs(document: Document) -> set[Need]:
+    """The rows ``document`` refers to and their checks: :func:`_document_refs` without the
+    field each reference sits in (so a document whose references all hold is checked without
+    naming them), each row once."""
+    rule = document.rule
+    needs: set[Need] = set()
+    add = needs.add
+    stock = _site_role("is_stock", "stock site")
+    add((ts.SiteRow, (document.site_id,), None if rule.priced else stock))
+    if document.to_site_id is not None:
+        add((ts.SiteRow, (document.to_site_id,), stock))
+    if document.customer_id is not None:
+        add((tp.CustomerRow, (document.customer_id,), None))
+    if document.supplier_id is not None:
+        add((tp.SupplierRow, (document.supplier_id,), None))
+    if document.payment_term_id is not None:
+        ledger = fi.Ledger.AR if rule.party is Party.CUSTOMER else fi.Ledger.AP
+        add((tf.PaymentTermRow, (ledger.value, document.payment_term_id), None))
+    if document.tax_solution_id is not None:
+        add((tf.TaxSolutionRow, (document.tax_solution_id,), None))
+    tax_check = _tax_type(fi.TaxType.SALES if rule.party is Party.CUSTOMER else fi.TaxType.PURCHASE)
+    attribute_needs = _ATTRIBUTE_NEEDS
+    dimension_row = ta.DimensionRow
+    for line in document.lines:
+        add((ti.ItemRow, (line.item_id,), None))
+        if line.tax_detail_id is not None:
+            add((tf.TaxDetailRow, (line.tax_detail_id,), tax_check))
+        if line.account_id is not None:
+            add((tf.AccountRow, (line.account_id,), None))
+        for ref in line.attributes:
+            table, free, kind, check = attribute_needs[ref.type]
+            add((table, (kind, ref.id) if free else (ref.id,), check))
+        for dim in line.dimensions:
+            add((dimension_row, (dim.type, dim.id), None))
+    return needs
+
+
+#: per attribute type: (table, free value?, type value, check), as in :data:`_LINE_ATTRIBUTES`
+_ATTRIBUTE_NEEDS = {
+    kind: (table, free, value, check)
+    for kind, (_, table, free, value, _, check) in _LINE_ATTRIBUTES.items()
+}
 
 
 def _refs(session: Session, tenant_id: str, record: Record) -> Iterator[Ref]:

@@ -205,16 +205,25 @@ def list_records(session: Session, tenant_id: str, kind: type[R]) -> list[R]:
 
 
 def mark_item_integrated(
-    session: Session, tenant_id: str, item_id: str, at: dt.datetime | None = None
+    session: Session,
+    tenant_id: str,
+    item_id: str,
+    at: dt.datetime | None = None,
+    *,
+    flush: bool = True,
 ) -> None:
-    """Record that the item now exists in Intacct; its ID is locked from then on."""
+    """Record that the item now exists in Intacct; its ID is locked from then on.
+
+    With ``flush=False`` the change waits in the session (marking many items: flush once).
+    """
     row = session.get(ti.ItemRow, (tenant_id, item_id))
     if row is None:
         raise RecordNotFoundError(f"unknown item {item_id!r}")
     if row.integrated_at is None:
         row.integrated_at = at or now()
         _record_change(session, tenant_id, Item.KIND, (item_id,), "integrated", row.content_hash)
-        session.flush()
+        if flush:
+            session.flush()
 
 
 def is_item_integrated(session: Session, tenant_id: str, item_id: str) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from intacct_bridge.config.models import ConfigError, IntegrationConfig
 from intacct_bridge.config.secrets import Keyring, SecretUnavailableError
+from intacct_bridge.config.settings import load_settings
 from intacct_bridge.config.store import get_config
 from intacct_bridge.intacct import CompanyLimiter, IntacctClient, RetryPolicy
 
@@ -71,12 +72,16 @@ def client_for(
     limiter: CompanyLimiter | None = None,
     top_level: bool = True,
     retry: RetryPolicy | None = None,
-    timeout: float = 60.0,
+    timeout: float | None = None,
 ) -> IntacctClient:
     """A client for ``config``; ``transport`` replaces the network (the sandbox in tests).
 
+    ``timeout`` (seconds per request) defaults to ``INTACCT_BRIDGE_REQUEST_TIMEOUT`` (60).
+
     Raises :class:`NotConfiguredError` when a password cannot be decrypted.
     """
+    if timeout is None:
+        timeout = load_settings().request_timeout
     try:
         intacct = config.intacct_config(timeout=timeout, retry=retry)
     except SecretUnavailableError as error:

@@ -419,8 +419,9 @@ def apply(
     states = {
         kind: preload_states(session, tenant_id, kind, keys) for kind, keys in by_kind.items()
     }
-    if "item" in by_kind:  # their rows are locked on success: load them at once too
-        _preload_items(session, tenant_id, by_kind["item"])
+    # Items are locked on success: their rows are loaded at once too (and kept referenced,
+    # or the session's identity map would let them go and load each one again).
+    items = _preload_items(session, tenant_id, by_kind["item"]) if "item" in by_kind else []
     for item in batch:
         row = states[item.kind].get(item.key)
         if row is None or row.claimed_by != worker_id:
@@ -457,22 +458,28 @@ def apply(
         code, message = explain(item, result.errors)
         _park(row, code, message, report, moment)
     session.flush()
-    # An item's ID is locked once it is in Intacct (one small flush each, after the states).
+    # An item's ID is locked once it is in Intacct (after the states; one flush for all).
     for item in batch:
         if item.kind == "item" and item.record_no is not None and item.result is not None:
             if item.result.ok:
-                mark_item_integrated(session, tenant_id, item.key, at=moment)
+                mark_item_integrated(session, tenant_id, item.key, at=moment, flush=False)
+    session.flush()
+    del items
     return report
 
 
-def _preload_items(session: Session, tenant_id: str, keys: Sequence[str]) -> None:
+def _preload_items(session: Session, tenant_id: str, keys: Sequence[str]) -> list[Any]:
     from intacct_bridge.store.tables.items import ItemRow
 
+    rows: list[Any] = []
     for start in range(0, len(keys), 500):
         chunk = list(keys[start : start + 500])
-        session.scalars(
-            select(ItemRow).where(ItemRow.tenant_id == tenant_id, ItemRow.id.in_(chunk))
-        ).all()
+        rows.extend(
+            session.scalars(
+                select(ItemRow).where(ItemRow.tenant_id == tenant_id, ItemRow.id.in_(chunk))
+            )
+        )
+    return rows
 
 
 def _succeed(

@@ -20,18 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import os
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import httpx
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -41,7 +43,8 @@ from intacct_bridge.intacct import CompanyLimiter, IntacctClient, IntacctError, 
 from intacct_bridge.intacct.errors import IntacctAuthError, IntacctRequestError
 from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
-from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.store.tables.sync import SyncCursorRow, SyncStateRow
+from intacct_bridge.store.tables.tenancy import ChangeEventRow
 from intacct_bridge.sync import outbound, state
 from intacct_bridge.sync.connect import client_for, load_config
 from intacct_bridge.sync.inspect import Finding, inspect_maps, inspect_objects
@@ -56,6 +59,18 @@ DEFAULT_BATCH = 200
 DEFAULT_LANES = 2
 #: seconds a claim holds a record before another worker may take it over
 DEFAULT_LEASE = 300.0
+#: kinds that depend on no other kind: they are sent during every stage of
+#: :data:`state.KIND_STAGES` (items refer to no contact; customers and suppliers wait for
+#: the contacts they refer to)
+INDEPENDENT_KINDS = ("item",)
+#: threads doing a worker's database work on PostgreSQL (SQLite: one for the writes, which
+#: wait for one another anyway, and one for the reads)
+DB_THREADS = 4
+#: outbox events read in the first transaction of a run, and in each later one
+COLLECT_FIRST = 600
+COLLECT_SLICE = 1000
+
+_T = TypeVar("_T")
 
 
 class SyncRunError(BridgeError):
@@ -177,6 +192,11 @@ class EmbeddedWorker:
         #: inspect findings per (tenant, outbound maps): inspected once per worker and map
         self._inspected: dict[tuple[str, tuple[ObjectMap, ...]], list[Finding]] = {}
         self._inspecting = asyncio.Lock()
+        #: the lanes' database work (claim, prepare, apply) runs here, off the event loop,
+        #: so that replies are read and the next requests sent while it runs
+        self._db: ThreadPoolExecutor | None = None
+        self._db_reads: ThreadPoolExecutor | None = None
+        self._db_lock = threading.Lock()
 
     # --- the three verbs ----------------------------------------------------------------------
 
@@ -268,26 +288,39 @@ class EmbeddedWorker:
             state.write_lock(session)
             config = load_config(session, tenant_id, self.keyring)
             self._take_over_dead_claims(session, tenant_id)
+            idle = not _has_work(session, tenant_id, self.clock())
+        if idle:  # the usual case of a polling worker: one query, no client, no lanes
+            with self.sessions() as session:
+                report.waiting = state.count_states(session, tenant_id, state="pending")
+            report.seconds = time.perf_counter() - started
+            return report
         ctx = outbound.Context.of(config)
         client = self._client(config)
         self._inspecting = asyncio.Lock()  # bound to this run's event loop
-        collected = asyncio.Event()
+        collected = _Outbox()
+        def run_kind(kind: str) -> Coroutine[object, object, None]:
+            return self._run_kind(client, tenant_id, kind, ctx, report, progress, collected)
+
+        async def stages() -> None:
+            for stage in state.KIND_STAGES:  # a stage's kinds are independent
+                async with asyncio.TaskGroup() as kinds:
+                    for kind in stage:
+                        if kind not in INDEPENDENT_KINDS:
+                            kinds.create_task(run_kind(kind))
+                await collected.done.wait()  # the next stage starts once the outbox is read
+
         try:
-            for number, stage in enumerate(state.KIND_STAGES):  # a stage's kinds are independent
-                try:
-                    async with asyncio.TaskGroup() as kinds:
-                        if number == 0:
-                            # The outbox is read while the first stage already sends; the
-                            # next stage starts once it is read to the end.
-                            kinds.create_task(self._collect(tenant_id, report, collected))
-                        for kind in stage:
-                            kinds.create_task(
-                                self._run_kind(
-                                    client, tenant_id, kind, ctx, report, progress, collected
-                                )
-                            )
-                except* SyncRunError as group:
-                    raise group.exceptions[0] from None
+            try:
+                async with asyncio.TaskGroup() as work:
+                    # The outbox is read while the first stage already sends.
+                    work.create_task(self._collect(tenant_id, report, collected))
+                    # Independent kinds are sent all along, so that both slots stay busy
+                    # while a stage ends and the next one begins.
+                    for kind in INDEPENDENT_KINDS:
+                        work.create_task(run_kind(kind))
+                    work.create_task(stages())
+            except* SyncRunError as group:
+                raise group.exceptions[0] from None
         finally:
             report.requests = client.requests_sent
             await client.aclose()
@@ -296,18 +329,25 @@ class EmbeddedWorker:
         report.seconds = time.perf_counter() - started
         return report
 
-    async def _collect(self, tenant_id: str, report: RunReport, collected: asyncio.Event) -> None:
+    async def _collect(self, tenant_id: str, report: RunReport, collected: _Outbox) -> None:
         """Read the outbox in committed slices, letting the senders run in between."""
+        def read(limit: int) -> int:
+            with self.sessions.begin() as session:
+                if _outbox_busy(session, tenant_id):
+                    return 0  # another worker is reading it: its records come to the lanes
+                return state.collect(session, tenant_id, limit=limit)
+
         try:
-            while True:
-                with self.sessions.begin() as session:
-                    read = state.collect(session, tenant_id, limit=2000)
-                if not read:
-                    return
-                report.events += read
-                await asyncio.sleep(0)
+            # A small first slice lets the lanes start sending early; the later slices are
+            # short too, so that the lanes' database work never waits long behind them.
+            limit = COLLECT_FIRST
+            while read_ := await self._in_db(read, limit):
+                report.events += read_
+                limit = COLLECT_SLICE
+                collected.slice_read()
         finally:
-            collected.set()
+            collected.done.set()
+            collected.slice_read()
 
     async def _run_kind(
         self,
@@ -317,15 +357,19 @@ class EmbeddedWorker:
         ctx: outbound.Context,
         report: RunReport,
         progress: Progress | None,
-        collected: asyncio.Event,
+        collected: _Outbox,
     ) -> None:
-        with self.sessions() as session:
-            if not map_for_kind(
-                session, tenant_id, "contact" if kind == "address" else kind
-            ).direction.sends:
-                return
-            total = state.count_states(session, tenant_id, kind=kind, state="pending")
-        if not total and collected.is_set():
+        def pending() -> int | None:
+            with self.sessions() as session:
+                objmap = map_for_kind(session, tenant_id, "contact" if kind == "address" else kind)
+                if not objmap.direction.sends:
+                    return None
+                return state.count_states(session, tenant_id, kind=kind, state="pending")
+
+        total = await self._in_db(pending, reads=True)
+        if total is None:
+            return
+        if not total and collected.done.is_set():
             return
         done = [0]
         if progress is not None:
@@ -351,13 +395,15 @@ class EmbeddedWorker:
         progress: Progress | None,
         done: list[int],
         total: int,
-        collected: asyncio.Event,
+        collected: _Outbox,
     ) -> None:
         """Claim, send, record — until nothing of ``kind`` is due. Several lanes run at once
-        so that one lane's database work overlaps another's requests in flight."""
-        while True:
+        so that one lane's database work (in the worker's database threads) overlaps another's
+        requests in flight: both slots of the company stay busy."""
+
+        def claim() -> list[tuple[str, str]]:
             with self.sessions.begin() as session:
-                claimed = outbound.claim(
+                return outbound.claim(
                     session,
                     tenant_id,
                     kind,
@@ -366,13 +412,38 @@ class EmbeddedWorker:
                     lease=self.lease,
                     at=self.clock(),
                 )
-            if not claimed:
-                if collected.is_set():
-                    return
-                await asyncio.sleep(0.05)  # the outbox is still being read
-                continue
+
+        def prepare(claimed: list[tuple[str, str]]) -> list[outbound.Outgoing]:
             with self.sessions() as session:
-                batch = outbound.prepare(session, tenant_id, claimed, ctx)
+                return outbound.prepare(session, tenant_id, claimed, ctx)
+
+        def apply(
+            batch: list[outbound.Outgoing], failure: BaseException | None
+        ) -> outbound.Applied:
+            with self.sessions.begin() as session:
+                return outbound.apply(
+                    session,
+                    tenant_id,
+                    self.identity,
+                    batch,
+                    client.config.endpoint,
+                    failure=failure,
+                    at=self.clock(),
+                )
+
+        while True:
+            # A claim committed while this lane was being cancelled is given back at once.
+            claimed = await self._in_db(claim, undo=lambda c: self._release(tenant_id, c))
+            if not claimed:
+                if collected.done.is_set():
+                    return
+                await collected.next_slice()  # the outbox is still being read
+                continue
+            try:
+                batch = await self._in_db(prepare, claimed, reads=True)
+            except BaseException:
+                self._release(tenant_id, claimed)
+                raise
             if any(not item.unchanged and item.problem is None for item in batch):
                 # Inspected on connecting, i.e. before the first call that writes.
                 blocking = [
@@ -400,22 +471,59 @@ class EmbeddedWorker:
                 # another lane failed (cancelled), or a defect: give the records back now
                 self._release(tenant_id, claimed)
                 raise
-            with self.sessions.begin() as session:
-                applied = outbound.apply(
-                    session,
-                    tenant_id,
-                    self.identity,
-                    batch,
-                    client.config.endpoint,
-                    failure=failure,
-                    at=self.clock(),
-                )
+            # Recorded in a database thread; once it is written, this lane claims again
+            # (the other lanes' requests are in flight meanwhile).
+            applied = await self._in_db(apply, batch, failure)
             report.add(applied)
             done[0] += len(claimed)
             if progress is not None:
                 with self.sessions() as session:
                     left = state.count_states(session, tenant_id, kind=kind, state="pending")
                 progress(kind, done[0], max(total, done[0] + left))
+
+    def _db_executor(self, reads: bool) -> ThreadPoolExecutor | None:
+        """The database threads (``None``: an in-memory SQLite database, which lives in
+        one connection — its work stays on the event loop). On SQLite the reads have a
+        thread of their own: they never wait for a write, the writes wait for one another."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        sqlite = url.get_backend_name() == "sqlite"
+        with self._db_lock:
+            if self._db is None:
+                threads = 1 if sqlite else DB_THREADS
+                self._db = ThreadPoolExecutor(threads, thread_name_prefix="ib-sync-db")
+                self._db_reads = (
+                    ThreadPoolExecutor(1, thread_name_prefix="ib-sync-read") if sqlite else self._db
+                )
+            return self._db_reads if reads else self._db
+
+    async def _in_db(
+        self,
+        work: Callable[..., _T],
+        *args: object,
+        undo: Callable[[_T], None] | None = None,
+        reads: bool = False,
+    ) -> _T:
+        """``work(*args)`` in a database thread (``reads``: it only reads). If the caller is
+        cancelled meanwhile, the work still runs to its end (its transaction commits or not
+        as a whole); ``undo`` then gets its result before the cancellation goes on."""
+        executor = self._db_executor(reads)
+        if executor is None:
+            return work(*args)
+        future = asyncio.get_running_loop().run_in_executor(
+            executor, functools.partial(work, *args)
+        )
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if undo is not None:
+                try:
+                    result = await future
+                except Exception:  # the work failed: nothing to undo
+                    raise asyncio.CancelledError from None
+                undo(result)
+            raise
 
     async def _findings(self, client: IntacctClient, tenant_id: str) -> list[Finding]:
         """Mapped outbound fields the company lacks: inspected on connecting (once per worker,
@@ -493,6 +601,59 @@ class EmbeddedWorker:
         finally:
             await client.aclose()
         return checked, desynced
+
+
+def _outbox_busy(session: Session, tenant_id: str) -> bool:
+    """PostgreSQL: whether another worker is reading the tenant's outbox now (its cursor
+    is locked); otherwise the cursor is locked for this transaction. Several processes
+    working for one tenant then never queue up behind one another's reading."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    where = (SyncCursorRow.tenant_id == tenant_id) & (
+        SyncCursorRow.consumer == state.OUTBOX_CONSUMER
+    )
+    if session.scalar(select(SyncCursorRow.consumer).where(where)) is None:
+        return False  # no cursor yet: collect creates it (and waits for a concurrent one)
+    locked = select(SyncCursorRow.consumer).where(where).with_for_update(skip_locked=True)
+    return session.scalar(locked) is None
+
+
+def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
+    """Whether a run of ``tenant_id`` has anything to do: outbox events not read yet, or
+    pending records due and not claimed (two indexed look-ups)."""
+    cursor = session.get(SyncCursorRow, (tenant_id, state.OUTBOX_CONSUMER))
+    if cursor is not None and cursor.gaps:
+        return True  # events of transactions that were still open may have committed
+    unread = select(ChangeEventRow.id).where(
+        ChangeEventRow.tenant_id == tenant_id,
+        ChangeEventRow.id > (cursor.last_event_id if cursor is not None else 0),
+    )
+    if session.scalar(unread.limit(1)) is not None:
+        return True
+    due = select(SyncStateRow.key).where(
+        SyncStateRow.tenant_id == tenant_id,
+        SyncStateRow.state == state.SyncState.PENDING.value,
+        or_(SyncStateRow.next_attempt_at.is_(None), SyncStateRow.next_attempt_at <= moment),
+        or_(SyncStateRow.claimed_until.is_(None), SyncStateRow.claimed_until < moment),
+    )
+    return session.scalar(due.limit(1)) is not None
+
+
+class _Outbox:
+    """How far a run has read its tenant's outbox: lanes that find nothing to claim wait
+    for the next slice read (records may have become pending), not on a timer."""
+
+    def __init__(self) -> None:
+        #: set once the outbox is read to its end
+        self.done = asyncio.Event()
+        self._slice = asyncio.Event()
+
+    def slice_read(self) -> None:
+        self._slice.set()
+        self._slice = asyncio.Event()
+
+    async def next_slice(self) -> None:
+        await self._slice.wait()
 
 
 def _conforms(worker: EmbeddedWorker) -> SyncJobs:

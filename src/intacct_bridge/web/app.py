@@ -5,6 +5,7 @@ Routes:
 * ``GET /health`` — liveness and readiness: version, database reachable and migrated, secret
   key loaded.
 * ``POST /intacct/smart-events`` — the Smart Event receiver (:mod:`.smart_events`).
+* ``POST /intacct/async-results`` — results of asynchronous posts (:mod:`.async_results`).
 
 Later issues add their routers here (console, REST API). The app holds no global state: each
 instance carries its engine, session factory, keyring and Intacct client factory in
@@ -67,7 +68,8 @@ class WebSettings(BaseSettings):
     #: those held back by a transient failure every ``retry_interval`` seconds (0 = never)
     resume_pending: bool = True
     retry_interval: float = 60.0
-    #: finished Smart Event receipts are kept this many days (0 = forever)
+    #: finished Smart Event receipts (and asynchronous posting requests) are kept this many
+    #: days (0 = forever)
     receipt_days: int = 90
 
 
@@ -141,6 +143,9 @@ def create_app(
             return
         try:
             gone = prune_receipts(state.sessions, dt.timedelta(days=settings.receipt_days))
+            from intacct_bridge.export.callbacks import prune_async_requests
+
+            prune_async_requests(state.sessions, dt.timedelta(days=settings.receipt_days))
         except Exception:  # housekeeping never stops the server
             log.exception("could not prune old Smart Event receipts")
         else:
@@ -190,6 +195,9 @@ def create_app(
     from intacct_bridge.web.smart_events import router as smart_events
 
     app.include_router(smart_events)
+    from intacct_bridge.web.async_results import router as async_results
+
+    app.include_router(async_results)
     from intacct_bridge.web.api import install_api  # the REST API, /api/v1 (docs/api.md)
 
     install_api(app)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 import intacct_bridge.store.tables  # noqa: F401  (registers every table)
 from intacct_bridge.store.base import Base
+from intacct_bridge.store.migrate import include_name
 from intacct_bridge.store.session import create_store_engine, database_url
 
 config = context.config
@@ -33,6 +34,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_item=_render_item,
+        include_name=include_name,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
     )
@@ -44,6 +46,7 @@ def run_migrations_offline() -> None:
         url=database_url(config.get_main_option("sqlalchemy.url") or None),
         target_metadata=target_metadata,
         render_item=_render_item,
+        include_name=include_name,
         literal_binds=True,
     )
     with context.begin_transaction():

@@ -8,7 +8,19 @@ tenant, which the database enforces on its own.
 
 from intacct_bridge.store.tables.tenancy import ChangeEventRow, TenantRow
 
-from . import analytics, auth, config, documents, finance, inbound, items, parties, sites, sync
+from . import (
+    analytics,
+    auth,
+    config,
+    documents,
+    finance,
+    inbound,
+    items,
+    parties,
+    posting,
+    sites,
+    sync,
+)
 
 __all__ = [
     "ChangeEventRow",
@@ -21,6 +33,7 @@ __all__ = [
     "inbound",
     "items",
     "parties",
+    "posting",
     "sites",
     "sync",
 ]

@@ -6,6 +6,9 @@
 * ``sync_map_override`` — a tenant's changes to a delivered map (only the changes are stored;
   the delivered maps live in code, :mod:`intacct_bridge.sync.mappings`).
 * ``sync_cursor`` — how far a consumer has read the ``change_event`` outbox.
+* ``sync_slot_lease`` — the lease of each Intacct concurrency slot shared through
+  PostgreSQL (:mod:`intacct_bridge.sync.slots`): until when a request taken under it may
+  still be in flight at the gateway.
 
 Smart Event receipts are in :mod:`.inbound` (``smart_event_receipt``).
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intacct_bridge.store.base import Base, key, tenant_key
@@ -107,3 +110,21 @@ class SyncCursorRow(Base):
     #: up after a while
     gaps: Mapped[Any | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime]
+
+
+class SlotLeaseRow(Base):
+    """The lease of one Intacct concurrency slot (PostgreSQL; :mod:`intacct_bridge.sync.slots`).
+
+    Written and read by the slot provider with PostgreSQL's clock only; not per tenant (a
+    slot belongs to an Intacct company at a gateway, whichever tenants use it).
+    """
+
+    __tablename__ = "sync_slot_lease"
+
+    #: the slot's advisory-lock key (:func:`intacct_bridge.sync.slots.advisory_id`)
+    lock_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    #: who took it last (``host:pid:random``)
+    holder: Mapped[str | None] = mapped_column(String(80))
+    #: until when the request taken under it may still be in flight (start + the client's
+    #: request timeout); ``NULL`` once its holder gave it back
+    busy_until: Mapped[dt.datetime | None]

@@ -13,6 +13,7 @@ pages. The pages:
 * ``/console/t/{tenant}/finance/…`` — journal entries, AP and AR documents with their
   posting status, reconcile, attribute and dimension types (:mod:`.finance`)
 * ``/console/t/{tenant}/api-keys`` — create (shown once) and revoke API keys (:mod:`.apikeys`)
+* ``/console/t/{tenant}/openitems`` — open items with their payment status (:mod:`.openitems`)
 """
 
 from __future__ import annotations
@@ -90,10 +91,11 @@ def install_console(app: FastAPI) -> None:
         finance,
         mapping,
         monitor,
+        openitems,
         signin,
     )
 
-    for module in (signin, monitor, mapping, configuration, dashboard, finance, apikeys):
+    for module in (signin, monitor, mapping, configuration, dashboard, finance, openitems, apikeys):
         app.include_router(module.router, prefix=PREFIX)
 
     app.add_middleware(_PageHeaders)
