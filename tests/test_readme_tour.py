@@ -66,6 +66,13 @@ PROMISES: dict[str, tuple[str, ...]] = {
     "intacct-bridge sync": ("Sent 61 record(s)", "0 to retry, 0 in error"),
     "intacct-bridge status": ("customer", "supplier"),
     "intacct-bridge pull --full": ("GLACCOUNT", "APTERM", "record(s) changed"),
+    "intacct-bridge config posting set --rate EUR/USD=1.087@2025-03-01 --leave-off project "
+    "--leave-off task": ("Stored the posting configuration of tenant default",),
+    "intacct-bridge post": (
+        "Posting configuration: stored for this tenant",
+        "100 documents: 100 posted",
+        "0 in error, 0 pending",
+    ),
 }
 
 

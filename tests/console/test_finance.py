@@ -294,3 +294,21 @@ def test_create_all_is_one_pull_across_server_processes_on_postgresql(
             assert time.monotonic() < deadline
             time.sleep(0.05)
     assert "another server process" not in second.get(url).text
+
+
+def test_reconcile_reads_the_tenants_stored_posting_configuration(world: World) -> None:
+    """The page uses the tenant's stored posting configuration (here: revenue on shipment
+    without a shipped-not-invoiced account, so every shipment is a problem naming it)."""
+    from intacct_bridge.config.posting import PostingSettings, save_settings
+
+    posted = demo_documents(world, documents=20)
+    period = posted[0].date.strftime("%Y-%m")
+    browser = world.signed_in(world.viewer)
+    url = f"{PREFIX}/t/{world.a}/finance/reconcile"
+    token = browser.csrf(url)
+    derived = html.unescape(browser.post(url, data={"csrf_token": token, "period": period}).text)
+    assert "shipped_not_invoiced" not in derived
+    with world.sessions.begin() as session:
+        save_settings(session, world.a, PostingSettings(revenue_recognition="on_shipment"))
+    stored = html.unescape(browser.post(url, data={"csrf_token": token, "period": period}).text)
+    assert "shipped_not_invoiced" in stored and f"Period {period}:" in stored

@@ -82,6 +82,48 @@ def test_bad_options_name_the_fix(cli: Cli) -> None:
     assert "FROM/TO=RATE@YYYY-MM-DD" in text(rate)
 
 
+def test_stored_configuration_is_what_post_and_reconcile_use(cli: Cli) -> None:
+    state = ("--state", str(cli.state))
+    shown = text(cli("config", "posting", "show"))
+    assert "derived from the store" in shown and "Stock journal: INVJ" in shown
+    cli("config", "posting", "set", *OPTIONS, "--stock-journal", "INVJ", code=2)  # unknown
+    stored = text(cli("config", "posting", "set", *OPTIONS))
+    assert "Stored the posting configuration of tenant default" in stored
+    as_json = text(cli("config", "posting", "show", "--json"))
+    assert '"source": "stored"' in as_json and '"rate": "1.1"' in as_json
+
+    posted = text(cli("post", *state))
+    assert "Posting configuration: stored for this tenant" in posted
+    assert "11 documents: 11 posted, 0 already in Intacct" in posted
+    clean = text(cli("reconcile", "--period", "2026-11", *state))
+    assert "0 differences; 11 documents posted" in clean
+    # an option overrides the stored value for one run only
+    off = text(
+        cli("reconcile", "--period", "2026-11", *state, "--rate", "EUR/USD=2@2026-11-01", code=1)
+    )
+    assert "0 differences" not in off
+    assert "0 differences" in text(cli("reconcile", "--period", "2026-11", *state))
+
+    removed = text(cli("config", "posting", "reset"))
+    assert "Removed the stored posting configuration" in removed
+    assert "derived from the store" in text(cli("config", "posting", "show"))
+
+
+def test_bad_posting_settings_name_the_field_and_fix(cli: Cli) -> None:
+    unknown = text(cli("config", "posting", "set", "--default-account", "rounding=7999", code=2))
+    assert "default_accounts.rounding" in unknown and "intacct-bridge pull --full" in unknown
+    batch = text(cli("config", "posting", "set", "--batch", "500", code=2))
+    assert "batch_size" in batch
+    leave = text(cli("config", "posting", "set", "--leave-off", "projects", code=2))
+    assert "--leave-off 'projects'" in leave and "project" in leave
+    policy = text(cli("config", "posting", "set", "--revenue-recognition", "never", code=2))
+    assert "revenue_recognition" in policy
+    rate = text(cli("config", "posting", "set", "--rate", "EUR/USD=-1@2026-11-01", code=2))
+    assert "positive rate" in rate
+    # nothing was stored by the refused commands
+    assert "derived from the store" in text(cli("config", "posting", "show"))
+
+
 def test_openitems_and_the_level_warning(cli: Cli) -> None:
     state = ("--state", str(cli.state))
     # AR closed: the sales documents stay unposted while the rest goes at the top level

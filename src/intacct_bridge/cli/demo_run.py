@@ -237,18 +237,13 @@ def _serve(run: DemoRun, host: str, port: int) -> None:
     settings = WebSettings(db_url=url, secret_key_file=ctx.directory / KEY_FILE)
     application = create_app(settings, engine=engine, keyring=ctx.keyring, clients=clients)
     # the console's own Intacct calls (connection test, inspect, Create all, Synchronise,
-    # reconcile) go to the demo's sandbox too, and reconcile uses the demo's posting setup
-    # (the same configuration the demo posted with: AP closed before the GL, late bills on
-    # AP's first open day)
-    from intacct_bridge.demo.run import demo_posting_config
-    from intacct_bridge.export.service import PostingConfig
+    # reconcile) go to the demo's sandbox too; reconcile reads the posting configuration
+    # the demo stored for the tenant
     from intacct_bridge.sync.worker import EmbeddedWorker
 
-    posting: PostingConfig = demo_posting_config(ctx.generator)
     services = application.state.console
     services.transport = sandbox.transport
     services.worker = lambda: EmbeddedWorker(engine, ctx.keyring, transport=sandbox.transport())
-    services.posting_config = lambda tenant: posting
     shown = f"[{host}]" if ":" in host else host
     out = console()
     out.print(

@@ -12,7 +12,7 @@ from intacct_bridge.cli.demo_run import demo_command
 from intacct_bridge.cli.inbound import pull_command
 from intacct_bridge.cli.openitems import openitems_command
 from intacct_bridge.cli.ops import db_app, import_command, tenant_app
-from intacct_bridge.cli.posting import post_command, reconcile_command
+from intacct_bridge.cli.posting import post_command, posting_config_app, reconcile_command
 from intacct_bridge.cli.sandbox import app as sandbox_app
 from intacct_bridge.cli.serve import serve_command
 from intacct_bridge.cli.setup import connection_app, package_app, setup_app
@@ -31,6 +31,7 @@ app.add_typer(tenant_app, name="tenant")
 app.command("demo-data")(demo_data_command)
 app.command("demo")(demo_command)
 app.command("init")(init_command)
+config_app.add_typer(posting_config_app, name="posting")
 app.add_typer(config_app, name="config")
 app.add_typer(connection_app, name="connection")
 app.add_typer(package_app, name="package")

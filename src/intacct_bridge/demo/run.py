@@ -30,6 +30,7 @@ import importlib.util
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from intacct_bridge.config.posting import PostingSettings
     from intacct_bridge.config.secrets import Keyring
     from intacct_bridge.demo.generator import DemoGenerator
     from intacct_bridge.posting import PostingSetup
@@ -142,7 +144,15 @@ class _ExportAdapter:
         self.module = module
 
     def _config(self, ctx: DemoContext) -> Any:
-        return demo_posting_config(ctx.generator)
+        """The tenant's stored posting configuration; the demo's is stored first when the
+        tenant has none (so ``post``, ``reconcile`` and the console read the same)."""
+        from intacct_bridge.config.posting import effective_config, get_settings, save_settings
+
+        with ctx.sessions.begin() as session:
+            if get_settings(session, ctx.tenant_id) is None:
+                save_settings(session, ctx.tenant_id, demo_posting_settings(ctx.generator))
+            config, _effective = effective_config(session, ctx.tenant_id)
+        return config
 
     def _call(self, ctx: DemoContext, call: Callable[[Any], Awaitable[Any]]) -> Any:
         from intacct_bridge.sync.connect import client_for, load_config
@@ -480,22 +490,39 @@ def _merge(report: StepReport, result: StepReport) -> None:
         report.status = result.status
 
 
-def demo_posting_config(generator: DemoGenerator) -> Any:
-    """The demo tenant's posting configuration (an export ``PostingConfig``): the demo
-    chart's company-wide accounts, stock journal and rates, and AP closed before the GL
-    (see ``_company``) with late bills posted on AP's first open day."""
-    from intacct_bridge.demo.company import DEFAULT_ACCOUNTS, STOCK_JOURNAL, exchange_rates
-    from intacct_bridge.export import PostingConfig
+def demo_posting_settings(generator: DemoGenerator) -> PostingSettings:
+    """The demo tenant's posting settings: the demo chart's company-wide accounts, stock
+    journal and rates, and AP closed before the GL (see ``_company``) with late bills
+    posted on AP's first open day. ``demo`` stores them for the tenant."""
+    from intacct_bridge.config.posting import ClosedSetting, PostingSettings, RateSetting
+    from intacct_bridge.demo.company import (
+        DEFAULT_ACCOUNTS,
+        INTERENTITY_ACCOUNTS,
+        RATES,
+        RATES_FROM,
+        STOCK_JOURNAL,
+    )
     from intacct_bridge.posting import ClosedPeriodPolicy
 
-    return PostingConfig(
+    return PostingSettings(
         default_accounts=dict(DEFAULT_ACCOUNTS),
         stock_journal=STOCK_JOURNAL,
-        rates=exchange_rates(),
+        rates=tuple(
+            RateSetting(source=source, target=target, rate=Decimal(rate), effective=RATES_FROM)
+            for source, target, rate in RATES
+        ),
         multi_entity=True,
-        closed_through={("AP", None): generator.ap_closed_through},
+        interentity_accounts=INTERENTITY_ACCOUNTS,
+        closed=(ClosedSetting(module="AP", through=generator.ap_closed_through),),
         closed_period_policy=ClosedPeriodPolicy.FIRST_OPEN_DATE,
     )
+
+
+def demo_posting_config(generator: DemoGenerator) -> Any:
+    """:func:`demo_posting_settings` as the export's ``PostingConfig``."""
+    from intacct_bridge.config.posting import to_posting_config
+
+    return to_posting_config(demo_posting_settings(generator))
 
 
 def demo_posting_setup(generator: DemoGenerator) -> PostingSetup:
@@ -514,6 +541,7 @@ __all__ = [
     "Export",
     "StepReport",
     "demo_posting_config",
+    "demo_posting_settings",
     "demo_posting_setup",
     "export_installed",
     "installed_export",

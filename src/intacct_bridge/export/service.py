@@ -50,7 +50,7 @@ from intacct_bridge.intacct.errors import (
     IntacctRequestError,
 )
 from intacct_bridge.intacct.limits import CompanyLimiter
-from intacct_bridge.model.analytics import AttributeType, DimensionType
+from intacct_bridge.model.analytics import AttributeType, AttributeTypeKind, DimensionType
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.finance import Account, PostingClass, TaxDetail
 from intacct_bridge.model.items import Item
@@ -135,6 +135,9 @@ class PostingConfig:
     async_timeout: float = 300.0
     #: MEGA: post at the top level (entity on each line) or in an entity session per entity
     level: TransactionLevel = TransactionLevel.TOP_LEVEL
+    #: attribute types whose Intacct dimension is left off the lines (e.g. project and task
+    #: when the company has no Projects module); see docs/posting.md
+    left_off: frozenset[AttributeTypeKind] = frozenset()
 
 
 def load_setup(session: Session, tenant: str, config: PostingConfig | None = None) -> PostingSetup:
@@ -152,7 +155,7 @@ def load_setup(session: Session, tenant: str, config: PostingConfig | None = Non
             if isinstance(r, Company | Site) and r.intacct_entity_id
         }
         multi = bool(entities)
-    return setup_from_records(
+    setup = setup_from_records(
         records,
         default_accounts=dict(config.default_accounts),
         stock_journal=config.stock_journal,
@@ -162,6 +165,13 @@ def load_setup(session: Session, tenant: str, config: PostingConfig | None = Non
         closed_period_policy=config.closed_period_policy,
         revenue_recognition=config.revenue_recognition,
     )
+    if not config.left_off:
+        return setup
+    objects = {
+        kind: None if kind in config.left_off else obj
+        for kind, obj in setup.attribute_objects.items()
+    }
+    return dataclasses.replace(setup, attribute_objects=objects)
 
 
 def document_key(document: Document) -> str:

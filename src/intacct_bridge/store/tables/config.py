@@ -1,4 +1,5 @@
-"""``integration_config`` and ``integration_tax_default``: one Intacct configuration per tenant.
+"""``integration_config`` and ``integration_tax_default``: one Intacct configuration per tenant;
+``posting_config``: its posting configuration.
 
 Passwords and the webhook secret are stored only as Fernet ciphertext (the ``*_ciphertext``
 columns, see :mod:`intacct_bridge.config.secrets`); the key never reaches the database.
@@ -71,3 +72,14 @@ class IntegrationTaxDefaultRow(Base):
     tax_solution: Mapped[str | None] = mapped_column(String(60))
     tax_category: Mapped[str | None] = mapped_column(String(60))
     transaction_level: Mapped[str] = mapped_column(String(20))
+
+
+class PostingConfigRow(Base):
+    """One tenant's posting configuration: a JSON document validated by
+    :class:`intacct_bridge.config.posting.PostingSettings` (no secrets; Decimals as strings)."""
+
+    __tablename__ = "posting_config"
+
+    tenant_id: Mapped[str] = tenant_key()
+    settings: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime]

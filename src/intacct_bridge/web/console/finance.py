@@ -23,9 +23,10 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from intacct_bridge.auth.web import require_csrf
+from intacct_bridge.config.posting import effective_config
 from intacct_bridge.errors import BridgeError
 from intacct_bridge.export.service import KIND as POSTING_KIND
-from intacct_bridge.export.service import PostingConfig, period_bounds, reconcile
+from intacct_bridge.export.service import period_bounds, reconcile
 from intacct_bridge.intacct import RetryPolicy
 from intacct_bridge.intacct.errors import IntacctError
 from intacct_bridge.model.analytics import AttributeType, DimensionType
@@ -297,12 +298,14 @@ async def reconcile_run(page: Viewer, request: Request) -> HTMLResponse:
     try:
         with page.read() as session:
             settings = load_config(session, page.tenant_id, page.state.keyring)
+            if config is None:  # the tenant's stored posting configuration, or the derived one
+                config, _effective = effective_config(session, page.tenant_id)
         transport = services.transport() if services.transport else None
         async with client_for(
             settings, transport=transport, retry=RetryPolicy(attempts=1)
         ) as client:
             report = await reconcile(
-                page.state.engine, page.tenant_id, client, period, config=config or PostingConfig()
+                page.state.engine, page.tenant_id, client, period, config=config
             )
     except (BridgeError, IntacctError) as error:
         return _reconcile_page(page, period, problem=f"Intacct could not be asked: {error}")

@@ -24,8 +24,8 @@ class ConsoleServices:
     #: run the worker after queueing (off: the records are only marked pending, for a
     #: separate ``intacct-bridge worker`` to send)
     run_worker: bool = True
-    #: the posting configuration reconcile uses for a tenant (``None``: the defaults, as
-    #: ``intacct-bridge reconcile`` without options); ``demo --serve`` sets the demo's
+    #: the posting configuration reconcile uses for a tenant (``None``: the tenant's stored
+    #: one, or the one derived from its store, as ``intacct-bridge reconcile`` reads it)
     posting_config: Callable[[str], PostingConfig] | None = None
 
     @classmethod
