@@ -34,6 +34,7 @@ from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
 from intacct_bridge.store.tables.posting import OpenItemRow
 from intacct_bridge.store.tables.sync import SyncStateRow
+from intacct_bridge.store.tables.tenancy import TenantRow
 from intacct_bridge.sync.state import write_lock
 
 KIND = "posting"
@@ -158,7 +159,10 @@ async def refresh_open_items(
                     read[wanted[int(number)]] = record
     stamp = now()
     with sessions.begin() as session:
+        # one writer per tenant (two posting runs at once both refresh what they posted):
+        # the database's write lock on SQLite, the tenant row on PostgreSQL
         write_lock(session)
+        session.execute(select(TenantRow.id).where(TenantRow.id == tenant).with_for_update())
         existing = {
             row.document_key: row
             for row in session.scalars(select(OpenItemRow).where(OpenItemRow.tenant_id == tenant))

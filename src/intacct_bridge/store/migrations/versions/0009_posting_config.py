@@ -1,6 +1,6 @@
 """Posting configuration: one JSON document per tenant.
 
-Revision ID: 0008_posting_config
+Revision ID: 0009_posting_config
 Revises: 0008_slot_leases (the branch was made on 0005; re-chained when main was merged in)
 Create Date: 2026-12-06
 
@@ -18,7 +18,7 @@ from alembic import op
 
 from intacct_bridge.store import base
 
-revision: str = "0008_posting_config"
+revision: str = "0009_posting_config"
 down_revision: str | None = "0008_slot_leases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
