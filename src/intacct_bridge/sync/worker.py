@@ -366,10 +366,13 @@ class EmbeddedWorker:
                     return None
                 return state.count_states(session, tenant_id, kind=kind, state="pending")
 
+        # Whether the outbox was read to its end BEFORE counting: a count that began earlier
+        # may have missed the records the last slice made pending.
+        finished = collected.done.is_set()
         total = await self._in_db(pending, reads=True)
         if total is None:
             return
-        if not total and collected.done.is_set():
+        if not total and finished:
             return
         done = [0]
         if progress is not None:
@@ -432,13 +435,17 @@ class EmbeddedWorker:
                 )
 
         while True:
+            # Read before the claim: a claim that began before the outbox's last slice was
+            # committed may find nothing although that slice made records pending.
+            finished = collected.done.is_set()
             # A claim committed while this lane was being cancelled is given back at once.
             claimed = await self._in_db(claim, undo=lambda c: self._release(tenant_id, c))
             if not claimed:
-                if collected.done.is_set():
+                if finished:
                     return
-                await collected.next_slice()  # the outbox is still being read
-                continue
+                if not collected.done.is_set():
+                    await collected.next_slice()  # the outbox is still being read
+                continue  # claim once more: the slice read meanwhile may have made some due
             try:
                 batch = await self._in_db(prepare, claimed, reads=True)
             except BaseException:
