@@ -20,6 +20,20 @@ class BridgeError(Exception):
         super().__init__(message or (type(self).__doc__ or "").strip())
 
 
+class RequestRefused(BridgeError):
+    """A post to one of the bridge's endpoints that it refuses (a Smart Event, an
+    asynchronous result): HTTP ``status``, a stable ``code`` and a sentence."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def as_json(self) -> dict[str, str]:
+        return {"error": self.code, "message": self.message}
+
+
 class Transient:
     """Marker: the same call may succeed if retried later."""
 

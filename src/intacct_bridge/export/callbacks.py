@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.config.store import get_config
-from intacct_bridge.errors import BridgeError
+from intacct_bridge.errors import BridgeError, RequestRefused
 from intacct_bridge.export.service import (
     ASYNC,
     _done,
@@ -54,17 +54,8 @@ log = logging.getLogger("intacct_bridge.export.callbacks")
 MAX_CALLBACK_BYTES = 8 * 1024 * 1024
 
 
-class CallbackRefused(BridgeError):
+class CallbackRefused(RequestRefused):
     """A callback the bridge refuses: HTTP ``status``, a stable ``code`` and a sentence."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-    def as_json(self) -> dict[str, str]:
-        return {"error": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)

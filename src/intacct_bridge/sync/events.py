@@ -42,7 +42,7 @@ from intacct_bridge import xmlsafe
 from intacct_bridge.config.models import IntegrationConfig
 from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.config.store import get_config
-from intacct_bridge.errors import BridgeError, is_transient
+from intacct_bridge.errors import BridgeError, RequestRefused, is_transient
 from intacct_bridge.intacct.client import IntacctClient
 from intacct_bridge.intacct.limits import CompanyLimiter
 from intacct_bridge.model.analytics import DimensionType
@@ -81,17 +81,8 @@ OUTBOUND_OBJECTS: tuple[InboundObject, ...] = (
 _OUTBOUND = frozenset(o.name for o in OUTBOUND_OBJECTS)
 
 
-class EventRefused(BridgeError):
+class EventRefused(RequestRefused):
     """A post the bridge refuses: HTTP ``status``, a stable ``code`` and a sentence."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-    def as_json(self) -> dict[str, str]:
-        return {"error": self.code, "message": self.message}
 
 
 def _malformed(message: str) -> EventRefused:
