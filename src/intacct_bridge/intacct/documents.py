@@ -128,12 +128,15 @@ def _tax_entries(line: Line, where: str) -> list[dict[str, str]]:
     ]
 
 
-def _currency_fields(currency: Currency | None, where: str) -> dict[str, object]:
-    """Generic-API currency fields (header of a bill, each line of a journal entry)."""
+def _currency_fields(
+    currency: Currency | None, where: str, *, base: bool = True
+) -> dict[str, object]:
+    """Generic-API currency fields (header of a bill, each line of a journal entry;
+    ``base``: with ``BASECURR``, which bills have and journal entry lines do not)."""
     if currency is None:
         return {}
     fields: dict[str, object] = {}
-    if currency.base_currency:
+    if base and currency.base_currency:
         fields["BASECURR"] = currency.base_currency
     fields["CURRENCY"] = currency.currency
     fields["EXCH_RATE_DATE"] = _us(currency.rate_date)
@@ -202,7 +205,8 @@ def journal_entry(
                 entry[name] = value
         for udd, value in sorted(d.user_defined.items()):
             entry[f"GLDIM{udd.upper()}"] = value
-        entry.update(_currency_fields(currency, where))
+        # GLENTRY has no BASECURR (reference §14.8): the line's entity decides the base
+        entry.update(_currency_fields(currency, where, base=False))
         entries.append({k: v for k, v in entry.items() if v is not None})
     if total != 0:
         raise DocumentError(

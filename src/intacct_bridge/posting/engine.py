@@ -22,6 +22,7 @@ from intacct_bridge.model.documents import Document, DocumentLine, DocumentType
 from intacct_bridge.model.finance import Account, TaxDetail, TaxType
 from intacct_bridge.model.items import Item
 from intacct_bridge.model.money import ZERO, Money
+from intacct_bridge.posting.conversion import to_base, trx_for_base
 from intacct_bridge.posting.entries import Entry, EntryLine, Side, Target, UnbalancedEntryError
 from intacct_bridge.posting.problems import PostingProblem, ProblemCode
 from intacct_bridge.posting.recipes import (
@@ -156,7 +157,7 @@ class _Posting:
             control = self._control(lines, ledger, party)
             if control is not None:
                 lines.append(control)
-        lines = self._settle(lines, ledger)
+        lines = self._settle(lines, ledger, rate)
         if self.problems:
             return self._result(())
         entry = Entry(
@@ -245,10 +246,10 @@ class _Posting:
                 continue
             owner = candidates[0]
             target = kept[owner]
+            left = target.trx_amount - line.trx_amount
+            # Intacct books the folded line's base from its transaction amount
             kept[owner] = replace(
-                target,
-                amount=target.amount - line.amount,
-                trx_amount=target.trx_amount - line.trx_amount,
+                target, amount=to_base(left, entry.exchange_rate), trx_amount=left
             )
             kept[index] = replace(line, amount=ZERO, trx_amount=ZERO)
             moves.append(replace(line, memo=f"{line.memo} (reclassified)".strip()))
@@ -264,6 +265,8 @@ class _Posting:
             self._check_direct_entry(target)
         if self.problems:
             return ()
+        # a line too small to be a cent in base currency moves nothing in the GL
+        moves = [move for move in moves if move.amount]
         for entity in sorted({m.entity_id for m in moves}, key=lambda e: e or ""):
             through = self.setup.closed("GL", entity, entry.gl_date)
             if through is not None:
@@ -278,9 +281,14 @@ class _Posting:
                 )
         if self.problems:
             return ()
-        adjustment = replace(
-            entry, lines=(*(line for line in kept if line.trx_amount), *control)
-        ).check_balanced()
+        sent = [line for line in kept if line.trx_amount]
+        base = sum((line.signed_amount for line in sent), ZERO)
+        trx = sum((line.signed_trx_amount for line in sent), ZERO)
+        # the control is the sum of the lines as Intacct books them (a cent may move)
+        total = replace(control[0], amount=abs(base), trx_amount=abs(trx))
+        adjustment = replace(entry, lines=(*sent, total)).check_balanced()
+        if not moves:
+            return (adjustment,)
         # the journal entry moves base amounts between accounts: it is in base currency
         # (the stock journal's entries are), whatever the document's currency
         reclass = Entry(
@@ -480,7 +488,12 @@ class _Posting:
         """Each amount type of the line, as (transaction, base) amounts; signs kept."""
 
         def pair(trx: Money) -> tuple[Money, Money]:
-            return trx, trx if rate == ONE else cents(trx * rate)
+            # the base amount Intacct books for the transaction amount sent (conversion.py)
+            return trx, to_base(trx, rate)
+
+        def reaching(base: Money) -> tuple[Money, Money]:
+            # a value known in base currency, sent as the transaction amount nearest to it
+            return pair(trx_for_base(base, rate))
 
         amounts: dict[Amount, tuple[Money, Money]] = {}
         if line.unit_cost is not None:
@@ -492,9 +505,9 @@ class _Posting:
             if item.is_stock_managed and self.recipe.target is not Target.JOURNAL_ENTRY:
                 unit = self._receipt_cost(item, ledger)
                 receipt_base = net_base if unit is None else cents(line.quantity * unit)
-                receipt = receipt_base if rate == ONE else cents(receipt_base / rate)
+                receipt, receipt_base = reaching(receipt_base)
                 amounts[Amount.RECEIPT_VALUE] = (receipt, receipt_base)
-                amounts[Amount.VARIANCE] = (net - receipt, net_base - receipt_base)
+                amounts[Amount.VARIANCE] = pair(net - receipt)
         if self._needs_shipment_value and item.is_stock_managed:
             if item.base_price is None:
                 self.problem(
@@ -506,12 +519,11 @@ class _Posting:
                     f"give item {item.id} a base price, or recognise revenue on invoice",
                 )
                 return amounts
-            value_base = cents(line.quantity * item.base_price)
-            value = value_base if rate == ONE else cents(value_base / rate)
+            value, value_base = reaching(cents(line.quantity * item.base_price))
             amounts[Amount.SHIPMENT_VALUE] = (value, value_base)
             if Amount.NET in amounts:
-                net, net_base = amounts[Amount.NET]
-                amounts[Amount.PRICE_DIFFERENCE] = (net - value, net_base - value_base)
+                net = amounts[Amount.NET][0]
+                amounts[Amount.PRICE_DIFFERENCE] = pair(net - value)
         return amounts
 
     def _receipt_cost(self, item: Item, ledger: _Ledger) -> Money | None:
@@ -750,8 +762,12 @@ class _Posting:
             memo=self.name,
         )
 
-    def _settle(self, lines: list[EntryLine], ledger: _Ledger) -> list[EntryLine]:
-        """Put a sub-cent-per-line imbalance on the rounding account; more is a defect."""
+    def _settle(self, lines: list[EntryLine], ledger: _Ledger, rate: Decimal) -> list[EntryLine]:
+        """Put a sub-cent-per-line imbalance on the rounding account; more is a defect.
+
+        A foreign-currency journal entry balanced in its currency but not in base (each
+        line converted and rounded on its own) is settled as Intacct settles it: the
+        difference goes to its largest line (the first of them), not to an account."""
         base = sum((ln.signed_amount for ln in lines), ZERO)
         trx = sum((ln.signed_trx_amount for ln in lines), ZERO)
         if base == 0 and trx == 0:
@@ -759,6 +775,8 @@ class _Posting:
         tolerance = CENT * len(lines)
         if abs(base) > tolerance or abs(trx) > tolerance:
             raise UnbalancedEntryError(f"{self.name}: off by {base} (base), {trx} (transaction)")
+        if self.recipe.target is Target.JOURNAL_ENTRY and rate != ONE and trx == 0:
+            return _on_largest(lines, base)
         account = self._resolve(AccountType.ROUNDING, None, None, None)
         if account is None:
             return lines
@@ -776,6 +794,18 @@ class _Posting:
 
 
 _OVERRIDABLE = frozenset({AccountType.EXPENSE, AccountType.REVENUE, AccountType.SALES_RETURNS})
+
+
+def _on_largest(lines: list[EntryLine], difference: Money) -> list[EntryLine]:
+    """``lines`` with the base ``difference`` (debits less credits) taken off their largest
+    sent line (Intacct's journal entry rule, docs/sandbox.md, Currencies)."""
+    sent = [i for i, line in enumerate(lines) if line.trx_amount]
+    index = max(sent, key=lambda i: lines[i].amount)  # the first of equals, as Intacct
+    line = lines[index]
+    amount = line.amount - difference if line.side is Side.DEBIT else line.amount + difference
+    out = list(lines)
+    out[index] = replace(line, amount=amount)
+    return out
 
 
 def _applies(items: Items, item: Item) -> bool:
