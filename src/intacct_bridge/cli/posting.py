@@ -143,19 +143,23 @@ def posting_overrides(
     return overrides
 
 
-def posting_config(
+def posting_config_overrides(
     default_account: list[str] | None,
     closed: list[str] | None,
     rate: list[str] | None,
     stock_journal: str | None,
     interentity: str | None = None,
-) -> PostingConfig:
-    """A posting configuration from the command's options alone (``worker --post``, which
-    does not read the tenants' stored configurations yet); fails with the fix."""
-    from intacct_bridge.config.posting import PostingSettings, to_posting_config
+    closed_period_policy: str | None = None,
+) -> dict[str, Any]:
+    """The settings the command's options override in every tenant's stored posting
+    configuration (``worker --post``), checked now; fails with the fix."""
+    from intacct_bridge.config.posting import PostingSettings
 
     overrides = posting_overrides(default_account, closed, rate, stock_journal, interentity)
-    return to_posting_config(_validated(PostingSettings(), overrides))
+    if closed_period_policy is not None:
+        overrides["closed_period_policy"] = closed_period_policy
+    _validated(PostingSettings(), overrides)
+    return overrides
 
 
 def _validated(settings: PostingSettings, overrides: dict[str, Any]) -> PostingSettings:

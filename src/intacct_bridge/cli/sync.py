@@ -22,7 +22,6 @@ found (errors, findings), 2 the command could not run.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -584,16 +583,18 @@ def worker_command(
     default_account: DefaultAccountOption = None,
     closed: ClosedOption = None,
     rate: RateOption = None,
-    stock_journal: JournalOption = "INVJ",
+    stock_journal: JournalOption = None,
     interentity: InterentityOption = None,
     closed_period_policy: Annotated[
-        ClosedPolicyChoice,
+        ClosedPolicyChoice | None,
         typer.Option(
             "--closed-period-policy",
             help="A document dated in a period closed in its subledger: refuse (a problem "
-            "naming the fix) or first_open_date (posted on the subledger's first open day).",
+            "naming the fix) or first_open_date (posted on the subledger's first open day). "
+            "Default: each tenant's stored configuration.",
+            show_default=False,
         ),
-    ] = ClosedPolicyChoice.REFUSE,
+    ] = None,
     pull_every: Annotated[
         int,
         typer.Option(
@@ -650,12 +651,16 @@ def worker_command(
             if with_engine:
                 posting = None
                 if post:
-                    from intacct_bridge.cli.posting import posting_config
-                    from intacct_bridge.posting import ClosedPeriodPolicy
+                    from intacct_bridge.cli.posting import posting_config_overrides
 
-                    posting = dataclasses.replace(
-                        posting_config(default_account, closed, rate, stock_journal, interentity),
-                        closed_period_policy=ClosedPeriodPolicy(closed_period_policy.value),
+                    # each tenant posts with its stored configuration; options override it
+                    posting = posting_config_overrides(
+                        default_account,
+                        closed,
+                        rate,
+                        stock_journal,
+                        interentity,
+                        None if closed_period_policy is None else closed_period_policy.value,
                     )
                 options = EngineOptions(
                     tick=poll,

@@ -48,7 +48,7 @@ import math
 import os
 import socket
 import threading
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -125,8 +125,10 @@ class EngineOptions:
     batch: int = DEFAULT_BATCH
     #: lease of a claim (records of a worker that vanished without its heartbeat noticed)
     lease: float = DEFAULT_LEASE
-    #: post the tenants' documents with this configuration (``None``: no posting jobs)
-    posting: PostingConfig | None = None
+    #: post the tenants' documents, each with its stored posting configuration
+    #: (``config posting show``); ``None``: no posting jobs. The mapping holds the settings
+    #: every tenant's run overrides (the worker's ``--post`` options; empty: none)
+    posting: Mapping[str, Any] | None = None
     #: minutes between incremental inbound pulls of every tenant (0: none)
     pull_every: int = 0
 
@@ -556,10 +558,9 @@ class JobEngine:
                 "start every worker with the same --post options"
             )
         try:
+            config = self._posting_config(tenant, self.options.posting)
             async with await self._connected(tenant) as client:
-                report = await post_documents(
-                    self.engine, tenant, client, config=self.options.posting
-                )
+                report = await post_documents(self.engine, tenant, client, config=config)
         except BridgeError as error:
             log.error("posting of tenant %s stopped: %s", tenant, error)
             return None
@@ -572,6 +573,29 @@ class JobEngine:
             len(report.pending),
         )
         return report
+
+    def _posting_config(self, tenant: str, overrides: Mapping[str, Any]) -> PostingConfig:
+        """The tenant's posting configuration as ``intacct-bridge post`` reads it: stored
+        (else derived from the store), with ``overrides``, and the integration
+        configuration's asynchronous mode and transaction level. Raises
+        :class:`~intacct_bridge.errors.BridgeError` (a stored configuration or override
+        that does not validate names the fix)."""
+        from pydantic import ValidationError
+
+        from intacct_bridge.config.posting import effective_config
+        from intacct_bridge.export import posting_config_for
+
+        with self.sessions() as session:
+            integration = load_config(session, tenant, self.keyring)
+            try:
+                stored, _ = effective_config(session, tenant, dict(overrides))
+            except ValidationError as error:
+                raise EngineError(
+                    f"the posting configuration of tenant {tenant} with the worker's options "
+                    f"is not valid ({error.errors()[0].get('msg', error)}); fix the options "
+                    "or run intacct-bridge config posting show"
+                ) from None
+        return posting_config_for(integration, stored)
 
     async def _pull(self, tenant: str) -> None:
         from intacct_bridge.sync.inbound import InboundSync
