@@ -73,6 +73,9 @@ PROMISES: dict[str, tuple[str, ...]] = {
         "100 documents: 100 posted",
         "0 in error, 0 pending",
     ),
+    "intacct-bridge reconcile --period 2025-03": (
+        " 0 differences; 100 documents posted, 0 not posted, 0 with problems.",
+    ),
 }
 
 
