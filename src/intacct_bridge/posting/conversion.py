@@ -15,12 +15,15 @@ amount: :func:`trx_for_base` picks the one whose conversion lands on it, when on
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from intacct_bridge.model.money import Money
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
+#: exact for cents times a rate of at most 10 decimals and 12 digits (no local context to
+#: enter and leave on every line)
+_EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
 def to_base(trx: Money, rate: Decimal) -> Money:
@@ -28,9 +31,7 @@ def to_base(trx: Money, rate: Decimal) -> Money:
     zero to cents (``trx`` itself at rate 1)."""
     if rate == ONE:
         return trx
-    with localcontext() as context:
-        context.prec = 60  # exact: cents times a rate of at most 10 decimals and 12 digits
-        return (trx * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _EXACT.multiply(trx, rate).quantize(CENT, context=_EXACT)
 
 
 def trx_for_base(base: Money, rate: Decimal) -> Money:
@@ -38,9 +39,7 @@ def trx_for_base(base: Money, rate: Decimal) -> Money:
     one to it when no cent converts exactly (a rate above 1 skips some base cents)."""
     if rate == ONE:
         return base
-    with localcontext() as context:
-        context.prec = 60
-        guess = (base / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    guess = _EXACT.divide(base, rate).quantize(CENT, context=_EXACT)
     best = guess
     best_gap: Decimal | None = None
     for step in (0, -1, 1, -2, 2):
