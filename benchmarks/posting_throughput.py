@@ -222,9 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "--export-documents", type=int, default=None, help="export run (10,000; 0: skip)"
     )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--lines", type=float, default=LINES, help="average lines per document (5)"
-    )
+    parser.add_argument("--lines", type=float, default=LINES, help="average lines per document (5)")
     parser.add_argument("--quick", action="store_true", help="small numbers everywhere")
     args = parser.parse_args(argv)
     if args.documents is None:

@@ -198,6 +198,9 @@ class DemoGenerator:
             raise ValueError(f"lines must be a number from 1 to {MAX_LINES} (average per document)")
         #: every drawn line count is multiplied by this (``None``: the default counts)
         self.line_scale = None if lines is None else float(lines) / BASE_LINES
+        # draws per wanted line: items repeat within a document are drawn again, so the
+        # longer documents of ``lines`` try harder before settling for fewer lines
+        self._tries = 3 if lines is None else 12
         self.seed = seed
         self.sizes = {"items": items, "customers": customers, "suppliers": suppliers}
         self.document_total = documents
@@ -378,7 +381,7 @@ class DemoGenerator:
         wanted = self._scaled(rng, _ORDER_LINES[_weighted(rng, _ORDER_LINE_WEIGHTS)])
         lines: list[_OrderLine] = []
         seen: set[str] = set()
-        for _ in range(wanted * 3):
+        for _ in range(wanted * self._tries):
             if len(lines) == wanted:
                 break
             item = data.sellable_item(rng, customer.favourites)
@@ -625,10 +628,15 @@ class DemoGenerator:
         seen: set[str] = set()
         fx = FX[supplier.currency]
         places = CURRENCY_PLACES.get(supplier.currency)
-        for _ in range(wanted * 3):
+        # with ``lines``, a category with too few items for the wanted lines is topped up
+        # from the supplier's other categories
+        pools = [pool]
+        if self.line_scale is not None:
+            pools += [data.purchasable[other] for other in codes if other != code]
+        for attempt in range(wanted * self._tries * len(pools)):
             if len(lines) == wanted:
                 break
-            item = pool.draw(rng)
+            item = pools[attempt // (wanted * self._tries)].draw(rng)
             if item.id in seen:
                 continue
             seen.add(item.id)
@@ -884,7 +892,7 @@ class DemoGenerator:
     ) -> list[ItemInfo]:
         items: list[ItemInfo] = []
         seen: set[str] = set()
-        for _ in range(wanted * 3):
+        for _ in range(wanted * self._tries):
             if len(items) == wanted:
                 break
             item = draw(rng)
