@@ -132,3 +132,16 @@ def _row(table: str, kind: str) -> list[str]:
         if cells and cells[0] == kind:
             return [cell.replace(",", "") for cell in cells[1:]]
     raise AssertionError(f"no row {kind!r} in:\n{table}")
+
+
+def test_lines_option_gives_longer_documents() -> None:
+    args = ("demo-data", "--seed", "4", "--documents", "200", *SIZES)
+    code, out, err = _invoke(*args, "--lines", "5")
+    assert code == 0, err
+    generator = DemoGenerator(4, items=20, customers=5, suppliers=3, documents=200, lines=5)
+    assert out == "".join(to_jsonl(record) + "\n" for record in generator.records())
+    documents = [json.loads(line) for line in out.splitlines() if '"number"' in line]
+    # 20 items only: a document never repeats an item, so fewer than 5 lines on average
+    assert sum(len(doc["lines"]) for doc in documents) / len(documents) > 3.5
+    code, _, err = _invoke(*args, "--lines", "0")
+    assert code == 2 and "--lines" in err

@@ -315,3 +315,47 @@ def test_a_directory_that_cannot_be_made_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--documents", "5", "--dir", str(blocker / "demo")])
     assert result.exit_code == 2
     assert "cannot use" in result.stderr and "--dir DIR" in result.stderr
+
+
+@pytest.mark.parametrize(("lines", "low", "high"), [(5, 4.6, 5.4), (3, 2.7, 3.3)])
+def test_lines_sets_the_average_lines_per_document_and_every_document_still_posts(
+    lines: int, low: float, high: float
+) -> None:
+    default = DemoGenerator(7, documents=2_000)
+    generator = DemoGenerator(7, documents=2_000, lines=lines)
+    setup = demo_run.demo_posting_setup(generator)
+    documents = list(generator.documents())
+    assert len(documents) == 2_000
+    assert generator.document_counts() == default.document_counts()
+    average = sum(len(doc.lines) for doc in documents) / len(documents)
+    assert low <= average <= high
+    problems = []
+    for doc in documents:
+        # line numbers stay 1..n and no item repeats within a document
+        assert [line.line_number for line in doc.lines] == list(range(1, len(doc.lines) + 1))
+        items = [line.item_id for line in doc.lines]
+        assert len(items) == len(set(items)), doc.number
+        result = post_document(doc, setup)
+        if not result.ok:
+            problems.append((doc.number, result.problems))
+        for entry in result.entries:
+            entry.check_balanced()
+    assert problems == []
+
+
+def test_lines_is_deterministic_and_leaves_the_default_month_alone() -> None:
+    def numbers(generator: DemoGenerator) -> list[tuple[str, int]]:
+        return [(doc.number, len(doc.lines)) for doc in generator.documents()]
+
+    assert numbers(DemoGenerator(7, documents=300, lines=5)) == numbers(
+        DemoGenerator(7, documents=300, lines=5)
+    )
+    assert numbers(DemoGenerator(7, documents=300, lines=None)) == numbers(
+        DemoGenerator(7, documents=300)
+    )
+
+
+@pytest.mark.parametrize("lines", [0, 0.5, 21, True, "5"])
+def test_a_bad_lines_value_is_refused_with_the_range(lines: object) -> None:
+    with pytest.raises(ValueError, match="lines must be a number from 1 to 20"):
+        DemoGenerator(7, documents=10, lines=lines)  # type: ignore[arg-type]

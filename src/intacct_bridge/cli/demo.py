@@ -31,6 +31,7 @@ from intacct_bridge.demo.generator import (
     DEFAULT_MONTH,
     DEFAULT_SEED,
     DEFAULT_SUPPLIERS,
+    MAX_LINES,
     MIN_ITEMS,
     DemoGenerator,
 )
@@ -93,6 +94,15 @@ def demo_data_command(
     month: Annotated[
         str, typer.Option(metavar="YYYY-MM", help="The month the documents fall in.")
     ] = DEFAULT_MONTH,
+    lines: Annotated[
+        float | None,
+        typer.Option(
+            "--lines",
+            min=1,
+            max=MAX_LINES,
+            help="Average lines per document (default: the generator's mix, about 2.6).",
+        ),
+    ] = None,
     out: Annotated[
         str | None,
         typer.Option(
@@ -136,6 +146,7 @@ def demo_data_command(
             suppliers=suppliers,
             documents=documents,
             month=month,
+            lines=lines,
         )
     except ValueError as error:
         raise _fail(str(error)) from None

@@ -222,10 +222,16 @@ def serve(
         ),
     ] = 2,
     latency_request: Annotated[
-        float, typer.Option(min=0.0, metavar="SECONDS", help="Added latency per request.")
+        float,
+        typer.Option(
+            min=0.0,
+            metavar="SECONDS",
+            help="Latency per request: with the per-function latency, the least time a "
+            "request takes (the sandbox's own processing included).",
+        ),
     ] = 0.0,
     latency_function: Annotated[
-        float, typer.Option(min=0.0, metavar="SECONDS", help="Added latency per function.")
+        float, typer.Option(min=0.0, metavar="SECONDS", help="Latency per function in a request.")
     ] = 0.0,
     failure_rate: Annotated[
         float,

@@ -70,6 +70,12 @@ DEFAULT_MONTH = "2025-03"
 
 MIN_ITEMS = 12
 MAX_MASTER = 1_000_000
+#: lines per document of the default line-count draws, plus the unscaled freight and
+#: service lines carried over (the default month averages about 2.6 lines a document);
+#: ``lines=`` scales every drawn line count by ``lines / BASE_LINES``
+BASE_LINES = 2.5
+#: the largest average lines per document ``lines=`` accepts
+MAX_LINES = 20
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _POSTED, _DRAFT = DocumentStatus.POSTED, DocumentStatus.DRAFT
@@ -153,6 +159,11 @@ class DemoGenerator:
         suppliers: how many suppliers (each with one or two contacts).
         documents: exactly how many documents the month holds.
         month: the month, ``YYYY-MM`` (documents fall on its business days).
+        lines: the average lines per document wanted (e.g. ``5``); ``None`` keeps the
+            default line counts (about 2.6 a document, byte-identical output). Every line
+            count drawn is scaled by ``lines / BASE_LINES`` and rounded at random, so the
+            month's average comes within about 5 % of ``lines`` (fixed extras such as a
+            freight line are not scaled; items are never repeated within a document).
     """
 
     def __init__(
@@ -164,6 +175,7 @@ class DemoGenerator:
         suppliers: int = DEFAULT_SUPPLIERS,
         documents: int = DEFAULT_DOCUMENTS,
         month: str | dt.date = DEFAULT_MONTH,
+        lines: float | None = None,
     ) -> None:
         for name, value, low in (
             ("items", items, MIN_ITEMS),
@@ -178,6 +190,17 @@ class DemoGenerator:
             raise ValueError("documents must be a whole number of at least 0")
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError("seed must be a whole number")
+        if lines is not None and (
+            isinstance(lines, bool)
+            or not isinstance(lines, int | float)
+            or not 1 <= lines <= MAX_LINES
+        ):
+            raise ValueError(f"lines must be a number from 1 to {MAX_LINES} (average per document)")
+        #: every drawn line count is multiplied by this (``None``: the default counts)
+        self.line_scale = None if lines is None else float(lines) / BASE_LINES
+        # draws per wanted line: items repeat within a document are drawn again, so the
+        # longer documents of ``lines`` try harder before settling for fewer lines
+        self._tries = 3 if lines is None else 12
         self.seed = seed
         self.sizes = {"items": items, "customers": customers, "suppliers": suppliers}
         self.document_total = documents
@@ -286,6 +309,11 @@ class DemoGenerator:
         self._dept = {code: data.dim(DEPT, code) for code in departments}
         self._bought_codes = tuple(data.purchasable)
 
+    def _scaled(self, rng: random.Random, count: int) -> int:
+        """``count`` lines, scaled by ``line_scale`` when set (rounded up or down at random
+        so that the average scales exactly; at least one)."""
+        return count if self.line_scale is None else _scale(rng, count, self.line_scale)
+
     def _rng(self, stream: Stream, day: int, position: int) -> random.Random:
         return random.Random(mix(self.key, stream, day, position))
 
@@ -350,10 +378,10 @@ class DemoGenerator:
         project = None
         if customer.projects and rng.random() < 0.35:
             project = customer.projects[rng.randrange(len(customer.projects))]
-        wanted = _ORDER_LINES[_weighted(rng, _ORDER_LINE_WEIGHTS)]
+        wanted = self._scaled(rng, _ORDER_LINES[_weighted(rng, _ORDER_LINE_WEIGHTS)])
         lines: list[_OrderLine] = []
         seen: set[str] = set()
-        for _ in range(wanted * 3):
+        for _ in range(wanted * self._tries):
             if len(lines) == wanted:
                 break
             item = data.sellable_item(rng, customer.favourites)
@@ -519,7 +547,7 @@ class DemoGenerator:
         invoice = self._number(_T.SALES_INVOICE, order.index)
         if sale.is_return:
             rng = self._rng(Stream.SALES_RETURN, origin, position)
-            returned = _returned(rng, order.lines)
+            returned = _returned(rng, order.lines, self.line_scale)
             reason = rng.choice(cat.SALES_RETURN_REASONS)
             rma = f"RMA-{self.tag}{sale.return_index:05d}"
             yield Document(
@@ -553,7 +581,7 @@ class DemoGenerator:
             reference = rma
         else:
             rng = self._rng(Stream.SALES_PRICE_CREDIT, origin, position)
-            credited = _some(rng, order.lines)
+            credited = _some(rng, order.lines, self.line_scale)
             reason = rng.choice(cat.PRICE_CREDIT_REASONS)
             lines = []
             for number, line in enumerate(credited, start=1):
@@ -595,15 +623,20 @@ class DemoGenerator:
         else:
             site = shipping[0] if len(shipping) == 1 or rng.random() < 0.65 else shipping[1]
         pool = data.purchasable[code]
-        wanted = 1 + min(int(rng.expovariate(0.6)), 5)
+        wanted = self._scaled(rng, 1 + min(int(rng.expovariate(0.6)), 5))
         lines: list[_ReceiptLine] = []
         seen: set[str] = set()
         fx = FX[supplier.currency]
         places = CURRENCY_PLACES.get(supplier.currency)
-        for _ in range(wanted * 3):
+        # with ``lines``, a category with too few items for the wanted lines is topped up
+        # from the supplier's other categories
+        pools = [pool]
+        if self.line_scale is not None:
+            pools += [data.purchasable[other] for other in codes if other != code]
+        for attempt in range(wanted * self._tries * len(pools)):
             if len(lines) == wanted:
                 break
-            item = pool.draw(rng)
+            item = pools[attempt // (wanted * self._tries)].draw(rng)
             if item.id in seen:
                 continue
             seen.add(item.id)
@@ -749,7 +782,7 @@ class DemoGenerator:
         credit_number = f"CN-{supplier.invoice_base + purchase.credit_index}"
         if purchase.is_return:
             rng = self._rng(Stream.PURCHASE_RETURN, origin, position)
-            returned = _returned(rng, receipt.lines)
+            returned = _returned(rng, receipt.lines, self.line_scale)
             reason = rng.choice(cat.PURCHASE_RETURN_REASONS)
             yield Document(
                 type=_T.PURCHASE_RETURN,
@@ -774,7 +807,7 @@ class DemoGenerator:
             description = f"Credit for returned goods: {reason}"
         else:
             rng = self._rng(Stream.PURCHASE_PRICE_CREDIT, origin, position)
-            credited = _some(rng, receipt.lines)
+            credited = _some(rng, receipt.lines, self.line_scale)
             reason = rng.choice(cat.SUPPLIER_CREDIT_REASONS)
             places = CURRENCY_PLACES.get(supplier.currency)
             lines = [
@@ -859,7 +892,7 @@ class DemoGenerator:
     ) -> list[ItemInfo]:
         items: list[ItemInfo] = []
         seen: set[str] = set()
-        for _ in range(wanted * 3):
+        for _ in range(wanted * self._tries):
             if len(items) == wanted:
                 break
             item = draw(rng)
@@ -887,7 +920,8 @@ class DemoGenerator:
             draw = self._component
         else:
             draw = self.master.sellable_item
-        items = self._draw_items(rng, draw, 1 + min(int(rng.expovariate(0.7)), 4))
+        wanted = self._scaled(rng, 1 + min(int(rng.expovariate(0.7)), 4))
+        items = self._draw_items(rng, draw, wanted)
         lines = [
             self._movement_line(
                 number,
@@ -928,7 +962,8 @@ class DemoGenerator:
                 description="Found during bin audit",
             )
         project, task = self._internal_project(rng)
-        items = self._draw_items(rng, self._finished.draw, rng.choice((1, 1, 1, 2)))
+        wanted = self._scaled(rng, rng.choice((1, 1, 1, 2)))
+        items = self._draw_items(rng, self._finished.draw, wanted)
         lines = [
             self._movement_line(
                 number, plant, item, Decimal(rng.randint(1, 3)), "PROD", project, task
@@ -963,7 +998,7 @@ class DemoGenerator:
         plant = self.master.companies["US"].plant
         if plant is not None and rng.random() < 0.75:
             project, task = self._internal_project(rng)
-            items = self._draw_items(rng, self._component, rng.randint(2, 6))
+            items = self._draw_items(rng, self._component, self._scaled(rng, rng.randint(2, 6)))
             lines = [
                 self._movement_line(
                     number,
@@ -1003,7 +1038,9 @@ class DemoGenerator:
         index = self.plan.index(Primary.ADJUSTMENT, day, position)
         site = self._any_stock_site(rng)
         draw = self._component if site.manufacturing else self.master.sellable_item
-        items = self._draw_items(rng, draw, 1 + min(int(rng.expovariate(0.9)), 3))
+        items = self._draw_items(
+            rng, draw, self._scaled(rng, 1 + min(int(rng.expovariate(0.9)), 3))
+        )
         lines = []
         for number, item in enumerate(items, start=1):
             quantity = _quantity(rng, item, (1, 10) if item.fractional else (1, 5))
@@ -1047,16 +1084,28 @@ def _quantity(rng: random.Random, item: ItemInfo, bounds: tuple[int, int]) -> De
     return Decimal(max(low, round(value)))
 
 
-def _some(rng: random.Random, lines: Sequence[L]) -> list[L]:
-    """One line, sometimes two, in document order."""
+def _scale(rng: random.Random, count: int, factor: float) -> int:
+    """``count x factor`` rounded down or up at random (its expectation is exact), at
+    least one."""
+    scaled = count * factor
+    whole = int(scaled)
+    return max(1, whole + (rng.random() < scaled - whole))
+
+
+def _some(rng: random.Random, lines: Sequence[L], scale: float | None = None) -> list[L]:
+    """One line, sometimes two (times ``scale`` when given), in document order."""
     count = 1 if len(lines) == 1 or rng.random() < 0.7 else 2
+    if scale is not None:
+        count = min(len(lines), _scale(rng, count, scale))
     return sorted(rng.sample(list(lines), count), key=list(lines).index)
 
 
-def _returned(rng: random.Random, lines: Sequence[L]) -> list[tuple[L, Decimal]]:
+def _returned(
+    rng: random.Random, lines: Sequence[L], scale: float | None = None
+) -> list[tuple[L, Decimal]]:
     """Some lines and how much of each comes back (never more than went out)."""
     result = []
-    for line in _some(rng, lines):
+    for line in _some(rng, lines, scale):
         quantity = line.quantity
         if quantity > 1 and rng.random() < 0.5:
             step = _HALF if quantity != quantity.to_integral_value() else Decimal(1)

@@ -210,6 +210,8 @@ class DemoOptions:
     seed: int = 7
     realistic: bool = False
     export: Export | None = None
+    #: average lines per document (``None``: the generator's default, about 2.6)
+    lines: float | None = None
 
 
 class DemoRun:
@@ -299,6 +301,7 @@ class DemoRun:
             customers=DEMO_SIZES["customers"],
             suppliers=DEMO_SIZES["suppliers"],
             documents=self.options.documents,
+            lines=self.options.lines,
         )
         sandbox = Sandbox(seed=self.options.seed)
         self.ctx = DemoContext(

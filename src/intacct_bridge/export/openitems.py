@@ -3,11 +3,11 @@
 After posting, and then periodically, the bridge reads ``TRX_TOTALENTERED``,
 ``TRX_TOTALPAID``, ``TRX_TOTALDUE``, ``STATE``, ``CURRENCY`` and ``WHENDUE`` of its posted
 APBILL, APADJUSTMENT, ARINVOICE and ARADJUSTMENT records (one ``readByQuery`` per object and
-up to 100 RECORDNOs; the top level lists entity records too) and stores one open item per
-document with its payment status — ``notPaid`` (nothing paid), ``partiallyPaid``, ``paid``
-(nothing due) — the DMO ``OpenItemStatus``. Sales invoices and credit memos also keep the
-amount that was already paid when they were posted (an advance applied at once): the
-prepaid amount, read right after the send.
+up to 100 RECORDNOs, packed up to 100 queries a request; the top level lists entity records
+too) and stores one open item per document with its payment status — ``notPaid`` (nothing
+paid), ``partiallyPaid``, ``paid`` (nothing due) — the DMO ``OpenItemStatus``. Sales
+invoices and credit memos also keep the amount that was already paid when they were posted
+(an advance applied at once): the prepaid amount, read right after the send.
 
 * :func:`pull_open_items` — the per-tenant function a scheduler calls: the tenant's stored
   configuration gives the client (``keyring``; ``transport`` replaces the network in tests).
@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.intacct import functions as fn
-from intacct_bridge.intacct.client import IntacctClient
+from intacct_bridge.intacct.client import UNKNOWN, IntacctClient
+from intacct_bridge.intacct.envelope import Function
+from intacct_bridge.intacct.errors import IntacctBusinessError, IntacctOutcomeUnknownError
 from intacct_bridge.intacct.limits import CompanyLimiter
 from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
@@ -109,6 +111,18 @@ def _amount(value: object) -> Decimal:
         return Decimal(0)
 
 
+#: keys per ``IN`` list when only some documents are read
+_KEYS_PER_QUERY = 500
+
+
+def _chunks(keys: set[str] | None) -> list[list[str] | None]:
+    """``keys`` in query-sized chunks (``[None]``: all)."""
+    if keys is None:
+        return [None]
+    ordered = sorted(keys)
+    return [ordered[i : i + _KEYS_PER_QUERY] for i in range(0, len(ordered), _KEYS_PER_QUERY)]
+
+
 def _posted(session: Session, tenant: str, keys: set[str] | None) -> dict[str, SyncStateRow]:
     query = select(SyncStateRow).where(
         SyncStateRow.tenant_id == tenant,
@@ -116,11 +130,11 @@ def _posted(session: Session, tenant: str, keys: set[str] | None) -> dict[str, S
         SyncStateRow.state == "success",
         SyncStateRow.intacct_object.in_(OBJECTS),
     )
-    return {
-        row.key: row
-        for row in session.scalars(query)
-        if row.record_no is not None and (keys is None or row.key in keys)
-    }
+    found: dict[str, SyncStateRow] = {}
+    for chunk in _chunks(keys):
+        part = query if chunk is None else query.where(SyncStateRow.key.in_(chunk))
+        found.update((row.key, row) for row in session.scalars(part) if row.record_no is not None)
+    return found
 
 
 async def refresh_open_items(
@@ -144,29 +158,42 @@ async def refresh_open_items(
     by_object: dict[str, dict[int, str]] = {}
     for key, (object_name, record_no) in posted.items():
         by_object.setdefault(object_name, {})[record_no] = key
-    read: dict[str, dict[str, object]] = {}
+    functions: list[Function] = []
+    owners: list[dict[int, str]] = []
     for object_name, wanted in sorted(by_object.items()):
         numbers = sorted(wanted)
         for start in range(0, len(numbers), _CHUNK):
             chunk = numbers[start : start + _CHUNK]
             where = f"RECORDNO IN ({','.join(str(n) for n in chunk)})"
-            result = await client.call(
-                fn.read_by_query(object_name, where, _fields(object_name), len(chunk))
-            )
-            for record in result.records():
-                number = str(record.get("RECORDNO", ""))
-                if number.isdigit() and int(number) in wanted:
-                    read[wanted[int(number)]] = record
+            functions.append(fn.read_by_query(object_name, where, _fields(object_name), len(chunk)))
+            owners.append(wanted)
+    # every query in as few requests as the client packs them (up to 100 functions each,
+    # sent side by side on the company's slots), not one request per query
+    results = await client.execute(functions) if functions else []
+    read: dict[str, dict[str, object]] = {}
+    for wanted, result in zip(owners, results, strict=True):
+        if result.status == UNKNOWN:
+            raise IntacctOutcomeUnknownError(errors=result.errors, controlid=result.controlid)
+        if not result.ok:
+            raise IntacctBusinessError(errors=result.errors, controlid=result.controlid)
+        for record in result.records():
+            number = str(record.get("RECORDNO", ""))
+            if number.isdigit() and int(number) in wanted:
+                read[wanted[int(number)]] = record
     stamp = now()
     with sessions.begin() as session:
         # one writer per tenant (two posting runs at once both refresh what they posted):
         # the database's write lock on SQLite, the tenant row on PostgreSQL
         write_lock(session)
         session.execute(select(TenantRow.id).where(TenantRow.id == tenant).with_for_update())
-        existing = {
-            row.document_key: row
-            for row in session.scalars(select(OpenItemRow).where(OpenItemRow.tenant_id == tenant))
-        }
+        # only the rows of the documents read (a refresh after each run stays small)
+        existing: dict[str, OpenItemRow] = {}
+        mine = select(OpenItemRow).where(OpenItemRow.tenant_id == tenant)
+        for part_keys in _chunks(None if keys is None else set(posted)):
+            part = (
+                mine if part_keys is None else mine.where(OpenItemRow.document_key.in_(part_keys))
+            )
+            existing.update((row.document_key, row) for row in session.scalars(part))
         for key, (object_name, record_no) in sorted(posted.items()):
             found = read.get(key)
             if found is None:

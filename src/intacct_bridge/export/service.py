@@ -59,6 +59,7 @@ from intacct_bridge.model.sites import Company, Site
 from intacct_bridge.posting import (
     Entry,
     EntryLine,
+    PostingResult,
     PostingSetup,
     Target,
     post_document,
@@ -372,7 +373,24 @@ async def post_documents(
     def prepare(chunk: Sequence[_Head]) -> list[_Work]:
         """Run the engine over one chunk of documents, store its problems and mark the rest
         ``pending`` in one committed transaction — before any of them is sent. Runs in a
-        worker thread so that the lanes send earlier chunks meanwhile."""
+        worker thread so that the lanes send earlier chunks meanwhile.
+
+        The costly part — loading the documents, the engine, the conversion — runs first,
+        outside the tenant's lock (so that the lanes record their outcomes meanwhile); the
+        locked transaction then reads the states again and decides, reusing a conversion
+        only when it was made for the version the state still has."""
+        keys = [head.key for head in chunk]
+        with sessions() as session:
+            before = _rows(session, tenant, keys)
+            documents = _load_documents(session, [head.id for head in chunk])
+        computed: dict[str, _Computed] = {}
+        for document in documents:
+            key = document_key(document)
+            existing = before.get(key)
+            if existing is not None and existing.state == "success":
+                continue
+            version = existing.version if existing is not None else 1
+            computed[key] = _compute(document, setup, tenant, version, options)
         work: list[_Work] = []
         with sessions.begin() as session:
             if not dry_run:
@@ -385,8 +403,8 @@ async def post_documents(
                 if any(row.state == "pending" and row.attempts for row in rows.values())
                 else set()
             )
-            for document in _load_documents(session, [head.id for head in chunk]):
-                _prepare_one(document, setup, rows, awaited, session, work)
+            for document in documents:
+                _prepare_one(document, setup, rows, awaited, session, work, computed)
         return work
 
     def _prepare_one(
@@ -396,6 +414,7 @@ async def post_documents(
         awaited: set[str],
         session: Session,
         work: list[_Work],
+        computed: Mapping[str, _Computed],
     ) -> None:
         key = document_key(document)
         existing = rows.get(key)
@@ -406,7 +425,11 @@ async def post_documents(
         if existing is not None and existing.state == "pending" and key in awaited:
             report.outcomes.append(dataclasses.replace(_outcome(existing), awaiting=True))
             return
-        result = post_document(document, setup)
+        row_version = existing.version if existing is not None else 1
+        done = computed.get(key)
+        if done is None or done.version != row_version:
+            done = _compute(document, setup, tenant, row_version, options)
+        result = done.result
         sent_before = (
             existing is not None
             and existing.state == "pending"
@@ -440,7 +463,6 @@ async def post_documents(
             report.nothing_to_post += 1
             return
         entry = result.entries[0]
-        row_version = existing.version if existing is not None else 1
         # a document sent before keeps the level it was sent at (a change of level applies
         # to future posts only)
         if sent_before:
@@ -448,17 +470,14 @@ async def post_documents(
             entity = _sent_entity(existing)
         else:
             entity = _entity_session(entry, config, setup.multi_entity)
-        try:
-            outgoing = to_outgoing(entry, tenant=tenant, version=row_version, options=options)
-            companions = tuple(
-                to_outgoing(extra, tenant=tenant, version=row_version, options=options)
-                for extra in result.entries[1:]
-            )
-        except ExportError as error:
+        if isinstance(done.converted, ExportError):
+            error = done.converted
             if not dry_run:
                 _park(_row(session, tenant, key, rows), "data", str(error))
             report.outcomes.append(DocumentOutcome(key, "error", message=str(error)))
             return
+        assert done.converted is not None  # made for every result with entries
+        outgoing, companions = done.converted
         if dry_run:
             return
         row = _row(session, tenant, key, rows)
@@ -505,8 +524,8 @@ async def post_documents(
         try:
             start = 0
             while start < total:
-                # a first small chunk gets the first request out quickly
-                step = size if start == 0 else _PREPARE_CHUNK
+                # two first small chunks get a request out on each slot quickly
+                step = size if start < 2 * size else _PREPARE_CHUNK
                 chunk = todo[start : start + step]
                 start += step
                 work = await asyncio.to_thread(prepare, chunk)
@@ -566,10 +585,54 @@ async def post_documents(
                 recorded.append(_outcome(row))
         return recorded
 
+    # Submitted notes found by the follow-up reads; how many of ``submitted`` are read
+    notes: dict[str, str] = {}
+    followed = [0]
+
+    async def follow_up() -> None:
+        """The reads after posting, for the documents recorded since the last follow-up:
+        which journal entries and bills wait for approval (Submitted), and the open items
+        of the AP/AR documents — each packed into as few requests as the client makes."""
+        start, end = followed[0], len(submitted)
+        followed[0] = end
+        batch = submitted[start:end]
+        if not batch:
+            return
+        from intacct_bridge.export.openitems import record_posted
+
+        async def states() -> dict[str, str]:
+            found: dict[str, str] = {}
+            for entity in sorted({s[3] for s in batch}, key=lambda e: e or ""):
+                sent = [(key, name, no) for key, name, no, where in batch if where == entity]
+                found.update(await _submitted(client_of(entity), sent))
+            return found
+
+        posted = [(key, entity) for key, _name, _no, entity in batch]
+        # side by side: each on a slot of its own
+        new, _ = await asyncio.gather(states(), record_posted(engine, tenant, client, posted))
+        if not new:
+            return
+        notes.update(new)
+
+        def write() -> None:
+            with sessions.begin() as session:
+                _lock(session, tenant)
+                rows = _rows(session, tenant, list(new))
+                for key, note in new.items():
+                    row = rows.get(key)
+                    if row is not None and row.state == "success":
+                        row.last_message = note
+
+        await asyncio.to_thread(write)
+
+    early: list[asyncio.Task[None]] = []
+
     async def lane() -> None:
         """Take the next batch, send it in its session, record it — until none is left.
         Several lanes run at once (``config.lanes``) so that every slot of the company stays
-        busy while a lane records its batch."""
+        busy while a lane records its batch. The first lane to find none left starts the
+        follow-up reads of what is recorded so far, on the slot the last batches leave
+        idle."""
         while (job := await batches.get()) is not None:
             entity, batch = job
             target = client_of(entity)
@@ -588,38 +651,29 @@ async def post_documents(
                     submitted.append((item.key, item.lookup.object_name, recordno, entity))
                 report.outcomes.append(outcome)
             tick(len(batch))
+        if not early:
+            early.append(asyncio.create_task(follow_up()))
 
     try:
         async with asyncio.TaskGroup() as group:
             group.create_task(produce())
             for _ in range(lanes_count):
                 group.create_task(lane())
+        # the documents of the last batches, side by side with the early follow-up
+        await asyncio.gather(follow_up(), *early)
         if progress is not None and not total:
             progress(0, 0)
-        notes: dict[str, str] = {}
-        for entity in sorted({s[3] for s in submitted}, key=lambda e: e or ""):
-            sent = [(key, name, no) for key, name, no, where in submitted if where == entity]
-            notes.update(await _submitted(client_of(entity), sent))
         if notes:
-            with sessions.begin() as session:
-                _lock(session, tenant)
-                rows = _rows(session, tenant, list(notes))
-                for key, note in notes.items():
-                    row = rows.get(key)
-                    if row is not None and row.state == "success":
-                        row.last_message = note
             report.outcomes = [
                 dataclasses.replace(o, message=notes[o.key])
                 if o.key in notes and o.state == "success"
                 else o
                 for o in report.outcomes
             ]
-        if submitted:
-            from intacct_bridge.export.openitems import record_posted
-
-            posted = [(key, entity) for key, _name, _no, entity in submitted]
-            await record_posted(engine, tenant, client, posted)
     finally:
+        for task in early:  # a run that failed leaves no follow-up behind
+            task.cancel()
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())
         for entity_client in entity_clients.values():
             await entity_client.aclose()
     return report
@@ -627,6 +681,38 @@ async def post_documents(
 
 #: documents prepared (engine, conversion, ``pending`` committed) per transaction
 _PREPARE_CHUNK = 250
+
+
+@dataclass(frozen=True, slots=True)
+class _Computed:
+    """A document's entries and their create functions for one version of its state (the
+    control IDs carry the version): computed before the tenant's lock is taken."""
+
+    version: int
+    result: PostingResult
+    #: the first entry's function and the further ones', or why they cannot be made
+    converted: tuple[Outgoing, tuple[Outgoing, ...]] | ExportError | None
+
+
+def _compute(
+    document: Document, setup: PostingSetup, tenant: str, version: int, options: ExportOptions
+) -> _Computed:
+    result = post_document(document, setup)
+    converted: tuple[Outgoing, tuple[Outgoing, ...]] | ExportError | None = None
+    if result.ok and result.entries:
+        try:
+            outgoing = to_outgoing(
+                result.entries[0], tenant=tenant, version=version, options=options
+            )
+            companions = tuple(
+                to_outgoing(extra, tenant=tenant, version=version, options=options)
+                for extra in result.entries[1:]
+            )
+        except ExportError as error:
+            converted = error
+        else:
+            converted = (outgoing, companions)
+    return _Computed(version, result, converted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -965,10 +1051,10 @@ _STATE_QUERY_SIZE = 1000
 
 
 async def _submitted(client: IntacctClient, sent: Sequence[tuple[str, str, str]]) -> dict[str, str]:
-    """The journal entries and bills of this run that wait for approval in Intacct
-    (Submitted: they post nothing until approved), as ``{key: note}``. Read once, after
-    the run, with queries of up to 1,000 RECORDNOs in as few requests as the client packs
-    them; a failed read notes nothing."""
+    """The journal entries and bills of ``sent`` that wait for approval in Intacct
+    (Submitted: they post nothing until approved), as ``{key: note}``. Read after their
+    batches are recorded, with queries of up to 1,000 RECORDNOs in as few requests as the
+    client packs them; a failed read notes nothing."""
     by_object: dict[str, dict[str, str]] = {}
     for key, object_name, recordno in sent:
         if object_name in ("GLBATCH", "APBILL") and recordno.isdigit():

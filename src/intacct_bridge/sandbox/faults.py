@@ -6,8 +6,11 @@ performance work can be measured:
 
 * **slots** — concurrent requests per company (default 2); one more gets HTTP 429 with
   ``GW-0010``;
-* **latency** — a fixed time per request plus a time per function (slept *outside* the
-  backend lock, so requests of different slots overlap as on the real service);
+* **latency** — a fixed time per request plus a time per function: the least time a
+  request takes, the sandbox's own processing included (it runs first, then the rest of
+  the time is slept *outside* the backend lock, so requests of different slots overlap as
+  on the real service, and the modelled time is what a client sees, however fast the
+  machine running the sandbox);
 * **failure_rate** — the request is refused with HTTP 502/503 before anything runs;
 * **timeout_rate** — the request hangs ``timeout_seconds`` and the connection is cut;
   nothing runs;
@@ -308,6 +311,7 @@ class FrontDoor:
 
     def serve(self, body: bytes, endpoint: str) -> GatewayReply:
         """Synchronous path (sync httpx clients): sleeps block the calling thread."""
+        began = time.monotonic()
         admitted = self._prepare(body)
         if isinstance(admitted, GatewayReply):
             return admitted
@@ -315,9 +319,11 @@ class FrontDoor:
             if admitted.fate is Fate.TIMEOUT:
                 time.sleep(admitted.limits.timeout_seconds)
                 raise ConnectionDropped("timed out")
-            if admitted.latency:
-                time.sleep(admitted.latency)
-            return self._finish(admitted, body, endpoint)
+            try:
+                return self._finish(admitted, body, endpoint)
+            finally:  # the reply (or the dropped connection) after the modelled latency
+                if (rest := admitted.latency - (time.monotonic() - began)) > 0:
+                    time.sleep(rest)
         finally:
             self.plan._leave(admitted.company)
 
@@ -326,6 +332,7 @@ class FrontDoor:
     ) -> GatewayReply:
         """Async path: sleeps yield to the event loop; with ``threaded`` the gateway runs in
         a worker thread (server mode) so the event loop keeps serving other requests."""
+        began = time.monotonic()
         if threaded and len(body) > _PARSE_INLINE_BYTES:
             admitted = await run_in_threadpool(self._prepare, body)
         else:
@@ -336,10 +343,12 @@ class FrontDoor:
             if admitted.fate is Fate.TIMEOUT:
                 await asyncio.sleep(admitted.limits.timeout_seconds)
                 raise ConnectionDropped("timed out")
-            if admitted.latency:
-                await asyncio.sleep(admitted.latency)
-            if not threaded:
-                return self._finish(admitted, body, endpoint)
-            return await run_in_threadpool(self._finish, admitted, body, endpoint)
+            try:
+                if not threaded:
+                    return self._finish(admitted, body, endpoint)
+                return await run_in_threadpool(self._finish, admitted, body, endpoint)
+            finally:  # the reply (or the dropped connection) after the modelled latency
+                if (rest := admitted.latency - (time.monotonic() - began)) > 0:
+                    await asyncio.sleep(rest)
         finally:
             self.plan._leave(admitted.company)
