@@ -269,6 +269,13 @@ def _stored(
     return found
 
 
+def warm_queries(session: Session) -> None:
+    """Run the queries of a submission once on an empty key (nothing is found or written),
+    so that they are compiled before the first request needs them (see :mod:`.warm`)."""
+    _stored(session, "", [])
+    session.execute(_STORED, {"tenant_id": "", "keys": [("", "")]}).all()
+
+
 def _conflict(session: Session, tenant_id: str, document: Document, prefix: str) -> Problem:
     stored = get_document(session, tenant_id, document.type, document.number)
     field = ""
