@@ -108,7 +108,8 @@ class RefCache:
         self._documents[(info.type, info.number)] = info
 
     def prefetch(self, records: Iterable[Record]) -> None:
-        """Load every row ``records`` refer to: one query per table (and one for documents)."""
+        """Load every row ``records`` refer to: one query per table (and one for documents);
+        on PostgreSQL all of them in one round trip."""
         wanted: dict[type[Base], set[tuple[str, ...]]] = {}
         documents: set[tuple[str, str]] = set()
         rows = self._rows
@@ -143,6 +144,8 @@ class RefCache:
     ) -> None:
         """PostgreSQL: every query of :meth:`prefetch` sent at once (psycopg's pipeline mode),
         one round trip in all; the same SQL text each time, so psycopg prepares them."""
+        if not wanted and not slots:
+            return
         connection = self._session.connection()
         dialect = connection.dialect
         driver = connection.connection.driver_connection

@@ -272,7 +272,6 @@ def _stored(
 def warm_queries(session: Session) -> None:
     """Run the queries of a submission once on an empty key (nothing is found or written),
     so that they are compiled before the first request needs them (see :mod:`.warm`)."""
-    _stored(session, "", [])
     session.execute(_STORED, {"tenant_id": "", "keys": [("", "")]}).all()
 
 
@@ -297,11 +296,8 @@ def _conflict(session: Session, tenant_id: str, document: Document, prefix: str)
 
 def _receipt(document: Document, stored: _Stored, repeats: set[tuple[str, str]]) -> DocumentResult:
     created = stored.created_at
-    # UTC whichever way it was read (SQLite: naive UTC; PostgreSQL: the session's time zone)
     if created.tzinfo is None:
         created = created.replace(tzinfo=dt.UTC)
-    elif created.utcoffset():
-        created = created.astimezone(dt.UTC)
     return DocumentResult(
         type=document.type.value,
         number=document.number,
