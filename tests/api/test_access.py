@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from intacct_bridge.auth.apikeys import list_api_keys, revoke_api_key
+from intacct_bridge.auth.apikeys import VERIFIED_KEY_TTL, list_api_keys, revoke_api_key
 from intacct_bridge.auth.model import Scope
 from tests.api.conftest import Api
 from tests.api.docs import invoice_body
@@ -65,12 +65,36 @@ def test_a_key_without_the_scope_is_403_and_changes_nothing(
     assert allowed.status_code < 400 or allowed.status_code == 404, allowed.text
 
 
-def test_a_revoked_key_is_refused_at_once(api: Api) -> None:
+def test_a_revoked_key_is_refused_within_the_verified_key_ttl(api: Api) -> None:
+    """A process trusts a key it has verified for VERIFIED_KEY_TTL (two seconds) without
+    reading it again: once that has passed since its last check, a revoked key is refused."""
+    clock = FakeClock(dt.datetime.now(dt.UTC))
+    api.app.state.auth.clock = clock
     key = api.new_key(api.a, Scope.STATE_READ)
     assert api.get("/api/v1/state", key=key).status_code == 200
     with api.sessions() as db, db.begin():
-        revoke_api_key(db, api.a, key.split("_")[1], dt.datetime.now(dt.UTC))
+        revoke_api_key(db, api.a, key.split("_")[1], clock())
+    clock.advance(seconds=VERIFIED_KEY_TTL.total_seconds())
     assert api.get("/api/v1/state", key=key).status_code == 401
+    # a revoked key this process has not verified before is refused at once
+    other = api.new_key(api.a, Scope.STATE_READ)
+    with api.sessions() as db, db.begin():
+        revoke_api_key(db, api.a, other.split("_")[1], clock())
+    assert api.get("/api/v1/state", key=other).status_code == 401
+
+
+def test_a_verified_key_is_not_read_again_within_the_ttl(api: Api) -> None:
+    """Within the TTL the key is not read: a request still passes after its revocation (the
+    bound above is the whole delay), and its scopes are still checked."""
+    clock = FakeClock(dt.datetime.now(dt.UTC))
+    api.app.state.auth.clock = clock
+    key = api.new_key(api.a, Scope.STATE_READ)
+    assert api.get("/api/v1/state", key=key).status_code == 200
+    with api.sessions() as db, db.begin():
+        revoke_api_key(db, api.a, key.split("_")[1], clock())
+    clock.advance(seconds=VERIFIED_KEY_TTL.total_seconds() / 2)
+    assert api.get("/api/v1/state", key=key).status_code == 200
+    assert api.post("/api/v1/sync", json={}, key=key).status_code == 403
 
 
 def test_a_key_of_tenant_b_neither_reads_nor_changes_tenant_a(api: Api) -> None:

@@ -7,6 +7,7 @@ Used by the CLI (``intacct-bridge apikey``), by the console (the same functions)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -165,6 +166,46 @@ def check_api_key(db: Session, text: str) -> tuple[ApiPrincipal, dt.datetime | N
         raise ApiKeyInvalidError("unknown or revoked API key")
     principal = ApiPrincipal(row.tenant_id, prefix, row.name, _scopes(row.scopes))
     return principal, row.last_used_at
+
+
+#: how long a process serving the API trusts a key it has verified without reading it again
+#: (:class:`VerifiedKeys`): a key revoked (or its tenant deleted) is refused by every process
+#: at most this long after
+VERIFIED_KEY_TTL = dt.timedelta(seconds=2)
+
+
+class VerifiedKeys:
+    """The API keys one process verified in the last :data:`VERIFIED_KEY_TTL`: a client
+    sending many requests costs one key check (a query) per key every two seconds, not one
+    per request. Held by the SHA-256 of the key's text (never the text), valid keys only;
+    thread-safe (single dictionary operations); at most ``size`` keys (then it starts over).
+    """
+
+    def __init__(self, ttl: dt.timedelta = VERIFIED_KEY_TTL, size: int = 1024) -> None:
+        self.ttl = ttl
+        self._size = size
+        self._keys: dict[bytes, tuple[ApiPrincipal, dt.datetime]] = {}
+
+    def get(self, text: str, now: dt.datetime) -> ApiPrincipal | None:
+        """The client of the key ``text`` if verified less than the TTL before ``now``."""
+        found = self._keys.get(_slot(text))
+        if found is None:
+            return None
+        principal, verified = found
+        if not verified <= now < verified + self.ttl:  # expired (or the clock went back)
+            self._keys.pop(_slot(text), None)
+            return None
+        return principal
+
+    def put(self, text: str, principal: ApiPrincipal, now: dt.datetime) -> None:
+        """Remember that the key ``text`` was verified at ``now``."""
+        if len(self._keys) >= self._size:
+            self._keys.clear()
+        self._keys[_slot(text)] = (principal, now)
+
+
+def _slot(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def is_stale(last_used: dt.datetime | None, now: dt.datetime) -> bool:

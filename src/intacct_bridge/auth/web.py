@@ -25,6 +25,7 @@ sign-in page instead of a 401 catches :class:`fastapi.HTTPException` with
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from intacct_bridge.auth.apikeys import check_api_key, is_stale, touch_api_key
+from intacct_bridge.auth.apikeys import VerifiedKeys, check_api_key, is_stale, touch_api_key
 from intacct_bridge.auth.errors import (
     AccessDeniedError,
     ApiKeyInvalidError,
@@ -79,6 +80,9 @@ class AuthServices:
     limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Clock = utc_now
+    #: API keys verified recently, trusted without a query (the REST API's; ``None``: every
+    #: request checks its key in the database)
+    verified_keys: VerifiedKeys | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -279,17 +283,12 @@ def require_api_key(scope: Scope) -> Callable[..., ApiPrincipal]:
                 401, "unauthorized", "send an API key: Authorization: Bearer ibk_…", challenge
             )
         now = services.clock()
-        try:
-            with services.transaction() as db:  # a read: no lock held, nothing written
-                principal, last_used = check_api_key(db, credential)
-        except ApiKeyInvalidError as error:
-            raise _error(401, "unauthorized", str(error), challenge) from None
-        if is_stale(last_used, now):  # at most once a minute per key
-            try:
-                with services.transaction() as db:
-                    touch_api_key(db, principal, now)
-            except DBAPIError:  # a busy database: the next request writes it
-                log.info("could not write the last-used time of API key %s", principal.prefix)
+        verified = services.verified_keys
+        principal = verified.get(credential, now) if verified is not None else None
+        if principal is None:
+            principal = _check_key(services, credential, now, challenge)
+            if verified is not None:
+                verified.put(credential, principal, now)
         tenant_id = request.path_params.get("tenant_id")
         if tenant_id is not None and tenant_id != principal.tenant_id:
             raise _error(403, "forbidden", "this API key does not belong to that tenant")
@@ -298,6 +297,25 @@ def require_api_key(scope: Scope) -> Callable[..., ApiPrincipal]:
         return principal
 
     return dependency
+
+
+def _check_key(
+    services: AuthServices, credential: str, now: dt.datetime, challenge: dict[str, str]
+) -> ApiPrincipal:
+    """The key's client, read from the database (401 when the key is not valid); writes its
+    last-used time when that is more than a minute old."""
+    try:
+        with services.transaction() as db:  # a read: no lock held, nothing written
+            principal, last_used = check_api_key(db, credential)
+    except ApiKeyInvalidError as error:
+        raise _error(401, "unauthorized", str(error), challenge) from None
+    if is_stale(last_used, now):  # at most once a minute per key
+        try:
+            with services.transaction() as db:
+                touch_api_key(db, principal, now)
+        except DBAPIError:  # a busy database: the next request writes it
+            log.info("could not write the last-used time of API key %s", principal.prefix)
+    return principal
 
 
 # --- /auth routes --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ and save the records one at a time to find the culprit.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,15 +68,28 @@ _DIMENSION_COLUMNS = (
 Result = Outcome | StoreError
 
 
-def save_batch(session: Session, tenant_id: str, records: Sequence[Record]) -> list[Result]:
+def save_batch(
+    session: Session,
+    tenant_id: str,
+    records: Sequence[Record],
+    *,
+    digests: Sequence[str] | None = None,
+    new: bool = False,
+    stamp: dt.datetime | None = None,
+) -> list[Result]:
     """Save ``records`` in order; per record its :class:`Outcome` or the error refusing it.
 
     Records must have distinct keys. The tenant must exist (checked by the caller).
+    ``digests`` are the records' content hashes when the caller has them already; with
+    ``new`` the caller has looked the records up in this transaction and found none stored
+    (the lookup is skipped; one stored meanwhile by another transaction makes the insert fail
+    on its unique key); ``stamp`` is the time written as the new rows' creation time (and
+    that of their change events), instead of the time of the write.
 
     Raises:
         sqlalchemy.exc.DBAPIError: the database refused a write; the batch is half-written.
     """
-    return _Batch(session, tenant_id).save(records)
+    return _Batch(session, tenant_id, stamp).save(records, digests, new)
 
 
 @dataclass
@@ -93,9 +107,11 @@ class _Pending:
 
 
 class _Batch:
-    def __init__(self, session: Session, tenant_id: str) -> None:
+    def __init__(self, session: Session, tenant_id: str, stamp: dt.datetime | None = None) -> None:
         self.session = session
         self.tenant_id = tenant_id
+        #: the creation time of new documents, when the caller gave one
+        self.stamp = stamp
         self.cache = RefCache(session, tenant_id)
         self.pending = _Pending()
         #: the kind of the master rows waiting (flushed on a change), and whether they wait in
@@ -103,9 +119,12 @@ class _Batch:
         self.unflushed: tuple[type[Record], bool] | None = None
         self.new_masters: list[tuple[Record, str, Any]] = []
 
-    def save(self, records: Sequence[Record]) -> list[Result]:
-        digests = [_digest(record) for record in records]
-        stored = self._stored(records)
+    def save(
+        self, records: Sequence[Record], digests: Sequence[str] | None = None, new: bool = False
+    ) -> list[Result]:
+        if digests is None:
+            digests = [_digest(record) for record in records]
+        stored = {} if new else self._stored(records)
         todo = [
             record
             for record, digest in zip(records, digests, strict=True)
@@ -228,7 +247,7 @@ class _Batch:
             return
         self._flush_masters()
         self.pending = _Pending()
-        stamp = now()
+        stamp = self.stamp or now()
         headers = []
         for document, digest, values in batch:
             header = dict(values.header)

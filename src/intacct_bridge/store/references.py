@@ -7,13 +7,15 @@ surfacing as an integrity error.
 
 from __future__ import annotations
 
+import collections
 import functools
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from intacct_bridge.model import analytics as an
@@ -106,7 +108,8 @@ class RefCache:
         self._documents[(info.type, info.number)] = info
 
     def prefetch(self, records: Iterable[Record]) -> None:
-        """Load every row ``records`` refer to: one query per table (and one for documents)."""
+        """Load every row ``records`` refer to: one query per table (and one for documents);
+        on PostgreSQL all of them in one round trip."""
         wanted: dict[type[Base], set[tuple[str, ...]]] = {}
         documents: set[tuple[str, str]] = set()
         rows = self._rows
@@ -128,9 +131,57 @@ class RefCache:
                 reversed_type = record.rule.reverses
                 if record.reverses is not None and reversed_type is not None:
                     documents.add((reversed_type.value, record.reverses))
+        slots = sorted(slot for slot in documents if slot not in self._documents)
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._load_pipelined({table: sorted(keys) for table, keys in wanted.items()}, slots)
+            return
         for table, keys in wanted.items():
             self._load(table, sorted(keys))
-        self._load_documents(sorted(slot for slot in documents if slot not in self._documents))
+        self._load_documents(slots)
+
+    def _load_pipelined(
+        self, wanted: dict[type[Base], list[tuple[str, ...]]], slots: list[tuple[str, str]]
+    ) -> None:
+        """PostgreSQL: every query of :meth:`prefetch` sent at once (psycopg's pipeline mode),
+        one round trip in all; the same SQL text each time, so psycopg prepares them."""
+        if not wanted and not slots:
+            return
+        connection = self._session.connection()
+        dialect = connection.dialect
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        tenant = self._tenant_id
+        rows = self._rows
+        sent: list[tuple[type[Base] | None, Any, _PgQuery]] = []
+        error_type = dialect.loaded_dbapi.Error
+        try:
+            with driver.pipeline():
+                for table, keys in wanted.items():
+                    query = _pg_query(table, dialect)
+                    for key in keys:
+                        rows[(table, key)] = None
+                    cursor = driver.cursor()
+                    cursor.execute(query.sql, [tenant, *_columns(keys, query.width)])
+                    sent.append((table, cursor, query))
+                if slots:
+                    for slot in slots:
+                        self._documents[slot] = None
+                    query = _pg_query(td.DocumentRow, dialect)
+                    cursor = driver.cursor()
+                    cursor.execute(query.sql, [tenant, *_columns(list(slots), 2)])
+                    sent.append((None, cursor, query))
+            for target, cursor, query in sent:
+                found = query.rows(cursor)
+                cursor.close()
+                if target is None:
+                    for row in found:
+                        self.put_document(DocumentInfo(*row))
+                    continue
+                key_of = query.key_of
+                for row in found:
+                    rows[(target, key_of(row))] = row
+        except error_type as error:  # as SQLAlchemy would raise it (OperationalError …)
+            raise DBAPIError.instance(None, None, error, error_type) from error
 
     def _load(self, table: type[Base], keys: list[tuple[str, ...]]) -> None:
         query, key_of, single = _load_query(table)
@@ -176,6 +227,87 @@ def _load_query(table: type[Base]) -> tuple[Any, Callable[[Any], Any], bool]:
     )
     positions = [selected.index(column) for column in columns]
     return query, operator.itemgetter(*positions), single
+
+
+def _columns(keys: Sequence[tuple[str, ...]], width: int) -> list[list[str]]:
+    """Keys as one list per key column (the arrays of ``unnest``)."""
+    return [[key[index] for key in keys] for index in range(width)]
+
+
+@dataclass
+class _PgQuery:
+    """A prefetch query in PostgreSQL's SQL: rows of one tenant by key, given as arrays."""
+
+    sql: str
+    #: the key's width
+    width: int
+    #: how to read a row's key
+    key_of: Callable[[Any], tuple[str, ...]]
+    #: the selected columns (SQLAlchemy's), for their types
+    columns: list[Any]
+    #: the rows' class (a named tuple: the checks read columns by name)
+    make: Callable[[Any], Any]
+    dialect: Any
+
+    def rows(self, cursor: Any) -> list[Any]:
+        """The cursor's rows, their values converted as SQLAlchemy would."""
+        found = cursor.fetchall()
+        codes = [column.type_code for column in cursor.description or ()]
+        processors = [
+            (index, processor)
+            for index, (column, code) in enumerate(zip(self.columns, codes, strict=True))
+            if (processor := column.type._cached_result_processor(self.dialect, code))
+        ]
+        if processors:
+            converted = []
+            for row in found:
+                values = list(row)
+                for index, processor in processors:
+                    values[index] = processor(values[index])
+                converted.append(values)
+            found = converted
+        return [self.make(row) for row in found]
+
+
+_PG_QUERIES: dict[tuple[Any, str], _PgQuery] = {}
+
+
+def _pg_query(table: Any, dialect: Any) -> _PgQuery:
+    """The prefetch query of ``table`` (the columns :func:`_load_query` selects; documents: what
+    :class:`DocumentInfo` holds), keys matched with ``unnest`` of one array per key column."""
+    slot = (table, dialect.name)
+    query = _PG_QUERIES.get(slot)
+    if query is not None:
+        return query
+    core: Any = table.__table__
+    if table is td.DocumentRow:
+        keys = [core.c.type, core.c.number]
+        selected = [core.c[name] for name in ("type", "number", "status")]
+        selected += [core.c.customer_id, core.c.supplier_id]
+    else:
+        keys = [c for c in core.primary_key.columns if c.name != "tenant_id"]
+        selected = list(core.columns) if table in _READ_BY_CHECKS else keys
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(column.name) for column in selected)
+    arrays = ", ".join(["%s::text[]"] * len(keys))
+    key_names = ", ".join(quote(column.name) for column in keys)
+    sql = (
+        f"SELECT {names} FROM {dialect.identifier_preparer.format_table(core)} "
+        f"WHERE tenant_id = %s AND ({key_names}) IN (SELECT * FROM unnest({arrays}))"
+    )
+    positions = [selected.index(column) for column in keys]
+    getter = operator.itemgetter(*positions)
+    key_of: Callable[[Any], tuple[str, ...]] = (
+        (lambda row: (getter(row),)) if len(positions) == 1 else getter
+    )
+    make: Callable[[Any], Any] = tuple
+    if table in _READ_BY_CHECKS:
+        row_class: Any = collections.namedtuple(  # type: ignore[misc]
+            f"{core.name}_row", [column.key for column in selected]
+        )
+        make = row_class._make
+    query = _PG_QUERIES[slot] = _PgQuery(sql, len(keys), key_of, selected, make, dialect)
+    return query
 
 
 #: the tables whose rows the checks read (a site's roles, a company's entity, a tax detail's

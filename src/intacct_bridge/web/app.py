@@ -168,6 +168,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         retrying: asyncio.Task[None] | None = None
+        from intacct_bridge.web.api.warm import warm_up
+
+        warm_up(state.sessions)  # each worker: before its first request, not during it
         prune()
         if settings.resume_pending and state.keyring is not None:
             await resume()

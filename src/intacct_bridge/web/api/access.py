@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from intacct_bridge.auth.apikeys import VerifiedKeys
 from intacct_bridge.auth.model import ApiPrincipal, Scope
 from intacct_bridge.auth.passwords import PasswordHasher
 from intacct_bridge.auth.ratelimit import utc_now
@@ -65,7 +66,9 @@ def _key_services(request: Request) -> AuthServices:
 
     They use the bridge's database and the console's clock (``app.state.auth``, when the
     console is installed). Checking a key only reads (one indexed ``SELECT``, one SHA-256;
-    on PostgreSQL outside a transaction, so one round trip);
+    on PostgreSQL outside a transaction, so one round trip), and a key verified in the last
+    two seconds is not read again (:class:`~intacct_bridge.auth.apikeys.VerifiedKeys`: a
+    revoked key is refused at most two seconds after its revocation);
     the key's "last used" time is written in a transaction of its own, at most once a
     minute, and a busy database only postpones that write to a later request.
     """
@@ -86,6 +89,7 @@ def _key_services(request: Request) -> AuthServices:
         # the API signs no one in: a hasher is required by AuthServices but never used
         hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         clock=console.clock if isinstance(console, AuthServices) else utc_now,
+        verified_keys=VerifiedKeys(),
     )
     request.app.state.api_key_services = services
     return services

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +26,7 @@ from intacct_bridge.intake.structure import StructureError
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, describe
+from intacct_bridge.store.base import now
 from intacct_bridge.store.bulk import save_batch
 from intacct_bridge.store.errors import RecordRejectedError, StoreError
 from intacct_bridge.store.repositories import get_document, save_document
@@ -176,21 +177,22 @@ def _store(
 ) -> list[DocumentResult]:
     # the tenant exists: the API key that named it references it (and goes with it)
     stored = _stored(session, tenant_id, documents)
+    digests = [_digest(document) for document in documents]
     conflicts: list[Problem] = []
     new: list[tuple[int, Document]] = []
     repeats: set[tuple[str, str]] = set()
-    posted = False
+    posted: list[Document] = []
     for index, document in enumerate(documents):
         key = (document.type.value, document.number)
         found = stored.get(key)
         if found is None:
             new.append((index, document))
-        elif found.content_hash != _digest(document):
+        elif found.content_hash != digests[index]:
             prefix = "" if single else f"[{origins[index]}]"
             conflicts.append(_conflict(session, tenant_id, document, prefix))
         elif document.status is DocumentStatus.POSTED and found.status != "posted":
             save_document(session, tenant_id, document)  # posts the identical draft
-            posted = True
+            posted.append(document)
         else:
             repeats.add(key)
     if conflicts:
@@ -203,46 +205,74 @@ def _store(
             conflicts,
         )
     if new:
+        # looked up above, in this transaction: none of them is stored (one that another
+        # request stores meanwhile fails the insert on its unique key: the transaction is run
+        # again, and then it is a repeat)
+        stamp = now()
+        results = save_batch(
+            session,
+            tenant_id,
+            [document for _, document in new],
+            digests=[digests[index] for index, _ in new],
+            new=True,
+            stamp=stamp,
+        )
         refused: list[Problem] = []
-        for index, result in enumerate(save_batch(session, tenant_id, [doc for _, doc in new])):
+        for (index, document), result in zip(new, results, strict=True):
             if isinstance(result, RecordRejectedError):
-                prefix = "" if single else f"[{origins[new[index][0]]}]"
+                prefix = "" if single else f"[{origins[index]}]"
                 refused += problems_of(result.issues, prefix, result.record)
             elif isinstance(result, StoreError):
-                refused.append(
-                    Problem(field="", reason=str(result), record=describe(new[index][1]))
-                )
+                refused.append(Problem(field="", reason=str(result), record=describe(document)))
+            else:
+                status = "posted" if document.is_posted else "draft"
+                key = (document.type.value, document.number)
+                stored[key] = _Stored(digests[index], status, stamp)
         if refused:
             raise ApiError(
                 422, "invalid", "refused by the store's checks; nothing was written", refused
             )
-    if new or posted:
+    if posted:
         session.flush()
-        changed = [document for _, document in new]
-        if posted:
-            changed = documents
-        stored.update(_stored(session, tenant_id, changed))
+        stored.update(_stored(session, tenant_id, posted))
     return [
         _receipt(document, stored[(document.type.value, document.number)], repeats)
         for document in documents
     ]
 
 
+#: the receipts of stored documents, by (type, number)
+_STORED = select(
+    td.DocumentRow.type,
+    td.DocumentRow.number,
+    td.DocumentRow.content_hash,
+    td.DocumentRow.status,
+    td.DocumentRow.created_at,
+).where(
+    td.DocumentRow.tenant_id == bindparam("tenant_id"),
+    tuple_(td.DocumentRow.type, td.DocumentRow.number).in_(bindparam("keys", expanding=True)),
+)
+#: at most this many documents in one ``IN (…)``
+_CHUNK = 500
+
+
 def _stored(
     session: Session, tenant_id: str, documents: list[Document]
 ) -> dict[tuple[str, str], _Stored]:
-    by_type: dict[str, list[str]] = {}
-    for document in documents:
-        by_type.setdefault(document.type.value, []).append(document.number)
+    """The receipts of those of ``documents`` already stored (one query per 500)."""
+    keys = [(document.type.value, document.number) for document in documents]
     found: dict[tuple[str, str], _Stored] = {}
-    row = td.DocumentRow
-    for doc_type, numbers in by_type.items():
-        query = select(row.number, row.content_hash, row.status, row.created_at).where(
-            row.tenant_id == tenant_id, row.type == doc_type, row.number.in_(numbers)
-        )
-        for number, digest, status, created in session.execute(query):
+    for start in range(0, len(keys), _CHUNK):
+        params = {"tenant_id": tenant_id, "keys": keys[start : start + _CHUNK]}
+        for doc_type, number, digest, status, created in session.execute(_STORED, params):
             found[(doc_type, number)] = _Stored(digest, status, created)
     return found
+
+
+def warm_queries(session: Session) -> None:
+    """Run the queries of a submission once on an empty key (nothing is found or written),
+    so that they are compiled before the first request needs them (see :mod:`.warm`)."""
+    session.execute(_STORED, {"tenant_id": "", "keys": [("", "")]}).all()
 
 
 def _conflict(session: Session, tenant_id: str, document: Document, prefix: str) -> Problem:
