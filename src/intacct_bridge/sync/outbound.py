@@ -178,17 +178,16 @@ def claim(
         .order_by(SyncStateRow.key)
         .limit(limit)
     )
+    chosen: Any = SyncStateRow.key.in_(due.scalar_subquery())
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # the keys are chosen once (an init plan), then each row is found by its key
+        keys = func.array(due.with_for_update(skip_locked=True).scalar_subquery())
+        chosen = SyncStateRow.key == func.any(keys)
     # One statement: the due rows are locked (skipping those another claim holds) and
     # claimed together; no row is loaded into the session.
     taken = session.execute(
         update(SyncStateRow)
-        .where(
-            SyncStateRow.tenant_id == tenant_id,
-            SyncStateRow.kind == kind,
-            SyncStateRow.key.in_(due.scalar_subquery()),
-        )
+        .where(SyncStateRow.tenant_id == tenant_id, SyncStateRow.kind == kind, chosen)
         .values(claimed_by=worker_id, claimed_until=moment + dt.timedelta(seconds=lease))
         .returning(SyncStateRow.key)
         .execution_options(synchronize_session=False)
@@ -257,9 +256,7 @@ def prepare(
         for kind, keys in by_kind.items()
         if kind != "address"
     }
-    states = {
-        kind: preload_states(session, tenant_id, kind, keys) for kind, keys in by_kind.items()
-    }
+    states = {kind: _snapshots(session, tenant_id, kind, keys) for kind, keys in by_kind.items()}
     for kind, key in claimed:
         row = states[kind].get(key)
         if row is None:
@@ -305,6 +302,27 @@ def prepare(
         )
         item.unchanged = row.record_no is not None and row.fingerprint == print_
         out.append(item)
+    return out
+
+
+def _snapshots(session: Session, tenant_id: str, kind: str, keys: Sequence[str]) -> dict[str, Any]:
+    """What :func:`prepare` reads of many state rows of one kind (a few columns, no
+    object loaded into the session)."""
+    out: dict[str, Any] = {}
+    for start in range(0, len(keys), 500):
+        query = select(
+            SyncStateRow.key,
+            SyncStateRow.record_no,
+            SyncStateRow.version,
+            SyncStateRow.fingerprint,
+            SyncStateRow.sent_values,
+        ).where(
+            SyncStateRow.tenant_id == tenant_id,
+            SyncStateRow.kind == kind,
+            SyncStateRow.key.in_(list(keys[start : start + 500])),
+        )
+        for row in session.execute(query):
+            out[row.key] = row
     return out
 
 
@@ -549,9 +567,7 @@ def _apply_successes(
                 attempts=0,
                 next_attempt_at=None,
                 synced_at=moment,
-                state=case(
-                    (still_pending, SyncState.PENDING.value), else_=SyncState.SUCCESS.value
-                ),
+                state=case((still_pending, SyncState.PENDING.value), else_=SyncState.SUCCESS.value),
             )
         )
         session.execute(
