@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -166,8 +166,8 @@ def claim(
     """
     moment = at or now()
     write_lock(session)  # SQLite: the other worker waits for this commit
-    query = (
-        select(SyncStateRow)
+    due = (
+        select(SyncStateRow.key)
         .where(
             SyncStateRow.tenant_id == tenant_id,
             SyncStateRow.kind == kind,
@@ -177,15 +177,22 @@ def claim(
         )
         .order_by(SyncStateRow.key)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     )
-    rows = list(session.scalars(query))
-    until = moment + dt.timedelta(seconds=lease)
-    for row in rows:
-        row.claimed_by = worker_id
-        row.claimed_until = until
-    session.flush()
-    return [(row.kind, row.key) for row in rows]
+    chosen: Any = SyncStateRow.key.in_(due.scalar_subquery())
+    if session.get_bind().dialect.name == "postgresql":
+        # the keys are chosen once (an init plan), then each row is found by its key
+        keys = func.array(due.with_for_update(skip_locked=True).scalar_subquery())
+        chosen = SyncStateRow.key == func.any(keys)
+    # One statement: the due rows are locked (skipping those another claim holds) and
+    # claimed together; no row is loaded into the session.
+    taken = session.execute(
+        update(SyncStateRow)
+        .where(SyncStateRow.tenant_id == tenant_id, SyncStateRow.kind == kind, chosen)
+        .values(claimed_by=worker_id, claimed_until=moment + dt.timedelta(seconds=lease))
+        .returning(SyncStateRow.key)
+        .execution_options(synchronize_session=False)
+    )
+    return [(kind, key) for key in sorted(taken.scalars())]
 
 
 # --- preparing, sending, applying --------------------------------------------------------------
@@ -249,9 +256,7 @@ def prepare(
         for kind, keys in by_kind.items()
         if kind != "address"
     }
-    states = {
-        kind: preload_states(session, tenant_id, kind, keys) for kind, keys in by_kind.items()
-    }
+    states = {kind: _snapshots(session, tenant_id, kind, keys) for kind, keys in by_kind.items()}
     for kind, key in claimed:
         row = states[kind].get(key)
         if row is None:
@@ -297,6 +302,27 @@ def prepare(
         )
         item.unchanged = row.record_no is not None and row.fingerprint == print_
         out.append(item)
+    return out
+
+
+def _snapshots(session: Session, tenant_id: str, kind: str, keys: Sequence[str]) -> dict[str, Any]:
+    """What :func:`prepare` reads of many state rows of one kind (a few columns, no
+    object loaded into the session)."""
+    out: dict[str, Any] = {}
+    for start in range(0, len(keys), 500):
+        query = select(
+            SyncStateRow.key,
+            SyncStateRow.record_no,
+            SyncStateRow.version,
+            SyncStateRow.fingerprint,
+            SyncStateRow.sent_values,
+        ).where(
+            SyncStateRow.tenant_id == tenant_id,
+            SyncStateRow.kind == kind,
+            SyncStateRow.key.in_(list(keys[start : start + 500])),
+        )
+        for row in session.execute(query):
+            out[row.key] = row
     return out
 
 
@@ -413,16 +439,21 @@ def apply(
     moment = at or now()
     write_lock(session)
     report = Applied()
-    by_kind: dict[str, list[str]] = {}
+    fast: list[Outgoing] = []
+    slow: list[Outgoing] = []
     for item in batch:
+        if item.problem is None and (item.unchanged or _sent_ok(item, failure)):
+            fast.append(item)
+        else:
+            slow.append(item)
+    done = _apply_successes(session, tenant_id, worker_id, fast, endpoint, moment, report)
+    by_kind: dict[str, list[str]] = {}
+    for item in slow:
         by_kind.setdefault(item.kind, []).append(item.key)
     states = {
         kind: preload_states(session, tenant_id, kind, keys) for kind, keys in by_kind.items()
     }
-    # Items are locked on success: their rows are loaded at once too (and kept referenced,
-    # or the session's identity map would let them go and load each one again).
-    items = _preload_items(session, tenant_id, by_kind["item"]) if "item" in by_kind else []
-    for item in batch:
+    for item in slow:
         row = states[item.kind].get(item.key)
         if row is None or row.claimed_by != worker_id:
             continue  # the lease lapsed and another worker owns the record now
@@ -436,21 +467,11 @@ def apply(
                 continue
             _park(row, code, message, report, moment)
             continue
-        if item.unchanged:
-            _succeed(session, tenant_id, row, item, endpoint, moment)
-            report.unchanged += 1
-            continue
         if failure is not None:
             _retry(row, item, _transient_message(item, failure), report, moment)
             continue
         result = item.result
         if result is None:
-            continue
-        if result.ok:
-            if result.recordno.isdigit():
-                item.record_no = int(result.recordno)
-            _succeed(session, tenant_id, row, item, endpoint, moment)
-            report.success += 1
             continue
         if is_transient_entries(result.errors):
             _retry(row, item, explain(item, result.errors)[1], report, moment)
@@ -459,13 +480,121 @@ def apply(
         _park(row, code, message, report, moment)
     session.flush()
     # An item's ID is locked once it is in Intacct (after the states; one flush for all).
-    for item in batch:
-        if item.kind == "item" and item.record_no is not None and item.result is not None:
-            if item.result.ok:
-                mark_item_integrated(session, tenant_id, item.key, at=moment, flush=False)
-    session.flush()
-    del items
+    del done
+    integrated = [
+        item.key
+        for item in fast
+        if item.kind == "item" and not item.unchanged and item.record_no is not None
+    ]
+    if integrated:
+        items = _preload_items(session, tenant_id, integrated)
+        for key in integrated:
+            mark_item_integrated(session, tenant_id, key, at=moment, flush=False)
+        session.flush()
+        del items
     return report
+
+
+def _sent_ok(item: Outgoing, failure: BaseException | None) -> bool:
+    return failure is None and item.result is not None and item.result.ok
+
+
+def _apply_successes(
+    session: Session,
+    tenant_id: str,
+    worker_id: str,
+    items: Sequence[Outgoing],
+    endpoint: str,
+    moment: dt.datetime,
+    report: Applied,
+) -> list[Outgoing]:
+    """Record the records Intacct now has (sent, or unchanged) in one statement per kind,
+    without loading their rows; returns those still claimed by ``worker_id`` (the others'
+    lease lapsed and another worker owns them now: left alone)."""
+    by_kind: dict[str, list[Outgoing]] = {}
+    for item in items:
+        if not item.unchanged and item.result is not None and item.result.recordno.isdigit():
+            item.record_no = int(item.result.recordno)
+        by_kind.setdefault(item.kind, []).append(item)
+    done: list[Outgoing] = []
+    for kind, group in by_kind.items():
+        keys = [item.key for item in group]
+        ours: set[str] = set()
+        for start in range(0, len(keys), 500):
+            owned = (
+                select(SyncStateRow.key)
+                .where(
+                    SyncStateRow.tenant_id == tenant_id,
+                    SyncStateRow.kind == kind,
+                    SyncStateRow.key.in_(keys[start : start + 500]),
+                    SyncStateRow.claimed_by == worker_id,
+                )
+                .with_for_update()
+            )
+            ours.update(session.scalars(owned))
+        mine = [item for item in group if item.key in ours]
+        if not mine:
+            continue
+        # A change that arrived while the record was on its way is sent next (pending).
+        still_pending = SyncStateRow.pending_hash.is_not(None) & (
+            SyncStateRow.pending_hash != bindparam("b_source_hash")
+        )
+        table: Any = SyncStateRow.__table__
+        statement = (
+            update(table)
+            .where(
+                SyncStateRow.tenant_id == tenant_id,
+                SyncStateRow.kind == kind,
+                SyncStateRow.key == bindparam("b_key"),
+                SyncStateRow.claimed_by == worker_id,
+            )
+            .values(
+                claimed_by=None,
+                claimed_until=None,
+                updated_at=moment,
+                version=SyncStateRow.version + bindparam("b_bump"),
+                record_no=bindparam("b_record_no"),
+                intacct_id=bindparam("b_intacct_id"),
+                url=func.coalesce(
+                    bindparam("b_url", type_=SyncStateRow.url.type), SyncStateRow.url
+                ),
+                fingerprint=bindparam("b_fingerprint"),
+                sent_values=bindparam("b_sent_values", type_=SyncStateRow.sent_values.type),
+                source_hash=bindparam("b_source_hash"),
+                last_message=None,
+                error_code=None,
+                difference=None,
+                attempts=0,
+                next_attempt_at=None,
+                synced_at=moment,
+                state=case((still_pending, SyncState.PENDING.value), else_=SyncState.SUCCESS.value),
+            )
+        )
+        session.execute(
+            statement,
+            [
+                {
+                    "b_key": item.key,
+                    "b_bump": 0 if item.unchanged else 1,
+                    "b_record_no": item.record_no,
+                    "b_intacct_id": item.intacct_id,
+                    "b_url": None
+                    if item.record_no is None
+                    else deep_link(endpoint, item.intacct_object, item.record_no),
+                    "b_fingerprint": item.fingerprint,
+                    "b_sent_values": flatten(item.fields),
+                    "b_source_hash": item.source_hash,
+                }
+                for item in mine
+            ],
+        )
+        for item in mine:
+            if item.unchanged:
+                report.unchanged += 1
+            else:
+                report.success += 1
+        done.extend(mine)
+    return done
 
 
 def _preload_items(session: Session, tenant_id: str, keys: Sequence[str]) -> list[Any]:
@@ -480,34 +609,6 @@ def _preload_items(session: Session, tenant_id: str, keys: Sequence[str]) -> lis
             )
         )
     return rows
-
-
-def _succeed(
-    session: Session,
-    tenant_id: str,
-    row: SyncStateRow,
-    item: Outgoing,
-    endpoint: str,
-    moment: dt.datetime,
-) -> None:
-    if not item.unchanged:
-        row.version += 1
-    row.record_no = item.record_no
-    row.intacct_id = item.intacct_id
-    if item.record_no is not None:
-        row.url = deep_link(endpoint, item.intacct_object, item.record_no)
-    row.fingerprint = item.fingerprint
-    row.sent_values = flatten(item.fields)
-    row.source_hash = item.source_hash
-    row.last_message = None
-    row.error_code = None
-    row.difference = None
-    row.attempts = 0
-    row.next_attempt_at = None
-    row.synced_at = moment
-    # A change that arrived while the record was on its way is sent next.
-    still_pending = row.pending_hash is not None and row.pending_hash != item.source_hash
-    row.state = (SyncState.PENDING if still_pending else SyncState.SUCCESS).value
 
 
 def _retry(

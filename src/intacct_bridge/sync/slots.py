@@ -26,7 +26,12 @@ would refuse the extra request with ``GW-0010`` (the *kill window*). So:
 * a process killed at any instant holds nothing for long: its slots come back when their
   leases end, no clean-up needed. (A *machine* that vanishes keeps its session, and so its
   locks, until TCP keepalive notices; set the server's ``tcp_keepalives_*`` for minutes.)
-* a request that finds no free slot polls again, backing off from 5 ms to 100 ms.
+* a request that finds no free slot waits for a slot of its company to be given back:
+  giving back announces the slot (``NOTIFY`` on :data:`CHANNEL`), and each process has one
+  listening connection that wakes its waiters for that company, which try again at once.
+  A waiter also tries again every :data:`WAIT_MAX` seconds unannounced (a dead holder's
+  lease ends without an announcement), and polls as before (5 ms backing off to 100 ms)
+  while the listening connection is down.
 
 Session advisory locks are re-entrant, so the process remembers the keys it holds and never
 asks for one of them again. If the lock connection breaks, the locks it held are gone (their
@@ -65,6 +70,11 @@ log = logging.getLogger("intacct_bridge.sync.slots")
 #: first and last pause between attempts at a free slot (seconds)
 POLL_MIN = 0.005
 POLL_MAX = 0.1
+#: the longest a waiter waits for an announcement before trying again (seconds)
+WAIT_MAX = 0.5
+#: the channel on which a slot given back is announced (the payload: its advisory-lock key;
+#: the give-back statement below names it too)
+CHANNEL = "intacct_bridge_slot"
 #: the table of the slots' leases (migration 0006)
 LEASE_TABLE = "sync_slot_lease"
 
@@ -111,7 +121,8 @@ WITH freed AS (
     UPDATE {table} SET busy_until = NULL WHERE lock_id = %(id)s AND holder = %(holder)s
     RETURNING 1
 )
-SELECT pg_advisory_unlock(%(id)s), (SELECT count(*) FROM freed)
+SELECT pg_advisory_unlock(%(id)s), (SELECT count(*) FROM freed),
+    pg_notify('intacct_bridge_slot', %(id)s::text)
 """
 
 
@@ -139,6 +150,12 @@ class PgSlots:
         #: slots held under a connection that broke (their requests are still in flight)
         self._orphans: set[int] = set()
         self._statements: dict[tuple[str, str | None], Any] = {}
+        #: waiters per slot key: their event loop and the event that wakes them
+        self._waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiters_lock = threading.Lock()
+        self._listener: threading.Thread | None = None
+        self._listening = threading.Event()
+        self._stopping = threading.Event()
 
     def _connect(self) -> Any:
         import psycopg
@@ -231,18 +248,92 @@ class PgSlots:
         """:meth:`hold` in another namespace and lease schema (one connection serves
         several schemas)."""
         ids = [advisory_id(namespace, key, slot) for slot in range(slots)]
+        waiter = (asyncio.get_running_loop(), asyncio.Event())
         pause = POLL_MIN
-        while (lock_id := self._try(ids, schema, lease)) is None:
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, POLL_MAX)
+        self._wait_on(ids, waiter)
+        try:
+            while True:
+                waiter[1].clear()  # before trying: an announcement from now on wakes us
+                lock_id = self._try(ids, schema, lease)
+                if lock_id is not None:
+                    break
+                self._listen()
+                timeout = WAIT_MAX if self._listening.is_set() else pause
+                try:
+                    await asyncio.wait_for(waiter[1].wait(), timeout)
+                except TimeoutError:
+                    pass
+                pause = min(pause * 2, POLL_MAX)
+        finally:
+            self._wait_on(ids, waiter, stop=True)
         try:
             yield
         finally:
             self._release(lock_id, schema)
 
+    # --- announcements of slots given back ---------------------------------------------------
+
+    def _wait_on(
+        self,
+        ids: list[int],
+        waiter: tuple[asyncio.AbstractEventLoop, asyncio.Event],
+        *,
+        stop: bool = False,
+    ) -> None:
+        with self._waiters_lock:
+            for lock_id in ids:
+                waiting = self._waiters.setdefault(lock_id, set())
+                if stop:
+                    waiting.discard(waiter)
+                    if not waiting:
+                        del self._waiters[lock_id]
+                else:
+                    waiting.add(waiter)
+
+    def _announced(self, lock_id: int) -> None:
+        with self._waiters_lock:
+            waiting = list(self._waiters.get(lock_id, ()))
+        for loop, event in waiting:
+            try:
+                loop.call_soon_threadsafe(event.set)
+            except RuntimeError:  # that waiter's event loop has closed meanwhile
+                pass
+
+    def _listen(self) -> None:
+        """Start this process's listening thread (once)."""
+        with self._lock:
+            if self._listener is None and not self._stopping.is_set():
+                self._listener = threading.Thread(
+                    target=self._listen_forever, name="ib-slots-listen", daemon=True
+                )
+                self._listener.start()
+
+    def _listen_forever(self) -> None:
+        import psycopg
+
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(
+                    self._conninfo, autocommit=True, application_name="ib-slots-listen"
+                ) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self._listening.set()
+                    while not self._stopping.is_set():
+                        for note in connection.notifies(timeout=1.0):
+                            try:
+                                self._announced(int(note.payload))
+                            except ValueError:
+                                continue  # not ours
+            except psycopg.Error as error:
+                log.warning("slot announcements unavailable (%s); polling meanwhile", error)
+            finally:
+                self._listening.clear()
+            self._stopping.wait(1.0)
+
     def close(self) -> None:
         """Give every slot back (closing the session frees its locks; the leases of
         requests still in flight lapse by themselves)."""
+        self._stopping.set()
         with self._lock:
             self._broken()
             self._orphans = set()
@@ -297,9 +388,11 @@ def _close_connections() -> None:
 
 
 __all__ = [
+    "CHANNEL",
     "LEASE_TABLE",
     "POLL_MAX",
     "POLL_MIN",
+    "WAIT_MAX",
     "PgSlots",
     "SlotLeaseError",
     "advisory_id",

@@ -629,12 +629,11 @@ def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
     """Whether a run of ``tenant_id`` has anything to do: outbox events not read yet, or
     pending records due and not claimed (two indexed look-ups)."""
     cursor = session.get(SyncCursorRow, (tenant_id, state.OUTBOX_CONSUMER))
+    after = ChangeEventRow.id > (cursor.last_event_id if cursor is not None else 0)
     if cursor is not None and cursor.gaps:
-        return True  # events of transactions that were still open may have committed
-    unread = select(ChangeEventRow.id).where(
-        ChangeEventRow.tenant_id == tenant_id,
-        ChangeEventRow.id > (cursor.last_event_id if cursor is not None else 0),
-    )
+        # events of transactions that were still open: work once one of them has committed
+        after = or_(after, *(ChangeEventRow.id.between(gap[0], gap[1]) for gap in cursor.gaps))
+    unread = select(ChangeEventRow.id).where(ChangeEventRow.tenant_id == tenant_id, after)
     if session.scalar(unread.limit(1)) is not None:
         return True
     due = select(SyncStateRow.key).where(
