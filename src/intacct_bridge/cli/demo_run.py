@@ -9,6 +9,8 @@ failed, 130 when interrupted (Ctrl-C or SIGTERM: the summary so far is printed).
 from __future__ import annotations
 
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -257,19 +259,30 @@ def _serve(run: DemoRun, host: str, port: int) -> None:
     services.worker = lambda: EmbeddedWorker(engine, ctx.keyring, transport=sandbox.transport())
     shown = f"[{host}]" if ":" in host else host
     out = console()
-    out.print(
-        f"\nThe bridge is serving the demo at http://{shown}:{port}/ (health: /health). "
-        f"Sign in as [bold]demo[/bold] with password [bold]{escape(password)}[/bold] "
-        "(shown once). Ctrl-C stops it."
-    )
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    server = uvicorn.Server(uvicorn.Config(application, host=host, port=port, log_level="warning"))
+
+    def announce() -> None:
+        # the URL is shown once the server accepts connections (start-up work done), so a
+        # newcomer who opens it at once is not refused
+        while not server.started:
+            if server.should_exit:
+                return
+            time.sleep(0.05)
         out.print(
-            f"[yellow]Warning:[/yellow] {escape(host)} is reachable from other machines; the "
-            "demo user is an administrator. Put TLS in front, or serve on 127.0.0.1."
+            f"\nThe bridge is serving the demo at http://{shown}:{port}/ (health: /health). "
+            f"Sign in as [bold]demo[/bold] with password [bold]{escape(password)}[/bold] "
+            "(shown once). Ctrl-C stops it."
         )
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            out.print(
+                f"[yellow]Warning:[/yellow] {escape(host)} is reachable from other machines; "
+                "the demo user is an administrator. Put TLS in front, or serve on 127.0.0.1."
+            )
+
     previous = signal.signal(signal.SIGTERM, _exit_quietly)
+    threading.Thread(target=announce, name="demo-announce", daemon=True).start()
     try:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        server.run()
     finally:
         signal.signal(signal.SIGTERM, previous)
         engine.dispose()
