@@ -194,6 +194,15 @@ def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
             return simple, nested
         if simple is not None:
             required = simple
+            same = _KEPT_AS_THEY_ARE.get(next(a for a in args if a is not type(None)))
+            if same is not None:  # the common case without a call: a value of the type
+
+                def optional_same(raw: object) -> Any:
+                    if raw.__class__ is same:
+                        return raw
+                    return None if raw is None else required(raw)
+
+                return optional_same, None
 
             def optional_value(raw: object) -> Any:
                 return None if raw is None else required(raw)
@@ -211,10 +220,15 @@ def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return None, _not_null(_plan(hint).build)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return _checked(_enum(hint)), None
+        return _checked_enum(hint), None
     if hint is str:
         return _checked_text, None
+    if hint is dt.date:
+        return _checked_date, None
+    same = _KEPT_AS_THEY_ARE.get(hint)
     scalar = _SCALARS.get(hint)
+    if same is not None and scalar is not None:
+        return _checked_same(same, _checked(scalar)), None
     if scalar is None:
         raise TypeError(f"no conversion to {hint!r}")  # a model field of an unsupported type
     return _checked(scalar), None
@@ -229,6 +243,53 @@ def _checked(convert: Simple) -> Simple:
         return convert(raw)
 
     return checked
+
+
+def _checked_same(same: type, checked: Simple) -> Simple:
+    """``checked``, with a value of class ``same`` (exactly) taken as it is without a call."""
+
+    def checked_same(raw: object) -> Any:
+        if raw.__class__ is same:
+            return raw
+        return checked(raw)
+
+    return checked_same
+
+
+def _checked_enum(enum: type[Enum]) -> Simple:
+    members = {str(member.value): member for member in enum}
+    checked = _checked(_enum(enum))
+
+    def checked_enum(raw: object) -> Any:
+        if raw.__class__ is str:
+            member = members.get(raw)
+            if member is not None:
+                return member
+        return checked(raw)
+
+    return checked_enum
+
+
+#: dates read from text, by the text (a file repeats a few dates); bounded
+_DATES: dict[str, dt.date] = {}
+_DATES_KEPT = 1024
+
+
+def _checked_date(raw: object) -> Any:
+    if raw.__class__ is str:
+        known = _DATES.get(raw)
+        if known is not None:
+            return known
+    if raw is None:
+        raise _Invalid(_NULL)
+    if raw.__class__ is OversizeNumber:
+        raise _Invalid(_oversize(raw))
+    value = _date(raw)
+    if raw.__class__ is str:
+        if len(_DATES) >= _DATES_KEPT:
+            _DATES.clear()
+        _DATES[raw] = value
+    return value
 
 
 def _checked_text(raw: object) -> Any:
@@ -369,6 +430,8 @@ def _int(raw: object) -> int:
 
 
 def _decimal(raw: object) -> Decimal:
+    if raw.__class__ is int:
+        return Decimal(raw)
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
         return Decimal(raw)
     if isinstance(raw, str) and len(raw) <= MAX_NUMBER_DIGITS:
@@ -387,6 +450,10 @@ def _date(raw: object) -> dt.date:
             pass
     raise _Invalid(f"{shown(raw)} is not a date; write it as YYYY-MM-DD")
 
+
+#: classes whose values (of exactly the class) a field of that type takes as they are: the
+#: reader makes decimals of JSON numbers with a fraction and ints of whole ones
+_KEPT_AS_THEY_ARE: dict[Any, type] = {str: str, bool: bool, int: int, Decimal: Decimal}
 
 _SCALARS: dict[Any, Callable[[object], Any]] = {
     str: _text,

@@ -167,9 +167,8 @@ class _Batch:
         if self.unflushed != (type(record), bulk):
             self._flush_masters()  # what this record refers to is in the database
         self.unflushed = (type(record), bulk)
-        if bulk:  # a new row: built as the ORM would, inserted with the others of its kind
-            table: Any = spec.table
-            row = table(tenant_id=self.tenant_id)
+        if bulk:  # a new row: filled by its mapper, inserted with the others of its kind
+            row = _master_plan(spec.table).blank(self.tenant_id)  # type: ignore[union-attr]
             spec.to_row(record, row)
             self.new_masters.append((record, digest, row))
             self.cache.put(spec.table, record_key(record), row)
@@ -437,9 +436,12 @@ def _write(connection: Any, table: Any, plan: _InsertPlan, params: list[tuple[An
 
 
 class _MasterPlan:
-    """How a new master row (built by its mapper on an ORM object) becomes insert rows:
-    its columns as the ORM would write them (unset ones take their default), and those of
-    its child rows with the parent's key filled in."""
+    """How a new master row becomes insert rows: its columns as the ORM would write them
+    (unset ones take their default), and those of its child rows with the parent's key
+    filled in.
+
+    The row its mapper fills is a :class:`_NewRow` (:meth:`blank`), not an ORM object: no
+    attribute events, no session state; its child rows are the mapper's ORM objects."""
 
     def __init__(self, table: Any) -> None:
         mapper = sa_inspect(table)
@@ -450,6 +452,17 @@ class _MasterPlan:
             child_columns = [_column(prop) for prop in child.column_attrs]
             pairs = [(parent.key, remote.key) for parent, remote in relation.local_remote_pairs]
             self.relations.append((relation.key, child.local_table, child_columns, pairs))
+        self.defaults = dict(self.columns)
+
+    def blank(self, tenant_id: str) -> _NewRow:
+        """A new row of the table: every column at its default, no child rows."""
+        row = _NewRow()
+        state = row.__dict__
+        state.update(self.defaults)
+        state["tenant_id"] = tenant_id
+        for key, *_ in self.relations:
+            state[key] = []
+        return row
 
     def values(self, row: Any) -> dict[str, Any]:
         state = row.__dict__
@@ -468,6 +481,12 @@ class _MasterPlan:
             if rows:
                 found.append((table, rows))
         return found
+
+
+class _NewRow:
+    """A new master row while its mapper fills it and until it is inserted (the batch's
+    reference checks read it like a stored row): plain attributes, a list per child
+    collection."""
 
 
 class _NoBulk(Exception):
