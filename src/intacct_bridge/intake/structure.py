@@ -115,18 +115,85 @@ class _Plan:
         )
         self.simple: dict[str, Simple] = {}
         self.nested: dict[str, Converter] = {}
+        #: the value of a whole good record in one go (see :meth:`_compile_build`)
+        self.build: Converter = self.build_each
 
     def compile(self) -> None:
         hints = typing.get_type_hints(self.cls)
+        kept: dict[str, type | None] = {}
         for name in self.fields:
             simple, nested = _compile(hints[name])
             if simple is not None:
                 self.simple[name] = simple
+                kept[name] = _same_class(hints[name])
             else:
                 assert nested is not None
                 self.nested[name] = nested
+        self.build = self._compile_build(kept)
 
-    def build(self, data: object, path: str, split: bool, issues: Issues) -> Any:
+    def _compile_build(self, kept: dict[str, type | None]) -> Converter:
+        """One function for the common case: a dict of known fields, the required ones
+        there, every value good. It converts the fields in the class's order, with no call
+        for a value already of the field's class; on any problem it hands the record to
+        :meth:`build_each`, which says every problem in the row's own order."""
+        lines = [
+            "def build(data, path, split, issues):",
+            "    if (data.__class__ is not dict or not data.keys() <= FIELDS",
+            "            or not REQUIRED <= data.keys() or len(issues) >= MAX_ISSUES):",
+            "        return each(data, path, split, issues)",
+            "    kwargs = dict(data)",
+            "    before = len(issues)",
+            "    try:",
+        ]
+        namespace: dict[str, Any] = {
+            "FIELDS": frozenset(self.fields),
+            "REQUIRED": frozenset(self.required),
+            "MAX_ISSUES": MAX_ISSUES,
+            "MISSING": _MISSING,
+            "each": self.build_each,
+            "cls": self.cls,
+            "ModelError": ModelError,
+            "Problem": (_Invalid, _TooMany),
+        }
+        for index, name in enumerate(self.fields):
+            lines.append(f"        value = kwargs.get({name!r}, MISSING)")
+            if name in self.simple:
+                namespace[f"convert{index}"] = self.simple[name]
+                same = kept.get(name)
+                test = "value is not MISSING"
+                if same is not None:
+                    namespace[f"same{index}"] = same
+                    test += f" and value.__class__ is not same{index}"
+                lines += [
+                    f"        if {test}:",
+                    f"            kwargs[{name!r}] = convert{index}(value)",
+                ]
+            else:
+                namespace[f"convert{index}"] = self.nested[name]
+                lines += [
+                    "        if value is not MISSING:",
+                    f"            where = path + '.' + {name!r} if path else {name!r}",
+                    f"            kwargs[{name!r}] = convert{index}(value, where, split, issues)",
+                ]
+        lines += [
+            "    except Problem:",
+            "        del issues[before:]",
+            "        return each(data, path, split, issues)",
+            "    if len(issues) > before:",
+            "        del issues[before:]",
+            "        return each(data, path, split, issues)",
+            "    try:",
+            "        return cls(**kwargs)",
+            "    except ModelError as error:",
+            "        issues.append(error.issue.within(path))",
+            "        return None",
+        ]
+        exec("\n".join(lines), namespace)  # source made above from the class's field names
+        build: Converter = namespace["build"]
+        return build
+
+    def build_each(self, data: object, path: str, split: bool, issues: Issues) -> Any:
+        """Build field by field, collecting every problem in the row's order."""
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise _Invalid(f"must be an object with the fields of {self.cls.__name__}")
         simples = self.simple
@@ -172,6 +239,15 @@ class _Plan:
 
 
 _PLANS: dict[type[Any], _Plan] = {}
+_MISSING = object()
+
+
+def _same_class(hint: Any) -> type | None:
+    """The class whose values (of exactly it) a field typed ``hint`` takes as they are."""
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and len(args) == 1:
+        hint = args[0]
+    return _KEPT_AS_THEY_ARE.get(hint)
 
 
 def _plan(cls: type[Any]) -> _Plan:
@@ -218,7 +294,14 @@ def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
     if origin is tuple:
         return None, _not_null(_sequence(args[0]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return None, _not_null(_plan(hint).build)
+        plan = _plan(hint)
+        if plan.build != plan.build_each:
+            return None, _not_null(plan.build)
+
+        def later(raw: object, path: str, split: bool, issues: Issues) -> Any:
+            return plan.build(raw, path, split, issues)  # a class within itself: built yet
+
+        return None, _not_null(later)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return _checked_enum(hint), None
     if hint is str:
