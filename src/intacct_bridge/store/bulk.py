@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain
 from typing import Any
 
@@ -32,7 +33,8 @@ from sqlalchemy.orm import Session
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, Record, describe, record_key
-from intacct_bridge.store.base import now
+from intacct_bridge.model.money import to_text
+from intacct_bridge.store.base import DecimalType, now
 from intacct_bridge.store.errors import (
     DocumentPostedError,
     RecordRejectedError,
@@ -572,10 +574,25 @@ def _insert_plan(
             compiled_sql, names = sql, keys
         else:
             compiled_sql = compiled.string
-        processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+        processors = [_bind_processor(table.c[name].type, dialect) for name in names]
         converters = [(index, convert) for index, convert in enumerate(processors) if convert]
         plan = _PLANS[slot] = _InsertPlan(compiled_sql, compiled.positional, names, converters)
     return plan
+
+
+def _bind_processor(column_type: Any, dialect: Any) -> Any:
+    """The column's bind processor; on SQLite, a decimal's text without the type's layers
+    (the same text: :func:`~intacct_bridge.model.money.to_text`)."""
+    processor = column_type._cached_bind_processor(dialect)
+    if dialect.name != "sqlite" or not isinstance(column_type, DecimalType):
+        return processor
+
+    def decimal_text(value: Any) -> Any:
+        if value.__class__ is Decimal:
+            return to_text(value)
+        return processor(value)  # None, or a value the type refuses as it would
+
+    return decimal_text
 
 
 def _identity(record: Record) -> tuple[str, ...]:
