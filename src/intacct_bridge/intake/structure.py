@@ -7,7 +7,9 @@ model's own validation runs last, when every field converted.
 
 Each class is compiled once into a table of per-field converter functions (type hints are
 read once per class, not per value), so converting a record costs only the work its fields
-need.
+need; and into one function for the common case (a dict of known fields, every value good),
+which hands any record with a problem to the field-by-field build, so that the problems and
+their order are always that build's.
 """
 
 from __future__ import annotations
