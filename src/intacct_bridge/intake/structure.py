@@ -7,7 +7,9 @@ model's own validation runs last, when every field converted.
 
 Each class is compiled once into a table of per-field converter functions (type hints are
 read once per class, not per value), so converting a record costs only the work its fields
-need.
+need; and into one function for the common case (a dict of known fields, every value good),
+which hands any record with a problem to the field-by-field build, so that the problems and
+their order are always that build's.
 """
 
 from __future__ import annotations
@@ -115,18 +117,85 @@ class _Plan:
         )
         self.simple: dict[str, Simple] = {}
         self.nested: dict[str, Converter] = {}
+        #: the value of a whole good record in one go (see :meth:`_compile_build`)
+        self.build: Converter = self.build_each
 
     def compile(self) -> None:
         hints = typing.get_type_hints(self.cls)
+        kept: dict[str, type | None] = {}
         for name in self.fields:
             simple, nested = _compile(hints[name])
             if simple is not None:
                 self.simple[name] = simple
+                kept[name] = _same_class(hints[name])
             else:
                 assert nested is not None
                 self.nested[name] = nested
+        self.build = self._compile_build(kept)
 
-    def build(self, data: object, path: str, split: bool, issues: Issues) -> Any:
+    def _compile_build(self, kept: dict[str, type | None]) -> Converter:
+        """One function for the common case: a dict of known fields, the required ones
+        there, every value good. It converts the fields in the class's order, with no call
+        for a value already of the field's class; on any problem it hands the record to
+        :meth:`build_each`, which says every problem in the row's own order."""
+        lines = [
+            "def build(data, path, split, issues):",
+            "    if (data.__class__ is not dict or not data.keys() <= FIELDS",
+            "            or not REQUIRED <= data.keys() or len(issues) >= MAX_ISSUES):",
+            "        return each(data, path, split, issues)",
+            "    kwargs = dict(data)",
+            "    before = len(issues)",
+            "    try:",
+        ]
+        namespace: dict[str, Any] = {
+            "FIELDS": frozenset(self.fields),
+            "REQUIRED": frozenset(self.required),
+            "MAX_ISSUES": MAX_ISSUES,
+            "MISSING": _MISSING,
+            "each": self.build_each,
+            "cls": self.cls,
+            "ModelError": ModelError,
+            "Problem": (_Invalid, _TooMany),
+        }
+        for index, name in enumerate(self.fields):
+            lines.append(f"        value = kwargs.get({name!r}, MISSING)")
+            if name in self.simple:
+                namespace[f"convert{index}"] = self.simple[name]
+                same = kept.get(name)
+                test = "value is not MISSING"
+                if same is not None:
+                    namespace[f"same{index}"] = same
+                    test += f" and value.__class__ is not same{index}"
+                lines += [
+                    f"        if {test}:",
+                    f"            kwargs[{name!r}] = convert{index}(value)",
+                ]
+            else:
+                namespace[f"convert{index}"] = self.nested[name]
+                lines += [
+                    "        if value is not MISSING:",
+                    f"            where = path + '.' + {name!r} if path else {name!r}",
+                    f"            kwargs[{name!r}] = convert{index}(value, where, split, issues)",
+                ]
+        lines += [
+            "    except Problem:",
+            "        del issues[before:]",
+            "        return each(data, path, split, issues)",
+            "    if len(issues) > before:",
+            "        del issues[before:]",
+            "        return each(data, path, split, issues)",
+            "    try:",
+            "        return cls(**kwargs)",
+            "    except ModelError as error:",
+            "        issues.append(error.issue.within(path))",
+            "        return None",
+        ]
+        exec("\n".join(lines), namespace)  # source made above from the class's field names
+        build: Converter = namespace["build"]
+        return build
+
+    def build_each(self, data: object, path: str, split: bool, issues: Issues) -> Any:
+        """Build field by field, collecting every problem in the row's order."""
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise _Invalid(f"must be an object with the fields of {self.cls.__name__}")
         simples = self.simple
@@ -172,6 +241,15 @@ class _Plan:
 
 
 _PLANS: dict[type[Any], _Plan] = {}
+_MISSING = object()
+
+
+def _same_class(hint: Any) -> type | None:
+    """The class whose values (of exactly it) a field typed ``hint`` takes as they are."""
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and len(args) == 1:
+        hint = args[0]
+    return _KEPT_AS_THEY_ARE.get(hint)
 
 
 def _plan(cls: type[Any]) -> _Plan:
@@ -194,6 +272,15 @@ def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
             return simple, nested
         if simple is not None:
             required = simple
+            same = _KEPT_AS_THEY_ARE.get(next(a for a in args if a is not type(None)))
+            if same is not None:  # the common case without a call: a value of the type
+
+                def optional_same(raw: object) -> Any:
+                    if raw.__class__ is same:
+                        return raw
+                    return None if raw is None else required(raw)
+
+                return optional_same, None
 
             def optional_value(raw: object) -> Any:
                 return None if raw is None else required(raw)
@@ -209,12 +296,24 @@ def _compile(hint: Any) -> tuple[Simple | None, Converter | None]:
     if origin is tuple:
         return None, _not_null(_sequence(args[0]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return None, _not_null(_plan(hint).build)
+        plan = _plan(hint)
+        if plan.build != plan.build_each:
+            return None, _not_null(plan.build)
+
+        def later(raw: object, path: str, split: bool, issues: Issues) -> Any:
+            return plan.build(raw, path, split, issues)  # a class within itself: built yet
+
+        return None, _not_null(later)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return _checked(_enum(hint)), None
+        return _checked_enum(hint), None
     if hint is str:
         return _checked_text, None
+    if hint is dt.date:
+        return _checked_date, None
+    same = _KEPT_AS_THEY_ARE.get(hint)
     scalar = _SCALARS.get(hint)
+    if same is not None and scalar is not None:
+        return _checked_same(same, _checked(scalar)), None
     if scalar is None:
         raise TypeError(f"no conversion to {hint!r}")  # a model field of an unsupported type
     return _checked(scalar), None
@@ -229,6 +328,53 @@ def _checked(convert: Simple) -> Simple:
         return convert(raw)
 
     return checked
+
+
+def _checked_same(same: type, checked: Simple) -> Simple:
+    """``checked``, with a value of class ``same`` (exactly) taken as it is without a call."""
+
+    def checked_same(raw: object) -> Any:
+        if raw.__class__ is same:
+            return raw
+        return checked(raw)
+
+    return checked_same
+
+
+def _checked_enum(enum: type[Enum]) -> Simple:
+    members = {str(member.value): member for member in enum}
+    checked = _checked(_enum(enum))
+
+    def checked_enum(raw: object) -> Any:
+        if raw.__class__ is str:
+            member = members.get(raw)
+            if member is not None:
+                return member
+        return checked(raw)
+
+    return checked_enum
+
+
+#: dates read from text, by the text (a file repeats a few dates); bounded
+_DATES: dict[str, dt.date] = {}
+_DATES_KEPT = 1024
+
+
+def _checked_date(raw: object) -> Any:
+    if raw.__class__ is str:
+        known = _DATES.get(raw)
+        if known is not None:
+            return known
+    if raw is None:
+        raise _Invalid(_NULL)
+    if raw.__class__ is OversizeNumber:
+        raise _Invalid(_oversize(raw))
+    value = _date(raw)
+    if raw.__class__ is str:
+        if len(_DATES) >= _DATES_KEPT:
+            _DATES.clear()
+        _DATES[raw] = value
+    return value
 
 
 def _checked_text(raw: object) -> Any:
@@ -369,6 +515,8 @@ def _int(raw: object) -> int:
 
 
 def _decimal(raw: object) -> Decimal:
+    if raw.__class__ is int:
+        return Decimal(raw)
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
         return Decimal(raw)
     if isinstance(raw, str) and len(raw) <= MAX_NUMBER_DIGITS:
@@ -387,6 +535,10 @@ def _date(raw: object) -> dt.date:
             pass
     raise _Invalid(f"{shown(raw)} is not a date; write it as YYYY-MM-DD")
 
+
+#: classes whose values (of exactly the class) a field of that type takes as they are: the
+#: reader makes decimals of JSON numbers with a fraction and ints of whole ones
+_KEPT_AS_THEY_ARE: dict[Any, type] = {str: str, bool: bool, int: int, Decimal: Decimal}
 
 _SCALARS: dict[Any, Callable[[object], Any]] = {
     str: _text,

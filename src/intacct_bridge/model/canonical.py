@@ -10,6 +10,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import types
+import typing
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from enum import Enum
@@ -96,13 +98,25 @@ _CONVERTERS: dict[type, Callable[[Any], Plain]] = {
 
 def content_hash(value: object, *, exclude: Collection[str] = ()) -> str:
     """SHA-256 (hex) of the plain form, leaving out the top-level fields in ``exclude``."""
-    plain = _hash_plain(value)
-    if isinstance(plain, dict):
-        plain = {key: item for key, item in plain.items() if key not in exclude}
+    if exclude and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # the record's own converter without the excluded fields (no copy of the plain form)
+        slot = (value.__class__, frozenset(exclude))
+        convert = _WITHOUT.get(slot)
+        if convert is None:
+            convert = _WITHOUT[slot] = _record_converter(value.__class__, slot[1])
+        plain = convert(value)
+    else:
+        plain = _hash_plain(value)
+        if exclude and isinstance(plain, dict):
+            plain = {key: item for key, item in plain.items() if key not in exclude}
     # every object of the plain form has its keys in sorted order already (``sort_keys``
-    # would give the same text, slower)
-    text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # would give the same text, slower); one encoder with ``json.dumps``'s settings for all
+    return hashlib.sha256(_encode(plain).encode("utf-8")).hexdigest()
+
+
+#: ``json.dumps(…, separators=(",", ":"), ensure_ascii=False)`` without building an encoder
+#: per call (a plain form has no cycles to check for)
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
 def _hash_plain(value: object) -> Plain:
@@ -122,33 +136,106 @@ def _hash_converter(value: object) -> Callable[[Any], Plain]:
     if isinstance(value, tuple | list):
         convert = _hash_items
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = tuple(sorted(field.name for field in dataclasses.fields(value)))
-        frozen = bool(getattr(cls, "__dataclass_params__").frozen)  # noqa: B009
-
-        def convert(record: Any) -> Plain:
-            if frozen:
-                known = _REMEMBERED.get(id(record))
-                if known is not None:
-                    return known[1]
-            plain: dict[str, Plain] = {}
-            leaves = True
-            for name in names:
-                item: Any = getattr(record, name)
-                if item.__class__ in _PLAIN_CLASSES:
-                    plain[name] = item
-                else:
-                    leaves = leaves and isinstance(item, Enum)
-                    plain[name] = _hash_plain(item)
-            if frozen and leaves:
-                if len(_REMEMBERED) >= _REMEMBERED_LIMIT:
-                    _REMEMBERED.clear()
-                _REMEMBERED[id(record)] = (record, plain)  # the value kept: its ID stays its
-            return plain
-
+        convert = _record_converter(cls, frozenset())
     else:
         convert = _CONVERTERS.get(cls) or _converter(value)
     _HASH_CONVERTERS[cls] = convert
     return convert
+
+
+def _record_converter(cls: type[Any], exclude: frozenset[str]) -> Callable[[Any], Plain]:
+    """The plain form of a dataclass for hashing, as one function made for the class: its
+    fields read in sorted order straight into a dictionary display, text, numbers and
+    ``None`` kept as they are, decimals and tuples of a field typed so converted in place,
+    anything else through :func:`_hash_plain`.
+
+    A frozen class whose fields are all typed text, numbers or enums (an attribute or
+    dimension reference) has the plain form of each value remembered (see
+    :func:`_hash_plain`); not when fields are excluded."""
+    names = sorted(field.name for field in dataclasses.fields(cls) if field.name not in exclude)
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an unresolvable hint: every field the general way
+        hints = {}
+    frozen = bool(getattr(cls, "__dataclass_params__").frozen)  # noqa: B009
+    remember = frozen and not exclude and all(_is_leaf(hints.get(name)) for name in names)
+    reads = []
+    entries = []
+    for index, name in enumerate(names):
+        reads.append(f"    v{index} = record.{name}")
+        shape = _shape(hints.get(name))
+        general = f"v{index} if v{index}.__class__ in PLAIN else hash_plain(v{index})"
+        if shape == "decimal":
+            entries.append(
+                f"{name!r}: to_text(v{index}) if v{index}.__class__ is Decimal else {general}"
+            )
+        elif shape == "tuple":
+            entries.append(
+                f"{name!r}: [i if i.__class__ in PLAIN else hash_plain(i) for i in v{index}]"
+                f" if v{index}.__class__ is tuple else {general}"
+            )
+        else:
+            entries.append(f"{name!r}: {general}")
+    body = [
+        "def convert(record):",
+        *(
+            [
+                "    known = REMEMBERED.get(id(record))",
+                "    if known is not None:",
+                "        return known[1]",
+            ]
+            if remember
+            else []
+        ),
+        *reads,
+        "    plain = {" + ", ".join(entries) + "}",
+        *(["    remember(record, plain)"] if remember else []),
+        "    return plain",
+    ]
+    namespace: dict[str, Any] = {
+        "PLAIN": _PLAIN_CLASSES,
+        "Decimal": Decimal,
+        "to_text": to_text,
+        "hash_plain": _hash_plain,
+        "REMEMBERED": _REMEMBERED,
+        "remember": _remember,
+    }
+    exec("\n".join(body), namespace)  # source made above from the class's field names
+    convert: Callable[[Any], Plain] = namespace["convert"]
+    return convert
+
+
+def _remember(record: object, plain: Plain) -> None:
+    """Keep the plain form of a frozen value made of text, numbers and enums only."""
+    assert isinstance(plain, dict)
+    if all(item.__class__ in _PLAIN_CLASSES for item in plain.values()) and all(
+        item.__class__ in _PLAIN_CLASSES or isinstance(item, Enum)
+        for item in (getattr(record, name) for name in plain)
+    ):
+        if len(_REMEMBERED) >= _REMEMBERED_LIMIT:
+            _REMEMBERED.clear()
+        _REMEMBERED[id(record)] = (record, plain)  # the value kept: its ID stays its
+
+
+def _shape(hint: Any) -> str:
+    """``decimal``, ``tuple`` or ``other``: the field's type (``X | None`` as ``X``)."""
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and len(args) == 1:
+        hint = args[0]
+    if hint is Decimal:
+        return "decimal"
+    if typing.get_origin(hint) is tuple:
+        return "tuple"
+    return "other"
+
+
+def _is_leaf(hint: Any) -> bool:
+    """Whether a field typed ``hint`` holds text, a number, a flag or an enum (or ``None``)."""
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        return all(_is_leaf(arg) for arg in typing.get_args(hint))
+    return hint in (str, int, bool, type(None)) or (
+        isinstance(hint, type) and issubclass(hint, Enum)
+    )
 
 
 def _hash_items(value: tuple[Any, ...] | list[Any]) -> Plain:
@@ -159,6 +246,8 @@ _HASH_CONVERTERS: dict[type, Callable[[Any], Plain]] = dict(_CONVERTERS)
 #: plain forms of frozen leaf values, by ``id``: (the value, its plain form)
 _REMEMBERED: dict[int, tuple[object, Plain]] = {}
 _REMEMBERED_LIMIT = 4096
+#: converters of records with some top-level fields left out, by (class, fields left out)
+_WITHOUT: dict[tuple[type, frozenset[str]], Callable[[Any], Plain]] = {}
 
 
 def first_difference(old: Plain, new: Plain, path: str = "") -> str | None:

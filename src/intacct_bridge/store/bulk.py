@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain
 from typing import Any
 
@@ -33,7 +34,8 @@ from sqlalchemy.orm import Session
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
 from intacct_bridge.model.documents import Document, DocumentStatus
 from intacct_bridge.model.kinds import LIFECYCLE_FIELDS, Record, describe, record_key
-from intacct_bridge.store.base import now
+from intacct_bridge.model.money import to_text
+from intacct_bridge.store.base import DecimalType, now
 from intacct_bridge.store.errors import (
     DocumentPostedError,
     RecordRejectedError,
@@ -186,9 +188,8 @@ class _Batch:
         if self.unflushed != (type(record), bulk):
             self._flush_masters()  # what this record refers to is in the database
         self.unflushed = (type(record), bulk)
-        if bulk:  # a new row: built as the ORM would, inserted with the others of its kind
-            table: Any = spec.table
-            row = table(tenant_id=self.tenant_id)
+        if bulk:  # a new row: filled by its mapper, inserted with the others of its kind
+            row = _master_plan(spec.table).blank(self.tenant_id)  # type: ignore[union-attr]
             spec.to_row(record, row)
             self.new_masters.append((record, digest, row))
             self.cache.put(spec.table, record_key(record), row)
@@ -456,9 +457,12 @@ def _write(connection: Any, table: Any, plan: _InsertPlan, params: list[tuple[An
 
 
 class _MasterPlan:
-    """How a new master row (built by its mapper on an ORM object) becomes insert rows:
-    its columns as the ORM would write them (unset ones take their default), and those of
-    its child rows with the parent's key filled in."""
+    """How a new master row becomes insert rows: its columns as the ORM would write them
+    (unset ones take their default), and those of its child rows with the parent's key
+    filled in.
+
+    The row its mapper fills is a :class:`_NewRow` (:meth:`blank`), not an ORM object: no
+    attribute events, no session state; its child rows are the mapper's ORM objects."""
 
     def __init__(self, table: Any) -> None:
         mapper = sa_inspect(table)
@@ -469,6 +473,17 @@ class _MasterPlan:
             child_columns = [_column(prop) for prop in child.column_attrs]
             pairs = [(parent.key, remote.key) for parent, remote in relation.local_remote_pairs]
             self.relations.append((relation.key, child.local_table, child_columns, pairs))
+        self.defaults = dict(self.columns)
+
+    def blank(self, tenant_id: str) -> _NewRow:
+        """A new row of the table: every column at its default, no child rows."""
+        row = _NewRow()
+        state = row.__dict__
+        state.update(self.defaults)
+        state["tenant_id"] = tenant_id
+        for key, *_ in self.relations:
+            state[key] = []
+        return row
 
     def values(self, row: Any) -> dict[str, Any]:
         state = row.__dict__
@@ -487,6 +502,12 @@ class _MasterPlan:
             if rows:
                 found.append((table, rows))
         return found
+
+
+class _NewRow:
+    """A new master row while its mapper fills it and until it is inserted (the batch's
+    reference checks read it like a stored row): plain attributes, a list per child
+    collection."""
 
 
 class _NoBulk(Exception):
@@ -572,10 +593,25 @@ def _insert_plan(
             compiled_sql, names = sql, keys
         else:
             compiled_sql = compiled.string
-        processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+        processors = [_bind_processor(table.c[name].type, dialect) for name in names]
         converters = [(index, convert) for index, convert in enumerate(processors) if convert]
         plan = _PLANS[slot] = _InsertPlan(compiled_sql, compiled.positional, names, converters)
     return plan
+
+
+def _bind_processor(column_type: Any, dialect: Any) -> Any:
+    """The column's bind processor; on SQLite, a decimal's text without the type's layers
+    (the same text: :func:`~intacct_bridge.model.money.to_text`)."""
+    processor = column_type._cached_bind_processor(dialect)
+    if dialect.name != "sqlite" or not isinstance(column_type, DecimalType):
+        return processor
+
+    def decimal_text(value: Any) -> Any:
+        if value.__class__ is Decimal:
+            return to_text(value)
+        return processor(value)  # None, or a value the type refuses as it would
+
+    return decimal_text
 
 
 def _identity(record: Record) -> tuple[str, ...]:
