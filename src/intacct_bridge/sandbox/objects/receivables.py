@@ -241,9 +241,6 @@ ARPYMT = payment_type(
         ),
     ),
     detail_fields(
-        FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
-        FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
-        FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),
         FieldSpec("TRX_ADVANCEAMOUNT", "decimal", label="Advance amount"),
         FieldSpec("OVERPAYMENTKEY", "integer", label="Overpayment record number"),
         FieldSpec("OVERPAYMENTENTRYKEY", "integer", label="Overpayment line"),
