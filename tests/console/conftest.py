@@ -37,7 +37,7 @@ from intacct_bridge.sync.worker import EmbeddedWorker
 from intacct_bridge.web.app import WebSettings, create_app
 from intacct_bridge.web.console.services import ConsoleServices
 from tests.auth.conftest import PASSWORD, FakeClock, add_tenants
-from tests.store.fixtures import backend, scratch_url
+from tests.store.fixtures import backend, dispose_engine, scratch_url
 
 __all__ = ["PASSWORD", "backend"]
 
@@ -50,7 +50,7 @@ def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E
         upgrade(url)
         made = create_store_engine(url)
         yield made
-        made.dispose()
+        dispose_engine(made)
 
 
 class World:

@@ -4,15 +4,9 @@ rest, and every document is in Intacct exactly once with its RECORDNO."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
 
 from intacct_bridge.config.models import IntegrationConfig
 from intacct_bridge.config.secrets import Keyring, KeySource, generate_key
@@ -22,7 +16,7 @@ from intacct_bridge.model.documents import DocumentType
 from intacct_bridge.sandbox import GATEWAY_PATH
 from intacct_bridge.secret import Secret
 from intacct_bridge.store.session import session_factory
-from intacct_bridge.store.tables.sync import SyncStateRow
+from tests.children import command, environment, kill_once, successes
 from tests.export.world import CONFIG, TENANT, World, make_sandbox, make_store, month
 from tests.posting.books import document, line
 from tests.servers import serve_in_thread
@@ -48,13 +42,7 @@ def world(fresh_url: str) -> Iterator[tuple[World, str]]:  # noqa: F811
 
 
 def _successes(world: World) -> int:
-    with session_factory(world.engine)() as session:
-        query = (
-            select(func.count())
-            .select_from(SyncStateRow)
-            .where(SyncStateRow.tenant_id == TENANT, SyncStateRow.state == "success")
-        )
-        return int(session.scalar(query) or 0)
+    return successes(session_factory(world.engine), TENANT)
 
 
 def test_post_killed_mid_run_loses_and_duplicates_nothing(world: tuple[World, str]) -> None:
@@ -75,37 +63,10 @@ def test_post_killed_mid_run_loses_and_duplicates_nothing(world: tuple[World, st
         )
         with session_factory(bridge.engine).begin() as session:
             save_config(session, TENANT, config, keyring)
-        env = {
-            **os.environ,
-            "INTACCT_BRIDGE_SECRET_KEY": keyring.keys[0].decode(),
-            "INTACCT_BRIDGE_DB_URL": url,
-        }
-        env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
-        command = [sys.executable, "-m", "intacct_bridge.cli.main", "post", "--tenant", TENANT]
-        command += ["--batch", "3", "--interentity-accounts", "1900,2900"]
-        command += [
-            "--default-account",
-            "goods_in_transit=1230",
-            "--rate",
-            "EUR/USD=1.1@2026-11-01",
-        ]
-        child = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while _successes(bridge) < 12:
-                assert child.poll() is None, child.stderr.read() if child.stderr else ""
-                assert time.monotonic() < deadline, "the post made no progress"
-                time.sleep(0.02)
-            child.send_signal(signal.SIGKILL)
-            child.wait(timeout=10)
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-            if child.stderr is not None:
-                child.stderr.close()
+        post = command("post", "--tenant", TENANT, "--batch", "3")
+        post += ["--interentity-accounts", "1900,2900"]
+        post += ["--default-account", "goods_in_transit=1230", "--rate", "EUR/USD=1.1@2026-11-01"]
+        kill_once(post, environment(keyring, url), lambda: _successes(bridge) >= 12, within=90)
     done_before = _successes(bridge)
     assert 12 <= done_before < total, "the kill must land in the middle of the run"
     bridge.sandbox.faults.set_limits(None, latency_per_request=0.0, latency_per_function=0.0)

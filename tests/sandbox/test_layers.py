@@ -76,6 +76,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "objects.receivables",
             "objects.journal",
             "objects.apadvances",
+            "objects.advances",
         ),
     ),
     (

@@ -11,6 +11,7 @@ Each test gets a :class:`Session` inside an outer transaction that is rolled bac
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,33 @@ BACKENDS = [
         marks=pytest.mark.skipif(not PG_URL, reason=f"set {PG_URL_ENV} to run on PostgreSQL"),
     ),
 ]
+
+
+#: how long :func:`dispose_engine` waits for a connection still in use to come back
+RETURN_WAIT = 30.0
+
+
+def dispose_engine(engine: Engine) -> None:
+    """Close every connection of ``engine``, once the ones still in use have come back.
+
+    A sync run that fails (a refused sign-in) returns while the database threads of its
+    other lanes may still finish a read they began: their connection comes back to the
+    pool a moment later. Disposed before that, the pool would no longer close it, and
+    psycopg's "connection was deleted while still open" warning would fail a later test
+    when the garbage collector finds it. A connection that never comes back is a leak:
+    it fails the test that made it.
+    """
+    pool = engine.pool
+    checked_out = getattr(pool, "checkedout", None)  # SingletonThreadPool has none
+    if checked_out is not None:
+        deadline = time.monotonic() + RETURN_WAIT
+        while checked_out() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        left = checked_out()
+        engine.dispose()
+        assert not left, f"{left} connection(s) of {engine.url!r} still in use at the end"
+        return
+    engine.dispose()
 
 
 @contextmanager
@@ -75,7 +103,7 @@ def db_engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         upgrade(url)
         engine = create_store_engine(url)
         yield engine
-        engine.dispose()
+        dispose_engine(engine)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +26,14 @@ from intacct_bridge.store.migrate import upgrade
 from intacct_bridge.store.repositories import ensure_default_tenant, save_record
 from intacct_bridge.store.session import create_store_engine, session_factory
 from intacct_bridge.sync.worker import EmbeddedWorker
-from tests.store.fixtures import backend, db_engine, fresh_url, scratch_url, session
+from tests.store.fixtures import (
+    backend,
+    db_engine,
+    dispose_engine,
+    fresh_url,
+    scratch_url,
+    session,
+)
 from tests.sync.world import Store, make_store
 
 __all__ = ["backend", "bridge", "db_engine", "fresh_url", "sandbox", "session", "store"]
@@ -44,15 +51,31 @@ class Bridge:
     keyring: Keyring
     sandbox: Sandbox
     creds: QuickstartCredentials
+    #: the workers made by :meth:`worker`, settled by :meth:`close`
+    workers: list[EmbeddedWorker] = field(default_factory=list)
 
     def worker(self, **options: object) -> EmbeddedWorker:
         options.setdefault("retry", RetryPolicy(attempts=1))
-        return EmbeddedWorker(
+        made = EmbeddedWorker(
             self.engine,
             self.keyring,
             transport=self.sandbox.transport(),
             **options,  # type: ignore[arg-type]
         )
+        self.workers.append(made)
+        return made
+
+    def close(self) -> None:
+        """Let the workers' database threads finish, then close every connection.
+
+        A run that fails (a refused sign-in) returns while database work its cancelled
+        lanes handed to the worker's threads may still be running or queued; that work
+        would open a connection after the engine was disposed of, and psycopg's
+        "connection was deleted while still open" warning would fail a later test.
+        """
+        for worker in self.workers:
+            settle(worker)
+        dispose_engine(self.engine)
 
     def save(self, *records: object) -> None:
         with self.sessions.begin() as session:
@@ -108,7 +131,7 @@ def bridge(backend: str, sandbox: Sandbox, tmp_path: Path) -> Iterator[Bridge]:
         try:
             yield made
         finally:
-            made.engine.dispose()
+            made.close()
 
 
 @contextmanager
@@ -119,7 +142,18 @@ def sandbox_bridge(sandbox: Sandbox) -> Iterator[Bridge]:
         try:
             yield made
         finally:
-            made.engine.dispose()
+            made.close()
+
+
+def settle(worker: EmbeddedWorker) -> None:
+    """Wait until the database threads of ``worker`` have done all they were given.
+
+    Reaches into the worker: it has no public way to wait for the database work a failed
+    run leaves behind (see :meth:`Bridge.close`).
+    """
+    for executor in {worker._db, worker._db_reads} - {None}:
+        assert executor is not None
+        executor.shutdown(wait=True)
 
 
 def address(city: str = "Leeds") -> Address:
@@ -177,4 +211,4 @@ def store(fresh_url: str) -> Iterator[Store]:
     try:
         yield made
     finally:
-        made.engine.dispose()
+        dispose_engine(made.engine)

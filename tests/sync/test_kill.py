@@ -4,19 +4,14 @@ exactly once, linked to the right RECORDNO."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
-
-from sqlalchemy import func, select
 
 from intacct_bridge.config.store import get_config, save_config
 from intacct_bridge.sandbox import GATEWAY_PATH
-from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync import state
-from intacct_bridge.sync.state import SyncState
+from tests.children import command, environment, kill_once, successes
 from tests.servers import serve_in_thread
 from tests.sync.conftest import TENANT, Bridge, item
 
@@ -24,13 +19,7 @@ RECORDS = 150
 
 
 def _successes(bridge: Bridge) -> int:
-    with bridge.sessions() as session:
-        query = (
-            select(func.count())
-            .select_from(SyncStateRow)
-            .where(SyncStateRow.tenant_id == TENANT, SyncStateRow.state == SyncState.SUCCESS.value)
-        )
-        return int(session.scalar(query) or 0)
+    return successes(bridge.sessions, TENANT)
 
 
 def test_a_worker_killed_mid_sync_loses_and_duplicates_nothing(bridge: Bridge) -> None:
@@ -43,32 +32,12 @@ def test_a_worker_killed_mid_sync_loses_and_duplicates_nothing(bridge: Bridge) -
             save_config(
                 session, TENANT, config.updated(endpoint_url=base + GATEWAY_PATH), bridge.keyring
             )
-        env = {
-            **os.environ,
-            "INTACCT_BRIDGE_SECRET_KEY": bridge.keyring.keys[0].decode(),
-            "INTACCT_BRIDGE_DB_URL": bridge.url,
-        }
-        env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
-        child = subprocess.Popen(
-            [sys.executable, "-m", "intacct_bridge.cli.main", "sync", "--batch", "10"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        kill_once(
+            command("sync", "--batch", "10"),
+            environment(bridge.keyring, bridge.url),
+            lambda: _successes(bridge) >= 30,
+            within=60,
         )
-        try:
-            deadline = time.monotonic() + 60
-            while _successes(bridge) < 30:
-                assert child.poll() is None, child.stderr.read() if child.stderr else ""
-                assert time.monotonic() < deadline, "the worker made no progress"
-                time.sleep(0.02)
-            child.send_signal(signal.SIGKILL)
-            child.wait(timeout=10)
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-            if child.stderr is not None:
-                child.stderr.close()
         done_before = _successes(bridge)
         assert 30 <= done_before < RECORDS, "the kill must land in the middle of the sync"
         with bridge.sessions() as session:
@@ -97,15 +66,9 @@ def test_the_worker_command_sends_changes_as_they_come_and_stops_on_sigterm(
             save_config(
                 session, TENANT, config.updated(endpoint_url=base + GATEWAY_PATH), bridge.keyring
             )
-        env = {
-            **os.environ,
-            "INTACCT_BRIDGE_SECRET_KEY": bridge.keyring.keys[0].decode(),
-            "INTACCT_BRIDGE_DB_URL": bridge.url,
-        }
-        env.pop("INTACCT_BRIDGE_SECRET_KEY_FILE", None)
         child = subprocess.Popen(
-            [sys.executable, "-m", "intacct_bridge.cli.main", "worker", "--poll", "0.1"],
-            env=env,
+            command("worker", "--poll", "0.1"),
+            env=environment(bridge.keyring, bridge.url),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

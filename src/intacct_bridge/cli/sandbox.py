@@ -31,7 +31,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -42,6 +42,7 @@ import typer
 
 if TYPE_CHECKING:
     from intacct_bridge.sandbox import Limits, QuickstartCredentials, Sandbox
+    from intacct_bridge.sandbox.admin import Admin
     from intacct_bridge.sandbox.callbacks import CallbackRules
 
 ENV_STATE = "INTACCT_BRIDGE_SANDBOX_STATE"
@@ -609,6 +610,24 @@ def _where(state: Path | None, url: str | None, token: str | None) -> _Where:
     return _Where(state, None)
 
 
+def _change(
+    company_id: str,
+    state: Path | None,
+    url: str | None,
+    admin_token: str | None,
+    request: tuple[str, str, Any],
+    local: Callable[[Admin], Any],
+) -> Any:
+    """Make one change to a company in a state file (``local``) or on a running server
+    (``request`` = method, path under the company, JSON body); returns the reply."""
+    where = _where(state, url, admin_token)
+    if where.remote is not None:
+        method, path, body = request
+        return where.remote.call(method, f"/companies/{_segment(company_id)}{path}", json=body)
+    with _editing(where.file, must_exist=True) as sandbox:
+        return local(sandbox.admin)
+
+
 StateFile = Annotated[
     Path | None,
     typer.Option(
@@ -711,14 +730,14 @@ def set_modules(
     admin_token: AdminToken = None,
 ) -> None:
     """Switch a company's modules (the ones not named are switched off)."""
-    where = _where(state, url, admin_token)
-    if where.remote is not None:
-        where.remote.call(
-            "PUT", f"/companies/{_segment(company_id)}/modules", json={"modules": module}
-        )
-    else:
-        with _editing(where.file, must_exist=True) as sandbox:
-            sandbox.admin.set_modules(company_id, module)
+    _change(
+        company_id,
+        state,
+        url,
+        admin_token,
+        ("PUT", "/modules", {"modules": module}),
+        lambda admin: admin.set_modules(company_id, module),
+    )
     typer.echo(f"Company {company_id} modules: {' '.join(sorted(set(module)))}")
 
 
@@ -737,13 +756,14 @@ def add_entity(
 ) -> None:
     """Add an entity to a MEGA company (its LOCATIONENTITY and LOCATION)."""
     values = dict(_pairs(field or [], "--field"))
-    where = _where(state, url, admin_token)
-    if where.remote is not None:
-        body = {"location_id": entity_id, "name": name, "fields": values}
-        where.remote.call("POST", f"/companies/{_segment(company_id)}/entities", json=body)
-    else:
-        with _editing(where.file, must_exist=True) as sandbox:
-            sandbox.admin.add_entity_with(company_id, entity_id, name, values)
+    _change(
+        company_id,
+        state,
+        url,
+        admin_token,
+        ("POST", "/entities", {"location_id": entity_id, "name": name, "fields": values}),
+        lambda admin: admin.add_entity_with(company_id, entity_id, name, values),
+    )
     typer.echo(f"Added entity {entity_id} ({name}) to company {company_id}")
 
 
@@ -906,13 +926,14 @@ def update_user(
         changes["entity_access"] = entity
     if not changes:
         raise typer.BadParameter("Nothing to change; give at least one option.")
-    where = _where(state, url, admin_token)
-    if where.remote is not None:
-        path = f"/companies/{_segment(company_id)}/users/{_segment(user_id)}"
-        where.remote.call("PATCH", path, json=changes)
-    else:
-        with _editing(where.file, must_exist=True) as sandbox:
-            sandbox.admin.update_user(company_id, user_id, **changes)
+    _change(
+        company_id,
+        state,
+        url,
+        admin_token,
+        ("PATCH", f"/users/{_segment(user_id)}", changes),
+        lambda admin: admin.update_user(company_id, user_id, **changes),
+    )
     typer.echo(f"Updated user {user_id} of company {company_id}: {', '.join(sorted(changes))}")
 
 
@@ -993,16 +1014,14 @@ def add_dimension(
     admin_token: AdminToken = None,
 ) -> None:
     """Define a user-defined dimension (UDD); seed its values with `seed --object NAME`."""
-    where = _where(state, url, admin_token)
-    if where.remote is not None:
-        where.remote.call(
-            "POST",
-            f"/companies/{_segment(company_id)}/dimensions",
-            json={"name": name, "label": label},
-        )
-    else:
-        with _editing(where.file, must_exist=True) as sandbox:
-            sandbox.admin.add_dimension(company_id, name, label, replace=False)
+    _change(
+        company_id,
+        state,
+        url,
+        admin_token,
+        ("POST", "/dimensions", {"name": name, "label": label}),
+        lambda admin: admin.add_dimension(company_id, name, label, replace=False),
+    )
     typer.echo(f"Added dimension {name.strip().upper()} ({label}) to company {company_id}")
 
 
@@ -1069,17 +1088,14 @@ def add_custom_object(
     """Define a Platform custom object (Platform Services > Objects); create its records
     through the API or with `seed --object NAME`."""
     fields = [_custom_field(spec) for spec in field or []]
-    where = _where(state, url, admin_token)
-    if where.remote is not None:
-        definition = where.remote.call(
-            "POST",
-            f"/companies/{_segment(company_id)}/custom-objects",
-            json={"name": name, "label": label, "fields": fields},
-        )
-    else:
-        with _editing(where.file, must_exist=True) as sandbox:
-            made = sandbox.admin.define_custom_object(company_id, name, label, fields)
-        definition = made.as_dict()
+    definition = _change(
+        company_id,
+        state,
+        url,
+        admin_token,
+        ("POST", "/custom-objects", {"name": name, "label": label, "fields": fields}),
+        lambda admin: admin.define_custom_object(company_id, name, label, fields).as_dict(),
+    )
     names = ", ".join(
         f"{f['name']} ({f['type']}{', required' if f['required'] else ''})"
         for f in definition["fields"]

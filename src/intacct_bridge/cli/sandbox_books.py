@@ -26,8 +26,7 @@ The commands are registered on the ``sandbox`` command group when
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -36,16 +35,13 @@ from intacct_bridge.cli.sandbox import (
     CompanyId,
     ServerUrl,
     StateFile,
-    _editing,
+    _change,
     _fail,
     _load,
     _segment,
     _where,
     app,
 )
-
-if TYPE_CHECKING:
-    from intacct_bridge.sandbox.admin import Admin
 
 Module = Annotated[
     str | None,
@@ -54,24 +50,6 @@ Module = Annotated[
 Entity = Annotated[
     str | None, typer.Option("--entity", help="MEGA: that entity only (with --module).")
 ]
-
-
-def _change(
-    company_id: str,
-    state: StateFile,
-    url: ServerUrl,
-    admin_token: AdminToken,
-    request: tuple[str, str, Any],
-    local: Callable[[Admin], Any],
-) -> Any:
-    """Make one change in a state file (``local``) or on a running server (``request`` =
-    method, path under the company, JSON body); returns the reply."""
-    where = _where(state, url, admin_token)
-    if where.remote is not None:
-        method, path, body = request
-        return where.remote.call(method, f"/companies/{_segment(company_id)}{path}", json=body)
-    with _editing(where.file, must_exist=True) as sandbox:
-        return local(sandbox.admin)
 
 
 @app.command("close-period")

@@ -51,7 +51,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from intacct_bridge.sandbox.values import parse_datetime
 
@@ -411,31 +411,34 @@ def _junction(preds: tuple[Predicate, ...], *, decisive: bool) -> Predicate:
 
 
 @dataclass(frozen=True, slots=True)
-class AllOf(Condition):
-    """SQL ``AND`` over two or more conditions."""
+class _Junction(Condition):
+    """Two or more conditions joined by :class:`AllOf`'s ``AND`` or :class:`AnyOf`'s ``OR``."""
 
     parts: tuple[Condition, ...]
+    #: the outcome of a part that decides the whole (see :func:`_junction`)
+    DECISIVE: ClassVar[bool]
 
     def field_names(self) -> Iterator[str]:
         for part in self.parts:
             yield from part.field_names()
 
     def bind(self, kind_of: KindOf) -> Predicate:
-        return _junction(tuple(part.bind(kind_of) for part in self.parts), decisive=False)
+        parts = tuple(part.bind(kind_of) for part in self.parts)
+        return _junction(parts, decisive=self.DECISIVE)
 
 
 @dataclass(frozen=True, slots=True)
-class AnyOf(Condition):
+class AllOf(_Junction):
+    """SQL ``AND`` over two or more conditions."""
+
+    DECISIVE: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(_Junction):
     """SQL ``OR`` over two or more conditions."""
 
-    parts: tuple[Condition, ...]
-
-    def field_names(self) -> Iterator[str]:
-        for part in self.parts:
-            yield from part.field_names()
-
-    def bind(self, kind_of: KindOf) -> Predicate:
-        return _junction(tuple(part.bind(kind_of) for part in self.parts), decisive=True)
+    DECISIVE: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,6 +281,33 @@ def _inbound(
 
 _STATUS = _f("STATUS", "Status", "is_active", "enum")
 
+
+def _named(
+    intacct: str,
+    bridge: str,
+    label: str,
+    key_field: str,
+    name_field: str,
+    *others: FieldMap,
+    smart_event: bool = True,
+) -> ObjectMap:
+    """An inbound map of an ID (``LABEL ID``), a required name (``TITLE`` or a name),
+    ``others`` and the status."""
+    return _inbound(
+        intacct,
+        bridge,
+        label,
+        key_field,
+        (
+            _f(key_field, f"{label} ID", "id", required=True, editable=False),
+            _f(name_field, "Title" if name_field == "TITLE" else "Name", "name", required=True),
+            *others,
+            _STATUS,
+        ),
+        smart_event=smart_event,
+    )
+
+
 _REQUIRE = (
     ("REQUIREDEPT", "Department", "required_department"),
     ("REQUIRELOC", "Location", "required_location"),
@@ -368,88 +395,42 @@ _DELIVERED: tuple[ObjectMap, ...] = (
             _STATUS,
         ),
     ),
-    _inbound(
+    _named(
         "LOCATIONENTITY",
         "entity",
         "Entity",
         "LOCATIONID",
-        (
-            _f("LOCATIONID", "Entity ID", "id", required=True, editable=False),
-            _f("NAME", "Name", "name", required=True),
-            _f("CURRENCY", "Base currency", "currency"),
-            _STATUS,
-        ),
+        "NAME",
+        _f("CURRENCY", "Base currency", "currency"),
         smart_event=False,
     ),
-    _inbound(
+    _named(
         "LOCATION",
         "site",
         "Location",
         "LOCATIONID",
-        (
-            _f("LOCATIONID", "Location ID", "id", required=True, editable=False),
-            _f("NAME", "Name", "name", required=True),
-            _f("PARENTID", "Parent", "parent_id"),
-            _STATUS,
-        ),
+        "NAME",
+        _f("PARENTID", "Parent", "parent_id"),
         smart_event=False,
     ),
-    _inbound(
-        "DEPARTMENT",
-        "dimension",
-        "Department",
-        "DEPARTMENTID",
-        (
-            _f("DEPARTMENTID", "Department ID", "id", required=True, editable=False),
-            _f("TITLE", "Title", "name", required=True),
-            _STATUS,
-        ),
-    ),
-    _inbound(
-        "CLASS",
-        "dimension",
-        "Class",
-        "CLASSID",
-        (
-            _f("CLASSID", "Class ID", "id", required=True, editable=False),
-            _f("NAME", "Name", "name", required=True),
-            _STATUS,
-        ),
-    ),
-    _inbound(
+    _named("DEPARTMENT", "dimension", "Department", "DEPARTMENTID", "TITLE"),
+    _named("CLASS", "dimension", "Class", "CLASSID", "NAME"),
+    _named(
         "PROJECT",
         "attribute",
         "Project",
         "PROJECTID",
-        (
-            _f("PROJECTID", "Project ID", "id", required=True, editable=False),
-            _f("NAME", "Name", "name", required=True),
-            _f("LOCATIONID", "Location", "site_id"),
-            _STATUS,
-        ),
+        "NAME",
+        _f("LOCATIONID", "Location", "site_id"),
     ),
-    _inbound(
-        "EMPLOYEE",
-        "attribute",
-        "Employee",
-        "EMPLOYEEID",
-        (
-            _f("EMPLOYEEID", "Employee ID", "id", required=True, editable=False),
-            _f("PERSONALINFO.CONTACTNAME", "Name", "name", required=True),
-            _STATUS,
-        ),
-    ),
-    _inbound(
+    _named("EMPLOYEE", "attribute", "Employee", "EMPLOYEEID", "PERSONALINFO.CONTACTNAME"),
+    _named(
         "TASK",
         "attribute",
         "Task",
         "TASKID",
-        (
-            _f("TASKID", "Task ID", "id", required=True, editable=False),
-            _f("NAME", "Name", "name", required=True),
-            _f("PROJECTID", "Project", "restricted_to"),
-            _STATUS,
-        ),
+        "NAME",
+        _f("PROJECTID", "Project", "restricted_to"),
     ),
     _inbound(
         "CHECKINGACCOUNT",

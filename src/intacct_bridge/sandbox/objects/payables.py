@@ -138,10 +138,6 @@ APPYMT = payment_type(
         FieldSpec("PAYMENTCONTACT", ref="CONTACT", label="Notification contact"),
     ),
     detail_fields(
-        # An AP advance applied to the bill (objects/apadvances.py).
-        FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
-        FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
-        FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),
         # A positive AP adjustment paid by the payment (the SDKs' "credit memo" detail).
         FieldSpec("POSADJKEY", "integer", label="Positive adjustment record number"),
         FieldSpec("POSADJENTRYKEY", "integer", label="Positive adjustment line"),

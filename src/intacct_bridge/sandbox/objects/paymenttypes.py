@@ -134,6 +134,10 @@ def detail_fields(*extra: FieldSpec) -> tuple[FieldSpec, ...]:
         FieldSpec("ENTRYKEY", "integer", label="Document line record number"),
         FieldSpec("TRX_PAYMENTAMOUNT", "decimal", label="Payment amount"),
         FieldSpec("PAYMENTAMOUNT", "decimal", readonly=True, label="Payment amount (base)"),
+        # An advance (APADVANCE / ARADVANCE) applied to the document.
+        FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
+        FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
+        FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),
         *extra,
         FieldSpec("ADJUSTMENTKEY", "integer", label="Credit memo record number"),
         FieldSpec("ADJUSTMENTENTRYKEY", "integer", label="Credit memo line"),

@@ -8,46 +8,24 @@
   advances, credit memos and unapplied payments (§14.13; legacy ``create_arpayment`` /
   ``apply_arpayment``). Not updatable; deleting it undoes its applications.
 * ARADVANCE (+ ARADVANCEITEM) — a prepayment (§14.13): cash in, credited to the lines'
-  accounts; ``TOTALDUE`` is what is left to apply to invoices.
+  accounts; ``TOTALDUE`` is what is left to apply to invoices (rules in :mod:`.advances`).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
-from intacct_bridge.sandbox import currencies, errors, ledger, periods
 from intacct_bridge.sandbox.context import Context
-from intacct_bridge.sandbox.ledger import ZERO, Posting, fmt
-from intacct_bridge.sandbox.objects import balances
-from intacct_bridge.sandbox.objects.payments import (
-    PaymentKind,
-    bank_account,
-    default_undeposited,
-)
-from intacct_bridge.sandbox.objects.paymenttypes import detail_fields, ledger_header, payment_type
+from intacct_bridge.sandbox.objects.advances import AdvanceKind, advance_lines, advance_type
+from intacct_bridge.sandbox.objects.payments import PaymentKind
+from intacct_bridge.sandbox.objects.paymenttypes import detail_fields, payment_type
 from intacct_bridge.sandbox.objects.subledger import (
-    TOTALS,
     DocumentKind,
     document_type,
     header_fields,
     line_fields,
-    refuse_if_paid,
-    set_totals,
 )
-from intacct_bridge.sandbox.objects.transactions import (
-    LineRules,
-    active_record,
-    amount_of,
-    dimension_fields,
-    missing_field,
-)
-from intacct_bridge.sandbox.schema import (
-    SYSTEM_FIELDS,
-    FieldSpec,
-    LineCollection,
-    ObjectType,
-)
+from intacct_bridge.sandbox.schema import FieldSpec, ObjectType
 from intacct_bridge.sandbox.store import Record
 
 
@@ -263,9 +241,6 @@ ARPYMT = payment_type(
         ),
     ),
     detail_fields(
-        FieldSpec("ADVANCEKEY", "integer", label="Advance record number"),
-        FieldSpec("ADVANCEENTRYKEY", "integer", label="Advance line"),
-        FieldSpec("TRX_POSTEDADVANCEAMOUNT", "decimal", label="Advance amount"),
         FieldSpec("TRX_ADVANCEAMOUNT", "decimal", label="Advance amount"),
         FieldSpec("OVERPAYMENTKEY", "integer", label="Overpayment record number"),
         FieldSpec("OVERPAYMENTENTRYKEY", "integer", label="Overpayment line"),
@@ -277,133 +252,23 @@ ARPYMT = payment_type(
 
 # --- advances ---------------------------------------------------------------------------------
 
-_ADVANCE_LINES = LineCollection(
-    "ARADVANCEITEMS",
-    "ARADVANCEITEM",
-    (
-        FieldSpec("RECORDNO", "integer", readonly=True, label="Line record number"),
-        FieldSpec("RECORDKEY", "integer", readonly=True, label="Advance record number"),
-        FieldSpec("LINE_NO", "integer", readonly=True, label="Line number"),
-        FieldSpec("ACCOUNTNO", ref="GLACCOUNT", label="Account"),
-        FieldSpec("ACCOUNTLABEL", label="Account label"),
-        FieldSpec("TRX_AMOUNT", "decimal", required=True, label="Transaction amount"),
-        FieldSpec("AMOUNT", "decimal", readonly=True),
-        FieldSpec("ENTRYDESCRIPTION", max_length=1000, label="Memo"),
-        *dimension_fields("doc"),
-        FieldSpec("TOTALPAID", "decimal", readonly=True),
-        FieldSpec("TRX_TOTALPAID", "decimal", readonly=True),
+ADVANCE = AdvanceKind(
+    payment=replace(AR_PAYMENT, name="ARADVANCE", label="AR Advance", record_type="rr"),
+    document=replace(
+        INVOICE, name="ARADVANCE", label="AR Advance", container="ARADVANCEITEMS", term=None
     ),
-    min_items=1,
-    aliases=(("AMOUNT", "TRX_AMOUNT"),),
+    item="ARADVANCEITEM",
 )
 
-
-def _check_advance(ctx: Context, otype: ObjectType, new: Record, old: Record | None) -> None:
-    values = new.values
-    when = values.get("RECEIPTDATE", "")
-    periods.check_open(ctx, when, "ar")
-    if currencies.convert(ctx, values, "RECEIPTDATE", ctx.location_id).foreign:
-        raise errors.business_error(
-            f"AR advances in {values['CURRENCY']} (not the base currency "
-            f"{values['BASECURR']}) are not emulated by the sandbox.",
-            f"Record the advance in {values['BASECURR']}.",
-        )
-    customer = values.get("CUSTOMERID", "")
-    active_record(ctx, "CUSTOMER", customer, "Customer")
-    default_undeposited(ctx, values)
-    bank_account(ctx, values, required=True)
-    rules = LineRules(ctx, "doc")
-    defaults = {"CUSTOMERID": customer}
-    lines: list[dict[str, str]] = []
-    total = ZERO
-    for number, line in enumerate(new.lines.get("ARADVANCEITEMS", []), start=1):
-        where = f"line {number} of ARADVANCEITEMS"
-        if not line.get("ACCOUNTNO"):
-            raise missing_field("ACCOUNTNO", "Account", where)
-        amount = amount_of(line.get("TRX_AMOUNT", ""), "TRX_AMOUNT", where)
-        if amount <= 0:
-            raise errors.business_error(
-                f"The amount on {where} must be more than zero; got {fmt(amount)}.",
-                "An advance receives money: give positive amounts.",
-            )
-        account = rules.account(line["ACCOUNTNO"])
-        rules.require(account, rules.dims(line, defaults))
-        out = dict(line)
-        out.update(
-            RECORDNO=str(ctx.company.data.allocate_recordno()),
-            LINE_NO=str(number),
-            TRX_AMOUNT=fmt(amount),
-            AMOUNT=fmt(amount),
-            TOTALPAID="0.00",
-            TRX_TOTALPAID="0.00",
-        )
-        lines.append(out)
-        total += amount
-    new.lines["ARADVANCEITEMS"] = lines
-    set_totals(values, total, ZERO)
-    values.update(WHENCREATED=when, STATE="Posted", RECORDTYPE="rr", MODULEKEY="4.AR")
-    values.setdefault("PAYMENTDATE", when)
-
-
-def _post_advance(ctx: Context, otype: ObjectType, record: Record, old: Record | None) -> None:
-    bank = bank_account(ctx, record.values, required=True)
-    rules = LineRules(ctx, "doc")
-    defaults = {"CUSTOMERID": record.values.get("CUSTOMERID", "")}
-    postings: list[Posting] = []
-    for line in record.lines.get("ARADVANCEITEMS", []):
-        line["RECORDKEY"] = str(record.recordno)
-        amount = Decimal(line["TRX_AMOUNT"])
-        dims = rules.plain(line, defaults)
-        entity = rules.entity(dims)
-        memo = line.get("ENTRYDESCRIPTION", "") or record.values.get("DESCRIPTION", "")
-        number = int(line["LINE_NO"])
-        postings.append(Posting(bank, amount, dims, memo, entity, number))
-        postings.append(Posting(line["ACCOUNTNO"], -amount, dims, memo, entity, number))
-    when = record.values.get("RECEIPTDATE", "")
-    ledger.post(ctx, record, ledger_header(ctx, ADVANCE_KIND, record, when), postings)
-    balances.moved(ctx, "ARADVANCE", None, record.values)
-
-
-def _delete_advance(ctx: Context, otype: ObjectType, record: Record) -> None:
-    refuse_if_paid(INVOICE_ADVANCE, record, "deleted")
-    periods.check_open(ctx, record.values.get("RECEIPTDATE", ""), "ar")
-    ledger.unpost(ctx, record.recordno)
-    balances.moved(ctx, "ARADVANCE", record.values, None)
-
-
-#: For error texts and the ledger header only.
-INVOICE_ADVANCE = replace(
-    INVOICE, name="ARADVANCE", label="AR Advance", container="ARADVANCEITEMS", term=None
-)
-ADVANCE_KIND = replace(AR_PAYMENT, name="ARADVANCE", label="AR Advance", record_type="rr")
-
-_head = tuple(f for f in SYSTEM_FIELDS if f.path == "RECORDNO")
-_tail = tuple(f for f in SYSTEM_FIELDS if f.path not in ("RECORDNO", "WHENCREATED"))
-ARADVANCE = ObjectType(
-    "ARADVANCE",
-    "AR Advance",
+ARADVANCE = advance_type(
+    ADVANCE,
     (
-        *_head,
         FieldSpec("CUSTOMERID", required=True, ref="CUSTOMER", label="Customer ID"),
         *(spec for spec in _RECEIPT if spec.path != "CUSTOMERID"),
         FieldSpec("CURRENCY", max_length=3, label="Currency"),
-        FieldSpec("STATE", readonly=True, label="State"),
-        FieldSpec("RECORDTYPE", readonly=True, label="Record type"),
-        FieldSpec("MODULEKEY", readonly=True, label="Module"),
-        FieldSpec("WHENCREATED", "date", readonly=True, label="Date"),
-        FieldSpec("WHENPAID", "date", readonly=True, label="Date fully applied"),
-        *(FieldSpec(name, "decimal", readonly=True) for name in TOTALS),
-        FieldSpec("AUWHENCREATED", "datetime", readonly=True, label="When created (audit)"),
-        *_tail,
     ),
-    module="ar",
+    advance_lines(ADVANCE, FieldSpec("ACCOUNTLABEL", label="Account label")),
     plural="AR Advances",
-    collections=(_ADVANCE_LINES,),
-    generic_update=False,
-    validators=(_check_advance,),
-    after_write=_post_advance,
-    before_delete=_delete_advance,
-    audit_created="AUWHENCREATED",
     url_path="/ia/acct/aradvance.phtml",
 )
 
