@@ -50,9 +50,7 @@ class SurvivingJobManager(procrastinate.manager.JobManager):
             await super().finish_job(job, status, delete_job)
         except procrastinate.exceptions.ConnectorException as error:
             cause = _cause(error)
-            if not isinstance(cause, psycopg.errors.RaiseException) or _NOT_DOING not in str(
-                cause
-            ):
+            if not isinstance(cause, psycopg.errors.RaiseException) or _NOT_DOING not in str(cause):
                 raise
             log.warning(
                 "job %s %s ended here (%s) but was put back meanwhile (this worker was taken "
