@@ -30,7 +30,8 @@ sweeps every ``sweep`` seconds: jobs left ``doing`` by a worker whose heartbeat 
 ``stalled_after`` are put back to ``todo`` (any surviving worker may run them), and the
 records that dead worker had claimed are released at once (its claims carry its
 procrastinate worker ID: ``host:pid:w<ID>``), on any machine. Nothing is lost (the state is
-ours) and nothing is sent twice (control IDs). SIGTERM stops fetching jobs, lets the jobs
+ours) and nothing is sent twice (control IDs). A live worker taken for dead (its heartbeat
+late under load) works on: see :mod:`.engine_jobs`. SIGTERM stops fetching jobs, lets the jobs
 in progress finish for ``grace`` seconds, then cancels them: a cancelled round gives its
 claimed records back, a cancelled posting run leaves its documents ``pending`` for the next
 run to look up before resending.
