@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason=f"set {PG_URL_ENV} to run on 
 RECORDS = 30
 #: the first round's one request stays at the gateway this long: the sweep and the other
 #: worker's end of the job land while it runs
-LATENCY = 3.0
+LATENCY = 5.0
 
 
 @pytest.fixture
@@ -57,6 +57,10 @@ def _wait(what: str, check: Callable[[], bool], failures: list[BaseException]) -
 def _scalar(bridge: Bridge, query: str) -> object:
     with bridge.engine.connect() as connection:
         return connection.execute(text(query)).scalar()
+
+
+def _claimed(bridge: Bridge) -> int:
+    return int(str(_scalar(bridge, "SELECT count(*) FROM sync_state WHERE claimed_by IS NOT NULL")))
 
 
 def test_a_worker_taken_for_dead_works_on(
@@ -86,40 +90,36 @@ def test_a_worker_taken_for_dead_works_on(
         except BaseException as error:  # the defect: the worker process ends
             failures.append(error)
 
+    async def take_for_dead() -> int:
+        async with other.app.open_async():  # ready before the runner's request is out
+            # the runner in the middle of its sync job: the records claimed, request out
+            _wait("the runner's claims", lambda: _claimed(bridge) > 0, failures)
+            job_id = _scalar(
+                bridge,
+                "SELECT id FROM procrastinate_jobs WHERE status = 'doing' "
+                f"AND task_name = '{SYNC_TASK}'",
+            )
+            assert isinstance(job_id, int)
+            # its heartbeat is late: the other worker's sweep takes it for dead
+            with bridge.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "UPDATE procrastinate_workers "
+                        "SET last_heartbeat = now() - interval '1 hour'"
+                    )
+                )
+            put_back = await other.sweep()
+            # the other worker ran the job put back, and ended it
+            await other.app.job_manager.finish_job_by_id_async(
+                job_id, procrastinate.jobs.Status.SUCCEEDED, delete_job=True
+            )
+            return put_back
+
     thread = threading.Thread(target=work, name="taken-for-dead")
     thread.start()
     try:
-        # the runner in the middle of its sync job: the records claimed, the request out
-        _wait(
-            "the runner's claims",
-            lambda: bool(
-                _scalar(bridge, "SELECT count(*) FROM sync_state WHERE claimed_by IS NOT NULL")
-            ),
-            failures,
-        )
-        job_id = _scalar(
-            bridge,
-            "SELECT id FROM procrastinate_jobs WHERE status = 'doing' "
-            f"AND task_name = '{SYNC_TASK}'",
-        )
-        assert isinstance(job_id, int)
-        # its heartbeat is late: the other worker's sweep takes it for dead
-        with bridge.engine.begin() as connection:
-            connection.execute(
-                text("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
-            )
-
-        async def take_for_dead() -> int:
-            async with other.app.open_async():
-                put_back = await other.sweep()
-                # the other worker ran the job put back, and ended it
-                await other.app.job_manager.finish_job_by_id_async(
-                    job_id, procrastinate.jobs.Status.SUCCEEDED, delete_job=True
-                )
-                return put_back
-
         assert asyncio.run(take_for_dead()) >= 1
-        assert _scalar(bridge, "SELECT count(*) FROM sync_state WHERE claimed_by IS NOT NULL") == 0
+        assert _claimed(bridge) == 0
         bridge.sandbox.faults.set_limits(bridge.creds.company_id, latency_per_request=0.0)
         # the runner's round ends: the job it no longer has is ignored, in one line
         _wait("the ignored finish", lambda: "put back meanwhile" in caplog.text, failures)
