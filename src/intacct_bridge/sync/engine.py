@@ -30,7 +30,8 @@ sweeps every ``sweep`` seconds: jobs left ``doing`` by a worker whose heartbeat 
 ``stalled_after`` are put back to ``todo`` (any surviving worker may run them), and the
 records that dead worker had claimed are released at once (its claims carry its
 procrastinate worker ID: ``host:pid:w<ID>``), on any machine. Nothing is lost (the state is
-ours) and nothing is sent twice (control IDs). SIGTERM stops fetching jobs, lets the jobs
+ours) and nothing is sent twice (control IDs). A live worker taken for dead (its heartbeat
+late under load) works on: see :mod:`.engine_jobs`. SIGTERM stops fetching jobs, lets the jobs
 in progress finish for ``grace`` seconds, then cancels them: a cancelled round gives its
 claimed records back, a cancelled posting run leaves its documents ``pending`` for the next
 run to look up before resending.
@@ -276,13 +277,19 @@ class JobEngine:
         import procrastinate.jobs
 
         manager = self.app.job_manager
-        stalled = list(
-            await manager.get_stalled_jobs(seconds_since_heartbeat=self.options.stalled_after)
-        )
-        dead = {job.worker_id for job in stalled if job.worker_id is not None}
-        dead.update(await manager.prune_stalled_workers(self.options.stalled_after))
+        # Dead: the workers this sweep deletes. Their jobs (and those of workers another
+        # sweep deleted) are left without a worker; a job whose worker still has its row is
+        # never put back here, even if its heartbeat went late since the deletion.
+        dead = set(await manager.prune_stalled_workers(self.options.stalled_after))
         if dead:
             await self._in_thread(lambda: self._release_claims_async(dead))
+        stalled = [
+            job
+            for job in await manager.get_stalled_jobs(
+                seconds_since_heartbeat=self.options.stalled_after
+            )
+            if job.worker_id is None
+        ]
         retried = 0
         for job in stalled:
             assert job.id is not None
@@ -352,10 +359,13 @@ class JobEngine:
     def _build_app(self) -> procrastinate.App:
         import procrastinate
 
+        from intacct_bridge.sync.engine_jobs import SurvivingJobManager
+
         app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(conninfo=self._conninfo),
             periodic_defaults={"max_delay": max(2.0, 2 * self.options.tick)},
         )
+        app.job_manager = SurvivingJobManager(app.connector)  # before the tasks take it
 
         @app.periodic(cron=_cron_seconds(self.options.tick), periodic_id="dispatch")
         @app.task(name=DISPATCH_TASK, queue=DISPATCH_QUEUE, pass_context=True)
