@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,9 +51,6 @@ class Bridge:
     keyring: Keyring
     sandbox: Sandbox
     creds: QuickstartCredentials
-    #: the workers made by :meth:`worker`, settled by :meth:`close`
-    workers: list[EmbeddedWorker] = field(default_factory=list)
-
     def worker(self, **options: object) -> EmbeddedWorker:
         options.setdefault("retry", RetryPolicy(attempts=1))
         made = EmbeddedWorker(
@@ -62,19 +59,11 @@ class Bridge:
             transport=self.sandbox.transport(),
             **options,  # type: ignore[arg-type]
         )
-        self.workers.append(made)
         return made
 
     def close(self) -> None:
-        """Let the workers' database threads finish, then close every connection.
-
-        A run that fails (a refused sign-in) returns while database work its cancelled
-        lanes handed to the worker's threads may still be running or queued; that work
-        would open a connection after the engine was disposed of, and psycopg's
-        "connection was deleted while still open" warning would fail a later test.
-        """
-        for worker in self.workers:
-            settle(worker)
+        """Close every connection; fails the test if one is still in use (a run that ended
+        while database work it started was still going would leave one behind)."""
         dispose_engine(self.engine)
 
     def save(self, *records: object) -> None:
@@ -145,15 +134,6 @@ def sandbox_bridge(sandbox: Sandbox) -> Iterator[Bridge]:
             made.close()
 
 
-def settle(worker: EmbeddedWorker) -> None:
-    """Wait until the database threads of ``worker`` have done all they were given.
-
-    Reaches into the worker: it has no public way to wait for the database work a failed
-    run leaves behind (see :meth:`Bridge.close`).
-    """
-    for executor in {worker._db, worker._db_reads} - {None}:
-        assert executor is not None
-        executor.shutdown(wait=True)
 
 
 def address(city: str = "Leeds") -> Address:

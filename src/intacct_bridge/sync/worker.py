@@ -524,11 +524,13 @@ class EmbeddedWorker:
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
+            # the work runs to its end (or still waits for a thread): the run that cancelled
+            # this lane ends only after it, so nothing of it (a connection) is left behind
+            try:
+                result = await future
+            except Exception:  # the work failed: nothing to undo
+                raise asyncio.CancelledError from None
             if undo is not None:
-                try:
-                    result = await future
-                except Exception:  # the work failed: nothing to undo
-                    raise asyncio.CancelledError from None
                 undo(result)
             raise
 
