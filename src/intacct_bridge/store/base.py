@@ -116,6 +116,19 @@ def tenant_key() -> Mapped[str]:
     )
 
 
+def parent_tenant_key() -> Mapped[str]:
+    """``tenant_id`` as the first primary-key column of a child row whose parent pins it.
+
+    No foreign key to ``tenant`` of its own: the child's composite key to its parent
+    (``tenant_id`` first, every column ``NOT NULL``, ``ON DELETE CASCADE``) already requires a
+    parent of the same tenant, whose own keys require the tenant, and deleting the tenant
+    deletes the parent and so the child. Only for a child that references nothing else: on
+    PostgreSQL a row deleted through its parent's cascade is gone only after the ``NO ACTION``
+    checks of the tenant's other rows it references (an item, a dimension …) have run.
+    """
+    return mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+
+
 def one_of(column: str, enum: type[StrEnum], name: str | None = None) -> CheckConstraint:
     """CHECK that ``column`` holds one of ``enum``'s values (NULL passes)."""
     values = ", ".join(f"'{member.value}'" for member in enum)

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intacct_bridge.model.analytics import AttributeTypeKind
 from intacct_bridge.model.documents import DocumentStatus, DocumentType
-from intacct_bridge.store.base import TENANT_ID_LENGTH, Base, key, one_of, tenant_key
+from intacct_bridge.store.base import (
+    TENANT_ID_LENGTH,
+    Base,
+    key,
+    one_of,
+    parent_tenant_key,
+    tenant_key,
+)
 
 
 class DocumentRow(Base):
@@ -128,7 +135,7 @@ class DocumentLineAttributeRow(Base):
         one_of("attribute_type", AttributeTypeKind),
     )
 
-    tenant_id: Mapped[str] = tenant_key()
+    tenant_id: Mapped[str] = parent_tenant_key()
     document_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     line_number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     attribute_type: Mapped[str] = key(20)
