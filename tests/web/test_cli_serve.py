@@ -30,6 +30,13 @@ def _wait_healthy(
     raise AssertionError(f"the bridge did not start within {seconds:.0f} s")
 
 
+def _fast_server(pid: int) -> bool:
+    """Whether process ``pid`` serves with uvloop's event loop and httptools' parser (the
+    declared dependencies uvicorn picks when they are installed): their libraries are loaded."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return "/uvloop/" in maps and "/httptools/" in maps
+
+
 def test_serve_runs_health_and_the_receiver_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     env = {
@@ -48,6 +55,7 @@ def test_serve_runs_health_and_the_receiver_and_stops_on_sigterm(tmp_path: Path)
         health = _wait_healthy(url, process)
         assert health.status_code == 200
         assert health.json()["status"] == "ok" and health.json()["database"] == "ok"
+        assert _fast_server(process.pid)
         refused = httpx.post(url + PATH, data={"tenant": "default", "token": "guess"})
         assert refused.status_code == 401 and refused.json()["error"] == "unauthenticated"
         missing = httpx.get(url + "/nowhere")
@@ -88,6 +96,7 @@ def test_serve_with_workers_answers_from_several_processes_and_stops_on_sigterm(
         workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         # the multiprocessing resource tracker is a child too
         assert len(workers) >= 2
+        assert sum(_fast_server(int(child)) for child in workers) == 2
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 from fastapi import Request
 
@@ -69,7 +70,29 @@ def parse_json(body: bytes) -> object:
 
 
 def _check(data: object, *, strings: bool) -> None:
-    """Refuse deep nesting (and, with ``strings``, lone surrogates), naming the path."""
+    """Refuse deep nesting (and, with ``strings``, lone surrogates), naming the path.
+
+    The common case (no ``\\u`` escape of a surrogate in the text) only measures the depth,
+    without the paths; :func:`_walk` names the path once something is wrong.
+    """
+    if strings or (type(data) in _CONTAINERS and not _within(data, MAX_DEPTH)):
+        _walk(data, strings=strings)
+
+
+_CONTAINERS = (dict, list)
+
+
+def _within(node: Any, room: int) -> bool:
+    """Whether the objects and lists in ``node`` (one of them) nest at most ``room`` levels
+    below it."""
+    for value in node.values() if type(node) is dict else node:
+        if type(value) in _CONTAINERS and (room == 0 or not _within(value, room - 1)):
+            return False
+    return True
+
+
+def _walk(data: object, *, strings: bool) -> None:
+    """Walk everything, raising on the first problem with its path."""
     stack: list[tuple[str, object, int]] = [("", data, 0)]
     while stack:
         path, node, depth = stack.pop()

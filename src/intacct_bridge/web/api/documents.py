@@ -94,10 +94,12 @@ class _Stored:
     },
     summary="Submit one document or a list, idempotent by type and number",
 )
-async def submit(
-    request: Request, response: Response, principal: Submitter
-) -> DocumentResult | DocumentResults:
-    """201 when something new was stored, 200 when every document was a repeat."""
+async def submit(request: Request, principal: Submitter) -> Response:
+    """201 when something new was stored, 200 when every document was a repeat.
+
+    The receipts are built as the response models and serialised by them directly (FastAPI
+    would validate the models it was handed a second time, then serialise them the same way).
+    """
     body = await read_json(request)
     single = isinstance(body, dict)
     items = [body] if single else body
@@ -110,11 +112,13 @@ async def submit(
     positions, receipts = await run_in_threadpool(
         _submit, request, principal.tenant_id, items, single
     )
-    if any(not receipt.repeat for receipt in receipts):
-        response.status_code = 201
-    if single:
-        return receipts[0]
-    return DocumentResults(results=[receipts[position] for position in positions])
+    status = 201 if any(not receipt.repeat for receipt in receipts) else 200
+    answer: DocumentResult | DocumentResults = (
+        receipts[0]
+        if single
+        else DocumentResults(results=[receipts[position] for position in positions])
+    )
+    return Response(answer.model_dump_json(), status_code=status, media_type="application/json")
 
 
 def _submit(
