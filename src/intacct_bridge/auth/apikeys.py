@@ -197,6 +197,13 @@ class VerifiedKeys:
             return None
         return principal
 
+    def forget(self, tenant_id: str, prefix: str) -> None:
+        """Trust the key ``prefix`` of ``tenant_id`` no longer (revoked in this process: it
+        is refused at once here, and within the TTL by the other processes)."""
+        for slot, (principal, _verified) in list(self._keys.items()):
+            if principal.tenant_id == tenant_id and principal.prefix == prefix:
+                self._keys.pop(slot, None)
+
     def put(self, text: str, principal: ApiPrincipal, now: dt.datetime) -> None:
         """Remember that the key ``text`` was verified at ``now``."""
         if len(self._keys) >= self._size:

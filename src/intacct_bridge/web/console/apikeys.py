@@ -9,7 +9,12 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from intacct_bridge.auth.apikeys import create_api_key, list_api_keys, revoke_api_key
+from intacct_bridge.auth.apikeys import (
+    VerifiedKeys,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
 from intacct_bridge.auth.errors import ApiKeyNotFoundError, UserError
 from intacct_bridge.auth.model import Scope
 from intacct_bridge.auth.web import require_csrf
@@ -72,11 +77,16 @@ async def create(page: Admin, request: Request) -> HTMLResponse:
 
 
 @router.post("/t/{tenant_id}/api-keys/{prefix}/revoke", response_model=None, dependencies=CSRF)
-def revoke(page: Admin, prefix: str) -> Response:
+def revoke(page: Admin, prefix: str, request: Request) -> Response:
     target = page.url("api-keys")
     try:
         with page.write() as session:
             info = revoke_api_key(session, page.tenant_id, prefix[:20], dt.datetime.now(dt.UTC))
     except ApiKeyNotFoundError:
         return back(page, target, error="No such API key in this tenant.")
+    # this process's API trusts the key no longer at once (the others within two seconds)
+    services = getattr(request.app.state, "api_key_services", None)
+    verified = getattr(services, "verified_keys", None)
+    if isinstance(verified, VerifiedKeys):
+        verified.forget(info.tenant_id, info.prefix)
     return back(page, target, notice=f"API key {info.prefix} ({info.name}) is revoked.")
