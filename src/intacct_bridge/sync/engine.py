@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from sqlalchemy import Engine, exists, func, or_, select, update
+from sqlalchemy import Engine, exists, func, or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -75,6 +75,7 @@ from intacct_bridge.sync.worker import (
     Progress,
     RunReport,
     SyncJobs,
+    has_unread_events,
 )
 
 if TYPE_CHECKING:
@@ -438,15 +439,23 @@ class JobEngine:
         due: dict[str, list[Any]] = {"sync": [], "post": []}
         with self.sessions() as session:
             tenants = await self._active_tenants_async()
+            in_hand = self._syncing_elsewhere(session)
             for tenant in tenants:
-                cursor = session.get(SyncCursorRow, (tenant, state.OUTBOX_CONSUMER))
-                newest = session.scalar(
-                    select(func.max(ChangeEventRow.id)).where(ChangeEventRow.tenant_id == tenant)
-                )
-                unread = newest is not None and (
-                    cursor is None or newest > cursor.last_event_id or bool(cursor.gaps)
-                )
-                waiting = session.scalar(
+                if tenant in in_hand:
+                    # A round of the tenant runs on a live worker: it drains what is due (the
+                    # records stored meanwhile go to the next job, after it). Another job
+                    # would only start an empty round beside it — most of the workers' CPU
+                    # while records stream in. Posting is looked at all the same.
+                    if self.options.posting is not None:
+                        mark = self._posting_due(session, tenant)
+                        if mark is not None:
+                            due["post"].append((tenant, mark))
+                    continue
+                # A remembered outbox gap counts only once one of its events has committed
+                # (imports and the rounds' own bookkeeping leave many gaps; counting them as
+                # due gave every such tenant an empty sync job at every tick for 15 minutes).
+                unread = has_unread_events(session, tenant)
+                waiting = not unread and session.scalar(
                     select(
                         exists().where(
                             SyncStateRow.tenant_id == tenant,
@@ -470,6 +479,21 @@ class JobEngine:
                     if mark is not None:
                         due["post"].append((tenant, mark))
         return due
+
+    def _syncing_elsewhere(self, session: Session) -> set[str]:
+        """The tenants with a sync job running on a worker whose heartbeat is fresh (a dead
+        worker's job does not count: the tenant gets a new job at once, as before)."""
+        fresh = max(2.0, 3 * self.options.heartbeat)
+        rows = session.execute(
+            text(
+                "SELECT DISTINCT j.args->>'tenant' FROM procrastinate_jobs j "
+                "JOIN procrastinate_workers w ON w.id = j.worker_id "
+                "WHERE j.status = 'doing' AND j.task_name = :task "
+                "AND w.last_heartbeat > now() - make_interval(secs => :fresh)"
+            ),
+            {"task": SYNC_TASK, "fresh": fresh},
+        )
+        return {str(tenant) for (tenant,) in rows if tenant is not None}
 
     @staticmethod
     def _posting_due(session: Session, tenant: str) -> int | None:
