@@ -12,8 +12,9 @@ job                     does                                        locks
                         jobs below
 ``sync``                one round of the tenant's due records       queueing lock per tenant
                         (:meth:`EmbeddedWorker.run_until_idle_async`)  (one queued at a time);
-                                                                    several may *run*: they
-                                                                    share the records' claims
+                                                                    none deferred while one
+                                                                    runs on a live worker; two
+                                                                    that meet share the claims
 ``post``                the tenant's due documents                  queueing lock and lock per
                         (:func:`intacct_bridge.export.post_documents`)  tenant: one at a time
 ``pull``                incremental inbound pull                    queueing lock and lock per
@@ -100,6 +101,8 @@ _POSTING = "posting"
 #: the sync_cursor consumer that remembers up to which change event documents were posted
 POSTING_CONSUMER = "posting"
 _DOCUMENT_KINDS = tuple(kind.value for kind in DocumentType)
+#: seconds: a heartbeat this old is never seen (a year)
+_NEVER = 365 * 24 * 3600.0
 
 
 def tenant_queue(tenant_id: str) -> str:
@@ -239,7 +242,10 @@ class JobEngine:
                         concurrency=max(1, self.options.concurrency) + 1,
                         install_signal_handlers=False,
                         update_heartbeat_interval=self.options.heartbeat,
-                        stalled_worker_timeout=self.options.stalled_after,
+                        # procrastinate's own clean-up at start-up would delete a dead
+                        # worker's row before our sweep frees its records' claims (they
+                        # would wait for the lease): only the sweep deletes workers
+                        stalled_worker_timeout=_NEVER,
                         shutdown_graceful_timeout=self.options.grace,
                         delete_jobs="successful",
                         fetch_job_polling_interval=max(0.5, self.options.tick),
