@@ -568,8 +568,13 @@ class JobEngine:
         worker = self._worker_for(tenant, worker_id)
         if worker is None:
             return
+        reports: list[RunReport] = []
         try:
-            report = await worker.run_until_idle_async(tenant)
+            # Records stored while a round runs get no job of their own (the dispatcher
+            # leaves a tenant alone while its round runs): the job goes on with them, as
+            # long as each round reads or sends something.
+            while not reports or reports[-1].events or reports[-1].sent:
+                reports.append(await worker.run_until_idle_async(tenant))
         except BridgeError as error:  # the tenant's problem: logged; the next dispatch retries
             log.error("sync of tenant %s stopped: %s", tenant, error)
             return
@@ -582,7 +587,8 @@ class JobEngine:
             with self._guard:
                 self._syncing.discard(tenant)
         if self._on_report is not None:
-            self._on_report(tenant, report)
+            for report in reports:
+                self._on_report(tenant, report)
 
     async def _connected(self, tenant: str) -> Any:
         with self.sessions.begin() as session:
