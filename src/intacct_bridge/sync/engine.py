@@ -12,8 +12,9 @@ job                     does                                        locks
                         jobs below
 ``sync``                one round of the tenant's due records       queueing lock per tenant
                         (:meth:`EmbeddedWorker.run_until_idle_async`)  (one queued at a time);
-                                                                    several may *run*: they
-                                                                    share the records' claims
+                                                                    none deferred while one
+                                                                    runs on a live worker; two
+                                                                    that meet share the claims
 ``post``                the tenant's due documents                  queueing lock and lock per
                         (:func:`intacct_bridge.export.post_documents`)  tenant: one at a time
 ``pull``                incremental inbound pull                    queueing lock and lock per
@@ -54,7 +55,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from sqlalchemy import Engine, exists, func, or_, select, update
+from sqlalchemy import Engine, exists, func, or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -75,6 +76,7 @@ from intacct_bridge.sync.worker import (
     Progress,
     RunReport,
     SyncJobs,
+    has_unread_events,
 )
 
 if TYPE_CHECKING:
@@ -99,6 +101,8 @@ _POSTING = "posting"
 #: the sync_cursor consumer that remembers up to which change event documents were posted
 POSTING_CONSUMER = "posting"
 _DOCUMENT_KINDS = tuple(kind.value for kind in DocumentType)
+#: seconds: a heartbeat this old is never seen (a year)
+_NEVER = 365 * 24 * 3600.0
 
 
 def tenant_queue(tenant_id: str) -> str:
@@ -238,7 +242,10 @@ class JobEngine:
                         concurrency=max(1, self.options.concurrency) + 1,
                         install_signal_handlers=False,
                         update_heartbeat_interval=self.options.heartbeat,
-                        stalled_worker_timeout=self.options.stalled_after,
+                        # procrastinate's own clean-up at start-up would delete a dead
+                        # worker's row before our sweep frees its records' claims (they
+                        # would wait for the lease): only the sweep deletes workers
+                        stalled_worker_timeout=_NEVER,
                         shutdown_graceful_timeout=self.options.grace,
                         delete_jobs="successful",
                         fetch_job_polling_interval=max(0.5, self.options.tick),
@@ -438,15 +445,23 @@ class JobEngine:
         due: dict[str, list[Any]] = {"sync": [], "post": []}
         with self.sessions() as session:
             tenants = await self._active_tenants_async()
+            in_hand = self._syncing_elsewhere(session)
             for tenant in tenants:
-                cursor = session.get(SyncCursorRow, (tenant, state.OUTBOX_CONSUMER))
-                newest = session.scalar(
-                    select(func.max(ChangeEventRow.id)).where(ChangeEventRow.tenant_id == tenant)
-                )
-                unread = newest is not None and (
-                    cursor is None or newest > cursor.last_event_id or bool(cursor.gaps)
-                )
-                waiting = session.scalar(
+                if tenant in in_hand:
+                    # A round of the tenant runs on a live worker: it drains what is due (the
+                    # records stored meanwhile go to the next job, after it). Another job
+                    # would only start an empty round beside it — most of the workers' CPU
+                    # while records stream in. Posting is looked at all the same.
+                    if self.options.posting is not None:
+                        mark = self._posting_due(session, tenant)
+                        if mark is not None:
+                            due["post"].append((tenant, mark))
+                    continue
+                # A remembered outbox gap counts only once one of its events has committed
+                # (imports and the rounds' own bookkeeping leave many gaps; counting them as
+                # due gave every such tenant an empty sync job at every tick for 15 minutes).
+                unread = has_unread_events(session, tenant)
+                waiting = not unread and session.scalar(
                     select(
                         exists().where(
                             SyncStateRow.tenant_id == tenant,
@@ -470,6 +485,21 @@ class JobEngine:
                     if mark is not None:
                         due["post"].append((tenant, mark))
         return due
+
+    def _syncing_elsewhere(self, session: Session) -> set[str]:
+        """The tenants with a sync job running on a worker whose heartbeat is fresh (a dead
+        worker's job does not count: the tenant gets a new job at once, as before)."""
+        fresh = max(2.0, 3 * self.options.heartbeat)
+        rows = session.execute(
+            text(
+                "SELECT DISTINCT j.args->>'tenant' FROM procrastinate_jobs j "
+                "JOIN procrastinate_workers w ON w.id = j.worker_id "
+                "WHERE j.status = 'doing' AND j.task_name = :task "
+                "AND w.last_heartbeat > now() - make_interval(secs => :fresh)"
+            ),
+            {"task": SYNC_TASK, "fresh": fresh},
+        )
+        return {str(tenant) for (tenant,) in rows if tenant is not None}
 
     @staticmethod
     def _posting_due(session: Session, tenant: str) -> int | None:
@@ -538,8 +568,13 @@ class JobEngine:
         worker = self._worker_for(tenant, worker_id)
         if worker is None:
             return
+        reports: list[RunReport] = []
         try:
-            report = await worker.run_until_idle_async(tenant)
+            # Records stored while a round runs get no job of their own (the dispatcher
+            # leaves a tenant alone while its round runs): the job goes on with them, as
+            # long as each round reads or sends something.
+            while not reports or reports[-1].events or reports[-1].sent:
+                reports.append(await worker.run_until_idle_async(tenant))
         except BridgeError as error:  # the tenant's problem: logged; the next dispatch retries
             log.error("sync of tenant %s stopped: %s", tenant, error)
             return
@@ -552,7 +587,8 @@ class JobEngine:
             with self._guard:
                 self._syncing.discard(tenant)
         if self._on_report is not None:
-            self._on_report(tenant, report)
+            for report in reports:
+                self._on_report(tenant, report)
 
     async def _connected(self, tenant: str) -> Any:
         with self.sessions.begin() as session:

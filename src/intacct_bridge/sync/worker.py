@@ -627,16 +627,22 @@ def _outbox_busy(session: Session, tenant_id: str) -> bool:
     return session.scalar(locked) is None
 
 
-def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
-    """Whether a run of ``tenant_id`` has anything to do: outbox events not read yet, or
-    pending records due and not claimed (two indexed look-ups)."""
+def has_unread_events(session: Session, tenant_id: str) -> bool:
+    """Whether the tenant's outbox has events not read yet (one indexed look-up). A
+    remembered gap (events of transactions still open when the outbox was read) counts only
+    once one of its events has committed: until then there is nothing to read."""
     cursor = session.get(SyncCursorRow, (tenant_id, state.OUTBOX_CONSUMER))
     after = ChangeEventRow.id > (cursor.last_event_id if cursor is not None else 0)
     if cursor is not None and cursor.gaps:
-        # events of transactions that were still open: work once one of them has committed
         after = or_(after, *(ChangeEventRow.id.between(gap[0], gap[1]) for gap in cursor.gaps))
     unread = select(ChangeEventRow.id).where(ChangeEventRow.tenant_id == tenant_id, after)
-    if session.scalar(unread.limit(1)) is not None:
+    return session.scalar(unread.limit(1)) is not None
+
+
+def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
+    """Whether a run of ``tenant_id`` has anything to do: outbox events not read yet, or
+    pending records due and not claimed (two indexed look-ups)."""
+    if has_unread_events(session, tenant_id):
         return True
     due = select(SyncStateRow.key).where(
         SyncStateRow.tenant_id == tenant_id,
@@ -684,6 +690,7 @@ __all__ = [
     "RunReport",
     "SyncJobs",
     "SyncRunError",
+    "has_unread_events",
     "next_due",
     "worker_identity",
 ]
