@@ -352,9 +352,7 @@ def _collections_skip_the_heap() -> Iterator[None]:
         return
     thresholds = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(
-        thresholds[0], *(max(older, _OLDER_THRESHOLD) for older in thresholds[1:])
-    )
+    gc.set_threshold(thresholds[0], *(max(older, _OLDER_THRESHOLD) for older in thresholds[1:]))
     try:
         yield
     finally:
