@@ -335,21 +335,33 @@ def _import_stream(
 
 @contextlib.contextmanager
 def _collections_skip_the_heap() -> Iterator[None]:
-    """While importing, the garbage collector leaves alone the objects that were alive before.
+    """While importing, the garbage collector leaves alone the objects that were alive before,
+    and looks at the batch's objects less often.
 
     An import makes many objects that live for a batch; each full collection would also scan
     everything the process held before (modules, tables, caches), about a sixth of the import's
-    time. ``gc.freeze`` sets that older heap aside for the import's duration. A process that
-    freezes objects itself (a forking server) is left as it is.
+    time. ``gc.freeze`` sets that older heap aside for the import's duration. The young
+    collections go on as usual (they free any cycle soon), but the older generations are
+    collected a tenth as often (:data:`_OLDER_THRESHOLD`): they hold the batch being built,
+    which an import frees by itself once written (it makes almost no cycles), and scanning it
+    over and over cost about 6 % of an import. A process that freezes objects itself (a forking
+    server) is left as it is.
     """
     if gc.get_freeze_count():
         yield
         return
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(thresholds[0], *(max(older, _OLDER_THRESHOLD) for older in thresholds[1:]))
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+#: young collections between two collections of the next generation, while importing
+_OLDER_THRESHOLD = 100
 
 
 class _Seen:

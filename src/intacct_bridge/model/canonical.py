@@ -98,17 +98,17 @@ _CONVERTERS: dict[type, Callable[[Any], Plain]] = {
 
 def content_hash(value: object, *, exclude: Collection[str] = ()) -> str:
     """SHA-256 (hex) of the plain form, leaving out the top-level fields in ``exclude``."""
-    if exclude and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # the record's own converter without the excluded fields (no copy of the plain form)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # the JSON text of the plain form, written by one function made for the class
+        # (:func:`_text_writer`), without building the plain form
         slot = (value.__class__, frozenset(exclude))
-        convert = _WITHOUT.get(slot)
-        if convert is None:
-            convert = _WITHOUT[slot] = _record_converter(value.__class__, slot[1])
-        plain = convert(value)
-    else:
-        plain = _hash_plain(value)
-        if exclude and isinstance(plain, dict):
-            plain = {key: item for key, item in plain.items() if key not in exclude}
+        write = _WRITERS.get(slot)
+        if write is None:
+            write = _WRITERS[slot] = _text_writer(value.__class__, slot[1])
+        return hashlib.sha256(write(value).encode("utf-8")).hexdigest()
+    plain = _hash_plain(value)
+    if exclude and isinstance(plain, dict):
+        plain = {key: item for key, item in plain.items() if key not in exclude}
     # every object of the plain form has its keys in sorted order already (``sort_keys``
     # would give the same text, slower); one encoder with ``json.dumps``'s settings for all
     return hashlib.sha256(_encode(plain).encode("utf-8")).hexdigest()
@@ -205,6 +205,133 @@ def _record_converter(cls: type[Any], exclude: frozenset[str]) -> Callable[[Any]
     return convert
 
 
+def _text_writer(cls: type[Any], exclude: frozenset[str]) -> Callable[[Any], str]:
+    """The JSON text of the plain form of a ``cls`` value (``exclude``'s fields left out),
+    exactly as :data:`_encode` writes it, by one function made for the class: the fields read
+    in sorted order; text through the encoder's own string function, ``None``, flags, whole
+    numbers, decimals, dates and enums of a field so typed written in place; a tuple of
+    dataclass values item by item (a dataclass field likewise); anything else is
+    :data:`_encode` of its plain form, which is the same text as its part of the whole.
+
+    A frozen class whose fields are all typed text, numbers or enums (an attribute or
+    dimension reference) has the text of each value remembered, as its plain form is
+    (:func:`_hash_plain`); not when fields are excluded."""
+    names = sorted(field.name for field in dataclasses.fields(cls) if field.name not in exclude)
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an unresolvable hint: every field the general way
+        hints = {}
+    remember = not exclude and all(_is_leaf(hints.get(name)) for name in names)
+    remember = remember and bool(getattr(cls, "__dataclass_params__").frozen)  # noqa: B009
+    namespace: dict[str, Any] = {
+        "enc": _encode_text,
+        "general": _general_text,
+        "Decimal": Decimal,
+        "date": dt.date,
+        "to_text": to_text,
+        "known": _REMEMBERED_TEXT.get,
+        "remember": _remember_text,
+    }
+    lines = ["def write(record):"]
+    if remember:
+        lines += [
+            "    found = known(id(record))",
+            "    if found is not None:",
+            "        return found[1]",
+        ]
+    parts: list[str] = []
+    for index, name in enumerate(names):
+        value = f"v{index}"
+        lines.append(f"    {value} = record.{name}")
+        lines.append(f"    t{index} = {_field_text(hints.get(name), value, index, namespace)}")
+        parts.append(repr(("{" if index == 0 else ",") + _encode_text(name) + ":"))
+        parts.append(f"t{index}")
+    parts.append(repr("}" if names else "{}"))
+    lines.append("    text = ''.join((" + ", ".join(parts) + "))")
+    if remember:
+        values = ", ".join(f"v{index}" for index in range(len(names)))
+        lines.append(f"    remember(record, text, ({values},))")
+    lines.append("    return text")
+    exec("\n".join(lines), namespace)  # source made above from the class's field names
+    write: Callable[[Any], str] = namespace["write"]
+    return write
+
+
+def _field_text(hint: Any, value: str, index: int, namespace: dict[str, Any]) -> str:
+    """The expression writing the text of ``value``, a field typed ``hint``."""
+    general = (
+        f"enc({value}) if {value}.__class__ is str else "
+        f"'null' if {value} is None else general({value})"
+    )
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and len(args) == 1:
+        hint = args[0]
+    if hint is Decimal:  # canonical fixed-point text: digits, a sign, a point (nothing escaped)
+        return f"'\"' + to_text({value}) + '\"' if {value}.__class__ is Decimal else {general}"
+    if hint is dt.date:
+        return f"'\"' + {value}.isoformat() + '\"' if {value}.__class__ is date else {general}"
+    if hint is int:
+        return f"int.__repr__({value}) if {value}.__class__ is int else {general}"
+    if hint is bool:
+        return f"('true' if {value} else 'false') if {value}.__class__ is bool else {general}"
+    if isinstance(hint, type) and issubclass(hint, Enum) and issubclass(hint, str):
+        namespace[f"enum{index}"] = hint  # a str enum's plain form is its text
+        return f"enc({value}) if {value}.__class__ is enum{index} else {general}"
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        namespace[f"cls{index}"] = hint
+        namespace[f"write{index}"] = _class_text(hint)
+        return f"write{index}({value}) if {value}.__class__ is cls{index} else {general}"
+    item = typing.get_args(hint)
+    if (
+        typing.get_origin(hint) is tuple
+        and len(item) == 2
+        and item[1] is Ellipsis
+        and isinstance(item[0], type)
+        and dataclasses.is_dataclass(item[0])
+    ):
+        namespace[f"item{index}"] = item[0]
+        namespace[f"write{index}"] = _class_text(item[0])
+        each = f"write{index}(i) if i.__class__ is item{index} else general(i)"
+        return (
+            f"'[' + ','.join([{each} for i in {value}]) + ']' "
+            f"if {value}.__class__ is tuple else {general}"
+        )
+    return general
+
+
+def _class_text(cls: type[Any]) -> Callable[[Any], str]:
+    """The writer of ``cls`` values (all fields), made at its first use."""
+    slot = (cls, frozenset[str]())
+    write = _WRITERS.get(slot)
+    if write is not None:
+        return write
+
+    def first(value: Any) -> str:
+        made = _WRITERS.get(slot)
+        if made is None or made is first:
+            made = _WRITERS[slot] = _text_writer(cls, frozenset())
+        return made(value)
+
+    return first
+
+
+def _general_text(value: object) -> str:
+    """The JSON text of any value's plain form."""
+    return _encode(_hash_plain(value))
+
+
+#: the encoder's own function for text (``ensure_ascii=False``)
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _remember_text(record: object, text: str, values: tuple[object, ...]) -> None:
+    """Keep the text of a frozen value whose fields hold text, numbers and enums only."""
+    if all(item.__class__ in _PLAIN_CLASSES or isinstance(item, Enum) for item in values):
+        if len(_REMEMBERED_TEXT) >= _REMEMBERED_LIMIT:
+            _REMEMBERED_TEXT.clear()
+        _REMEMBERED_TEXT[id(record)] = (record, text)  # the value kept: its ID stays its
+
+
 def _remember(record: object, plain: Plain) -> None:
     """Keep the plain form of a frozen value made of text, numbers and enums only."""
     assert isinstance(plain, dict)
@@ -246,8 +373,10 @@ _HASH_CONVERTERS: dict[type, Callable[[Any], Plain]] = dict(_CONVERTERS)
 #: plain forms of frozen leaf values, by ``id``: (the value, its plain form)
 _REMEMBERED: dict[int, tuple[object, Plain]] = {}
 _REMEMBERED_LIMIT = 4096
-#: converters of records with some top-level fields left out, by (class, fields left out)
-_WITHOUT: dict[tuple[type, frozenset[str]], Callable[[Any], Plain]] = {}
+#: JSON text writers of dataclasses, by (class, fields left out)
+_WRITERS: dict[tuple[type, frozenset[str]], Callable[[Any], str]] = {}
+#: texts of frozen leaf values, by ``id``: (the value, its text)
+_REMEMBERED_TEXT: dict[int, tuple[object, str]] = {}
 
 
 def first_difference(old: Plain, new: Plain, path: str = "") -> str | None:

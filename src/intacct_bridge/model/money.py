@@ -81,6 +81,12 @@ def parse_decimal(field: str, text: str) -> Decimal:
 def check_decimal(field: str, value: object, *, allow_negative: bool = True) -> Decimal:
     """Check that ``value`` is a finite Decimal the store can keep exactly; return it."""
     if type(value) is Decimal:
+        # a value equal to one checked before has its canonical form kept (prices and
+        # quantities repeat); the checks depend on the value only
+        if value.is_finite():
+            known = _CHECKED.get(value)
+            if known is not None and (allow_negative or not known.is_signed()):
+                return known
         number = value
     elif isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise ModelError(
@@ -106,7 +112,14 @@ def check_decimal(field: str, value: object, *, allow_negative: bool = True) -> 
         )
     if not allow_negative and number < 0:
         raise ModelError(field, f"{number} is negative", "give zero or a positive number")
+    if len(_CHECKED) >= _TEXTS_KEPT:
+        _CHECKED.clear()
+    _CHECKED[number] = number
     return number
+
+
+#: canonical forms of the decimals :func:`check_decimal` accepted, by value (bounded)
+_CHECKED: dict[Decimal, Decimal] = {}
 
 
 def check_positive(field: str, value: object) -> Decimal:

@@ -378,7 +378,8 @@ def document_values(document: Document) -> DocumentValues:
     lines = []
     for line in document.lines:
         number = line.line_number
-        attributes = [(number, ref.type.value, ref.id) for ref in line.attributes]
+        # ``_value_``: the member's value without the enum property's Python-level lookup
+        attributes = [(number, ref.type._value_, ref.id) for ref in line.attributes]
         dimensions = [(number, ref.type, ref.id) for ref in line.dimensions]
         lines.append((_line_values(line), attributes, dimensions))
     return DocumentValues(header, lines)
