@@ -31,6 +31,7 @@ from tests.store.fixtures import (
     db_engine,
     dispose_engine,
     fresh_url,
+    scratch_pg_url,
     scratch_url,
     session,
 )
@@ -117,6 +118,19 @@ def bridge(backend: str, sandbox: Sandbox, tmp_path: Path) -> Iterator[Bridge]:
     creds = sandbox.quickstart()
     with scratch_url(backend, tmp_path) as url:
         made = configure(sandbox, creds, url)
+        try:
+            yield made
+        finally:
+            made.close()
+
+
+@pytest.fixture
+def pg_bridge() -> Iterator[Bridge]:
+    """A bridge on a scratch PostgreSQL schema (for the worker-process tests), its sandbox
+    seeded 1."""
+    with scratch_pg_url() as url:
+        sandbox = Sandbox(seed=1)
+        made = configure(sandbox, sandbox.quickstart(), url)
         try:
             yield made
         finally:

@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,24 +38,13 @@ from intacct_bridge.sync.engine import POST_TASK
 from intacct_bridge.sync.state import SyncState
 from tests.servers import serve_in_thread
 from tests.store.fixtures import PG_URL, PG_URL_ENV, scratch_pg_url
-from tests.sync.conftest import TENANT, Bridge, configure
+from tests.sync.conftest import TENANT, Bridge
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=f"set {PG_URL_ENV} to run on PostgreSQL")
 
 RECORDS = 400
 BATCH = 20
 STALLED_AFTER = 3
-
-
-@pytest.fixture
-def pg_bridge() -> Iterator[Bridge]:
-    with scratch_pg_url() as url:
-        sandbox = Sandbox(seed=1)
-        made = configure(sandbox, sandbox.quickstart(), url)
-        try:
-            yield made
-        finally:
-            made.engine.dispose()
 
 
 def _engine_objects(engine: Engine) -> dict[str, int]:

@@ -13,19 +13,18 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import procrastinate.jobs
 import pytest
 from sqlalchemy import func, select, text
 
 from intacct_bridge.model.items import Item
-from intacct_bridge.sandbox import Sandbox
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync.engine import SYNC_TASK, EngineOptions, JobEngine
 from intacct_bridge.sync.state import SyncState
-from tests.store.fixtures import PG_URL, PG_URL_ENV, scratch_pg_url
-from tests.sync.conftest import TENANT, Bridge, configure
+from tests.store.fixtures import PG_URL, PG_URL_ENV
+from tests.sync.conftest import TENANT, Bridge
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=f"set {PG_URL_ENV} to run on PostgreSQL")
 
@@ -33,17 +32,6 @@ RECORDS = 30
 #: the first round's one request stays at the gateway this long: the sweep and the other
 #: worker's end of the job land while it runs
 LATENCY = 5.0
-
-
-@pytest.fixture
-def pg_bridge() -> Iterator[Bridge]:
-    with scratch_pg_url() as url:
-        sandbox = Sandbox(seed=1)
-        made = configure(sandbox, sandbox.quickstart(), url)
-        try:
-            yield made
-        finally:
-            made.engine.dispose()
 
 
 def _wait(what: str, check: Callable[[], bool], failures: list[BaseException]) -> None:

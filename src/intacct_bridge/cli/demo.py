@@ -45,6 +45,17 @@ if TYPE_CHECKING:
     from intacct_bridge.intake.service import ImportReport, RowError
     from intacct_bridge.model import Record
 
+#: ``--lines`` of ``demo-data`` and ``demo``
+LinesOption = Annotated[
+    float | None,
+    typer.Option(
+        "--lines",
+        min=1,
+        max=MAX_LINES,
+        help="Average lines per document (default: the generator's mix, about 2.6).",
+    ),
+]
+
 #: records per import transaction
 IMPORT_BATCH = 500
 #: from this many documents on, progress is shown on a terminal unless --no-progress
@@ -94,15 +105,7 @@ def demo_data_command(
     month: Annotated[
         str, typer.Option(metavar="YYYY-MM", help="The month the documents fall in.")
     ] = DEFAULT_MONTH,
-    lines: Annotated[
-        float | None,
-        typer.Option(
-            "--lines",
-            min=1,
-            max=MAX_LINES,
-            help="Average lines per document (default: the generator's mix, about 2.6).",
-        ),
-    ] = None,
+    lines: LinesOption = None,
     out: Annotated[
         str | None,
         typer.Option(

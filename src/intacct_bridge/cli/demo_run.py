@@ -21,7 +21,7 @@ import typer
 from rich.markup import escape
 
 from intacct_bridge.cli.config import console
-from intacct_bridge.demo.generator import MAX_LINES
+from intacct_bridge.cli.demo import LinesOption
 from intacct_bridge.demo.run import DEFAULT_DOCUMENTS
 
 if TYPE_CHECKING:
@@ -75,15 +75,7 @@ def demo_command(
             help="Turn the sandbox's latency model on (100 ms per request, 10 ms per function).",
         ),
     ] = False,
-    lines: Annotated[
-        float | None,
-        typer.Option(
-            "--lines",
-            min=1,
-            max=MAX_LINES,
-            help="Average lines per document (default: the generator's mix, about 2.6).",
-        ),
-    ] = None,
+    lines: LinesOption = None,
     serve: Annotated[
         bool,
         typer.Option(
