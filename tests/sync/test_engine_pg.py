@@ -442,3 +442,49 @@ def _post_job_worker(engine: Engine) -> int | None:
             {"task": POST_TASK},
         ).scalar()
         return int(found) if found is not None else None
+
+
+def test_a_worker_started_before_any_tenant_is_switched_on_waits_for_one(
+    pg_bridge: Bridge,
+) -> None:
+    """A worker deployed before the integration is switched on keeps running (the
+    dispatcher looks for switched-on tenants at every tick) and serves the tenant once it
+    is; the embedded worker, which serves the tenants it starts with, still refuses."""
+    bridge = pg_bridge
+    bridge.save(*(Item(id=f"LW-{n:03d}", name=f"Late item {n}") for n in range(30)))
+    workers: list[subprocess.Popen[bytes]] = []
+    with serve_in_thread(bridge.sandbox.asgi_app()) as base:
+        _point_at(bridge, base, active=False)
+        refused = subprocess.run(
+            [sys.executable, "-m", "intacct_bridge.cli.main", "worker", "--engine", "embedded"],
+            env=_env(bridge),
+            capture_output=True,
+            timeout=60,
+        )
+        assert refused.returncode == 1
+        assert b"no tenant has the Sage Intacct option on" in refused.stdout + refused.stderr
+        try:
+            workers = [_start_worker(bridge)]
+
+            def heartbeat() -> bool:
+                with bridge.engine.connect() as connection:
+                    query = text("SELECT count(*) FROM procrastinate_workers")
+                    return bool(connection.execute(query).scalar_one())
+
+            _wait("the worker's heartbeat", heartbeat, workers, bridge.engine)
+            time.sleep(2.5)  # two dispatch ticks: the tenant is off, nothing moves
+            assert workers[0].poll() is None
+            assert _count(bridge, SyncStateRow.state == SyncState.SUCCESS.value) == 0
+            _point_at(bridge, base)
+            _wait(
+                "every record synchronised",
+                lambda: _count(bridge, SyncStateRow.state == SyncState.SUCCESS.value) == 30,
+                workers,
+                bridge.engine,
+            )
+        finally:
+            outputs = _stop(workers)
+    assert "the tenants switched on later (none yet)" in outputs[0]
+    assert sorted(k for k in bridge.intacct("ITEM") if k.startswith("LW-")) == [
+        f"LW-{n:03d}" for n in range(30)
+    ]

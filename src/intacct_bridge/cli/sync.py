@@ -638,7 +638,9 @@ def worker_command(
                     code=2,
                 )
             tenants = tenant or _active_tenants(engine)
-            if not tenants:
+            if not tenants and not with_engine:
+                # the embedded worker serves the tenants it starts with; the task engine's
+                # dispatcher looks for tenants switched on at every tick
                 fail("no tenant has the Sage Intacct option on; nothing to do", code=1)
 
             def said(tenant_id: str, report: RunReport) -> None:
@@ -672,9 +674,10 @@ def worker_command(
                     pull_every=pull_every,
                 )
                 jobs = JobEngine(engine, ring, options=options)
+                serves = ", ".join(tenants) or "the tenants switched on later (none yet)"
                 out.print(
                     f"Worker {escape(jobs.local.identity.rsplit(':', 1)[0])} for "
-                    f"{escape(', '.join(tenants))}; jobs from the task engine (procrastinate) "
+                    f"{escape(serves)}; jobs from the task engine (procrastinate) "
                     f"on PostgreSQL{', posting too' if post else ''}; Intacct slots shared "
                     "through the database; stop with Ctrl-C or SIGTERM."
                 )
