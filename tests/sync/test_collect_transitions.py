@@ -201,13 +201,13 @@ def test_marking_many_items_integrated_matches_one_at_a_time(bridge: Bridge) -> 
         mark_items_integrated(session, TENANT, ["C", "B", "A"], at=LATER)
         assert loaded.integrated_at is not None  # the loaded copy follows
     with bridge.sessions.begin() as session:
-        stamps = dict(session.execute(select(ItemRow.id, ItemRow.integrated_at)).tuples())
+        stamps = dict(session.execute(select(ItemRow.id, ItemRow.integrated_at)).all())
         events = [
             (event.key, event.action, event.content_hash)
             for event in list_change_events(session, TENANT)
             if event.action == "integrated"
         ]
-        digests = dict(session.execute(select(ItemRow.id, ItemRow.content_hash)).tuples())
+        digests = dict(session.execute(select(ItemRow.id, ItemRow.content_hash)).all())
     assert {key: value.replace(tzinfo=dt.UTC) for key, value in stamps.items()} == {
         "A": LATER,
         "B": T0,

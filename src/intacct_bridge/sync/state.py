@@ -431,38 +431,16 @@ def _seen_states(
     """The content hashes of many records of one kind and what the rules read of their
     state rows, without loading a row into the session.
 
-    For the stored kinds one query reads both (the record outer-joined with its state);
-    only the keys of records no longer in the store have their states read on their own.
+    Two lookups by primary key, not one join: on tables whose statistics lag behind (a
+    first import) PostgreSQL may plan the join as a scan of the tenant's states per record.
     """
     state: Any = SyncStateRow.__table__.c
-    columns = (state.key, state.state, state.source_hash, state.pending_hash, state.record_no)
-    hashes: dict[str, str] = {}
+    hashes = current_hashes(session, tenant_id, kind, keys)
     seen: dict[str, _Seen] = {}
-    rest: Sequence[str] = keys
-    if kind == "address":
-        hashes = current_hashes(session, tenant_id, kind, keys)
-    else:
-        table: Any = spec_for(_MODEL[kind]).table.__table__
-        column = next(c for c in table.primary_key.columns if c.name != "tenant_id")
-        joined = table.outerjoin(
-            SyncStateRow.__table__,
-            (state.tenant_id == table.c.tenant_id) & (state.kind == kind) & (state.key == column),
-        )
-        for chunk in key_chunks(session, keys):
-            query = (
-                select(column, table.c.content_hash, *columns)
-                .select_from(joined)
-                .where(table.c.tenant_id == tenant_id, key_in(session, column, chunk))
-            )
-            for key, digest, state_key, *values in session.execute(query):
-                hashes[str(key)] = str(digest)
-                if state_key is not None:
-                    seen[str(key)] = _Seen(*values)
-        rest = [key for key in keys if key not in hashes]
-    for chunk in key_chunks(session, rest):
-        query = select(*columns).where(
-            state.tenant_id == tenant_id, state.kind == kind, key_in(session, state.key, chunk)
-        )
+    for chunk in key_chunks(session, keys):
+        query = select(
+            state.key, state.state, state.source_hash, state.pending_hash, state.record_no
+        ).where(state.tenant_id == tenant_id, state.kind == kind, key_in(session, state.key, chunk))
         for key, *values in session.execute(query):
             seen[str(key)] = _Seen(*values)
     return hashes, seen
