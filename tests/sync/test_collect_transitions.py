@@ -8,10 +8,11 @@ tests would fail if the set-based writing drifted from them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from intacct_bridge.store.errors import RecordNotFoundError
@@ -216,3 +217,29 @@ def test_marking_many_items_integrated_matches_one_at_a_time(bridge: Bridge) -> 
     assert events == [(key, "integrated", digests[key]) for key in ("B", "C", "A")]
     with bridge.sessions.begin() as session, pytest.raises(RecordNotFoundError, match="'Z'"):
         mark_items_integrated(session, TENANT, ["A", "Z"])
+
+
+def test_a_success_stores_what_was_sent_as_the_json_column_would(bridge: Bridge) -> None:
+    """The sent values of a whole batch go to PostgreSQL as one JSON document; each row's
+    ``sent_values`` text must still be what binding the column on its own stores."""
+    from tests.sync.conftest import address
+
+    bridge.save(
+        item("J-1", description='A "quoted" widget — naïve'), customer("J2", ship_to=address())
+    )
+    report = bridge.worker().run_until_idle(TENANT)
+    assert report.errors == 0
+    with bridge.sessions.begin() as session:
+        rows = session.execute(
+            select(
+                SyncStateRow.key,
+                SyncStateRow.sent_values,
+                cast(SyncStateRow.sent_values, Text).label("stored"),
+            )
+        ).all()
+        integrated = [
+            e.key for e in list_change_events(session, TENANT) if e.action == "integrated"
+        ]
+    assert len(rows) == 3 and integrated == ["J-1"]
+    for _key, values, stored in rows:
+        assert values and stored == json.dumps(values)

@@ -30,8 +30,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Integer, String, Text, bindparam, case, cast, func, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.orm import Session
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -628,29 +640,31 @@ def _update_successes_pg(
     rows: list[dict[str, Any]],
     moment: dt.datetime,
 ) -> set[str]:
-    """PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` for the whole group (one statement
-    text, whatever the batch size); ``claimed_by = worker`` in it leaves the records whose
-    lease lapsed alone, and ``RETURNING`` says which were ours."""
-    serialise = json.dumps  # as the JSON column does (the engine sets no serializer)
-    arrays = [
-        ("b_key", String, [row["b_key"] for row in rows]),
-        ("b_bump", Integer, [row["b_bump"] for row in rows]),
-        ("b_record_no", Integer, [row["b_record_no"] for row in rows]),
-        ("b_intacct_id", String, [row["b_intacct_id"] for row in rows]),
-        ("b_url", String, [row["b_url"] for row in rows]),
-        ("b_fingerprint", String, [row["b_fingerprint"] for row in rows]),
-        ("b_sent_values", Text, [serialise(row["b_sent_values"]) for row in rows]),
-        ("b_source_hash", String, [row["b_source_hash"] for row in rows]),
-    ]
+    """PostgreSQL: one ``UPDATE … FROM json_to_recordset(:done)`` for the whole group (one
+    statement text and one parameter, whatever the batch size); ``claimed_by = worker`` in
+    it leaves the records whose lease lapsed alone, and ``RETURNING`` says which were ours.
+
+    The rows go as one JSON document: arrays would be escaped element by element (the sent
+    values are JSON themselves), and a ``json`` output column keeps each value's text exactly
+    as ``json.dumps`` wrote it — what the JSON column stores when bound on its own.
+    """
+    types = {
+        "b_key": String,
+        "b_bump": Integer,
+        "b_record_no": Integer,
+        "b_intacct_id": String,
+        "b_url": String,
+        "b_fingerprint": String,
+        "b_sent_values": JSON,
+        "b_source_hash": String,
+    }
+    document = bindparam("done", json.dumps(rows), type_=Text)
     source: Any = (
-        func.unnest(
-            *(bindparam(name, values, type_=ARRAY(kind_)) for name, kind_, values in arrays)
-        )
-        .table_valued(*(name for name, _kind, _values in arrays))
-        .render_derived(name="done")
+        func.json_to_recordset(cast(document, JSON))
+        .table_valued(*(column(name, kind_) for name, kind_ in types.items()))
+        .render_derived(name="done", with_types=True)
     )
-    columns = {name: source.c[name] for name, _kind, _values in arrays}
-    columns["b_sent_values"] = cast(source.c.b_sent_values, SyncStateRow.sent_values.type)
+    columns = {name: source.c[name] for name in types}
     table: Any = SyncStateRow.__table__
     statement = (
         update(table)
