@@ -298,7 +298,6 @@ class EmbeddedWorker:
         client = self._client(config)
         self._inspecting = asyncio.Lock()  # bound to this run's event loop
         collected = _Outbox()
-
         def run_kind(kind: str) -> Coroutine[object, object, None]:
             return self._run_kind(client, tenant_id, kind, ctx, report, progress, collected)
 
@@ -332,7 +331,6 @@ class EmbeddedWorker:
 
     async def _collect(self, tenant_id: str, report: RunReport, collected: _Outbox) -> None:
         """Read the outbox in committed slices, letting the senders run in between."""
-
         def read(limit: int) -> int:
             with self.sessions.begin() as session:
                 if _outbox_busy(session, tenant_id):
