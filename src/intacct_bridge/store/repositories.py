@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from intacct_bridge.model.canonical import content_hash, first_difference, to_plain
@@ -35,6 +35,7 @@ from intacct_bridge.store.errors import (
     UnknownTenantError,
     reversal_fix,
 )
+from intacct_bridge.store.keysets import key_chunks, key_in
 from intacct_bridge.store.mappers import document_from_row, document_to_row, spec_for
 from intacct_bridge.store.references import RefCache, find_issues
 from intacct_bridge.store.tables import analytics as ta
@@ -224,6 +225,67 @@ def mark_item_integrated(
         _record_change(session, tenant_id, Item.KIND, (item_id,), "integrated", row.content_hash)
         if flush:
             session.flush()
+
+
+def mark_items_integrated(
+    session: Session, tenant_id: str, item_ids: Sequence[str], at: dt.datetime | None = None
+) -> None:
+    """:func:`mark_item_integrated` for many items, without loading them: the items not
+    integrated yet are stamped in one statement (a few on SQLite), and get their
+    ``integrated`` change event each, in the order given.
+    """
+    stamp = at or now()
+    wanted = list(dict.fromkeys(item_ids))
+    session.flush()
+    table: Any = ti.ItemRow.__table__
+    stamped: dict[str, str] = {}
+    for chunk in key_chunks(session, wanted):
+        result = session.execute(
+            update(table)
+            .where(
+                table.c.tenant_id == tenant_id,
+                key_in(session, table.c.id, chunk),
+                table.c.integrated_at.is_(None),
+            )
+            .values(integrated_at=stamp)
+            .returning(table.c.id, table.c.content_hash)
+        )
+        stamped.update((str(item_id), str(digest)) for item_id, digest in result)
+    others = [item_id for item_id in wanted if item_id not in stamped]
+    if others:  # already integrated, or unknown
+        known: set[str] = set()
+        for chunk in key_chunks(session, others):
+            known.update(
+                session.scalars(
+                    select(table.c.id).where(
+                        table.c.tenant_id == tenant_id, key_in(session, table.c.id, chunk)
+                    )
+                )
+            )
+        missing = next((item_id for item_id in others if item_id not in known), None)
+        if missing is not None:
+            raise RecordNotFoundError(f"unknown item {missing!r}")
+    if not stamped:
+        return
+    for ident in list(session.identity_map.keys()):  # loaded copies are now stale
+        if ident[0] is ti.ItemRow and ident[1][0] == tenant_id and ident[1][1] in stamped:
+            session.expire(session.identity_map[ident], ["integrated_at"])
+    events: Any = ChangeEventRow.__table__
+    session.execute(
+        insert(events),
+        [
+            {
+                "tenant_id": tenant_id,
+                "kind": Item.KIND,
+                "key": item_id,
+                "action": "integrated",
+                "content_hash": stamped[item_id],
+                "occurred_at": now(),
+            }
+            for item_id in wanted
+            if item_id in stamped
+        ],
+    )
 
 
 def is_item_integrated(session: Session, tenant_id: str, item_id: str) -> bool:

@@ -30,7 +30,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.orm import Session
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -42,7 +55,8 @@ from intacct_bridge.model.canonical import content_hash
 from intacct_bridge.model.kinds import Record, record_key
 from intacct_bridge.model.parties import Customer, Supplier
 from intacct_bridge.store.base import now
-from intacct_bridge.store.repositories import mark_item_integrated
+from intacct_bridge.store.keysets import key_chunks, key_in
+from intacct_bridge.store.repositories import mark_items_integrated
 from intacct_bridge.store.tables.sync import SyncStateRow
 from intacct_bridge.sync.mappings import ObjectMap, map_for_kind
 from intacct_bridge.sync.state import (
@@ -479,7 +493,7 @@ def apply(
         code, message = explain(item, result.errors)
         _park(row, code, message, report, moment)
     session.flush()
-    # An item's ID is locked once it is in Intacct (after the states; one flush for all).
+    # An item's ID is locked once it is in Intacct (after the states; a few statements).
     del done
     integrated = [
         item.key
@@ -487,11 +501,7 @@ def apply(
         if item.kind == "item" and not item.unchanged and item.record_no is not None
     ]
     if integrated:
-        items = _preload_items(session, tenant_id, integrated)
-        for key in integrated:
-            mark_item_integrated(session, tenant_id, key, at=moment, flush=False)
-        session.flush()
-        del items
+        mark_items_integrated(session, tenant_id, integrated, at=moment)
     return report
 
 
@@ -517,77 +527,14 @@ def _apply_successes(
             item.record_no = int(item.result.recordno)
         by_kind.setdefault(item.kind, []).append(item)
     done: list[Outgoing] = []
+    postgres = session.get_bind().dialect.name == "postgresql"
     for kind, group in by_kind.items():
-        keys = [item.key for item in group]
-        ours: set[str] = set()
-        for start in range(0, len(keys), 500):
-            owned = (
-                select(SyncStateRow.key)
-                .where(
-                    SyncStateRow.tenant_id == tenant_id,
-                    SyncStateRow.kind == kind,
-                    SyncStateRow.key.in_(keys[start : start + 500]),
-                    SyncStateRow.claimed_by == worker_id,
-                )
-                .with_for_update()
-            )
-            ours.update(session.scalars(owned))
+        rows = [_success_values(item, endpoint) for item in group]
+        if postgres:
+            ours = _update_successes_pg(session, tenant_id, worker_id, kind, rows, moment)
+        else:
+            ours = _update_successes(session, tenant_id, worker_id, kind, rows, moment)
         mine = [item for item in group if item.key in ours]
-        if not mine:
-            continue
-        # A change that arrived while the record was on its way is sent next (pending).
-        still_pending = SyncStateRow.pending_hash.is_not(None) & (
-            SyncStateRow.pending_hash != bindparam("b_source_hash")
-        )
-        table: Any = SyncStateRow.__table__
-        statement = (
-            update(table)
-            .where(
-                SyncStateRow.tenant_id == tenant_id,
-                SyncStateRow.kind == kind,
-                SyncStateRow.key == bindparam("b_key"),
-                SyncStateRow.claimed_by == worker_id,
-            )
-            .values(
-                claimed_by=None,
-                claimed_until=None,
-                updated_at=moment,
-                version=SyncStateRow.version + bindparam("b_bump"),
-                record_no=bindparam("b_record_no"),
-                intacct_id=bindparam("b_intacct_id"),
-                url=func.coalesce(
-                    bindparam("b_url", type_=SyncStateRow.url.type), SyncStateRow.url
-                ),
-                fingerprint=bindparam("b_fingerprint"),
-                sent_values=bindparam("b_sent_values", type_=SyncStateRow.sent_values.type),
-                source_hash=bindparam("b_source_hash"),
-                last_message=None,
-                error_code=None,
-                difference=None,
-                attempts=0,
-                next_attempt_at=None,
-                synced_at=moment,
-                state=case((still_pending, SyncState.PENDING.value), else_=SyncState.SUCCESS.value),
-            )
-        )
-        session.execute(
-            statement,
-            [
-                {
-                    "b_key": item.key,
-                    "b_bump": 0 if item.unchanged else 1,
-                    "b_record_no": item.record_no,
-                    "b_intacct_id": item.intacct_id,
-                    "b_url": None
-                    if item.record_no is None
-                    else deep_link(endpoint, item.intacct_object, item.record_no),
-                    "b_fingerprint": item.fingerprint,
-                    "b_sent_values": flatten(item.fields),
-                    "b_source_hash": item.source_hash,
-                }
-                for item in mine
-            ],
-        )
         for item in mine:
             if item.unchanged:
                 report.unchanged += 1
@@ -597,18 +544,140 @@ def _apply_successes(
     return done
 
 
-def _preload_items(session: Session, tenant_id: str, keys: Sequence[str]) -> list[Any]:
-    from intacct_bridge.store.tables.items import ItemRow
+def _success_values(item: Outgoing, endpoint: str) -> dict[str, Any]:
+    """What a success writes into the record's state row (besides the fixed columns)."""
+    return {
+        "b_key": item.key,
+        "b_bump": 0 if item.unchanged else 1,
+        "b_record_no": item.record_no,
+        "b_intacct_id": item.intacct_id,
+        "b_url": None
+        if item.record_no is None
+        else deep_link(endpoint, item.intacct_object, item.record_no),
+        "b_fingerprint": item.fingerprint,
+        "b_sent_values": flatten(item.fields),
+        "b_source_hash": item.source_hash,
+    }
 
-    rows: list[Any] = []
-    for start in range(0, len(keys), 500):
-        chunk = list(keys[start : start + 500])
-        rows.extend(
-            session.scalars(
-                select(ItemRow).where(ItemRow.tenant_id == tenant_id, ItemRow.id.in_(chunk))
+
+def _success_columns(source: Mapping[str, Any], moment: dt.datetime) -> dict[str, Any]:
+    """The columns a success sets, from ``source`` (``b_…`` values: binds or columns)."""
+    # A change that arrived while the record was on its way is sent next (pending).
+    still_pending = SyncStateRow.pending_hash.is_not(None) & (
+        SyncStateRow.pending_hash != source["b_source_hash"]
+    )
+    return {
+        "claimed_by": None,
+        "claimed_until": None,
+        "updated_at": moment,
+        "version": SyncStateRow.version + source["b_bump"],
+        "record_no": source["b_record_no"],
+        "intacct_id": source["b_intacct_id"],
+        "url": func.coalesce(source["b_url"], SyncStateRow.url),
+        "fingerprint": source["b_fingerprint"],
+        "sent_values": source["b_sent_values"],
+        "source_hash": source["b_source_hash"],
+        "last_message": None,
+        "error_code": None,
+        "difference": None,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "synced_at": moment,
+        "state": case((still_pending, SyncState.PENDING.value), else_=SyncState.SUCCESS.value),
+    }
+
+
+def _update_successes(
+    session: Session,
+    tenant_id: str,
+    worker_id: str,
+    kind: str,
+    rows: list[dict[str, Any]],
+    moment: dt.datetime,
+) -> set[str]:
+    """SQLite: the rows still claimed by ``worker_id`` are read, then updated by key (one
+    executemany); returns their keys."""
+    keys = [row["b_key"] for row in rows]
+    ours: set[str] = set()
+    for chunk in key_chunks(session, keys):
+        owned = (
+            select(SyncStateRow.key)
+            .where(
+                SyncStateRow.tenant_id == tenant_id,
+                SyncStateRow.kind == kind,
+                key_in(session, SyncStateRow.key, chunk),
+                SyncStateRow.claimed_by == worker_id,
             )
+            .with_for_update()
         )
-    return rows
+        ours.update(session.scalars(owned))
+    mine = [row for row in rows if row["b_key"] in ours]
+    if not mine:
+        return ours
+    binds: dict[str, Any] = {name: bindparam(name) for name in mine[0]}
+    binds["b_url"] = bindparam("b_url", type_=SyncStateRow.url.type)
+    binds["b_sent_values"] = bindparam("b_sent_values", type_=SyncStateRow.sent_values.type)
+    table: Any = SyncStateRow.__table__
+    statement = (
+        update(table)
+        .where(
+            SyncStateRow.tenant_id == tenant_id,
+            SyncStateRow.kind == kind,
+            SyncStateRow.key == binds["b_key"],
+            SyncStateRow.claimed_by == worker_id,
+        )
+        .values(_success_columns(binds, moment))
+    )
+    session.execute(statement, mine)
+    return ours
+
+
+def _update_successes_pg(
+    session: Session,
+    tenant_id: str,
+    worker_id: str,
+    kind: str,
+    rows: list[dict[str, Any]],
+    moment: dt.datetime,
+) -> set[str]:
+    """PostgreSQL: one ``UPDATE … FROM json_to_recordset(:done)`` for the whole group (one
+    statement text and one parameter, whatever the batch size); ``claimed_by = worker`` in
+    it leaves the records whose lease lapsed alone, and ``RETURNING`` says which were ours.
+
+    The rows go as one JSON document: arrays would be escaped element by element (the sent
+    values are JSON themselves), and a ``json`` output column keeps each value's text exactly
+    as ``json.dumps`` wrote it — what the JSON column stores when bound on its own.
+    """
+    types = {
+        "b_key": String,
+        "b_bump": Integer,
+        "b_record_no": Integer,
+        "b_intacct_id": String,
+        "b_url": String,
+        "b_fingerprint": String,
+        "b_sent_values": JSON,
+        "b_source_hash": String,
+    }
+    document = bindparam("done", json.dumps(rows), type_=Text)
+    source: Any = (
+        func.json_to_recordset(cast(document, JSON))
+        .table_valued(*(column(name, kind_) for name, kind_ in types.items()))
+        .render_derived(name="done", with_types=True)
+    )
+    columns = {name: source.c[name] for name in types}
+    table: Any = SyncStateRow.__table__
+    statement = (
+        update(table)
+        .where(
+            table.c.tenant_id == tenant_id,
+            table.c.kind == kind,
+            table.c.key == source.c.b_key,
+            table.c.claimed_by == worker_id,
+        )
+        .values(_success_columns(columns, moment))
+        .returning(table.c.key)
+    )
+    return set(session.scalars(statement))
 
 
 def _retry(

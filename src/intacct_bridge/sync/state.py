@@ -23,9 +23,23 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import (
+    Boolean,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import false as sql_false
-from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from intacct_bridge.errors import BridgeError
 from intacct_bridge.model.canonical import content_hash
@@ -33,6 +47,7 @@ from intacct_bridge.model.items import Item
 from intacct_bridge.model.kinds import Record
 from intacct_bridge.model.parties import Address, Contact, Customer, Supplier
 from intacct_bridge.store.base import now
+from intacct_bridge.store.keysets import key_chunks, key_in
 from intacct_bridge.store.mappers import spec_for
 from intacct_bridge.store.repositories import require_tenant
 from intacct_bridge.store.tables.sync import SyncCursorRow, SyncStateRow
@@ -256,10 +271,9 @@ def current_hashes(
     table: Any = spec_for(_MODEL[kind]).table
     column = _key_column(kind)
     out: dict[str, str] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = list(keys[start : start + _CHUNK])
+    for chunk in key_chunks(session, keys):
         query = select(column, table.content_hash).where(
-            table.tenant_id == tenant_id, column.in_(chunk)
+            table.tenant_id == tenant_id, key_in(session, column, chunk)
         )
         for key, digest in session.execute(query):
             out[str(key)] = str(digest)
@@ -271,12 +285,11 @@ def preload_states(
 ) -> dict[str, SyncStateRow]:
     """The state rows of many records of one kind, in a few queries (then in the session)."""
     out: dict[str, SyncStateRow] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = list(keys[start : start + _CHUNK])
+    for chunk in key_chunks(session, keys):
         query = select(SyncStateRow).where(
             SyncStateRow.tenant_id == tenant_id,
             SyncStateRow.kind == kind,
-            SyncStateRow.key.in_(chunk),
+            key_in(session, SyncStateRow.key, chunk),
         )
         for row in session.scalars(query):
             out[row.key] = row
@@ -326,6 +339,48 @@ def mark_changed(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the marking rules read of a state row."""
+
+    state: str
+    source_hash: str | None
+    pending_hash: str | None
+    record_no: int | None
+
+
+#: what marking does to a state row: nothing, delete it, make it pending (with the
+#: attempts reset: the change may be the fix of an error)
+_KEEP, _DELETE, _PENDING, _RESET = "keep", "delete", "pending", "reset"
+
+
+def _transition(
+    seen: _Seen | None, digest: str | None, sends: bool, *, force: bool = False
+) -> tuple[str, SyncState | None]:
+    """The marking rules, shared by :func:`mark_changed` and :func:`collect`: what happens
+    to the state row (``seen``, ``None`` if there is none yet) of a record whose content
+    hash is now ``digest`` (``None``: deleted), and the record's state afterwards.
+
+    A missing row is created ``not`` integrated first (it stays so when the kind is not
+    sent); a deleted record's row goes when it never reached Intacct.
+    """
+    if digest is None:  # deleted or renamed away
+        if seen is not None and seen.record_no is None and seen.state != SyncState.SUCCESS:
+            return _DELETE, None
+        return _KEEP, None
+    state = SyncState.NOT if seen is None else SyncState(seen.state)
+    if not sends:
+        return _KEEP, state
+    if not force and seen is not None:
+        if state is SyncState.SUCCESS and seen.source_hash == digest:
+            return _KEEP, state
+        if state is SyncState.PENDING and seen.pending_hash == digest:
+            return _KEEP, state
+        if state is SyncState.DESYNCHRONIZED:
+            return _KEEP, state
+    return (_RESET if state is SyncState.ERROR or force else _PENDING), SyncState.PENDING
+
+
 def _mark(
     session: Session,
     tenant_id: str,
@@ -338,9 +393,14 @@ def _mark(
     force: bool = False,
 ) -> SyncState | None:
     stamp = now()
-    if digest is None:  # deleted or renamed away
-        if row is not None and row.record_no is None and row.state != SyncState.SUCCESS:
-            session.delete(row)
+    seen = (
+        None if row is None else _Seen(row.state, row.source_hash, row.pending_hash, row.record_no)
+    )
+    change, result = _transition(seen, digest, sends, force=force)
+    if change == _DELETE:
+        assert row is not None
+        session.delete(row)
+    if digest is None:
         return None
     if row is None:
         row = SyncStateRow(
@@ -355,23 +415,160 @@ def _mark(
             updated_at=stamp,
         )
         session.add(row)
-    if not sends:
-        return SyncState(row.state)
-    state = SyncState(row.state)
-    if not force:
-        if state is SyncState.SUCCESS and row.source_hash == digest:
-            return state
-        if state is SyncState.PENDING and row.pending_hash == digest:
-            return state
-        if state is SyncState.DESYNCHRONIZED:
-            return state
-    row.state = SyncState.PENDING.value
-    row.pending_hash = digest
-    if state is SyncState.ERROR or force:
-        row.attempts = 0
-        row.next_attempt_at = None
-    row.updated_at = stamp
-    return SyncState.PENDING
+    if change in (_PENDING, _RESET):
+        row.state = SyncState.PENDING.value
+        row.pending_hash = digest
+        if change == _RESET:
+            row.attempts = 0
+            row.next_attempt_at = None
+        row.updated_at = stamp
+    return result
+
+
+def _seen_states(
+    session: Session, tenant_id: str, kind: str, keys: Sequence[str]
+) -> tuple[dict[str, str], dict[str, _Seen]]:
+    """The content hashes of many records of one kind and what the rules read of their
+    state rows, without loading a row into the session.
+
+    Two lookups by primary key, not one join: on tables whose statistics lag behind (a
+    first import) PostgreSQL may plan the join as a scan of the tenant's states per record.
+    """
+    state: Any = SyncStateRow.__table__.c
+    hashes = current_hashes(session, tenant_id, kind, keys)
+    seen: dict[str, _Seen] = {}
+    for chunk in key_chunks(session, keys):
+        query = select(
+            state.key, state.state, state.source_hash, state.pending_hash, state.record_no
+        ).where(state.tenant_id == tenant_id, state.kind == kind, key_in(session, state.key, chunk))
+        for key, *values in session.execute(query):
+            seen[str(key)] = _Seen(*values)
+    return hashes, seen
+
+
+def _mark_many(
+    session: Session, tenant_id: str, kind: str, keys: Sequence[str], sends: bool
+) -> None:
+    """:func:`_mark` for many records of one kind, in a few set-based statements (the
+    rows are inserted, updated and deleted by key, as the unit of work would)."""
+    hashes, seen = _seen_states(session, tenant_id, kind, keys)
+    stamp = now()
+    new: list[tuple[str, str, str | None]] = []  # key, state, pending hash
+    pending: list[tuple[str, str, bool]] = []  # key, pending hash, reset the attempts
+    gone: list[str] = []
+    for key in keys:
+        digest = hashes.get(key)
+        before = seen.get(key)
+        change, _state = _transition(before, digest, sends)
+        if change == _DELETE:
+            gone.append(key)
+        elif digest is None:
+            continue
+        elif before is None:
+            marked = change != _KEEP
+            new.append(
+                (
+                    key,
+                    SyncState.PENDING.value if marked else SyncState.NOT.value,
+                    digest if marked else None,
+                )
+            )
+        elif change != _KEEP:
+            assert digest is not None
+            pending.append((key, digest, change == _RESET))
+    _forget(session, tenant_id, kind, [*gone, *(key for key, _h, _r in pending)])
+    table: Any = SyncStateRow.__table__
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if gone:
+        for chunk in key_chunks(session, gone):
+            session.execute(
+                delete(table).where(
+                    table.c.tenant_id == tenant_id,
+                    table.c.kind == kind,
+                    key_in(session, table.c.key, chunk),
+                )
+            )
+    if new:
+        fixed = {
+            "tenant_id": tenant_id,
+            "kind": kind,
+            "intacct_object": KIND_OBJECTS[kind],
+            "version": 0,
+            "attempts": 0,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        if postgres:
+            rows = _unnest(
+                ("key", [k for k, _s, _h in new]),
+                ("state", [s for _k, s, _h in new]),
+                ("pending_hash", [h for _k, _s, h in new]),
+            )
+            names = [*fixed, "key", "state", "pending_hash"]
+            values = [literal(value, table.c[name].type) for name, value in fixed.items()]
+            session.execute(
+                insert(table).from_select(
+                    names, select(*values, rows.c.key, rows.c.state, rows.c.pending_hash)
+                )
+            )
+        else:
+            session.execute(
+                insert(table),
+                [{**fixed, "key": k, "state": s, "pending_hash": h} for k, s, h in new],
+            )
+    if pending:
+        if postgres:
+            rows = _unnest(
+                ("key", [k for k, _h, _r in pending]),
+                ("pending_hash", [h for _k, h, _r in pending]),
+                ("reset", [r for _k, _h, r in pending]),
+            )
+            by_key, new_hash, reset = rows.c.key, rows.c.pending_hash, rows.c.reset
+        else:
+            by_key, new_hash, reset = bindparam("b_key"), bindparam("b_hash"), bindparam("b_reset")
+        statement = (
+            update(table)
+            .where(table.c.tenant_id == tenant_id, table.c.kind == kind, table.c.key == by_key)
+            .values(
+                state=SyncState.PENDING.value,
+                pending_hash=new_hash,
+                attempts=case((reset, 0), else_=table.c.attempts),
+                next_attempt_at=case((reset, None), else_=table.c.next_attempt_at),
+                updated_at=stamp,
+            )
+        )
+        if postgres:
+            session.execute(statement)
+        else:
+            session.execute(
+                statement, [{"b_key": k, "b_hash": h, "b_reset": r} for k, h, r in pending]
+            )
+
+
+def _unnest(*columns: tuple[str, list[Any]]) -> Any:
+    """PostgreSQL: rows from parallel arrays (``unnest(:a, :b) AS rows(a, b)``), one
+    statement text whatever their number."""
+    types: dict[str, Any] = {"reset": ARRAY(Boolean)}
+    arrays = [
+        bindparam(f"u_{name}", values, type_=types.get(name, ARRAY(String)))
+        for name, values in columns
+    ]
+    return (
+        func.unnest(*arrays)
+        .table_valued(*(name for name, _values in columns))
+        .render_derived(name="rows")
+    )
+
+
+def _forget(session: Session, tenant_id: str, kind: str, keys: Sequence[str]) -> None:
+    """Drop from the session the state rows written behind its back, if it holds any."""
+    held = [ident for ident in session.identity_map.keys() if ident[0] is SyncStateRow]
+    if not held:
+        return
+    touched = {identity_key(SyncStateRow, (tenant_id, kind, key)) for key in keys}
+    for ident in held:
+        if ident in touched:
+            session.expunge(session.identity_map[ident])
 
 
 def _related(session: Session, tenant_id: str, kind: str, key: str) -> list[tuple[str, str]]:
@@ -444,20 +641,14 @@ def collect(session: Session, tenant_id: str, *, limit: int = 5000) -> int:
         .order_by(ChangeEventRow.id)
         .limit(limit)
     ).all()
-    wanted: dict[str, list[str]] = {}
+    wanted: dict[str, dict[str, None]] = {}  # kind → keys, in order, once each
     for _id, kind, key, action in rows:
         if kind not in _MODEL or action == "integrated":  # our own bookkeeping, not a change
             continue
         for pair_kind, pair_key in _related(session, tenant_id, kind, key):
-            keys = wanted.setdefault(pair_kind, [])
-            if pair_key not in keys:
-                keys.append(pair_key)
+            wanted.setdefault(pair_kind, {})[pair_key] = None
     for kind, keys in wanted.items():
-        hashes = current_hashes(session, tenant_id, kind, keys)
-        states = preload_states(session, tenant_id, kind, keys)
-        sends = _sends(session, tenant_id, kind)
-        for key in keys:
-            _mark(session, tenant_id, kind, key, hashes.get(key), states.get(key), sends)
+        _mark_many(session, tenant_id, kind, list(keys), _sends(session, tenant_id, kind))
     ids = [row[0] for row in rows]
     new_gaps = _gaps_after(gaps, ids, seen, moment)
     if ids or new_gaps != gaps or len(gaps) != len(cursor.gaps or []):
@@ -742,7 +933,10 @@ def release_claims(session: Session, tenant_id: str, holders: Sequence[str]) -> 
         return 0
     result = session.execute(
         update(SyncStateRow)
-        .where(SyncStateRow.tenant_id == tenant_id, SyncStateRow.claimed_by.in_(list(holders)))
+        .where(
+            SyncStateRow.tenant_id == tenant_id,
+            key_in(session, SyncStateRow.claimed_by, holders),
+        )
         .values(claimed_by=None, claimed_until=None)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
