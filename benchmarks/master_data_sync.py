@@ -436,13 +436,27 @@ def tenants_run(url: str, per_tenant: int, shape: str) -> dict[str, object]:
         "tenants_store_cpu_s": round(store_cpu, 2),
         "tenants_rate_limited": int(limits["outcomes"].get("rate_limited", 0)),
         "tenants_peak_in_flight": max(limits["peak_in_flight"].values(), default=0),
+        # the companies' slots busy over the window (nothing is sent before it), and how
+        # full the requests were: what separates idle slots from a slow path
+        "tenants_slots_busy": round(
+            sum(limits.get("busy_seconds", {}).values()) / (SLOTS * TENANTS * seconds), 3
+        ),
+        "tenants_functions_per_request": round(
+            sum(limits.get("functions", {}).values())
+            / max(1, sum(limits.get("requests", {}).values())),
+            1,
+        ),
     }
 
 
 def _cpu_text(run: dict[str, Any]) -> str:
     cpu = run["tenants_window_cpu_s"]
     parts = ", ".join(f"{name} {seconds} s" for name, seconds in cpu.items())
-    return f"{run['tenants_path_cpu_ms_per_record']} ms CPU/record ({parts})"
+    return (
+        f"{run['tenants_path_cpu_ms_per_record']} ms CPU/record ({parts}); slots busy "
+        f"{run['tenants_slots_busy']:.0%}, {run['tenants_functions_per_request']} "
+        "functions/request"
+    )
 
 
 def _tenant_rows(headline: dict[str, Any]) -> list[tuple[str, str, str, str]]:
