@@ -23,17 +23,23 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import ARRAY, String, any_, bindparam, func, or_, select, update
 from sqlalchemy import false as sql_false
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from intacct_bridge.errors import BridgeError
 from intacct_bridge.model.canonical import content_hash
 from intacct_bridge.model.items import Item
 from intacct_bridge.model.kinds import Record
 from intacct_bridge.model.parties import Address, Contact, Customer, Supplier
-from intacct_bridge.store.base import now
-from intacct_bridge.store.mappers import spec_for
+from intacct_bridge.store.base import Base, now
+from intacct_bridge.store.mappers import (
+    ADDRESS_COLUMNS,
+    address_from_values,
+    from_values,
+    spec_for,
+    value_columns,
+)
 from intacct_bridge.store.repositories import require_tenant
 from intacct_bridge.store.tables.sync import SyncCursorRow, SyncStateRow
 from intacct_bridge.store.tables.tenancy import ChangeEventRow
@@ -190,10 +196,35 @@ def _key_column(kind: str) -> Any:
     return next(c for c in table.__table__.primary_key.columns if c.name != "tenant_id")
 
 
+def key_in(session: Session, column: Any, keys: Sequence[str]) -> Any:
+    """``column IN keys`` as a condition whose SQL text does not depend on ``len(keys)``.
+
+    On PostgreSQL ``column = ANY(:keys)`` with one array parameter: the statement text is
+    the same for every batch, so psycopg converts it once and prepares it (an expanding
+    ``IN`` of 200 binds is a new text each time). Elsewhere (SQLite) a plain ``IN``.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(f"{column.key}_keys", list(keys), type_=_KEY_ARRAY))
+    return column.in_(list(keys))
+
+
+_KEY_ARRAY = ARRAY(String)
+#: per party kind: its address and contact-link tables and their owner column name
+_PARTY_CHILDREN: dict[str, tuple[str, str, str]] = {
+    "customer": ("customer_address", "customer_contact", "customer_id"),
+    "supplier": ("supplier_address", "supplier_contact", "supplier_id"),
+}
+
+
 def load_records(
     session: Session, tenant_id: str, kind: str, keys: Sequence[str]
 ) -> dict[str, Record]:
-    """The store records behind many states of one kind, in a few queries."""
+    """The store records behind many states of one kind, in a few queries.
+
+    Plain column values are read (a Core ``select`` per table, child rows included) and
+    the values built from them (:func:`~intacct_bridge.store.mappers.from_values`): no ORM
+    instance, no identity map — what ``from_row`` would build, for a fraction of the CPU.
+    """
     if kind == "address":
         by_party: dict[str, list[str]] = {}
         for key in keys:
@@ -208,20 +239,57 @@ def load_records(
                 if derived is not None:
                     found[address_key(party_kind, party_id)] = derived
         return found
-    spec = spec_for(_MODEL[kind])
-    table: Any = spec.table
+    model = _MODEL[kind]
+    table: Any = spec_for(model).table.__table__
     column = _key_column(kind)
+    names = value_columns(model)
+    key_index = names.index(column.key)
     out: dict[str, Record] = {}
     for start in range(0, len(keys), _CHUNK):
-        chunk = list(keys[start : start + _CHUNK])
-        query = (
-            select(table)
-            .where(table.tenant_id == tenant_id, column.in_(chunk))
-            .options(selectinload("*"))
+        chunk = keys[start : start + _CHUNK]
+        query = select(*(table.c[name] for name in names)).where(
+            table.c.tenant_id == tenant_id, key_in(session, table.c[column.key], chunk)
         )
-        for row in session.scalars(query):
-            out[str(getattr(row, column.key))] = spec.from_row(row)
+        rows = session.execute(query).all()
+        if kind in _PARTY_CHILDREN:
+            ids = [row[key_index] for row in rows]
+            addresses, contacts = _party_children(session, tenant_id, kind, ids)
+            for row in rows:
+                key = row[key_index]
+                out[str(key)] = from_values(model, row, addresses.get(key), contacts.get(key, ()))
+        else:
+            for row in rows:
+                out[str(row[key_index])] = from_values(model, row)
     return out
+
+
+def _party_children(
+    session: Session, tenant_id: str, kind: str, ids: Sequence[str]
+) -> tuple[dict[str, dict[str, Address]], dict[str, list[tuple[str, int, bool]]]]:
+    """The addresses (by role) and contact links of parties ``ids`` (two queries)."""
+    if not ids:
+        return {}, {}
+    address_name, contact_name, owner = _PARTY_CHILDREN[kind]
+    tables = Base.metadata.tables
+    address_table, contact_table = tables[address_name], tables[contact_name]
+    addresses: dict[str, dict[str, Address]] = {}
+    query = select(
+        address_table.c[owner],
+        address_table.c.role,
+        *(address_table.c[name] for name in ADDRESS_COLUMNS),
+    ).where(address_table.c.tenant_id == tenant_id, key_in(session, address_table.c[owner], ids))
+    for row in session.execute(query):
+        addresses.setdefault(row[0], {})[row[1]] = address_from_values(row[2:])
+    contacts: dict[str, list[tuple[str, int, bool]]] = {}
+    query = select(
+        contact_table.c[owner],
+        contact_table.c.contact_name,
+        contact_table.c.position,
+        contact_table.c.is_primary,
+    ).where(contact_table.c.tenant_id == tenant_id, key_in(session, contact_table.c[owner], ids))
+    for party_id, name, position, is_primary in session.execute(query):
+        contacts.setdefault(party_id, []).append((name, position, is_primary))
+    return addresses, contacts
 
 
 def _parties_with_address(
@@ -236,9 +304,9 @@ def _parties_with_address(
     role = ADDRESS_ROLES[party_kind][0]
     out: list[str] = []
     for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
+        chunk = ids[start : start + _CHUNK]
         query = select(owner).where(
-            table.tenant_id == tenant_id, table.role == role, owner.in_(chunk)
+            table.tenant_id == tenant_id, table.role == role, key_in(session, owner, chunk)
         )
         out.extend(str(value) for value in session.scalars(query))
     return out
