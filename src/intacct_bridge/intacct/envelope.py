@@ -9,6 +9,7 @@ shape — control failure, authentication failure, per-function results (``data`
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -58,6 +59,10 @@ class Function:
     writes: bool = False
     #: For creates: (object, ID field, ID value) to resolve an already-recorded write.
     business_key: tuple[str, str, str] | None = None
+    #: The body has no element with an empty text (``.text == ""``), so a deep copy of it
+    #: serialises exactly as a serialise-and-parse copy does (``<A></A>`` comes back as
+    #: ``<A/>``): set by the builders that guarantee it (:func:`~.functions.fill`).
+    exact_copy: bool = False
 
     @property
     def name(self) -> str:
@@ -102,12 +107,16 @@ def build_request(
     content = etree.SubElement(operation, "content")
     for function in functions:
         wrapper = etree.SubElement(content, "function", controlid=function.controlid)
-        wrapper.append(_copy(function.body))
+        wrapper.append(
+            copy.deepcopy(function.body) if function.exact_copy else _copy(function.body)
+        )
     return b'<?xml version="1.0" encoding="UTF-8"?>' + etree.tostring(request, encoding="UTF-8")
 
 
 def _copy(element: etree._Element) -> etree._Element:
-    # lxml moves elements on append; copy so a Function can be sent again on retry.
+    # lxml moves elements on append; copy so a Function can be sent again on retry. The
+    # round trip also turns empty texts into none (a body with none is deep-copied instead:
+    # the same bytes for a third of the CPU).
     return etree.fromstring(etree.tostring(element))
 
 
