@@ -8,7 +8,13 @@ from decimal import Decimal
 from lxml import etree
 
 from intacct_bridge.intacct import functions as fn
-from intacct_bridge.intacct.envelope import Function, SenderCredentials, SessionAuth, build_request
+from intacct_bridge.intacct.envelope import (
+    Function,
+    SenderCredentials,
+    SessionAuth,
+    build_request,
+    parse_response,
+)
 from intacct_bridge.secret import Secret
 
 FIELDS = {
@@ -51,3 +57,47 @@ def test_creates_and_updates_send_the_bytes_of_the_round_trip() -> None:
     assert _request(*made) == expected
     assert b"<EMPTY/>" in expected and b"<D/>" in expected and b"<E/>" in expected
     assert _request(*made) == expected  # the bodies are still there to be sent again
+
+
+REPLY = b"""<?xml version="1.0" encoding="UTF-8"?>
+<response><control><status>success</status><controlid>c1</controlid></control>
+<operation><authentication><status>success</status><userid>u</userid></authentication>
+<result><!-- a comment --><status>success</status><function>create</function>
+<controlid>a</controlid><controlid>second</controlid><key>K1</key>
+<data listtype="objects" count="1"><item><RECORDNO></RECORDNO><RECORDNO>7</RECORDNO></item>
+<item><RECORDNO>8</RECORDNO></item></data><data count="9"/></result>
+<result><status>failure</status><function>update</function><controlid>b</controlid>
+<errormessage><error><errorno>E1</errorno><description2>first</description2></error>
+</errormessage><errormessage><error><errorno>E2</errorno></error></errormessage></result>
+<result><status>success</status><controlid>c</controlid><key>K3</key></result>
+</operation></response>"""
+
+
+def _text_of(element: etree._Element | None) -> bytes | None:
+    return None if element is None else etree.tostring(element)
+
+
+def test_results_are_read_as_find_and_findtext_read_them() -> None:
+    root = etree.fromstring(REPLY)
+    expected = [
+        (
+            element.findtext("controlid") or "",
+            element.findtext("function") or "",
+            element.findtext("status") or "",
+            element.findtext("key") or "",
+            _text_of(element.find("data")),
+            [e.findtext("errorno") for e in element.findall("errormessage[1]/error")],
+        )
+        for element in root.iter("result")
+    ]
+    results = parse_response(REPLY).results
+    assert [
+        (r.controlid, r.function, r.status, r.key, _text_of(r.data), [e.errorno for e in r.errors])
+        for r in results
+    ] == expected
+    assert expected[0][0] == "a" and expected[1][5] == ["E1"]
+    assert [(r.controlid, r.key, r.recordno, r.count) for r in results] == [
+        ("a", "K1", "8", 1),  # the first RECORDNO of the first item is empty: the next item's
+        ("b", "", "", 0),
+        ("c", "K3", "K3", 0),
+    ]

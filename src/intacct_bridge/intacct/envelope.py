@@ -183,9 +183,10 @@ class FunctionResult:
         """RECORDNO of the first object in a create/update reply (or the legacy key)."""
         if self.data is not None:
             for element in self.data:
-                value = element.findtext("RECORDNO")
-                if value:
-                    return value
+                # the first RECORDNO child, as findtext("RECORDNO") reads it (cheaper)
+                found = next(element.iterchildren("RECORDNO"), None)
+                if found is not None and found.text:
+                    return str(found.text)
         return self.key
 
 
@@ -236,6 +237,36 @@ def _errors(block: etree._Element | None) -> tuple[ErrorEntry, ...]:
     )
 
 
+_RESULT_TEXTS = frozenset({"controlid", "function", "status", "key"})
+
+
+def _result(element: etree._Element) -> FunctionResult:
+    """One ``<result>``, its children read in one pass (a reply holds up to 100, and a
+    ``find`` per child costs more than the pass): the first of each tag counts, as with
+    ``findtext`` / ``find``."""
+    texts: dict[str, str] = {}
+    block: etree._Element | None = None
+    data: etree._Element | None = None
+    for child in element:
+        tag = child.tag
+        if tag in _RESULT_TEXTS:
+            if tag not in texts:
+                texts[str(tag)] = child.text or ""
+        elif tag == "errormessage":
+            if block is None:
+                block = child
+        elif tag == "data" and data is None:
+            data = child
+    return FunctionResult(
+        controlid=texts.get("controlid", ""),
+        function=texts.get("function", ""),
+        status=texts.get("status", ""),
+        errors=_errors(block),
+        data=data,
+        key=texts.get("key", ""),
+    )
+
+
 def parse_response(body: bytes, *, http_status: int = 200, max_bytes: int = 64 << 20) -> Response:
     """Parse a gateway reply; raises :class:`IntacctProtocolError` if it is not one."""
     try:
@@ -279,17 +310,7 @@ def parse_response(body: bytes, *, http_status: int = 200, max_bytes: int = 64 <
         session_timestamp=auth_el.findtext("sessiontimestamp") or "",
         errors=_errors(operation.find("errormessage")),
     )
-    results = tuple(
-        FunctionResult(
-            controlid=result.findtext("controlid") or "",
-            function=result.findtext("function") or "",
-            status=result.findtext("status") or "",
-            errors=_errors(result.find("errormessage")),
-            data=result.find("data"),
-            key=result.findtext("key") or "",
-        )
-        for result in operation.findall("result")
-    )
+    results = tuple(_result(result) for result in operation.iterchildren("result"))
     return Response(
         http_status, control_status, control_id, authentication=authentication, results=results
     )
