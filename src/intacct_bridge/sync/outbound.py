@@ -125,10 +125,32 @@ Getter = Callable[[Record, Context], Any]
 
 
 def _getter(kind: str, prop: str) -> Getter:
-    """:func:`property_value` of ``prop``, with a plain attribute read as one ``getattr``."""
-    if prop not in _DERIVED and "." not in prop:
+    """:func:`property_value` of ``prop`` as one small function (worked out once per map
+    and batch, not matched per record; tests/sync/test_payload.py holds them equal)."""
+    match prop:
+        case "item_type":
+            return lambda record, ctx: "Non-Inventory"
+        case "status":
+            return lambda record, ctx: (
+                "active" if getattr(record, "is_active", True) else "inactive"
+            )
+        case "hide_display_contact":
+            return lambda record, ctx: ctx.hide_display_contact
+    if prop in _DERIVED:
+        return lambda record, ctx: property_value(record, kind, prop, ctx)
+    if "." not in prop:
         return lambda record, ctx: getattr(record, prop, None)
-    return lambda record, ctx: property_value(record, kind, prop, ctx)
+    parts = tuple(prop.split("."))
+
+    def dotted(record: Record, ctx: Context) -> Any:
+        value: Any = record
+        for part in parts:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    return dotted
 
 
 @dataclass(frozen=True)
