@@ -30,10 +30,10 @@ import uuid
 from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.models import IntegrationConfig
@@ -632,11 +632,18 @@ def has_unread_events(session: Session, tenant_id: str) -> bool:
     remembered gap (events of transactions still open when the outbox was read) counts only
     once one of its events has committed: until then there is nothing to read."""
     cursor = session.get(SyncCursorRow, (tenant_id, state.OUTBOX_CONSUMER))
-    after = ChangeEventRow.id > (cursor.last_event_id if cursor is not None else 0)
-    if cursor is not None and cursor.gaps:
-        after = or_(after, *(ChangeEventRow.id.between(gap[0], gap[1]) for gap in cursor.gaps))
+    after = unread_after(cursor.last_event_id if cursor is not None else 0, cursor and cursor.gaps)
     unread = select(ChangeEventRow.id).where(ChangeEventRow.tenant_id == tenant_id, after)
     return session.scalar(unread.limit(1)) is not None
+
+
+def unread_after(last_event_id: int, gaps: Any) -> ColumnElement[bool]:
+    """The condition on a tenant's change events that its outbox cursor has not read: after
+    ``last_event_id``, or in one of its remembered ``gaps``."""
+    after = ChangeEventRow.id > last_event_id
+    if gaps:
+        after = or_(after, *(ChangeEventRow.id.between(gap[0], gap[1]) for gap in gaps))
+    return after
 
 
 def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
@@ -692,5 +699,6 @@ __all__ = [
     "SyncRunError",
     "has_unread_events",
     "next_due",
+    "unread_after",
     "worker_identity",
 ]
