@@ -103,6 +103,9 @@ POSTING_CONSUMER = "posting"
 _DOCUMENT_KINDS = tuple(kind.value for kind in DocumentType)
 #: seconds: a heartbeat this old is never seen (a year)
 _NEVER = 365 * 24 * 3600.0
+#: seconds between procrastinate's polls for jobs to abort (every second cost each worker
+#: process about 1 % of its CPU, for aborts nobody asks for)
+_ABORT_POLL = 30.0
 
 
 def tenant_queue(tenant_id: str) -> str:
@@ -256,7 +259,9 @@ class JobEngine:
                         shutdown_graceful_timeout=self.options.grace,
                         delete_jobs="successful",
                         fetch_job_polling_interval=max(0.5, self.options.tick),
-                        abort_job_polling_interval=max(0.5, self.options.tick),
+                        # the bridge never asks for a job to be aborted, and an abort asked
+                        # by hand arrives by notification: the poll is only the fallback
+                        abort_job_polling_interval=_ABORT_POLL,
                     )
                 )
                 sweeper = asyncio.create_task(self._sweep_forever())
