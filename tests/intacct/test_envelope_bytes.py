@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from lxml import etree
 
 from intacct_bridge.intacct import functions as fn
@@ -102,41 +101,3 @@ def test_results_are_read_as_find_and_findtext_read_them() -> None:
         ("b", "", "", 0),
         ("c", "K3", "K3", 0),
     ]
-
-
-PLAIN = {
-    "ITEMID": "X&<1>",
-    "NAME": "Café \"q\" 'a' \t\n\r end ]]> ☃ \U0001f600",
-    "EMPTY": "",
-    "NONE": None,
-    "PRICE": Decimal("1.50"),
-    "FLAG": False,
-    "COUNT": 3,
-    "GROUP": {"A": "1", "B": {"C": "x>y", "D": ""}, "E": {}},
-}
-
-
-def _filled(function_name: str, object_name: str, fields: dict[str, object]) -> bytes:
-    """What :func:`fn.fill` builds (and the round trip sends), element by element."""
-    body = etree.Element(function_name)
-    fn.fill(etree.SubElement(body, object_name), fields)
-    return etree.tostring(etree.fromstring(etree.tostring(body)))
-
-
-def test_a_write_written_as_text_is_the_write_fill_builds() -> None:
-    for function in (fn.create("ITEM", PLAIN, controlid="a"), fn.update("ITEM", PLAIN)):
-        assert etree.tostring(function.body) == _filled(function.name, "ITEM", PLAIN)
-    assert fn.create("ITEM", PLAIN).body.findtext("ITEM/NAME") == PLAIN["NAME"]
-
-
-def test_what_text_cannot_hold_is_built_or_refused_as_fill_does() -> None:
-    odd = {"A": ["1", "2"], "B": {"C": ("x", {"D": "y"})}, "E1.X": "ok"}
-    assert etree.tostring(fn.create("OBJ", odd).body) == _filled("create", "OBJ", odd)
-    for bad in ({"A": "bell \x07"}, {"A B": "1"}, {"A": "\ud800"}, {"1A": "x"}):
-        with pytest.raises(ValueError) as fast:
-            fn.create("OBJ", bad)
-        with pytest.raises(ValueError) as slow:
-            fn.fill(etree.Element("OBJ"), bad)
-        assert str(fast.value) == str(slow.value)
-    with pytest.raises(TypeError, match="never float"):
-        fn.create("OBJ", {"AMOUNT": 1.5})

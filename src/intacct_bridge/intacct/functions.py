@@ -8,7 +8,6 @@ so that, sent with ``uniqueid=true``, a retried write can never create a second 
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -75,70 +74,6 @@ def _set_text(element: etree._Element, text: str) -> None:
         element.text = text
 
 
-class _NotPlain(Exception):
-    """Fields :func:`_plain_body` leaves to :func:`fill` (sequences, other mappings, names
-    that are not plain XML names)."""
-
-
-_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
-_NAMES_SEEN: set[str] = set()
-
-
-def _name(name: str) -> str:
-    if name not in _NAMES_SEEN:
-        if name.__class__ is not str or not _PLAIN_NAME.match(name):
-            raise _NotPlain(name)
-        _NAMES_SEEN.add(name)
-    return name
-
-
-def _escaped(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:  # a bare CR would be read back as a line feed
-        text = text.replace("\r", "&#13;")
-    return text
-
-
-def _plain_parts(out: list[str], fields: Fields) -> None:
-    for name, value in fields.items():
-        tag = _name(name)
-        cls = value.__class__
-        if cls is dict:
-            out.append(f"<{tag}>")
-            _plain_parts(out, value)
-            out.append(f"</{tag}>")
-            continue
-        if cls is str:
-            text = value
-        elif isinstance(value, Mapping | list | tuple):
-            raise _NotPlain(name)
-        else:
-            text = _text(value)
-        out.append(f"<{tag}>{_escaped(text)}</{tag}>" if text else f"<{tag}/>")
-
-
-def _write_body(function_name: str, object_name: str, fields: Fields) -> etree._Element:
-    """``<create><OBJECT>fields</OBJECT></create>`` (or update): the same elements as
-    :func:`fill` builds, written as text and parsed once — a write has tens of fields and
-    a request a hundred writes, and an lxml call per element costs more than the parse.
-    Anything else (sequences, odd names, text XML cannot hold) takes :func:`fill`, which
-    builds it, or refuses it, as it always has."""
-    try:
-        parts = [f"<{function_name}><{_name(object_name)}>"]
-        _plain_parts(parts, fields)
-        parts.append(f"</{object_name}></{function_name}>")
-        return etree.fromstring("".join(parts))
-    except (_NotPlain, etree.XMLSyntaxError, ValueError):
-        body = etree.Element(function_name)
-        fill(etree.SubElement(body, object_name), fields)
-        return body
-
-
 def _element(tag: str, **children: Any) -> etree._Element:
     element = etree.Element(tag)
     fill(element, {k: v for k, v in children.items() if v is not None})
@@ -153,7 +88,8 @@ def create(
     key_field: str | None = None,
 ) -> Function:
     """Generic ``create`` of one object. ``key_field`` names its business key (VENDORID)."""
-    body = _write_body("create", object_name, fields)
+    body = etree.Element("create")
+    fill(etree.SubElement(body, object_name), fields)
     key = None
     if key_field and fields.get(key_field):
         key = (object_name, key_field, _text(fields[key_field]))
@@ -167,7 +103,8 @@ def create(
 
 
 def update(object_name: str, fields: Fields, *, controlid: str | None = None) -> Function:
-    body = _write_body("update", object_name, fields)
+    body = etree.Element("update")
+    fill(etree.SubElement(body, object_name), fields)
     return Function(
         controlid or write_controlid("update", object_name, _canonical(fields)),
         body,
