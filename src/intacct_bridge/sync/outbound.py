@@ -312,6 +312,14 @@ class Outgoing:
     result: FunctionResult | None = None
     #: a failure before anything was sent (record gone, mapping problem)
     problem: tuple[str, str] | None = None
+    #: ``fields`` flattened (:func:`flatten`), worked out once by :func:`prepare`
+    flat: dict[str, str] | None = None
+
+    def flat_fields(self) -> dict[str, str]:
+        """The fields as ``{"DISPLAYCONTACT.PRINTAS": text}`` (what is kept as sent)."""
+        if self.flat is None:
+            self.flat = flatten(self.fields)
+        return self.flat
 
     def function(self, tenant_id: str) -> Function:
         action = "update" if self.record_no is not None else "create"
@@ -396,6 +404,7 @@ def prepare(
             row.version,
         )
         item.unchanged = row.record_no is not None and row.fingerprint == print_
+        item.flat = flat
         out.append(item)
     return out
 
@@ -636,7 +645,7 @@ def _success_values(item: Outgoing, endpoint: str) -> dict[str, Any]:
         if item.record_no is None
         else deep_link(endpoint, item.intacct_object, item.record_no),
         "b_fingerprint": item.fingerprint,
-        "b_sent_values": flatten(item.fields),
+        "b_sent_values": item.flat_fields(),
         "b_source_hash": item.source_hash,
     }
 
@@ -814,7 +823,7 @@ def explain(item: Outgoing, errors: Sequence[ErrorEntry]) -> tuple[str, str]:
         e.description2 or e.description for e in errors if e.description2 or e.description
     ) or "; ".join(e.text() for e in errors)
     correction = next((e.correction for e in errors if e.correction), "")
-    flat = flatten(item.fields)
+    flat = item.flat_fields()
     if is_transient_entries(tuple(errors)):
         return "transient", f"{where}: Intacct was busy ({text})"
     if match := _UNKNOWN_FIELD.search(text):

@@ -992,6 +992,29 @@ def release_claims(session: Session, tenant_id: str, holders: Sequence[str]) -> 
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def release_keys(
+    session: Session, tenant_id: str, holder: str, claimed: Sequence[tuple[str, str]]
+) -> None:
+    """Give back the records ``claimed`` that ``holder`` still holds (one statement per
+    kind; a record another worker took over meanwhile is left alone)."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in claimed:
+        by_kind.setdefault(kind, []).append(key)
+    for kind, keys in by_kind.items():
+        for chunk in key_chunks(session, keys):
+            session.execute(
+                update(SyncStateRow)
+                .where(
+                    SyncStateRow.tenant_id == tenant_id,
+                    SyncStateRow.kind == kind,
+                    key_in(session, SyncStateRow.key, chunk),
+                    SyncStateRow.claimed_by == holder,
+                )
+                .values(claimed_by=None, claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+
 __all__ = [
     "ADDRESS_ROLES",
     "DELIVERED",

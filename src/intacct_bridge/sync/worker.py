@@ -575,11 +575,7 @@ class EmbeddedWorker:
     def _release(self, tenant_id: str, claimed: list[tuple[str, str]]) -> None:
         with self.sessions.begin() as session:
             state.write_lock(session)
-            for kind, key in claimed:
-                row = session.get(SyncStateRow, (tenant_id, kind, key))
-                if row is not None and row.claimed_by == self.identity:
-                    row.claimed_by = None
-                    row.claimed_until = None
+            state.release_keys(session, tenant_id, self.identity, claimed)
 
     # --- inspect --------------------------------------------------------------------------
 
