@@ -192,6 +192,22 @@ def test_peak_in_flight_is_the_sandboxs_own_count_of_overlapping_requests(
     assert sandbox.faults.peak_in_flight("DEMO-MFG") == 1
 
 
+def test_busy_seconds_add_up_the_time_each_companys_requests_spent_at_the_gateway(
+    sandbox: Sandbox, creds: QuickstartCredentials
+) -> None:
+    """Three requests of 0.2 s, two slots: about 0.6 slot-seconds busy, whatever the
+    overlap; the refused one counts nowhere but in the outcomes."""
+    sandbox.faults.set_limits("DEMO-MFG", slots=2, latency_per_request=0.2)
+    responses = _burst(sandbox, [_create_class(creds, f"C{n}") for n in range(3)])
+    served = sum(r.status_code == 200 for r in responses)
+    described = sandbox.faults.describe()
+    assert described["requests"] == {"DEMO-MFG": served}
+    assert described["functions"] == {"DEMO-MFG": served}
+    assert 0.2 * served <= described["busy_seconds"]["DEMO-MFG"] < 0.2 * served + 0.5
+    sandbox.faults.reset_counters()
+    assert sandbox.faults.describe()["busy_seconds"] == {}
+
+
 def test_an_unparsable_request_is_refused_once_and_counted_without_a_company(
     sandbox: Sandbox,
 ) -> None:

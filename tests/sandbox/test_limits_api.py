@@ -67,6 +67,9 @@ def test_get_shows_defaults_companies_and_outcomes(
         "outcomes": {},
         "in_flight": {},
         "peak_in_flight": {},
+        "busy_seconds": {},
+        "requests": {},
+        "functions": {},
     }
     with httpx.Client(transport=sandbox.transport()) as client:
         assert client.post(sandbox.endpoint, content=_create_class(creds, "C1")).status_code == 200

@@ -28,3 +28,27 @@ def test_a_round_serves_every_tenant_and_one_failing_tenant_stops_no_other(
     assert list(reports) == [TENANT]  # the unconfigured tenant was logged, not reported
     assert reports[TENANT].success == 2
     assert sorted(bridge.intacct("ITEM")) == ["R-1", "R-2"]
+
+
+def test_the_rounds_of_a_tenant_sign_in_once_and_again_when_the_session_is_gone(
+    bridge: Bridge,
+) -> None:
+    worker = bridge.worker()
+    sessions = bridge.sandbox.backend.sessions
+    bridge.save(item("S-1"))
+    assert worker.run_until_idle(TENANT).success == 1
+    assert len(sessions) == 1
+    bridge.save(item("S-2"))
+    assert worker.run_until_idle(TENANT).success == 1
+    assert len(sessions) == 1  # the second round went on with the first one's session
+    sessions.clear()  # Intacct forgot it (expired, or signed out)
+    bridge.save(item("S-3"))
+    report = worker.run_until_idle(TENANT)
+    assert (report.success, report.errors) == (1, 0)  # refused once, signed in, sent again
+    assert len(sessions) == 1
+    assert sorted(bridge.intacct("ITEM")) == ["S-1", "S-2", "S-3"]
+    # another worker (another process) signs in on its own
+    other = bridge.worker()
+    bridge.save(item("S-4"))
+    assert other.run_until_idle(TENANT).success == 1
+    assert len(sessions) == 2

@@ -134,7 +134,10 @@ class IntacctConfig:
 
 
 @dataclass
-class _Session:
+class ApiSession:
+    """A signed-in API session: its ID, the endpoint to use with it, and when it expires
+    on our clock (``None``: not said)."""
+
     session_id: Secret
     endpoint: str
     expires_at: datetime | None
@@ -246,10 +249,26 @@ class IntacctClient:
         self._login = Login(
             config.user_id, config.company_id, _secret(config.user_password), config.location_id
         )
-        self._session: _Session | None = None
+        self._session: ApiSession | None = None
         self._session_lock = asyncio.Lock()
         #: Requests sent (attempts included) — useful in tests and benchmarks.
         self.requests_sent = 0
+
+    @property
+    def api_session(self) -> ApiSession | None:
+        """The API session this client signed in to (``None``: not yet, or it expired).
+
+        Another client of the same configuration may go on with it (:meth:`resume`): a
+        worker's rounds of a tenant then sign in once, not once a round. It stays valid
+        while it is used (Intacct's timeout slides with every reply)."""
+        return self._session
+
+    def resume(self, session: ApiSession | None) -> None:
+        """Go on with ``session``, taken from :attr:`api_session` of a client of the same
+        configuration (at most one client at a time). An expired one is replaced before
+        use; one Intacct no longer knows is replaced at its first refusal, and the request
+        sent again (as when a session expires during a run)."""
+        self._session = session
 
     def for_entity(self, location_id: str) -> IntacctClient:
         """A client for the same company and user signed in to entity ``location_id`` (a
@@ -349,7 +368,7 @@ class IntacctClient:
 
     # --- sessions ----------------------------------------------------------------------------
 
-    async def _ensure_session(self) -> _Session:
+    async def _ensure_session(self) -> ApiSession:
         async with self._session_lock:
             session = self._session
             now = datetime.now(UTC)
@@ -358,7 +377,7 @@ class IntacctClient:
             self._session = await self._open_session()
             return self._session
 
-    async def _open_session(self) -> _Session:
+    async def _open_session(self) -> ApiSession:
         function = fn.get_api_session()
         body = build_request(
             self._sender, self._login, [function], control_id=uuid.uuid4().hex, unique_id=False
@@ -373,7 +392,7 @@ class IntacctClient:
         if not session_id:
             raise IntacctProtocolError("getAPISession returned no session ID.")
         assert response.authentication is not None
-        return _Session(
+        return ApiSession(
             Secret(session_id),
             follow(self.config.endpoint, (endpoint or "").strip()),
             _expiry(response.authentication),
@@ -682,6 +701,7 @@ class IntacctClient:
 __all__ = [
     "DEFAULT_ENDPOINT",
     "UNKNOWN",
+    "ApiSession",
     "CompanyLimiter",
     "ErrorEntry",
     "IntacctClient",

@@ -48,17 +48,30 @@ def _text(value: Any) -> str:
 
 def fill(parent: etree._Element, fields: Fields) -> None:
     """Append ``fields`` to ``parent``: mappings nest, sequences repeat the element."""
+    sub = etree.SubElement
     for name, value in fields.items():
-        if isinstance(value, Mapping):
-            fill(etree.SubElement(parent, name), value)
+        cls = value.__class__
+        # exact classes first (most values are text, groups are dicts): a write builds
+        # hundreds of elements per request, and the ABC checks below cost more than them
+        if cls is str:
+            element = sub(parent, name)
+            if value:  # no text at all, as a parsed <NAME/> has (see Function.exact_copy)
+                element.text = value
+        elif cls is dict or isinstance(value, Mapping):
+            fill(sub(parent, name), value)
         elif isinstance(value, list | tuple):
             for item in value:
                 if isinstance(item, Mapping):
-                    fill(etree.SubElement(parent, name), item)
+                    fill(sub(parent, name), item)
                 else:
-                    etree.SubElement(parent, name).text = _text(item)
+                    _set_text(sub(parent, name), _text(item))
         else:
-            etree.SubElement(parent, name).text = _text(value)
+            _set_text(sub(parent, name), _text(value))
+
+
+def _set_text(element: etree._Element, text: str) -> None:
+    if text:
+        element.text = text
 
 
 def _element(tag: str, **children: Any) -> etree._Element:
@@ -85,6 +98,7 @@ def create(
         body,
         writes=True,
         business_key=key,
+        exact_copy=True,
     )
 
 
@@ -92,7 +106,10 @@ def update(object_name: str, fields: Fields, *, controlid: str | None = None) ->
     body = etree.Element("update")
     fill(etree.SubElement(body, object_name), fields)
     return Function(
-        controlid or write_controlid("update", object_name, _canonical(fields)), body, writes=True
+        controlid or write_controlid("update", object_name, _canonical(fields)),
+        body,
+        writes=True,
+        exact_copy=True,
     )
 
 

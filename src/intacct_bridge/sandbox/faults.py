@@ -118,6 +118,15 @@ class FaultPlan:
     peaks: dict[str, int] = field(default_factory=dict)
     #: Counts of what happened, by fate (for tests and the admin API).
     outcomes: dict[str, int] = field(default_factory=dict)
+    #: Per company, the seconds its admitted requests spent at the gateway, added up (two
+    #: requests for one second: 2.0). Divided by its slots and a run's seconds: how busy
+    #: the company's slots were — an idle slot shows here whatever the client's CPU.
+    busy_seconds: dict[str, float] = field(default_factory=dict)
+    #: Per company, the admitted requests and the functions in them (full requests or not).
+    requests: dict[str, int] = field(default_factory=dict)
+    functions: dict[str, int] = field(default_factory=dict)
+    #: when each company's number of requests in flight last changed (``time.monotonic``)
+    _changed: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -173,10 +182,15 @@ class FaultPlan:
             return self.peaks.get(company_id.upper(), 0)
 
     def reset_counters(self) -> None:
-        """Forget outcome counters and peaks (requests in flight are kept)."""
+        """Forget outcome counters, peaks and busy figures (requests in flight are kept)."""
         with self._lock:
             self.outcomes.clear()
             self.peaks = {k: v for k, v in self.in_flight.items() if v}
+            self.busy_seconds.clear()
+            self.requests.clear()
+            self.functions.clear()
+            moment = time.monotonic()
+            self._changed = dict.fromkeys(self._changed, moment)
 
     def describe(self) -> dict[str, Any]:
         """A JSON-able view: seed, default and per-company limits, outcome counters (by
@@ -193,7 +207,22 @@ class FaultPlan:
                 "outcomes": dict(sorted(self.outcomes.items())),
                 "in_flight": {k: v for k, v in sorted(self.in_flight.items()) if v},
                 "peak_in_flight": dict(sorted(self.peaks.items())),
+                "busy_seconds": {k: round(v, 3) for k, v in sorted(self.busy_seconds.items())},
+                "requests": dict(sorted(self.requests.items())),
+                "functions": dict(sorted(self.functions.items())),
             }
+
+    def _busy(self, company: str) -> None:
+        """Add the time since the last change of ``company``'s requests in flight (lock
+        held, before the change)."""
+        moment = time.monotonic()
+        count = self.in_flight.get(company, 0)
+        if count:
+            since = self._changed.get(company, moment)
+            self.busy_seconds[company] = self.busy_seconds.get(company, 0.0) + count * (
+                moment - since
+            )
+        self._changed[company] = moment
 
     def _fate(self, limits: Limits) -> Fate:
         with self._lock:
@@ -215,12 +244,19 @@ class FaultPlan:
                 self.peaks[company] = count + 1  # this request is here, admitted or not
             if count >= limits.slots:
                 return False
+            self._busy(company)
             self.in_flight[company] = count + 1
+            self.requests[company] = self.requests.get(company, 0) + 1
             return True
 
     def _leave(self, company: str) -> None:
         with self._lock:
+            self._busy(company)
             self.in_flight[company] = max(self.in_flight.get(company, 1) - 1, 0)
+
+    def _served(self, company: str, functions: int) -> None:
+        with self._lock:
+            self.functions[company] = self.functions.get(company, 0) + functions
 
     def _count(self, what: str) -> None:
         with self._lock:
@@ -298,7 +334,9 @@ class FrontDoor:
             return reply
         fate = self.plan._fate(limits)
         self.plan._count(fate.value)
-        latency = limits.latency(self._functions_in(parsed))
+        functions = self._functions_in(parsed)
+        self.plan._served(company, functions)
+        latency = limits.latency(functions)
         return _Admitted(company, limits, fate, latency, parsed)
 
     def _finish(self, admitted: _Admitted, body: bytes, endpoint: str) -> GatewayReply:

@@ -193,6 +193,60 @@ def supplier_from_row(row: tp.SupplierRow) -> pa.Supplier:
     )
 
 
+# -- reading plain column values (no ORM instance) ---------------------------------------
+#
+# The sync round reads hundreds of items and parties per batch; building ORM instances (and
+# their child collections) only to copy them into values cost more than the rest of the
+# round's reading. These readers build the same values from the plain column values of a
+# Core ``select`` of :func:`value_columns` (``from_row`` stays for everything else).
+
+#: the model fields that are child rows (addresses, contact links), not columns
+_CHILD_FIELDS: dict[type[Any], frozenset[str]] = {
+    pa.Contact: frozenset({"address"}),
+    pa.Customer: frozenset({"bill_to", "ship_to", *_PARTY_SKIP}),
+    pa.Supplier: frozenset({"pay_to", "return_to", *_PARTY_SKIP}),
+}
+#: the address columns of a contact row, in the order of :data:`_ADDRESS_FIELDS`
+_CONTACT_ADDRESS_COLUMNS = tuple(f"address_{name}" for name in _ADDRESS_FIELDS)
+#: the columns of an address row that make an :class:`~intacct_bridge.model.parties.Address`
+ADDRESS_COLUMNS = tuple(_ADDRESS_FIELDS)
+
+
+def value_columns(model: type[Any]) -> tuple[str, ...]:
+    """The columns of ``model``'s main table that :func:`from_values` reads, in order."""
+    names = _field_names(model, _CHILD_FIELDS.get(model, frozenset()))
+    return names + _CONTACT_ADDRESS_COLUMNS if model is pa.Contact else names
+
+
+def address_from_values(values: Iterable[Any]) -> pa.Address:
+    """An address from the values of :data:`ADDRESS_COLUMNS`, in that order."""
+    return pa.Address(**dict(zip(ADDRESS_COLUMNS, values, strict=True)))
+
+
+def from_values(
+    model: type[R],
+    values: Iterable[Any],
+    addresses: dict[str, pa.Address] | None = None,
+    contacts: Iterable[tuple[str, int, bool]] = (),
+) -> R:
+    """What ``from_row`` builds, from the values of :func:`value_columns` (in order) and,
+    for a party, its addresses by role and its contact links as (name, position, primary).
+    """
+    kwargs: dict[str, Any] = dict(zip(value_columns(model), values, strict=True))
+    if model is pa.Contact:
+        parts = [kwargs.pop(column) for column in _CONTACT_ADDRESS_COLUMNS]
+        kwargs["address"] = None if parts[0] is None else address_from_values(parts)
+    elif model is pa.Customer or model is pa.Supplier:
+        found = addresses or {}
+        main, other = ("bill_to", "ship_to") if model is pa.Customer else ("pay_to", "return_to")
+        kwargs[main] = found[main]
+        kwargs[other] = found.get(other)
+        ordered = sorted(contacts, key=operator.itemgetter(1))
+        kwargs["primary_contact"] = next((name for name, _, primary in ordered if primary), None)
+        kwargs["other_contacts"] = tuple(name for name, _, primary in ordered if not primary)
+    return model(**kwargs)
+
+
 # -- finance ----------------------------------------------------------------------------
 
 _ACCOUNT_SKIP = ("required_dimension_types", "required_attribute_types")

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from sqlalchemy import Engine, exists, func, or_, select, text, update
+from sqlalchemy import Engine, exists, func, literal, or_, select, text, union_all, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,7 @@ from intacct_bridge.sync.worker import (
     Progress,
     RunReport,
     SyncJobs,
-    has_unread_events,
+    unread_after,
 )
 
 if TYPE_CHECKING:
@@ -103,6 +103,9 @@ POSTING_CONSUMER = "posting"
 _DOCUMENT_KINDS = tuple(kind.value for kind in DocumentType)
 #: seconds: a heartbeat this old is never seen (a year)
 _NEVER = 365 * 24 * 3600.0
+#: seconds between procrastinate's polls for jobs to abort (every second cost each worker
+#: process about 1 % of its CPU, for aborts nobody asks for)
+_ABORT_POLL = 30.0
 
 
 def tenant_queue(tenant_id: str) -> str:
@@ -185,8 +188,15 @@ class JobEngine:
         self._workers: dict[str, EmbeddedWorker] = {}
         self._syncing: set[str] = set()
         self._guard = threading.Lock()
+        #: the tenants' jobs (sync, post, pull): the job manager fetches no more of them
+        #: than there are threads, so that a job fetched never waits here for a thread
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=max(1, self.options.concurrency), thread_name_prefix="intacct-job"
+        )
+        #: the engine's own database work (dispatch, the sweep's claim release): never
+        #: behind a tenant's round, which may take minutes
+        self._engine_pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=2, thread_name_prefix="intacct-engine"
         )
         self._on_report: Callable[[str, RunReport], None] | None = None
         self.app = self._build_app()
@@ -249,7 +259,9 @@ class JobEngine:
                         shutdown_graceful_timeout=self.options.grace,
                         delete_jobs="successful",
                         fetch_job_polling_interval=max(0.5, self.options.tick),
-                        abort_job_polling_interval=max(0.5, self.options.tick),
+                        # the bridge never asks for a job to be aborted, and an abort asked
+                        # by hand arrives by notification: the poll is only the fallback
+                        abort_job_polling_interval=_ABORT_POLL,
                     )
                 )
                 sweeper = asyncio.create_task(self._sweep_forever())
@@ -268,6 +280,7 @@ class JobEngine:
                     pass
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._engine_pool.shutdown(wait=True, cancel_futures=True)
 
     async def _sweep_forever(self) -> None:
         while True:
@@ -289,7 +302,7 @@ class JobEngine:
         # never put back here, even if its heartbeat went late since the deletion.
         dead = set(await manager.prune_stalled_workers(self.options.stalled_after))
         if dead:
-            await self._in_thread(lambda: self._release_claims_async(dead))
+            await self._in_thread(lambda: self._release_claims_async(dead), engine=True)
         stalled = [
             job
             for job in await manager.get_stalled_jobs(
@@ -334,9 +347,12 @@ class JobEngine:
                 .values(claimed_by=None, claimed_until=None)
             )
 
-    async def _in_thread(self, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-        """Run ``make()`` on an event loop of its own in a thread of the pool; cancelling
-        the caller cancels it there (and waits until it has unwound)."""
+    async def _in_thread(
+        self, make: Callable[[], Coroutine[Any, Any, T]], *, engine: bool = False
+    ) -> T:
+        """Run ``make()`` on an event loop of its own in a thread of the jobs' pool (with
+        ``engine``: of the engine's own); cancelling the caller cancels it there (and waits
+        until it has unwound)."""
         started: concurrent.futures.Future[tuple[asyncio.AbstractEventLoop, asyncio.Task[T]]]
         started = concurrent.futures.Future()
 
@@ -348,7 +364,8 @@ class JobEngine:
 
             return asyncio.run(main())
 
-        future = asyncio.get_running_loop().run_in_executor(self._pool, run)
+        pool = self._engine_pool if engine else self._pool
+        future = asyncio.get_running_loop().run_in_executor(pool, run)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
@@ -372,7 +389,13 @@ class JobEngine:
             connector=procrastinate.PsycopgConnector(conninfo=self._conninfo),
             periodic_defaults={"max_delay": max(2.0, 2 * self.options.tick)},
         )
-        app.job_manager = SurvivingJobManager(app.connector)  # before the tasks take it
+        # before the tasks take it; a process runs `concurrency` tenant jobs, and the one
+        # more procrastinate runs is the dispatcher's
+        app.job_manager = SurvivingJobManager(
+            app.connector,
+            dispatch_queue=DISPATCH_QUEUE,
+            tenant_jobs=max(1, self.options.concurrency),
+        )
 
         @app.periodic(cron=_cron_seconds(self.options.tick), periodic_id="dispatch")
         @app.task(name=DISPATCH_TASK, queue=DISPATCH_QUEUE, pass_context=True)
@@ -400,7 +423,8 @@ class JobEngine:
             @app.task(name=PULL_DISPATCH_TASK, queue=DISPATCH_QUEUE, pass_context=True)
             async def dispatch_pulls(context: procrastinate.JobContext, timestamp: int) -> None:
                 del context, timestamp
-                for tenant in await self._in_thread(self._active_tenants_async):
+                tenants = await self._in_thread(self._active_tenants_async, engine=True)
+                for tenant in tenants:
                     await self.defer(PULL_TASK, tenant, lock=True)
 
         return app
@@ -424,7 +448,7 @@ class JobEngine:
 
     async def dispatch(self) -> dict[str, list[Any]]:
         """Defer a job for each kind of work that is due, per active tenant."""
-        due = await self._in_thread(self._due_async)
+        due = await self._in_thread(self._due_async, engine=True)
         for tenant in due["sync"]:
             await self.defer(SYNC_TASK, tenant)
         for tenant, mark in due["post"]:
@@ -433,58 +457,74 @@ class JobEngine:
 
     async def _active_tenants_async(self) -> list[str]:
         with self.sessions() as session:
-            query = select(IntegrationConfigRow.tenant_id).where(
-                IntegrationConfigRow.option_active.is_(True),
-                IntegrationConfigRow.is_active.is_(True),
-            )
-            return sorted(session.scalars(query))
+            return self._active_tenants(session)
+
+    @staticmethod
+    def _active_tenants(session: Session) -> list[str]:
+        query = select(IntegrationConfigRow.tenant_id).where(
+            IntegrationConfigRow.option_active.is_(True),
+            IntegrationConfigRow.is_active.is_(True),
+        )
+        return sorted(session.scalars(query))
 
     async def _due_async(self) -> dict[str, list[Any]]:
-        """Which tenants have records or documents due (cheap queries, no Intacct call)."""
-        moment = now()
+        """Which tenants have records or documents due (cheap queries, no Intacct call).
+
+        A few statements for all the tenants at once, whatever their number: it runs at
+        every tick in every worker process."""
         due: dict[str, list[Any]] = {"sync": [], "post": []}
         with self.sessions() as session:
-            tenants = await self._active_tenants_async()
+            tenants = self._active_tenants(session)
+            # A round of a tenant running on a live worker drains what is due (the records
+            # stored meanwhile go to the next job, after it). Another job would only start
+            # an empty round beside it — most of the workers' CPU while records stream in.
+            # Posting is looked at all the same.
             in_hand = self._syncing_elsewhere(session)
-            for tenant in tenants:
-                if tenant in in_hand:
-                    # A round of the tenant runs on a live worker: it drains what is due (the
-                    # records stored meanwhile go to the next job, after it). Another job
-                    # would only start an empty round beside it — most of the workers' CPU
-                    # while records stream in. Posting is looked at all the same.
-                    if self.options.posting is not None:
-                        mark = self._posting_due(session, tenant)
-                        if mark is not None:
-                            due["post"].append((tenant, mark))
-                    continue
-                # A remembered outbox gap counts only once one of its events has committed
-                # (imports and the rounds' own bookkeeping leave many gaps; counting them as
-                # due gave every such tenant an empty sync job at every tick for 15 minutes).
-                unread = has_unread_events(session, tenant)
-                waiting = not unread and session.scalar(
-                    select(
-                        exists().where(
-                            SyncStateRow.tenant_id == tenant,
-                            SyncStateRow.kind != _POSTING,
-                            SyncStateRow.state == state.SyncState.PENDING.value,
-                            or_(
-                                SyncStateRow.next_attempt_at.is_(None),
-                                SyncStateRow.next_attempt_at <= moment,
-                            ),
-                            or_(
-                                SyncStateRow.claimed_until.is_(None),
-                                SyncStateRow.claimed_until < moment,
-                            ),
-                        )
-                    )
-                )
-                if unread or waiting:
-                    due["sync"].append(tenant)
-                if self.options.posting is not None:
+            due["sync"] = self._sync_due(session, [t for t in tenants if t not in in_hand])
+            if self.options.posting is not None:
+                for tenant in tenants:
                     mark = self._posting_due(session, tenant)
                     if mark is not None:
                         due["post"].append((tenant, mark))
         return due
+
+    @staticmethod
+    def _sync_due(session: Session, tenants: list[str]) -> list[str]:
+        """Those of ``tenants`` with outbox events not read yet or pending records due and
+        not claimed: two statements (the cursors, then one probe per tenant in a single
+        ``UNION ALL``), each probe the two indexed look-ups of :func:`has_unread_events`
+        and the worker's check for due records."""
+        if not tenants:
+            return []
+        moment = now()
+        cursors = {
+            tenant: (last, gaps)
+            for tenant, last, gaps in session.execute(
+                select(
+                    SyncCursorRow.tenant_id, SyncCursorRow.last_event_id, SyncCursorRow.gaps
+                ).where(
+                    SyncCursorRow.consumer == state.OUTBOX_CONSUMER,
+                    SyncCursorRow.tenant_id.in_(tenants),
+                )
+            )
+        }
+        probes = []
+        for tenant in tenants:
+            # A remembered outbox gap counts only once one of its events has committed
+            # (imports and the rounds' own bookkeeping leave many gaps; counting them as
+            # due gave every such tenant an empty sync job at every tick for 15 minutes).
+            last, gaps = cursors.get(tenant, (0, None))
+            unread = exists().where(ChangeEventRow.tenant_id == tenant, unread_after(last, gaps))
+            waiting = exists().where(
+                SyncStateRow.tenant_id == tenant,
+                SyncStateRow.kind != _POSTING,
+                SyncStateRow.state == state.SyncState.PENDING.value,
+                or_(SyncStateRow.next_attempt_at.is_(None), SyncStateRow.next_attempt_at <= moment),
+                or_(SyncStateRow.claimed_until.is_(None), SyncStateRow.claimed_until < moment),
+            )
+            probes.append(select(literal(tenant).label("tenant")).where(or_(unread, waiting)))
+        query = probes[0] if len(probes) == 1 else union_all(*probes)
+        return sorted(str(tenant) for tenant in session.scalars(query))
 
     def _syncing_elsewhere(self, session: Session) -> set[str]:
         """The tenants with a sync job running on a worker whose heartbeat is fresh (a dead

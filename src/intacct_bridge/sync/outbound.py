@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -123,40 +123,118 @@ def property_value(record: Record, kind: str, prop: str, ctx: Context) -> Any:
     return value
 
 
+#: properties :func:`property_value` works out (not read off the record)
+_DERIVED = frozenset(
+    {
+        "item_type",
+        "status",
+        "hide_display_contact",
+        "display_contact_name",
+        "ship_to_contact",
+        "return_to_contact",
+    }
+)
+Getter = Callable[[Record, Context], Any]
+
+
+def _getter(kind: str, prop: str) -> Getter:
+    """:func:`property_value` of ``prop`` as one small function (worked out once per map
+    and batch, not matched per record; tests/sync/test_payload.py holds them equal)."""
+    match prop:
+        case "item_type":
+            return lambda record, ctx: "Non-Inventory"
+        case "status":
+            return lambda record, ctx: (
+                "active" if getattr(record, "is_active", True) else "inactive"
+            )
+        case "hide_display_contact":
+            return lambda record, ctx: ctx.hide_display_contact
+    if prop in _DERIVED:
+        return lambda record, ctx: property_value(record, kind, prop, ctx)
+    if "." not in prop:
+        return lambda record, ctx: getattr(record, prop, None)
+    parts = tuple(prop.split("."))
+
+    def dotted(record: Record, ctx: Context) -> Any:
+        value: Any = record
+        for part in parts:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    return dotted
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """A map's mapped rows worked out once per batch: per row, how its value is read and
+    where it goes (groups, name), so that building each record's fields is one loop."""
+
+    steps: tuple[tuple[Getter, tuple[str, ...], str], ...]
+
+    @classmethod
+    def of(cls, kind: str, objmap: ObjectMap) -> FieldPlan:
+        steps = []
+        for row in objmap.mapped:
+            assert row.bridge_property is not None
+            *groups, name = row.intacct_field.split(".")
+            steps.append((_getter(kind, row.bridge_property), tuple(groups), name))
+        return cls(tuple(steps))
+
+    def build(self, record: Record, ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for getter, groups, name in self.steps:
+            value = getter(record, ctx)
+            if value is None or value == "":
+                continue
+            target = out
+            for group in groups:
+                target = target.setdefault(group, {})
+            target[name] = value
+        return out
+
+
 def build_fields(record: Record, kind: str, objmap: ObjectMap, ctx: Context) -> dict[str, Any]:
     """The record's Intacct fields, nested (``DISPLAYCONTACT.PRINTAS`` → a group)."""
-    out: dict[str, Any] = {}
-    for row in objmap.mapped:
-        assert row.bridge_property is not None
-        value = property_value(record, kind, row.bridge_property, ctx)
-        if value is None or value == "":
-            continue
-        target = out
-        *groups, name = row.intacct_field.split(".")
-        for group in groups:
-            target = target.setdefault(group, {})
-        target[name] = value
-    return out
+    return FieldPlan.of(kind, objmap).build(record, ctx)
 
 
 def flatten(fields: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     """Nested fields as ``{"DISPLAYCONTACT.PRINTAS": text}`` (the form kept as sent values)."""
     flat: dict[str, str] = {}
+    _flatten_into(flat, fields, prefix)
+    return flat
+
+
+def _flatten_into(flat: dict[str, str], fields: Mapping[str, Any], prefix: str) -> None:
     for name, value in fields.items():
         path = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{path}."))
+        cls = value.__class__
+        if cls is str:  # most values: no isinstance chain
+            flat[path] = value
+        elif isinstance(value, Mapping):
+            _flatten_into(flat, value, f"{path}.")
         elif isinstance(value, bool):
             flat[path] = "true" if value else "false"
         elif isinstance(value, Decimal):
             flat[path] = format(value, "f")
         else:
             flat[path] = "" if value is None else str(value)
-    return flat
+
+
+#: ``json.dumps(…, sort_keys=True, ensure_ascii=False)`` without a new encoder per call
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def fingerprint(intacct_object: str, fields: Mapping[str, Any]) -> str:
-    text = json.dumps([intacct_object, flatten(fields)], sort_keys=True, ensure_ascii=False)
+    return flat_fingerprint(intacct_object, flatten(fields))
+
+
+def flat_fingerprint(intacct_object: str, flat: Mapping[str, str]) -> str:
+    """:func:`fingerprint` of fields already flattened (the digest is stored: it must not
+    change for the same fields)."""
+    text = _FINGERPRINT_JSON.encode([intacct_object, flat])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -234,6 +312,14 @@ class Outgoing:
     result: FunctionResult | None = None
     #: a failure before anything was sent (record gone, mapping problem)
     problem: tuple[str, str] | None = None
+    #: ``fields`` flattened (:func:`flatten`), worked out once by :func:`prepare`
+    flat: dict[str, str] | None = None
+
+    def flat_fields(self) -> dict[str, str]:
+        """The fields as ``{"DISPLAYCONTACT.PRINTAS": text}`` (what is kept as sent)."""
+        if self.flat is None:
+            self.flat = flatten(self.fields)
+        return self.flat
 
     def function(self, tenant_id: str) -> Function:
         action = "update" if self.record_no is not None else "create"
@@ -261,6 +347,7 @@ def prepare(
     """Build what each claimed record sends (reads the store; writes nothing)."""
     out: list[Outgoing] = []
     maps: dict[str, ObjectMap] = {}
+    plans: dict[str, FieldPlan] = {}
     by_kind: dict[str, list[str]] = {}
     for kind, key in claimed:
         by_kind.setdefault(kind, []).append(key)
@@ -276,9 +363,10 @@ def prepare(
         if row is None:
             continue
         map_kind = "contact" if kind == "address" else kind
-        objmap = maps.get(map_kind) or maps.setdefault(
-            map_kind, map_for_kind(session, tenant_id, map_kind)
-        )
+        objmap = maps.get(map_kind)
+        if objmap is None:
+            objmap = maps[map_kind] = map_for_kind(session, tenant_id, map_kind)
+            plans[map_kind] = FieldPlan.of(map_kind, objmap)
         record = loaded[kind].get(key)
         if record is None:
             gone = Outgoing(
@@ -296,12 +384,13 @@ def prepare(
             gone.problem = ("gone", f"{kind} {key} is no longer in the store; nothing to send")
             out.append(gone)
             continue
-        fields = build_fields(record, map_kind, objmap, ctx)
+        fields = plans[map_kind].build(record, ctx)
         if row.record_no is not None and row.sent_values:
             _clear_emptied(fields, row.sent_values, objmap)
-        print_ = fingerprint(objmap.intacct_object, fields)
+        flat = flatten(fields)
+        print_ = flat_fingerprint(objmap.intacct_object, flat)
         digest = hashes[kind][key] if kind != "address" else content_hash(record)
-        intacct_id = str(flatten(fields).get(objmap.key_field, key))
+        intacct_id = str(flat.get(objmap.key_field, key))
         item = Outgoing(
             kind,
             key,
@@ -315,6 +404,7 @@ def prepare(
             row.version,
         )
         item.unchanged = row.record_no is not None and row.fingerprint == print_
+        item.flat = flat
         out.append(item)
     return out
 
@@ -323,7 +413,7 @@ def _snapshots(session: Session, tenant_id: str, kind: str, keys: Sequence[str])
     """What :func:`prepare` reads of many state rows of one kind (a few columns, no
     object loaded into the session)."""
     out: dict[str, Any] = {}
-    for start in range(0, len(keys), 500):
+    for chunk in key_chunks(session, keys):
         query = select(
             SyncStateRow.key,
             SyncStateRow.record_no,
@@ -333,7 +423,7 @@ def _snapshots(session: Session, tenant_id: str, kind: str, keys: Sequence[str])
         ).where(
             SyncStateRow.tenant_id == tenant_id,
             SyncStateRow.kind == kind,
-            SyncStateRow.key.in_(list(keys[start : start + 500])),
+            key_in(session, SyncStateRow.key, chunk),
         )
         for row in session.execute(query):
             out[row.key] = row
@@ -555,7 +645,7 @@ def _success_values(item: Outgoing, endpoint: str) -> dict[str, Any]:
         if item.record_no is None
         else deep_link(endpoint, item.intacct_object, item.record_no),
         "b_fingerprint": item.fingerprint,
-        "b_sent_values": flatten(item.fields),
+        "b_sent_values": item.flat_fields(),
         "b_source_hash": item.source_hash,
     }
 
@@ -733,7 +823,7 @@ def explain(item: Outgoing, errors: Sequence[ErrorEntry]) -> tuple[str, str]:
         e.description2 or e.description for e in errors if e.description2 or e.description
     ) or "; ".join(e.text() for e in errors)
     correction = next((e.correction for e in errors if e.correction), "")
-    flat = flatten(item.fields)
+    flat = item.flat_fields()
     if is_transient_entries(tuple(errors)):
         return "transient", f"{where}: Intacct was busy ({text})"
     if match := _UNKNOWN_FIELD.search(text):
@@ -876,6 +966,7 @@ __all__ = [
     "difference",
     "explain",
     "fingerprint",
+    "flat_fingerprint",
     "flatten",
     "prepare",
     "property_value",

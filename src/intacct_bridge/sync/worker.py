@@ -30,16 +30,17 @@ import uuid
 from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from intacct_bridge.config.models import IntegrationConfig
 from intacct_bridge.config.secrets import Keyring
 from intacct_bridge.errors import BridgeError
 from intacct_bridge.intacct import CompanyLimiter, IntacctClient, IntacctError, RetryPolicy
+from intacct_bridge.intacct.client import ApiSession, IntacctConfig
 from intacct_bridge.intacct.errors import IntacctAuthError, IntacctRequestError
 from intacct_bridge.store.base import now
 from intacct_bridge.store.session import session_factory
@@ -191,6 +192,8 @@ class EmbeddedWorker:
         self.clock = clock or now
         #: inspect findings per (tenant, outbound maps): inspected once per worker and map
         self._inspected: dict[tuple[str, tuple[ObjectMap, ...]], list[Finding]] = {}
+        #: the API session of each tenant's last round, with the configuration it is for
+        self._api_sessions: dict[str, tuple[IntacctConfig, ApiSession]] = {}
         self._inspecting = asyncio.Lock()
         #: the lanes' database work (claim, prepare, apply) runs here, off the event loop,
         #: so that replies are read and the next requests sent while it runs
@@ -270,6 +273,21 @@ class EmbeddedWorker:
             return self._client_factory(config)
         return client_for(config, transport=self.transport, limiter=self.limiter, retry=self.retry)
 
+    def _resume(self, tenant_id: str, client: IntacctClient) -> None:
+        """Let ``client`` go on with the API session of the tenant's last round, if that
+        round's client had the same configuration (a round signs in once, not every round:
+        rounds are short while records stream in)."""
+        kept = self._api_sessions.get(tenant_id)
+        if kept is not None and kept[0] == client.config:
+            client.resume(kept[1])
+
+    def _keep(self, tenant_id: str, client: IntacctClient) -> None:
+        session = client.api_session
+        if session is None:
+            self._api_sessions.pop(tenant_id, None)
+        else:
+            self._api_sessions[tenant_id] = (client.config, session)
+
     def _take_over_dead_claims(self, session: Session, tenant_id: str) -> None:
         holders = session.scalars(
             select(SyncStateRow.claimed_by)
@@ -296,8 +314,10 @@ class EmbeddedWorker:
             return report
         ctx = outbound.Context.of(config)
         client = self._client(config)
+        self._resume(tenant_id, client)
         self._inspecting = asyncio.Lock()  # bound to this run's event loop
         collected = _Outbox()
+
         def run_kind(kind: str) -> Coroutine[object, object, None]:
             return self._run_kind(client, tenant_id, kind, ctx, report, progress, collected)
 
@@ -323,6 +343,7 @@ class EmbeddedWorker:
                 raise group.exceptions[0] from None
         finally:
             report.requests = client.requests_sent
+            self._keep(tenant_id, client)
             await client.aclose()
         with self.sessions() as session:
             report.waiting = state.count_states(session, tenant_id, state="pending")
@@ -331,6 +352,7 @@ class EmbeddedWorker:
 
     async def _collect(self, tenant_id: str, report: RunReport, collected: _Outbox) -> None:
         """Read the outbox in committed slices, letting the senders run in between."""
+
         def read(limit: int) -> int:
             with self.sessions.begin() as session:
                 if _outbox_busy(session, tenant_id):
@@ -553,11 +575,7 @@ class EmbeddedWorker:
     def _release(self, tenant_id: str, claimed: list[tuple[str, str]]) -> None:
         with self.sessions.begin() as session:
             state.write_lock(session)
-            for kind, key in claimed:
-                row = session.get(SyncStateRow, (tenant_id, kind, key))
-                if row is not None and row.claimed_by == self.identity:
-                    row.claimed_by = None
-                    row.claimed_until = None
+            state.release_keys(session, tenant_id, self.identity, claimed)
 
     # --- inspect --------------------------------------------------------------------------
 
@@ -632,11 +650,18 @@ def has_unread_events(session: Session, tenant_id: str) -> bool:
     remembered gap (events of transactions still open when the outbox was read) counts only
     once one of its events has committed: until then there is nothing to read."""
     cursor = session.get(SyncCursorRow, (tenant_id, state.OUTBOX_CONSUMER))
-    after = ChangeEventRow.id > (cursor.last_event_id if cursor is not None else 0)
-    if cursor is not None and cursor.gaps:
-        after = or_(after, *(ChangeEventRow.id.between(gap[0], gap[1]) for gap in cursor.gaps))
+    after = unread_after(cursor.last_event_id if cursor is not None else 0, cursor and cursor.gaps)
     unread = select(ChangeEventRow.id).where(ChangeEventRow.tenant_id == tenant_id, after)
     return session.scalar(unread.limit(1)) is not None
+
+
+def unread_after(last_event_id: int, gaps: Any) -> ColumnElement[bool]:
+    """The condition on a tenant's change events that its outbox cursor has not read: after
+    ``last_event_id``, or in one of its remembered ``gaps``."""
+    after = ChangeEventRow.id > last_event_id
+    if gaps:
+        after = or_(after, *(ChangeEventRow.id.between(gap[0], gap[1]) for gap in gaps))
+    return after
 
 
 def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
@@ -692,5 +717,6 @@ __all__ = [
     "SyncRunError",
     "has_unread_events",
     "next_due",
+    "unread_after",
     "worker_identity",
 ]
