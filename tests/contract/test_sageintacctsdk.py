@@ -41,6 +41,7 @@ from tests.contract.conftest import (
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
 
+
 def _url_of(client: ApiBase) -> str:
     return str(client._ApiBase__api_url)
 

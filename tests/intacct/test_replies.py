@@ -97,9 +97,7 @@ def test_a_write_without_status_and_without_a_key_is_outcome_unknown(
     assert error.controlid == update.controlid
 
 
-def test_a_read_without_status_is_a_protocol_error(
-    sandbox: Sandbox, config: IntacctConfig
-) -> None:
+def test_a_read_without_status_is_a_protocol_error(sandbox: Sandbox, config: IntacctConfig) -> None:
     transport = Rewriter(sandbox.transport(), _drop_status({"readByQuery"}))  # type: ignore[arg-type]
 
     async def go() -> None:

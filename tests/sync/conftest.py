@@ -52,6 +52,7 @@ class Bridge:
     keyring: Keyring
     sandbox: Sandbox
     creds: QuickstartCredentials
+
     def worker(self, **options: object) -> EmbeddedWorker:
         options.setdefault("retry", RetryPolicy(attempts=1))
         made = EmbeddedWorker(
@@ -146,8 +147,6 @@ def sandbox_bridge(sandbox: Sandbox) -> Iterator[Bridge]:
             yield made
         finally:
             made.close()
-
-
 
 
 def address(city: str = "Leeds") -> Address:

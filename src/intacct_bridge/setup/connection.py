@@ -343,8 +343,7 @@ def _refusal(errors: Sequence[ErrorEntry], config: IntegrationConfig) -> Diagnos
         return Diagnosis(
             "policy_invalid",
             "policy",
-            f"Policy ID '{policy}' is not a valid transport policy for sender ID "
-            f"'{sender}'.",
+            f"Policy ID '{policy}' is not a valid transport policy for sender ID '{sender}'.",
             "Asynchronous requests need a transport policy that Sage support sets up for the "
             "sender ID (policy ID, response URL). Set the Policy ID they give you "
             "(intacct-bridge config set --policy-id ID), or switch asynchronous mode off "

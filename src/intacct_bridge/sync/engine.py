@@ -69,6 +69,7 @@ from intacct_bridge.store.tables.sync import SyncCursorRow, SyncStateRow
 from intacct_bridge.store.tables.tenancy import ChangeEventRow
 from intacct_bridge.sync import state
 from intacct_bridge.sync.connect import client_for, load_config
+from intacct_bridge.sync.warm import warm_up
 from intacct_bridge.sync.worker import (
     DEFAULT_BATCH,
     DEFAULT_LEASE,
@@ -234,6 +235,7 @@ class JobEngine:
         """
         del poll
         self._on_report = on_report
+        warm_up(posting=self.options.posting is not None)  # before the first job, not in it
         asyncio.run(self.run_async(list(dict.fromkeys(tenant_ids)), stop or threading.Event()))
 
     # --- the worker process -------------------------------------------------------------------

@@ -58,6 +58,10 @@ log = logging.getLogger("intacct_bridge.sync")
 DEFAULT_BATCH = 200
 #: rounds in progress at once (one's database work overlaps another's requests)
 DEFAULT_LANES = 2
+#: batches a round's lanes (all kinds together) hold claimed and not yet sent: those in
+#: flight (a full batch fills both slots of the company, a kind's last one may fill one) and
+#: one prepared behind them
+DEFAULT_AHEAD = 3
 #: seconds a claim holds a record before another worker may take it over
 DEFAULT_LEASE = 300.0
 #: kinds that depend on no other kind: they are sent during every stage of
@@ -244,8 +248,11 @@ class EmbeddedWorker:
         A tenant whose run fails (configuration missing, sign-in refused) is reported and
         tried again next round; it stops no other tenant.
         """
+        from intacct_bridge.sync.warm import warm_up
+
         tenants = list(dict.fromkeys(tenant_ids))
         stop = stop or threading.Event()
+        warm_up()  # the first round starts as fast as the next ones
         while not stop.is_set():
             asyncio.run(self._round(tenants, on_report))
             stop.wait(poll)
@@ -456,18 +463,11 @@ class EmbeddedWorker:
                     at=self.clock(),
                 )
 
-        while True:
-            # Read before the claim: a claim that began before the outbox's last slice was
-            # committed may find nothing although that slice made records pending.
-            finished = collected.done.is_set()
-            # A claim committed while this lane was being cancelled is given back at once.
-            claimed = await self._in_db(claim, undo=lambda c: self._release(tenant_id, c))
-            if not claimed:
-                if finished:
-                    return
-                if not collected.done.is_set():
-                    await collected.next_slice()  # the outbox is still being read
-                continue  # claim once more: the slice read meanwhile may have made some due
+        async def send_claimed(
+            claimed: list[tuple[str, str]],
+        ) -> tuple[list[outbound.Outgoing], BaseException | None] | None:
+            """Prepare and send ``claimed``: the batch and the failure (``None``: none), or
+            ``None`` when a finding blocks the kind (the records were given back)."""
             try:
                 batch = await self._in_db(prepare, claimed, reads=True)
             except BaseException:
@@ -483,7 +483,7 @@ class EmbeddedWorker:
                 if blocking:
                     report.findings.extend(f for f in blocking if f not in report.findings)
                     self._release(tenant_id, claimed)  # pending until the map is fixed
-                    return
+                    return None
             failure: BaseException | None = None
             try:
                 sent = await outbound.send(client, tenant_id, batch)
@@ -500,6 +500,30 @@ class EmbeddedWorker:
                 # another lane failed (cancelled), or a defect: give the records back now
                 self._release(tenant_id, claimed)
                 raise
+            return batch, failure
+
+        while True:
+            # Read before the claim: a claim that began before the outbox's last slice was
+            # committed may find nothing although that slice made records pending.
+            finished = collected.done.is_set()
+            # The lanes of all kinds claim and prepare at most `ahead` batches beyond those
+            # sent: the first requests of a round go out before every lane has prepared
+            # (work the slots could not take yet), and no record is claimed long before
+            # a slot can send it.
+            async with collected.ahead:
+                # A claim committed while this lane was being cancelled is given back at
+                # once.
+                claimed = await self._in_db(claim, undo=lambda c: self._release(tenant_id, c))
+                outcome = await send_claimed(claimed) if claimed else None
+            if not claimed:
+                if finished:
+                    return
+                if not collected.done.is_set():
+                    await collected.next_slice()  # the outbox is still being read
+                continue  # claim once more: the slice read meanwhile may have made some due
+            if outcome is None:
+                return  # blocked by a finding
+            batch, failure = outcome
             # Recorded in a database thread; once it is written, this lane claims again
             # (the other lanes' requests are in flight meanwhile).
             applied = await self._in_db(apply, batch, failure)
@@ -682,10 +706,12 @@ class _Outbox:
     """How far a run has read its tenant's outbox: lanes that find nothing to claim wait
     for the next slice read (records may have become pending), not on a timer."""
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: int = DEFAULT_AHEAD) -> None:
         #: set once the outbox is read to its end
         self.done = asyncio.Event()
         self._slice = asyncio.Event()
+        #: held by a lane from its claim until its batch is sent (see :data:`DEFAULT_AHEAD`)
+        self.ahead = asyncio.Semaphore(ahead)
 
     def slice_read(self) -> None:
         self._slice.set()
