@@ -704,7 +704,8 @@ def _has_work(session: Session, tenant_id: str, moment: dt.datetime) -> bool:
 
 class _Outbox:
     """How far a run has read its tenant's outbox: lanes that find nothing to claim wait
-    for the next slice read (records may have become pending), not on a timer."""
+    for the next slice read (records may have become pending), not on a timer. It also
+    holds the run's allowance of batches claimed and unsent, which its lanes share."""
 
     def __init__(self, ahead: int = DEFAULT_AHEAD) -> None:
         #: set once the outbox is read to its end
