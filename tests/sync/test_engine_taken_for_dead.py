@@ -80,8 +80,20 @@ def test_a_worker_taken_for_dead_works_on(
 
     async def take_for_dead() -> int:
         async with other.app.open_async():  # ready before the runner's request is out
-            # the runner in the middle of its sync job: the records claimed, request out
-            _wait("the runner's claims", lambda: _claimed(bridge) > 0, failures)
+            # the runner in the middle of its sync job: the records claimed, a request out
+            # (it stays LATENCY seconds), and its round's other lane done with the outbox —
+            # else that lane would claim the freed records again at once, under the same
+            # (live) worker, and the claims would not look freed
+            company = bridge.creds.company_id
+            _wait(
+                "the runner's claims and request",
+                lambda: (
+                    _claimed(bridge) > 0
+                    and bool(bridge.sandbox.faults.describe()["in_flight"].get(company))
+                ),
+                failures,
+            )
+            time.sleep(0.5)
             job_id = _scalar(
                 bridge,
                 "SELECT id FROM procrastinate_jobs WHERE status = 'doing' "
